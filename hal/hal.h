@@ -1,0 +1,170 @@
+/*
+ * hal.h - the hardware abstraction layer between Skiff's generic core and a
+ * virtualization backend (AMD SVM in x86_svm/, Intel VMX in x86_vmx/).
+ *
+ * The interface is deliberately small and regular: one constant table of
+ * operations per backend, registers addressed by number, and one
+ * vendor-neutral exit record. Generic code never sees a VMCB or a VMCS; a
+ * backend keeps its private state behind vcpu->backend.
+ *
+ * Calling discipline: everything here runs on the one physical CPU with
+ * interrupts disabled, so no operation needs locking.
+ */
+#ifndef SKIFF_HAL_H
+#define SKIFF_HAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct np_table;
+struct np_format;
+
+/* Registers a backend can read and write, in one flat numbering. */
+enum hal_reg {
+	HAL_REG_RAX, HAL_REG_RCX, HAL_REG_RDX, HAL_REG_RBX,
+	HAL_REG_RSP, HAL_REG_RBP, HAL_REG_RSI, HAL_REG_RDI,
+	HAL_REG_R8, HAL_REG_R9, HAL_REG_R10, HAL_REG_R11,
+	HAL_REG_R12, HAL_REG_R13, HAL_REG_R14, HAL_REG_R15,
+	HAL_REG_RIP, HAL_REG_RFLAGS,
+	HAL_REG_CR0, HAL_REG_CR2, HAL_REG_CR3, HAL_REG_CR4,
+	HAL_REG_EFER,   /* the guest's view: SVME / VMX-internal bits hidden */
+	HAL_REG_FS_BASE, HAL_REG_GS_BASE,
+	HAL_REG_COUNT
+};
+
+/* Why the guest stopped running. */
+enum hal_exit_reason {
+	HAL_EXIT_NONE = 0,
+	HAL_EXIT_IO,             /* port I/O: see exit.io */
+	HAL_EXIT_CPUID,          /* leaf in RAX, subleaf in RCX */
+	HAL_EXIT_HLT,
+	HAL_EXIT_MSR_READ,       /* MSR number in exit.msr.index */
+	HAL_EXIT_MSR_WRITE,      /* MSR number and value in exit.msr */
+	HAL_EXIT_NESTED_FAULT,   /* nested page fault / EPT violation: exit.npf */
+	HAL_EXIT_TRIPLE_FAULT,   /* SVM shutdown / VMX triple fault */
+	HAL_EXIT_EXTERNAL_INTR,  /* a physical interrupt arrived */
+	HAL_EXIT_NMI,
+	HAL_EXIT_FORBIDDEN_INSN, /* VMRUN, VMCALL, VMXON, INVD, XSETBV, ...: exit.insn */
+	HAL_EXIT_EXCEPTION,      /* an intercepted guest exception: exit.exception */
+	HAL_EXIT_ENTRY_FAILED,   /* VMRUN / VMLAUNCH refused the state: exit.detail */
+	HAL_EXIT_UNHANDLED,      /* anything else: exit.vendor_code */
+};
+
+/* Access bits used by nested page faults (and by the nested-paging API). */
+enum {
+	HAL_ACCESS_READ = 1u << 0,
+	HAL_ACCESS_WRITE = 1u << 1,
+	HAL_ACCESS_EXEC = 1u << 2,
+};
+
+/* One vendor-neutral exit record, filled by hal_ops.run(). */
+struct hal_exit {
+	enum hal_exit_reason reason;
+	uint64_t rip;          /* guest RIP of the exiting instruction */
+	uint64_t next_rip;     /* RIP after it, 0 when not meaningful */
+	uint64_t vendor_code;  /* raw SVM exit code / VMX basic exit reason */
+	union {
+		struct {
+			uint16_t port;
+			uint8_t size;      /* 1, 2 or 4 bytes */
+			bool is_write;     /* OUT */
+			bool is_string;    /* INS/OUTS: never a hypercall */
+			bool is_rep;
+		} io;
+		struct {
+			uint64_t gpa;
+			unsigned access;   /* HAL_ACCESS_*: what the guest tried */
+			bool mapped;       /* a translation existed (permission fault) */
+		} npf;
+		struct {
+			uint32_t index;
+			uint64_t value;    /* for writes: EDX:EAX */
+		} msr;
+		struct {
+			uint8_t vector;
+			bool has_error;
+			uint32_t error;
+		} exception;
+		struct {
+			const char *name;  /* mnemonic, e.g. "VMRUN" */
+		} insn;
+	};
+	/* Decoded explanation for failed entries and unknown exits. */
+	char detail[96];
+};
+
+/* The architectural state a guest starts in (Solo5 hvt entry contract). */
+struct hal_boot_state {
+	uint64_t rip, rsp, rdi, rflags;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t gdt_base;
+	uint16_t gdt_limit;
+	uint16_t code_selector;  /* 64-bit code segment */
+	uint16_t data_selector;  /* SS, DS, ES, FS, GS */
+	uint64_t tss_base;       /* busy 64-bit TSS, limit tss_limit */
+	uint32_t tss_limit;
+	uint16_t tss_selector;
+};
+
+/* A virtual CPU as generic code sees it. */
+struct vcpu {
+	void *backend;            /* private to the backend that created it */
+	struct np_table *nested;  /* the VM's nested page table */
+	uint32_t tag;             /* ASID or VPID, chosen by the backend */
+	unsigned id;              /* Skiff's number of the VM, for messages */
+};
+
+struct hal_ops {
+	const char *name;        /* "svm" or "vmx" */
+	/*
+	 * probe: can this CPU run this backend? Returns true, or false with a
+	 * human-readable list of what is missing written to why (NUL-terminated,
+	 * at most why_len bytes). Must not fault on CPUs of the other vendor.
+	 */
+	bool (*probe)(char *why, size_t why_len);
+	/* cpu_init: turn virtualization on for this CPU. 0 or -errno. */
+	int (*cpu_init)(void);
+	/*
+	 * vcpu_create: set up vcpu (nested already points at a built table) to
+	 * start in *boot. 0 or -errno (-ENOMEM when out of frames).
+	 */
+	int (*vcpu_create)(struct vcpu *vcpu, const struct hal_boot_state *boot);
+	/* vcpu_destroy: release everything vcpu_create took. */
+	void (*vcpu_destroy)(struct vcpu *vcpu);
+	/* run: enter the guest and return at its next exit, decoded into *exit. */
+	void (*run)(struct vcpu *vcpu, struct hal_exit *exit);
+	/* reg_read / reg_write: guest registers by number (HAL_REG_*). */
+	uint64_t (*reg_read)(struct vcpu *vcpu, enum hal_reg reg);
+	void (*reg_write)(struct vcpu *vcpu, enum hal_reg reg, uint64_t value);
+	/* advance: move RIP past the instruction that caused *exit. */
+	void (*advance)(struct vcpu *vcpu, const struct hal_exit *exit);
+	/*
+	 * inject_exception: deliver vector (with error code when has_error) to
+	 * the guest at its next entry.
+	 */
+	void (*inject_exception)(struct vcpu *vcpu, uint8_t vector,
+				 bool has_error, uint32_t error);
+	/* flush_nested_tlb: drop cached translations of vcpu->nested. */
+	void (*flush_nested_tlb)(struct vcpu *vcpu);
+	/* nested_format: the entry format this backend's nested tables use. */
+	const struct np_format *nested_format;
+};
+
+extern const struct hal_ops hal_svm_ops;
+extern const struct hal_ops hal_vmx_ops;
+
+/*
+ * hal_select: choose the backend. force is NULL (pick from the CPU vendor) or
+ * "svm" / "vmx" from Skiff's command line. Returns the chosen table, or NULL
+ * after printing exactly what is missing (or that force names no backend).
+ */
+const struct hal_ops *hal_select(const char *force);
+
+/* The backend in use after hal_select succeeded. */
+extern const struct hal_ops *hal;
+
+/* hal_exit_reason_name: a short fixed name for reason ("io", "cpuid", ...). */
+const char *hal_exit_reason_name(enum hal_exit_reason reason);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * console.h - Skiff's two output channels.
+ *
+ * The guest console (COM1, 0x3f8) carries the bytes guests write with PUTS,
+ * unchanged. The log (COM2, 0x2f8) carries Skiff's own messages, and a copy
+ * of each guest's output line by line behind "[name] ", so a log reader can
+ * tell whose output it is. Guests never reach either UART directly (all port
+ * I/O is intercepted), so no guest can forge a log line. Both UARTs are
+ * polled 16550s: each byte waits for the transmitter to be empty.
+ * The line protocol of the log is documented in docs/log-protocol.md.
+ */
+#ifndef SKIFF_CONSOLE_H
+#define SKIFF_CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* console_init: program both UARTs (115200 8N1, FIFOs on). Call once, first. */
+void console_init(void);
+
+/* log_printf: one log line: "skiff: " + formatted text + "\n". */
+void log_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* log_raw: bytes to the log channel as they are (no prefix, no newline). */
+void log_raw(const char *bytes, size_t len);
+
+/* guest_console_raw: bytes to the guest console channel as they are. */
+void guest_console_raw(const char *bytes, size_t len);
+
+#endif

@@ -1,0 +1,25 @@
+/*
+ * fpu.h - each guest's x87/SSE state.
+ *
+ * Skiff itself never uses x87 or SSE registers (it is built with
+ * -mgeneral-regs-only), so a guest's registers stay live in the CPU across
+ * its exits and only need saving when another guest is about to run.
+ */
+#ifndef SKIFF_FPU_H
+#define SKIFF_FPU_H
+
+#include <stdint.h>
+
+/* fpu_init: enable FXSAVE/FXRSTOR and SSE for the host (CR4.OSFXSR). */
+void fpu_init(void);
+
+/* fpu_clean_image: fill a 512-byte FXSAVE area with the reset state. */
+void fpu_clean_image(uint8_t area[512]);
+
+/*
+ * fpu_switch: save the live registers into from (may be NULL when no guest
+ * state is live) and load to. Both areas 16-byte aligned.
+ */
+void fpu_switch(uint8_t *from, const uint8_t *to);
+
+#endif

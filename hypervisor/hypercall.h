@@ -1,0 +1,80 @@
+/*
+ * hypercall.h - the guest's calls into Skiff (Solo5 hvt ABI 2, plus Skiff's
+ * own calls at ports 0x580..0x59f).
+ *
+ * A hypercall is a 4-byte OUT to port 0x500 + number with EAX holding the
+ * guest-physical address of the argument struct. The dispatcher is portable
+ * C: it reaches the outside world only through struct hypercall_env, so host
+ * tests and fuzzers can drive it with hostile arguments.
+ */
+#ifndef SKIFF_HYPERCALL_H
+#define SKIFF_HYPERCALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hypervisor/guest_memory.h"
+
+#define HYPERCALL_PORT_BASE 0x500u
+#define HYPERCALL_SOLO5_FIRST 1u
+#define HYPERCALL_SOLO5_LAST 8u
+#define SKIFF_CALL_PORT_FIRST 0x580u
+#define SKIFF_CALL_PORT_LAST 0x59fu
+#define SKIFF_CALL_NOP 0x580u
+
+enum hypercall_nr {
+	HC_WALLTIME = 1, HC_PUTS = 2, HC_POLL = 3, HC_BLOCK_WRITE = 4,
+	HC_BLOCK_READ = 5, HC_NET_WRITE = 6, HC_NET_READ = 7, HC_HALT = 8,
+};
+
+/* Results written into a call's ret field. */
+enum { HC_OK = 0, HC_AGAIN = 1, HC_EINVAL = 2, HC_EUNSPEC = 3 };
+
+/* What the guest's vCPU does after the call. */
+enum hypercall_action {
+	HC_DO_CONTINUE,  /* resume after the OUT */
+	HC_DO_SLEEP,     /* resume after the OUT once sleep_ns have passed */
+	HC_DO_HALT,   /* the guest ended itself with status */
+	HC_DO_KILL,      /* the guest broke the ABI: end it, reason in why */
+};
+
+/* The world as the dispatcher sees it. */
+struct hypercall_env {
+	struct guest_memory mem;
+	void *ctx;
+	/* console: write guest bytes (already bounds-checked) to the console. */
+	void (*console)(void *ctx, const char *bytes, uint64_t len);
+	/* walltime_ns: nanoseconds since the Unix epoch. */
+	uint64_t (*walltime_ns)(void *ctx);
+};
+
+struct hypercall_result {
+	enum hypercall_action action;
+	uint64_t sleep_ns;     /* HC_DO_SLEEP */
+	uint8_t status;        /* HC_DO_HALT: exit_status & 0xff */
+	uint64_t halt_cookie;  /* HC_DO_HALT: the cookie, 0 when none */
+	char why[128];         /* HC_DO_KILL: what was wrong */
+};
+
+/*
+ * hypercall_is_port: true when an OUT to port is a hypercall attempt (the
+ * Solo5 range 0x500..0x5ff or Skiff's calls). Anything else is plain port
+ * I/O, which guests may not do.
+ */
+bool hypercall_is_port(uint16_t port);
+
+/*
+ * hypercall_dispatch: perform the call the guest made by writing arg_gpa
+ * (EAX) to port. Every pointer and length in the argument struct is checked
+ * against env->mem before use, overflow included; a bad one yields HC_DO_KILL
+ * with the reason in res->why and touches nothing. An unknown call number
+ * is HC_DO_KILL too. Never reads or writes outside env->mem.
+ */
+void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
+			uint64_t arg_gpa, struct hypercall_result *res);
+
+/* hypercall_name: "puts", "halt", ... for a port, "unknown" otherwise. */
+const char *hypercall_name(uint16_t port);
+
+#endif

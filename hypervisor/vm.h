@@ -1,0 +1,86 @@
+/*
+ * vm.h - a virtual machine: one guest, one vCPU, its RAM and nested table.
+ */
+#ifndef SKIFF_VM_H
+#define SKIFF_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+#include "hypervisor/guest_cmdline.h"
+#include "hypervisor/guest_memory.h"
+#include "nested_paging/nested_paging.h"
+
+enum vm_state {
+	VM_RUNNABLE,
+	VM_SLEEPING,   /* in POLL until wake_tsc */
+	VM_ENDED,
+};
+
+enum vm_end_reason {
+	VM_END_HALT,     /* the guest called HALT */
+	VM_END_REFUSED,  /* its image or command line was rejected */
+	VM_END_KILLED,   /* Skiff ended it: fault, violation, bad hypercall */
+};
+
+#define VM_LINE_MAX 160
+
+struct vm {
+	char name[GUEST_NAME_MAX];
+	unsigned id;
+	enum vm_state state;
+	struct guest_memory mem;
+	uint64_t mem_hpa;
+	struct np_table nested;
+	bool nested_ready;
+	struct vcpu vcpu;
+	bool vcpu_ready;
+	uint64_t wake_tsc;
+	uint8_t status;
+	enum vm_end_reason end_reason;
+	uint64_t exit_count[HAL_EXIT_UNHANDLED + 1];
+	size_t line_len;
+	char line[VM_LINE_MAX];       /* guest output not yet copied to the log */
+	/* FXSAVE image of the guest's x87/SSE state, while it is not loaded. */
+	uint8_t fpu[512] __attribute__((aligned(16)));
+};
+
+/*
+ * vm_create: build a VM named name from the guest image module
+ * image[0..image_len) with the settings in *cfg and args as its command
+ * line. Returns the VM (state VM_RUNNABLE), or a VM already ended with
+ * VM_END_REFUSED after logging why (bad image, no memory, ...); NULL only
+ * when not even the VM's own page could be allocated (logged too).
+ */
+struct vm *vm_create(const char *name, unsigned id, const struct guest_config *cfg,
+		     const void *image, uint64_t image_len);
+
+/*
+ * vm_refuse: record a guest that cannot even be built (say, its command line
+ * is malformed) as ended with VM_END_REFUSED, logging the formatted reason.
+ * NULL when no page for its record could be had (logged).
+ */
+struct vm *vm_refuse(const char *name, unsigned id, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * vm_run: run vm's vCPU until it sleeps or ends (vm->state tells which).
+ * Handles every exit; anything the guest does wrong ends only this VM.
+ */
+void vm_run(struct vm *vm);
+
+/*
+ * vm_end: end vm with status and reason, logging "guest NAME: ..." with the
+ * formatted detail; releases its vCPU, nested table and RAM.
+ */
+void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* vm_console_write: guest bytes to the console and, line by line, the log. */
+void vm_console_write(struct vm *vm, const char *bytes, uint64_t len);
+
+/* vm_end_reason_name: "halt", "refused" or "killed". */
+const char *vm_end_reason_name(enum vm_end_reason reason);
+
+#endif

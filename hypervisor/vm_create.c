@@ -1,0 +1,181 @@
+/*
+ * vm_create.c - building a VM from a guest image module.
+ *
+ * Order matters for clean failure: everything that can be refused (command
+ * line, memory, image checks) is decided before the vCPU exists, and each
+ * step that fails releases what the earlier ones took (vm_end does that).
+ */
+#include "hypervisor/vm.h"
+
+#include <stdarg.h>
+
+#include "hypervisor/console.h"
+#include "hypervisor/fpu.h"
+#include "hypervisor/frames.h"
+#include "hypervisor/guest_image.h"
+#include "hypervisor/time.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
+
+#define GUEST_RAM_ALIGN (UINT64_C(2) << 20)
+
+/* Nested tables take their pages from the frame allocator (identity map). */
+static void *np_frame_alloc(void *ctx, uint64_t *hpa)
+{
+	(void)ctx;
+	*hpa = frame_alloc();
+	return *hpa ? (void *)(uintptr_t)*hpa : NULL;
+}
+
+static void np_frame_free(void *ctx, void *table, uint64_t hpa)
+{
+	(void)ctx;
+	(void)table;
+	frames_free(hpa, FRAME_SIZE);
+}
+
+static void *np_frame_to_virt(void *ctx, uint64_t hpa)
+{
+	(void)ctx;
+	return (void *)(uintptr_t)hpa;
+}
+
+static const struct np_allocator frame_np_allocator = {
+	.alloc_table = np_frame_alloc,
+	.free_table = np_frame_free,
+	.to_virt = np_frame_to_virt,
+};
+
+static struct vm *vm_alloc(const char *name, unsigned id)
+{
+	uint64_t page = frame_alloc();
+	struct vm *vm;
+
+	if (!page) {
+		log_printf("guest %s: refused: no memory left for its bookkeeping", name);
+		return NULL;
+	}
+	vm = (struct vm *)(uintptr_t)page;
+	format(vm->name, sizeof(vm->name), "%s", name);
+	vm->id = id;
+	vm->state = VM_RUNNABLE;
+	fpu_clean_image(vm->fpu);
+	return vm;
+}
+
+static int vm_take_ram(struct vm *vm, uint64_t size)
+{
+	uint64_t hpa = frames_alloc_contiguous(size, GUEST_RAM_ALIGN);
+
+	if (!hpa) {
+		vm_end(vm, 1, VM_END_REFUSED,
+		       "asks for %llu MiB of RAM but only %llu MiB are free (or none contiguous)",
+		       (unsigned long long)(size >> 20),
+		       (unsigned long long)(frames_free_bytes() >> 20));
+		return -ENOMEM;
+	}
+	vm->mem_hpa = hpa;
+	vm->mem.base = (uint8_t *)(uintptr_t)hpa;
+	vm->mem.size = size;
+	/* Guests start from zeroed RAM; nothing of a previous owner survives. */
+	memset(vm->mem.base, 0, size);
+	return 0;
+}
+
+/* Map all RAM read/write, not executable; then each segment as its ELF asks. */
+static int vm_map_ram(struct vm *vm, const struct guest_image *img)
+{
+	int rc = np_init(&vm->nested, hal->nested_format, &frame_np_allocator);
+
+	if (rc)
+		return rc;
+	vm->nested_ready = true;
+	rc = np_map(&vm->nested, 0, vm->mem_hpa, vm->mem.size, NP_READ | NP_WRITE);
+	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
+		const struct guest_segment *s = &img->segments[i];
+
+		rc = np_protect(&vm->nested, s->start, s->end - s->start, s->perms);
+	}
+	vm->nested.stale = false;  /* no vCPU has used the table yet */
+	return rc;
+}
+
+static void boot_state_from_entry(const struct guest_entry_state *e,
+				  struct hal_boot_state *b)
+{
+	*b = (struct hal_boot_state){
+		.rip = e->rip, .rsp = e->rsp, .rdi = e->rdi, .rflags = e->rflags,
+		.cr0 = e->cr0, .cr3 = e->cr3, .cr4 = e->cr4, .efer = e->efer,
+		.gdt_base = e->gdt_base, .gdt_limit = e->gdt_limit,
+		.code_selector = e->code_selector, .data_selector = e->data_selector,
+		.tss_base = e->tss_base, .tss_limit = e->tss_limit,
+		.tss_selector = e->tss_selector,
+	};
+}
+
+static int vm_load(struct vm *vm, const struct guest_config *cfg,
+		   const void *image, uint64_t image_len)
+{
+	static struct guest_image img;  /* large; one VM is built at a time */
+	struct guest_entry_state entry;
+	struct hal_boot_state boot;
+	char err[160];
+	int rc;
+
+	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err)) ||
+	    guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
+			     cfg->args, tsc_hz(), NULL, 0, err, sizeof(err))) {
+		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
+		return -ENOEXEC;
+	}
+	if ((rc = vm_map_ram(vm, &img)) != 0) {
+		vm_end(vm, 1, VM_END_REFUSED, "cannot build its nested page table (error %d)", rc);
+		return rc;
+	}
+	guest_entry_state(&img, vm->mem.size, &entry);
+	boot_state_from_entry(&entry, &boot);
+	vm->vcpu.nested = &vm->nested;
+	vm->vcpu.id = vm->id;
+	if ((rc = hal->vcpu_create(&vm->vcpu, &boot)) != 0) {
+		vm_end(vm, 1, VM_END_REFUSED, "cannot create its vCPU (error %d)", rc);
+		return rc;
+	}
+	vm->vcpu_ready = true;
+	log_printf("guest %s: started (mem %lluM, entry 0x%llx, %u segments)", vm->name,
+		   (unsigned long long)(vm->mem.size >> 20),
+		   (unsigned long long)img.entry, img.segment_count);
+	return 0;
+}
+
+struct vm *vm_refuse(const char *name, unsigned id, const char *fmt, ...)
+{
+	struct vm *vm = vm_alloc(name, id);
+	char why[224];
+	va_list ap;
+
+	if (!vm)
+		return NULL;
+	va_start(ap, fmt);
+	format_v(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	vm_end(vm, 1, VM_END_REFUSED, "%s", why);
+	return vm;
+}
+
+struct vm *vm_create(const char *name, unsigned id, const struct guest_config *cfg,
+		     const void *image, uint64_t image_len)
+{
+	struct vm *vm = vm_alloc(name, id);
+
+	if (!vm)
+		return NULL;
+	if (cfg->block_count) {
+		vm_end(vm, 1, VM_END_REFUSED, "block devices are not supported yet ('block.%s=')",
+		       cfg->blocks[0].device);
+		return vm;
+	}
+	if (vm_take_ram(vm, cfg->mem_size) == 0)
+		vm_load(vm, cfg, image, image_len);
+	return vm;
+}

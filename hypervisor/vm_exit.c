@@ -1,0 +1,198 @@
+/*
+ * vm_exit.c - running a vCPU and handling its exits.
+ *
+ * Deny by default: an exit this file does not expect ends the guest with a
+ * decoded report. The hot path (a hypercall OUT) goes straight from the exit
+ * record to the dispatcher and back into the guest.
+ */
+#include "hypervisor/vm.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/cpuid_policy.h"
+#include "hypervisor/hypercall.h"
+#include "hypervisor/time.h"
+
+#define VECTOR_GP 13
+
+static void console_sink(void *ctx, const char *bytes, uint64_t len)
+{
+	vm_console_write(ctx, bytes, len);
+}
+
+static uint64_t walltime_source(void *ctx)
+{
+	(void)ctx;
+	return walltime_ns();
+}
+
+/* Returns true when the guest keeps running. */
+static bool handle_hypercall(struct vm *vm, const struct hal_exit *exit)
+{
+	struct hypercall_env env = {
+		.mem = vm->mem, .ctx = vm,
+		.console = console_sink, .walltime_ns = walltime_source,
+	};
+	struct hypercall_result res;
+	uint64_t arg = hal->reg_read(&vm->vcpu, HAL_REG_RAX) & 0xffffffffu;
+
+	hypercall_dispatch(&env, exit->io.port, arg, &res);
+	switch (res.action) {
+	case HC_DO_CONTINUE:
+		hal->advance(&vm->vcpu, exit);
+		return true;
+	case HC_DO_SLEEP:
+		hal->advance(&vm->vcpu, exit);
+		vm->wake_tsc = tsc_read() + ns_to_tsc(res.sleep_ns);
+		vm->state = VM_SLEEPING;
+		return false;
+	case HC_DO_HALT:
+		vm_end(vm, res.status, VM_END_HALT, "halted with status %u", res.status);
+		return false;
+	case HC_DO_KILL:
+	default:
+		vm_end(vm, 1, VM_END_KILLED, "bad hypercall: %s", res.why);
+		return false;
+	}
+}
+
+static bool handle_io(struct vm *vm, const struct hal_exit *exit)
+{
+	const char *dir = exit->io.is_write ? "write to" : "read from";
+
+	if (exit->io.is_write && exit->io.size == 4 && !exit->io.is_string &&
+	    hypercall_is_port(exit->io.port))
+		return handle_hypercall(vm, exit);
+	vm_end(vm, 1, VM_END_KILLED, "port I/O %s port 0x%x (%u bytes%s) is not permitted",
+	       dir, exit->io.port, exit->io.size, exit->io.is_string ? ", string" : "");
+	return false;
+}
+
+static bool handle_cpuid(struct vm *vm, const struct hal_exit *exit)
+{
+	uint32_t leaf = (uint32_t)hal->reg_read(&vm->vcpu, HAL_REG_RAX);
+	uint32_t subleaf = (uint32_t)hal->reg_read(&vm->vcpu, HAL_REG_RCX);
+	struct cpuid_regs r = cpuid(leaf, subleaf);
+
+	cpuid_policy_apply(leaf, subleaf, &r);
+	hal->reg_write(&vm->vcpu, HAL_REG_RAX, r.eax);
+	hal->reg_write(&vm->vcpu, HAL_REG_RBX, r.ebx);
+	hal->reg_write(&vm->vcpu, HAL_REG_RCX, r.ecx);
+	hal->reg_write(&vm->vcpu, HAL_REG_RDX, r.edx);
+	hal->advance(&vm->vcpu, exit);
+	return true;
+}
+
+/* EFER bits a guest may change: SCE, LME, NXE (LMA follows LME by hardware). */
+#define GUEST_EFER_WRITABLE (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+static void msr_result(struct vm *vm, uint64_t value)
+{
+	hal->reg_write(&vm->vcpu, HAL_REG_RAX, (uint32_t)value);
+	hal->reg_write(&vm->vcpu, HAL_REG_RDX, value >> 32);
+}
+
+/*
+ * MSRs: FS and GS base pass through without exits. Of the rest, a guest may
+ * read and write its own EFER (within the bits above) and read the TSC;
+ * everything else raises #GP in the guest, as on a CPU without that MSR.
+ */
+static bool handle_msr(struct vm *vm, const struct hal_exit *exit)
+{
+	uint32_t index = exit->msr.index;
+	bool write = exit->reason == HAL_EXIT_MSR_WRITE;
+
+	if (index == MSR_EFER && !write) {
+		msr_result(vm, hal->reg_read(&vm->vcpu, HAL_REG_EFER));
+	} else if (index == MSR_EFER && !(exit->msr.value & ~(uint64_t)GUEST_EFER_WRITABLE)) {
+		hal->reg_write(&vm->vcpu, HAL_REG_EFER, exit->msr.value);
+	} else if (index == 0x10 && !write) {
+		msr_result(vm, tsc_read());
+	} else {
+		hal->inject_exception(&vm->vcpu, VECTOR_GP, true, 0);
+		return true;
+	}
+	hal->advance(&vm->vcpu, exit);
+	return true;
+}
+
+static const char *access_name(unsigned access)
+{
+	if (access & HAL_ACCESS_EXEC)
+		return "execute";
+	return (access & HAL_ACCESS_WRITE) ? "write" : "read";
+}
+
+static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
+{
+	uint64_t gpa = exit->npf.gpa;
+
+	if (gpa >= vm->mem.size)
+		vm_end(vm, 1, VM_END_KILLED,
+		       "nested page fault: %s at gpa 0x%llx, outside its RAM [0, 0x%llx), rip 0x%llx",
+		       access_name(exit->npf.access), (unsigned long long)gpa,
+		       (unsigned long long)vm->mem.size, (unsigned long long)exit->rip);
+	else
+		vm_end(vm, 1, VM_END_KILLED,
+		       "nested page fault: %s at gpa 0x%llx denied by its segment permissions, rip 0x%llx",
+		       access_name(exit->npf.access), (unsigned long long)gpa,
+		       (unsigned long long)exit->rip);
+	return false;
+}
+
+/* Returns true when the guest keeps running. */
+static bool handle_exit(struct vm *vm, const struct hal_exit *exit)
+{
+	switch (exit->reason) {
+	case HAL_EXIT_IO:
+		return handle_io(vm, exit);
+	case HAL_EXIT_CPUID:
+		return handle_cpuid(vm, exit);
+	case HAL_EXIT_MSR_READ:
+	case HAL_EXIT_MSR_WRITE:
+		return handle_msr(vm, exit);
+	case HAL_EXIT_NESTED_FAULT:
+		return handle_nested_fault(vm, exit);
+	case HAL_EXIT_EXTERNAL_INTR:
+	case HAL_EXIT_NMI:
+		return true;  /* the host has no interrupt sources to serve yet */
+	case HAL_EXIT_HLT:
+		vm_end(vm, 1, VM_END_KILLED, "executed HLT at rip 0x%llx (guests end with the HALT hypercall)",
+		       (unsigned long long)exit->rip);
+		return false;
+	case HAL_EXIT_TRIPLE_FAULT:
+		vm_end(vm, 1, VM_END_KILLED, "triple fault at rip 0x%llx", (unsigned long long)exit->rip);
+		return false;
+	case HAL_EXIT_FORBIDDEN_INSN:
+		vm_end(vm, 1, VM_END_KILLED, "executed %s at rip 0x%llx, which guests may not use",
+		       exit->insn.name ? exit->insn.name : "a forbidden instruction",
+		       (unsigned long long)exit->rip);
+		return false;
+	case HAL_EXIT_EXCEPTION:
+		vm_end(vm, 1, VM_END_KILLED, "exception %u (error 0x%x) at rip 0x%llx",
+		       exit->exception.vector, exit->exception.error, (unsigned long long)exit->rip);
+		return false;
+	case HAL_EXIT_ENTRY_FAILED:
+		vm_end(vm, 1, VM_END_KILLED, "the CPU refused to enter it: %s", exit->detail);
+		return false;
+	default:
+		vm_end(vm, 1, VM_END_KILLED, "unhandled exit %s (code 0x%llx): %s",
+		       hal_exit_reason_name(exit->reason), (unsigned long long)exit->vendor_code,
+		       exit->detail);
+		return false;
+	}
+}
+
+void vm_run(struct vm *vm)
+{
+	struct hal_exit exit;
+
+	if (vm->nested.stale) {
+		hal->flush_nested_tlb(&vm->vcpu);
+		vm->nested.stale = false;
+	}
+	do {
+		hal->run(&vm->vcpu, &exit);
+		if ((unsigned)exit.reason <= HAL_EXIT_UNHANDLED)
+			vm->exit_count[exit.reason]++;
+	} while (handle_exit(vm, &exit));
+}

@@ -1,0 +1,171 @@
+/*
+ * Host tests of hypercall argument checking: every pointer and length a
+ * guest passes is checked against its RAM, overflow included, and nothing
+ * outside RAM is read or written (ASan watches the guard bytes around it).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "hypervisor/cpuid_policy.h"
+#include "hypervisor/hypercall.h"
+
+#define RAM_SIZE (64u * 1024)
+
+static char console_out[4096];
+static size_t console_len;
+
+static void capture(void *ctx, const char *bytes, uint64_t len)
+{
+	(void)ctx;
+	if (console_len + len <= sizeof(console_out)) {
+		memcpy(console_out + console_len, bytes, len);
+		console_len += len;
+	}
+}
+
+static uint64_t fixed_time(void *ctx)
+{
+	(void)ctx;
+	return 1700000000123456789ull;
+}
+
+static uint8_t *ram;
+
+static struct hypercall_env make_env(void)
+{
+	return (struct hypercall_env){ .mem = { ram, RAM_SIZE }, .console = capture,
+				       .walltime_ns = fixed_time };
+}
+
+static void put_u64(uint64_t gpa, uint64_t v) { memcpy(ram + gpa, &v, 8); }
+static uint64_t get_u64(uint64_t gpa) { uint64_t v; memcpy(&v, ram + gpa, 8); return v; }
+static int32_t get_i32(uint64_t gpa) { int32_t v; memcpy(&v, ram + gpa, 4); return v; }
+
+static enum hypercall_action call(unsigned nr, uint64_t gpa, struct hypercall_result *res)
+{
+	struct hypercall_env env = make_env();
+
+	hypercall_dispatch(&env, (uint16_t)(0x500 + nr), gpa, res);
+	return res->action;
+}
+
+static void test_puts(void)
+{
+	struct hypercall_result res;
+
+	memcpy(ram + 0x2000, "hello", 5);
+	put_u64(0x1000, 0x2000);
+	put_u64(0x1008, 5);
+	console_len = 0;
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_CONTINUE);
+	CHECK(console_len == 5 && memcmp(console_out, "hello", 5) == 0);
+
+	/* data straddling the end of RAM */
+	put_u64(0x1000, RAM_SIZE - 2);
+	put_u64(0x1008, 5);
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_KILL);
+	CHECK(strstr(res.why, "not inside guest memory") != NULL);
+	/* data + len wraps around 2^64 */
+	put_u64(0x1000, 0xfffffffffffff000ull);
+	put_u64(0x1008, 0x2000);
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_KILL);
+	/* a huge length from a valid start */
+	put_u64(0x1000, 0x10);
+	put_u64(0x1008, UINT64_MAX);
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_KILL);
+	/* exactly the last byte of RAM is fine */
+	put_u64(0x1000, RAM_SIZE - 1);
+	put_u64(0x1008, 1);
+	console_len = 0;
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_CONTINUE && console_len == 1);
+	/* zero length at the very end is fine and prints nothing */
+	put_u64(0x1000, RAM_SIZE);
+	put_u64(0x1008, 0);
+	console_len = 0;
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_CONTINUE && console_len == 0);
+}
+
+static void test_struct_bounds(void)
+{
+	struct hypercall_result res;
+
+	/* argument struct straddling the end, beyond the end, far beyond */
+	CHECK(call(HC_PUTS, RAM_SIZE - 8, &res) == HC_DO_KILL);
+	CHECK(call(HC_WALLTIME, RAM_SIZE, &res) == HC_DO_KILL);
+	CHECK(call(HC_HALT, 0xfffffff0u, &res) == HC_DO_KILL);
+	CHECK(call(HC_BLOCK_READ, RAM_SIZE - 35, &res) == HC_DO_KILL);
+	CHECK(strstr(res.why, "block-read") != NULL);
+	/* a struct that ends exactly at the end of RAM is fine */
+	CHECK(call(HC_WALLTIME, RAM_SIZE - 8, &res) == HC_DO_CONTINUE);
+	CHECK(get_u64(RAM_SIZE - 8) == 1700000000123456789ull);
+}
+
+static void test_calls(void)
+{
+	struct hypercall_result res;
+	int32_t status = 0x1207;
+
+	put_u64(0x3000, 250000000);
+	CHECK(call(HC_POLL, 0x3000, &res) == HC_DO_SLEEP && res.sleep_ns == 250000000);
+	CHECK(get_u64(0x3008) == 0 && get_i32(0x3010) == 0);
+
+	put_u64(0x3100, 0x4000);
+	memcpy(ram + 0x3108, &status, 4);
+	CHECK(call(HC_HALT, 0x3100, &res) == HC_DO_HALT);
+	CHECK(res.status == 0x07 && res.halt_cookie == 0x4000);
+
+	memset(ram + 0x3200, 0, 40);
+	CHECK(call(HC_BLOCK_WRITE, 0x3200, &res) == HC_DO_CONTINUE && get_i32(0x3220) == HC_EINVAL);
+	CHECK(call(HC_NET_READ, 0x3200, &res) == HC_DO_CONTINUE && get_i32(0x3218) == HC_EINVAL);
+}
+
+static void test_ports(void)
+{
+	struct hypercall_env env = make_env();
+	struct hypercall_result res;
+
+	CHECK(hypercall_is_port(0x501) && hypercall_is_port(0x580) && hypercall_is_port(0x5ff));
+	CHECK(!hypercall_is_port(0x4ff) && !hypercall_is_port(0x600) && !hypercall_is_port(0xf4));
+	hypercall_dispatch(&env, 0x580, 0xffffffff, &res);
+	CHECK(res.action == HC_DO_CONTINUE);
+	hypercall_dispatch(&env, 0x50f, 0x1000, &res);
+	CHECK(res.action == HC_DO_KILL && strstr(res.why, "not a known call"));
+	hypercall_dispatch(&env, 0x500, 0x1000, &res);
+	CHECK(res.action == HC_DO_KILL);
+	hypercall_dispatch(&env, 0x59f, 0x1000, &res);
+	CHECK(res.action == HC_DO_KILL);
+	CHECK(strcmp(hypercall_name(0x502), "puts") == 0);
+	CHECK(strcmp(hypercall_name(0x50f), "unknown") == 0);
+}
+
+static void test_cpuid_policy(void)
+{
+	struct cpuid_regs r = { 0, 0, 0xffffffffu, 0 };
+
+	cpuid_policy_apply(1, 0, &r);
+	CHECK(!(r.ecx & (1u << 5)) && !(r.ecx & (1u << 26)) && !(r.ecx & (1u << 27)));
+	CHECK(r.ecx & (1u << 31));
+	r = (struct cpuid_regs){ 0, 0, 0xffffffffu, 0 };
+	cpuid_policy_apply(0x80000001, 0, &r);
+	CHECK(!(r.ecx & (1u << 2)) && (r.ecx & 1u));
+	r = (struct cpuid_regs){ 1, 1, 1, 1 };
+	cpuid_policy_apply(0x8000000a, 0, &r);
+	CHECK(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+	cpuid_policy_apply(0x40000000, 0, &r);
+	CHECK(memcmp(&r.ebx, "Skif", 4) == 0);
+}
+
+int main(void)
+{
+	/* RAM in the middle of a larger block, so ASan sees any stray access */
+	ram = calloc(1, RAM_SIZE);
+	test_puts();
+	test_struct_bounds();
+	test_calls();
+	test_ports();
+	test_cpuid_policy();
+	free(ram);
+	return check_report("hypercall");
+}
