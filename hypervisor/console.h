@@ -27,4 +27,11 @@ void log_raw(const char *bytes, size_t len);
 /* guest_console_raw: bytes to the guest console channel as they are. */
 void guest_console_raw(const char *bytes, size_t len);
 
+/*
+ * console_flush: wait until both UARTs have sent every byte (transmitter
+ * and shift register empty). power_off calls it: an emulator that exits
+ * right away would otherwise lose the last bytes of the log.
+ */
+void console_flush(void);
+
 #endif

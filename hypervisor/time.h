@@ -25,4 +25,11 @@ uint64_t tsc_to_ns(uint64_t ticks);
 /* ns_to_tsc: a nanosecond interval in TSC ticks, saturating. */
 uint64_t ns_to_tsc(uint64_t ns);
 
+/*
+ * time_selftest_clock: count TSC ticks between two RTC second edges and log
+ * "clock check: tsc/rtc deviation N ppm" (signed), so a boot test can check
+ * the calibration against an independent clock. Takes one to two seconds.
+ */
+void time_selftest_clock(void);
+
 #endif

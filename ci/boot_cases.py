@@ -1,0 +1,158 @@
+"""Boot-test cases: read ci/boot_tests.json and turn a case into guests and expectations.
+
+The data format is documented in docs/testing.md. In short, a case is
+
+  {"name": "hello", "timeout": 30, "platforms": [...], "skiff_args": [...],
+   "guests": [{"image": "hello", "name": "hello", "args": [], "mem": "32M",
+               "count": 1, "status": 0, "outcome": "halt",
+               "reason": "fragment", "lines": ["required output line"]}],
+   "guest_list": {"file": "tests/guests/malformed/malformed.list",
+                  "outcome": "refused"},
+   "final_status": 1, "forbidden": ["secret"],
+   "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}]}
+"""
+
+import dataclasses
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "tools"))
+
+from skiff_emulators import PLATFORMS  # noqa: E402
+from skiff_guests import make_guest  # noqa: E402
+
+CASES_FILE = os.path.join(os.path.dirname(os.path.realpath(__file__)), "boot_tests.json")
+IMAGE_FOLDERS = ("examples", os.path.join("tests", "guests"))
+SLOWNESS = {"qemu-svm": 1, "bochs-svm": 4, "bochs-vmx": 4}
+DEFAULT_TIMEOUT = 30
+OUTCOMES = ("halt", "refused", "killed")
+
+
+class CaseError(ValueError):
+    """A boot-test case that is malformed or refers to something missing."""
+
+
+@dataclasses.dataclass
+class Expectation:
+    """What one guest (every instance of it) must show in the log."""
+
+    names: list
+    status: int
+    outcome: str
+    reason: str
+    lines: list
+
+
+@dataclasses.dataclass
+class BootCase:
+    """One boot test, resolved against a build directory."""
+
+    name: str
+    guests: list
+    expectations: list
+    skiff_args: list
+    final_status: int
+    forbidden: list
+    log_checks: list
+
+
+def load_cases(path=CASES_FILE):
+    """Return the list of case dictionaries in the JSON file (its "tests" array)."""
+    with open(path) as f:
+        return json.load(f)["tests"]
+
+
+def find_case(cases, name):
+    """Return the case called name; raises CaseError when there is none."""
+    for case in cases:
+        if case["name"] == name:
+            return case
+    raise CaseError("no boot test named %r" % name)
+
+
+def case_platforms(case):
+    """Return the platforms a case runs on (all unless it lists some)."""
+    platforms = case.get("platforms", list(PLATFORMS))
+    unknown = [p for p in platforms if p not in PLATFORMS]
+    if unknown:
+        raise CaseError("case %s: unknown platforms %s" % (case["name"], unknown))
+    return platforms
+
+
+def case_timeout(case, platform):
+    """Return the emulator time limit in seconds for a case on a platform."""
+    return case.get("timeout", DEFAULT_TIMEOUT) * SLOWNESS[platform]
+
+
+def case_images(case):
+    """Return the image (CMake target) names a case boots."""
+    names = [g["image"] for g in case.get("guests", [])]
+    if "guest_list" in case:
+        names.append(os.path.basename(os.path.dirname(case["guest_list"]["file"])))
+    return list(dict.fromkeys(names))
+
+
+def image_path(build, image):
+    """Return the built file of image NAME: examples/NAME/NAME.elf or
+    tests/guests/NAME/NAME.elf under build; raises CaseError when neither exists."""
+    for folder in IMAGE_FOLDERS:
+        path = os.path.join(build, folder, image, image + ".elf")
+        if os.path.isfile(path):
+            return path
+    raise CaseError("image %r is not built (looked in %s under %s)"
+                    % (image, " and ".join(IMAGE_FOLDERS), build))
+
+
+def _expectation(guest, entry):
+    """Build the Expectation for a Guest from its JSON entry (or list entry)."""
+    outcome = entry.get("outcome", "halt")
+    if outcome not in OUTCOMES:
+        raise CaseError("guest %s: outcome must be one of %s" % (guest.name, OUTCOMES))
+    status = entry.get("status", 0 if outcome == "halt" else 1)
+    return Expectation(names=guest.instance_names(), status=status, outcome=outcome,
+                       reason=entry.get("reason"), lines=entry.get("lines", []))
+
+
+def _listed_guests(build, spec):
+    """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
+    list_path = os.path.join(build, spec["file"])
+    if not os.path.isfile(list_path):
+        raise CaseError("guest list %s is not built" % list_path)
+    pairs = []
+    with open(list_path) as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            file_name, _, fragment = line.rstrip("\n").partition("\t")
+            image = os.path.join(os.path.dirname(list_path), file_name)
+            guest = make_guest(image)
+            entry = dict(spec, reason=fragment.strip())
+            pairs.append((guest, _expectation(guest, entry)))
+    if not pairs:
+        raise CaseError("guest list %s is empty" % list_path)
+    return pairs
+
+
+def resolve_case(case, build):
+    """Turn a case dictionary into a BootCase with image paths under build.
+
+    Raises CaseError when an image or list is missing or the case is malformed.
+    """
+    pairs = []
+    for entry in case.get("guests", []):
+        guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
+                           name=entry.get("name"), mem=entry.get("mem"),
+                           count=entry.get("count", 1))
+        pairs.append((guest, _expectation(guest, entry)))
+    if "guest_list" in case:
+        pairs += _listed_guests(build, case["guest_list"])
+    names = [n for _, e in pairs for n in e.names]
+    if len(set(names)) != len(names):
+        raise CaseError("case %s: guest names repeat: %s" % (case["name"], names))
+    expectations = [e for _, e in pairs]
+    final = case.get("final_status", max([e.status for e in expectations] + [0]))
+    return BootCase(name=case["name"], guests=[g for g, _ in pairs],
+                    expectations=expectations, skiff_args=case.get("skiff_args", []),
+                    final_status=final, forbidden=case.get("forbidden", []),
+                    log_checks=case.get("log_checks", []))

@@ -1,0 +1,102 @@
+"""Compare one boot's log and console with a BootCase's expectations."""
+
+import difflib
+import re
+
+
+def _missing_in_order(required, actual):
+    """Return the required lines that do not appear in actual, in order."""
+    missing = []
+    position = 0
+    for line in required:
+        try:
+            position = actual.index(line, position) + 1
+        except ValueError:
+            missing.append(line)
+    return missing
+
+
+def _line_diff(name, required, actual):
+    """Return a unified diff of a guest's required lines against its output."""
+    diff = difflib.unified_diff(required, actual, "expected [%s] lines" % name,
+                                "actual [%s] lines" % name, lineterm="")
+    return "\n".join(diff)
+
+
+def _check_reason(log, name, expect):
+    """Return problems with the refused/ended reason of one instance."""
+    table = {"refused": log.refused, "killed": log.ended}.get(expect.outcome)
+    if table is None or expect.reason is None:
+        return []
+    if name not in table:
+        return ["%s: no '%s' line in the log" % (name, "refused" if expect.outcome == "refused"
+                                                  else "ended by skiff")]
+    if expect.reason not in table[name]:
+        return ["%s: reason %r does not contain %r" % (name, table[name], expect.reason)]
+    return []
+
+
+def check_instance(log, name, expect):
+    """Return a list of problems (strings) for one guest instance; empty when it passed."""
+    problems = []
+    summary = log.summaries.get(name)
+    if summary is None:
+        problems.append("%s: no summary line" % name)
+    else:
+        if summary.status != expect.status:
+            problems.append("%s: status %d, expected %d" % (name, summary.status, expect.status))
+        if summary.reason != expect.outcome:
+            problems.append("%s: reason=%s, expected reason=%s"
+                            % (name, summary.reason, expect.outcome))
+    problems += _check_reason(log, name, expect)
+    actual = log.output.get(name, [])
+    missing = _missing_in_order(expect.lines, actual)
+    if missing:
+        problems.append("%s: output lacks %s\n%s"
+                        % (name, missing, _line_diff(name, expect.lines, actual)))
+    return problems
+
+
+def _check_log_patterns(log, checks):
+    """Return problems for the case's log_checks (regex, optional bound on group 1)."""
+    problems = []
+    for check in checks:
+        pattern = re.compile(check["pattern"])
+        matches = [pattern.search(line) for line in log.lines]
+        matches = [m for m in matches if m]
+        if not matches:
+            problems.append("no log line matches %r" % check["pattern"])
+            continue
+        if "max_abs" in check:
+            value = int(matches[-1].group(1))
+            if abs(value) >= check["max_abs"]:
+                problems.append("%r: |%d| is not below %d"
+                                % (matches[-1].group(0), value, check["max_abs"]))
+    return problems
+
+
+def check_boot(case, result):
+    """Return every problem of a boot against its case; an empty list means it passed."""
+    log = result.log
+    problems = []
+    if result.timed_out:
+        problems.append("timed out after %.1f s" % result.seconds)
+    if log.panic is not None:
+        problems.append("Skiff panicked: %s" % log.panic)
+    expected_names = set()
+    for expect in case.expectations:
+        for name in expect.names:
+            expected_names.add(name)
+            problems += check_instance(log, name, expect)
+    extra = sorted(set(log.summaries) - expected_names)
+    if extra:
+        problems.append("unexpected guests in the summary: %s" % extra)
+    if log.final_status is None:
+        problems.append("no 'skiff: final status' line")
+    elif log.final_status != case.final_status:
+        problems.append("final status %d, expected %d" % (log.final_status, case.final_status))
+    console = result.com1.decode("utf-8", errors="replace")
+    for secret in case.forbidden:
+        if secret in console or secret in result.com2:
+            problems.append("forbidden text %r appeared" % secret)
+    return problems + _check_log_patterns(log, case.log_checks)

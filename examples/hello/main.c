@@ -1,0 +1,17 @@
+/*
+ * hello - the smallest Skiff appliance.
+ *
+ * Prints a greeting, one line per command-line argument, then SUCCESS,
+ * and exits 0. A boot test reads these lines to check that the image was
+ * loaded, entered, got its command line, and halted cleanly.
+ */
+#include "skiff.h"
+
+int main(int argc, char **argv)
+{
+	skiff_puts("Hello from Skiff!\n");
+	for (int i = 1; i < argc; i++)
+		skiff_printf("arg[%d]: %s\n", i, argv[i]);
+	skiff_puts("SUCCESS\n");
+	return SKIFF_EXIT_SUCCESS;
+}

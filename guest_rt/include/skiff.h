@@ -1,0 +1,169 @@
+/*
+ * skiff.h - the C API of Skiff's guest runtime.
+ *
+ * An appliance defines `int main(int argc, char **argv)`. The runtime's
+ * entry code runs first, with interrupts off, on the stack the hypervisor
+ * set up at the top of guest RAM; when main returns, the guest halts with
+ * main's return value as its exit status (0 success, 1 failure).
+ *
+ * argv[0] is the appliance's name (the NAME given to skiff_guest() in
+ * CMake); argv[1..argc) are the words of the guest's command line (what
+ * follows "--" on its Skiff module line), split on spaces.
+ *
+ * Guests are single-threaded and identity-mapped: a pointer is a
+ * guest-physical address. Nothing here is reentrant from a trap handler.
+ */
+#ifndef SKIFF_H
+#define SKIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skiff_abi.h"
+#include "skiff_manifest.h"
+
+/* Exit statuses with a meaning fixed by the ABI. */
+#define SKIFF_EXIT_SUCCESS 0
+#define SKIFF_EXIT_FAILURE 1
+#define SKIFF_EXIT_ABORT 255
+
+/* The most words skiff_args splits the command line into (argv[0] too). */
+#define SKIFF_MAX_ARGS 64
+
+/* Bytes below the top of RAM the heap leaves to the stack. */
+#define SKIFF_STACK_RESERVE (256u * 1024u)
+
+/* ---- console ---- */
+
+/*
+ * skiff_write: write len bytes of buf to the console, unchanged (NULs
+ * included). Needs buf[0..len) readable. Returns nothing: Skiff ends a
+ * guest whose buffer is not inside its RAM.
+ */
+void skiff_write(const char *buf, size_t len);
+
+/*
+ * skiff_puts: write the NUL-terminated string s to the console; unlike C's
+ * puts, no newline is added. A NULL s writes "(null)".
+ */
+void skiff_puts(const char *s);
+
+/*
+ * skiff_printf: printf-style output to the console (the conversions of
+ * lib/format.h: %d %i %u %x %X %o %c %s %p %% with l, ll, z, h, width,
+ * '-', '0' and %s precision; no floating point). Output longer than
+ * SKIFF_PRINTF_MAX - 1 bytes is cut there. Returns the bytes written.
+ */
+#define SKIFF_PRINTF_MAX 1024
+int skiff_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* ---- ending ---- */
+
+/* skiff_exit: end the guest with status (reported as status & 0xff). */
+_Noreturn void skiff_exit(int status);
+
+/* skiff_abort: end the guest with status 255, after printing why (may be NULL). */
+_Noreturn void skiff_abort(const char *why);
+
+/* ---- time ---- */
+
+/* skiff_walltime_ns: nanoseconds since the Unix epoch, from Skiff. */
+uint64_t skiff_walltime_ns(void);
+
+/*
+ * skiff_poll: sleep until a device has input or timeout_ns nanoseconds
+ * (relative) have passed. Returns the set of handles with input ready
+ * (bit n = handle n), 0 on timeout.
+ */
+uint64_t skiff_poll(uint64_t timeout_ns);
+
+/* skiff_tsc: the CPU's time-stamp counter (RDTSC). */
+static inline uint64_t skiff_tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* skiff_tsc_hz: TSC ticks per second, as the hypervisor measured it. */
+uint64_t skiff_tsc_hz(void);
+
+/* ---- memory ---- */
+
+/* skiff_mem_size: bytes of guest RAM (guest-physical 0 to mem_size). */
+uint64_t skiff_mem_size(void);
+
+/*
+ * skiff_heap_start: the first free byte above the image (the larger of
+ * the linker's _end and the hypervisor's kernel_end), 4 KiB-aligned.
+ */
+uintptr_t skiff_heap_start(void);
+
+/*
+ * skiff_heap_end: the end of the free memory above the heap start: RAM
+ * minus SKIFF_STACK_RESERVE for the stack. Returns skiff_heap_start() when
+ * RAM is too small to leave any heap.
+ */
+uintptr_t skiff_heap_end(void);
+
+/* ---- command line ---- */
+
+/* skiff_cmdline: the guest's command line as Skiff passed it ("" if none). */
+const char *skiff_cmdline(void);
+
+/*
+ * skiff_args: the split command line, as main receives it: sets *argv to
+ * argv[0] (the appliance's name) followed by the words, NULL-terminated,
+ * and returns argc. Words beyond SKIFF_MAX_ARGS - 1 are dropped.
+ */
+int skiff_args(char ***argv);
+
+/* ---- block devices ---- */
+
+struct skiff_block_info {
+	uint64_t capacity;     /* bytes */
+	uint64_t block_size;   /* bytes */
+};
+
+/*
+ * skiff_block_find: the handle of the block device the manifest names
+ * name. Returns SKIFF_OK and sets *handle, or SKIFF_EINVAL when no such
+ * block device is declared or Skiff did not attach it.
+ */
+enum skiff_result skiff_block_find(const char *name, uint64_t *handle);
+
+/*
+ * skiff_block_info: capacity and block size of the block device handle.
+ * Returns SKIFF_OK, or SKIFF_EINVAL when handle is not an attached block
+ * device of the manifest.
+ */
+enum skiff_result skiff_block_info(uint64_t handle, struct skiff_block_info *info);
+
+/*
+ * skiff_block_read / skiff_block_write: move one block (len = block size)
+ * between buf and the device at byte offset (a multiple of the block size,
+ * inside the capacity). Returns Skiff's answer: SKIFF_OK, SKIFF_EINVAL
+ * (bad handle, offset or length; also every call while no device is
+ * attached), SKIFF_EUNSPEC (the backing store failed).
+ */
+enum skiff_result skiff_block_read(uint64_t handle, uint64_t offset, void *buf,
+				   size_t len);
+enum skiff_result skiff_block_write(uint64_t handle, uint64_t offset,
+				    const void *buf, size_t len);
+
+/* ---- Skiff's own calls ---- */
+
+/* skiff_nop: Skiff's do-nothing call (port 0x580): one guest-exit round trip. */
+static inline void skiff_nop(void)
+{
+	skiff_hypercall_raw(SKIFF_CALL_NOP_PORT, 0);
+}
+
+/* ---- what the runtime needs from the appliance ---- */
+
+/* main: the appliance. Its return value becomes the exit status. */
+int main(int argc, char **argv);
+
+#endif

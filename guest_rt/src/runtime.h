@@ -1,0 +1,24 @@
+/*
+ * runtime.h - what the runtime's files share and appliances do not see.
+ */
+#ifndef SKIFF_RUNTIME_H
+#define SKIFF_RUNTIME_H
+
+#include "skiff.h"
+
+/*
+ * skiff_boot_info_record: remember the boot information at gpa bi; called
+ * once by skiff_start before anything else reads it.
+ */
+void skiff_boot_info_record(const struct skiff_boot_info *bi);
+
+/* skiff_boot_info: the recorded boot information (never NULL after start). */
+const struct skiff_boot_info *skiff_boot_info(void);
+
+/* skiff_start: the C side of _start (start.S). Never returns. */
+_Noreturn void skiff_start(const struct skiff_boot_info *bi);
+
+/* The appliance's name: generated per image by skiff_guest() in CMake. */
+extern const char skiff_app_name[];
+
+#endif

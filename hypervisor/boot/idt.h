@@ -1,0 +1,39 @@
+/*
+ * idt.h - the hypervisor's own interrupt descriptor table.
+ */
+#ifndef SKIFF_BOOT_IDT_H
+#define SKIFF_BOOT_IDT_H
+
+#include <stdint.h>
+
+/*
+ * idt_init: route all 32 exception vectors to the decoding panic handler
+ * and load the IDT. Needs: tss_init done (double fault, NMI and machine
+ * check switch to their own IST stacks). Vectors 32 and up are beyond the
+ * IDT limit: Skiff runs with interrupts off, so one arriving anyway shows
+ * up as a decoded #GP naming its vector.
+ */
+void idt_init(void);
+
+/*
+ * The frame exception_stubs.S builds on the stack: general registers
+ * (pushed last, so lowest), vector, error code (0 when the CPU pushes
+ * none), then what the CPU pushed.
+ */
+struct exception_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/*
+ * exception_handle: called by the stubs; prints the decoded exception and
+ * every register, then powers off without a final status line.
+ */
+__attribute__((noreturn)) void exception_handle(struct exception_frame *frame);
+
+/* exception_stub_table: the stubs' entry points, by vector (assembly). */
+extern const uint64_t exception_stub_table[32];
+
+#endif

@@ -1,0 +1,359 @@
+/*
+ * guest_cmdline.c - parsing a guest module's command line (guest_cmdline.h,
+ * docs/command-line.md).
+ *
+ * GRUB builds the line from the words of the module2 command: each word
+ * with \ ' " escaped by a backslash, a word that contains a space wrapped
+ * in double quotes, words joined by one space. Word boundaries here follow
+ * that encoding (a space inside "..." does not split), so a guest argument
+ * with spaces reaches the guest intact; Skiff's own words never need
+ * quoting and are refused when they carry any.
+ */
+#include "hypervisor/guest_cmdline.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
+#include "lib/parse.h"
+
+#define MEM_GRANULE (UINT64_C(2) << 20)
+#define MEM_MAX (UINT64_C(4) << 30)
+#define DEVICE_NAME_MAX 67u   /* characters, a manifest name */
+#define SHOWN_MAX 48u         /* characters of a word quoted in a message */
+
+struct word {
+	const char *text;
+	size_t len;
+};
+
+/* next_word: the next space-separated word at *p (quote-aware); false at the end. */
+static bool next_word(const char **p, struct word *w)
+{
+	const char *s = *p;
+	bool quoted = false;
+
+	while (*s == ' ')
+		s++;
+	if (*s == '\0')
+		return false;
+	w->text = s;
+	while (*s != '\0' && (quoted || *s != ' ')) {
+		if (*s == '\\' && s[1] != '\0')
+			s++;
+		else if (*s == '"')
+			quoted = !quoted;
+		s++;
+	}
+	w->len = (size_t)(s - w->text);
+	*p = s;
+	return true;
+}
+
+/* show: w as a bounded, NUL-terminated string for a message. */
+static const char *show(const struct word *w, char *buf)
+{
+	size_t n = w->len > SHOWN_MAX ? SHOWN_MAX : w->len;
+
+	memcpy(buf, w->text, n);
+	if (n < w->len)
+		memcpy(buf + n, "...", 4);
+	else
+		buf[n] = '\0';
+	return buf;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen > 0) {
+		va_start(ap, fmt);
+		format_v(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
+static bool is_name_char(char c)
+{
+	return is_alnum(c) || c == '_' || c == '.' || c == '-';
+}
+
+static bool word_is(const struct word *w, const char *s)
+{
+	return w->len == strlen(s) && memcmp(w->text, s, w->len) == 0;
+}
+
+/* find_char: index of the first c in w, or w->len. */
+static size_t find_char(const struct word *w, char c)
+{
+	size_t i = 0;
+
+	while (i < w->len && w->text[i] != c)
+		i++;
+	return i;
+}
+
+/* first_bad_char: index of the first character outside [A-Za-z0-9_.-], or len. */
+static size_t first_bad_char(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && is_name_char(s[i]))
+		i++;
+	return i;
+}
+
+static int parse_name(const struct word *w, struct guest_config *out,
+		      char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+
+	if (find_char(w, '=') < w->len)
+		return fail(err, errlen,
+			    "the first word must be the guest's name, not an option ('%s')",
+			    show(w, shown));
+	if (first_bad_char(w->text, w->len) < w->len)
+		return fail(err, errlen,
+			    "name '%s' has a character outside [A-Za-z0-9_.-]",
+			    show(w, shown));
+	if (!is_alnum(w->text[0]))
+		return fail(err, errlen,
+			    "name '%s' must start with a letter or a digit",
+			    show(w, shown));
+	if (w->len > GUEST_NAME_MAX - 1)
+		return fail(err, errlen,
+			    "name '%s' is longer than %u characters",
+			    show(w, shown), GUEST_NAME_MAX - 1);
+	memcpy(out->name, w->text, w->len);
+	out->name[w->len] = '\0';
+	return 0;
+}
+
+static int parse_mem(const struct word *value, struct guest_config *out,
+		     char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	uint64_t size;
+
+	if (!parse_size(value->text, value->len, &size))
+		return fail(err, errlen, "mem=%s is not a size",
+			    show(value, shown));
+	if (size > MEM_MAX)
+		return fail(err, errlen, "mem=%s is above 4G", show(value, shown));
+	size = (size + MEM_GRANULE - 1) & ~(MEM_GRANULE - 1);
+	if (size == 0)
+		return fail(err, errlen, "mem=%s is below 2M", show(value, shown));
+	out->mem_size = size;
+	return 0;
+}
+
+static int parse_count(const struct word *value, struct guest_config *out,
+		       char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	uint64_t count;
+
+	if (!parse_u64(value->text, value->len, &count))
+		return fail(err, errlen, "count=%s is not a number",
+			    show(value, shown));
+	if (count == 0 || count > GUEST_MAX_COUNT)
+		return fail(err, errlen, "count=%s is out of range (1..%u)",
+			    show(value, shown), GUEST_MAX_COUNT);
+	out->count = (unsigned)count;
+	return 0;
+}
+
+/* check_device_name: a manifest name for block.DEV: 1..67 of [A-Za-z0-9_.-]. */
+static int check_device_name(const struct word *dev, char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+
+	if (dev->len == 0)
+		return fail(err, errlen, "block.=...: the device name is empty");
+	if (first_bad_char(dev->text, dev->len) < dev->len)
+		return fail(err, errlen,
+			    "block device name '%s' has a character outside [A-Za-z0-9_.-]",
+			    show(dev, shown));
+	if (dev->len > DEVICE_NAME_MAX)
+		return fail(err, errlen,
+			    "block device name '%s' is longer than %u characters",
+			    show(dev, shown), DEVICE_NAME_MAX);
+	return 0;
+}
+
+static int parse_block(const struct word *dev, const struct word *path,
+		       struct guest_config *out, char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	struct guest_block_arg *b;
+	int rc = check_device_name(dev, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	show(dev, shown);
+	if (path->len == 0)
+		return fail(err, errlen, "block.%s= names no module", shown);
+	if (path->len > sizeof(b->module) - 1)
+		return fail(err, errlen,
+			    "block.%s: module path is longer than %zu bytes",
+			    shown, sizeof(b->module) - 1);
+	for (unsigned i = 0; i < out->block_count; i++) {
+		if (strlen(out->blocks[i].device) == dev->len &&
+		    memcmp(out->blocks[i].device, dev->text, dev->len) == 0)
+			return fail(err, errlen, "block.%s is given twice", shown);
+	}
+	if (out->block_count == GUEST_MAX_BLOCKS)
+		return fail(err, errlen, "more than %u block devices",
+			    GUEST_MAX_BLOCKS);
+	b = &out->blocks[out->block_count++];
+	memcpy(b->device, dev->text, dev->len);
+	b->device[dev->len] = '\0';
+	memcpy(b->module, path->text, path->len);
+	b->module[path->len] = '\0';
+	return 0;
+}
+
+/* Options seen so far, to refuse one given twice. */
+struct seen {
+	bool mem, count;
+};
+
+/* parse_option: one KEY=VALUE word of Skiff's own. */
+static int parse_option(const struct word *w, struct guest_config *out,
+			struct seen *seen, char *err, size_t errlen)
+{
+	size_t eq = find_char(w, '=');
+	struct word key = { w->text, eq };
+	struct word value = { w->text + eq + 1, w->len - eq - 1 };
+	char shown[SHOWN_MAX + 4];
+
+	if (word_is(&key, "mem")) {
+		if (seen->mem)
+			return fail(err, errlen, "mem= is given twice");
+		seen->mem = true;
+		return parse_mem(&value, out, err, errlen);
+	}
+	if (word_is(&key, "count")) {
+		if (seen->count)
+			return fail(err, errlen, "count= is given twice");
+		seen->count = true;
+		return parse_count(&value, out, err, errlen);
+	}
+	if (key.len >= 6 && memcmp(key.text, "block.", 6) == 0) {
+		struct word dev = { key.text + 6, key.len - 6 };
+
+		return parse_block(&dev, &value, out, err, errlen);
+	}
+	return fail(err, errlen, "unknown option '%s='", show(&key, shown));
+}
+
+/* parse_skiff_word: a word before "--": an option, never quoted. */
+static int parse_skiff_word(const struct word *w, struct guest_config *out,
+			    struct seen *seen, char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+
+	for (size_t i = 0; i < w->len; i++) {
+		if (w->text[i] == '"' || w->text[i] == '\'' ||
+		    w->text[i] == '\\')
+			return fail(err, errlen,
+				    "word '%s' has a quote or backslash: Skiff's options take none (see docs/command-line.md)",
+				    show(w, shown));
+	}
+	if (find_char(w, '=') == w->len)
+		return fail(err, errlen,
+			    "unexpected word '%s' (options are mem=, count= and block.DEV=; guest arguments go after --)",
+			    show(w, shown));
+	return parse_option(w, out, seen, err, errlen);
+}
+
+/* parse_guest_args: the words after "--", re-joined by single spaces. */
+static int parse_guest_args(const char *p, struct guest_config *out,
+			    char *err, size_t errlen)
+{
+	size_t used = 0;
+	struct word w;
+
+	while (next_word(&p, &w)) {
+		size_t need = w.len + (used > 0 ? 1 : 0);
+
+		if (need > sizeof(out->args) - 1 - used)
+			return fail(err, errlen,
+				    "the guest's command line (after --) is longer than %zu bytes",
+				    sizeof(out->args) - 1);
+		if (used > 0)
+			out->args[used++] = ' ';
+		memcpy(out->args + used, w.text, w.len);
+		used += w.len;
+	}
+	out->args[used] = '\0';
+	return 0;
+}
+
+static unsigned decimal_digits(unsigned n)
+{
+	unsigned digits = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		digits++;
+	}
+	return digits;
+}
+
+/* check_instance_names: NAME.N must fit GUEST_NAME_MAX for every instance. */
+static int check_instance_names(const struct guest_config *out, char *err,
+				size_t errlen)
+{
+	size_t len = strlen(out->name);
+
+	if (out->count > 1 &&
+	    len + 1 + decimal_digits(out->count) > GUEST_NAME_MAX - 1)
+		return fail(err, errlen,
+			    "name '%s' is too long for count=%u: instance names like '%s.%u' must fit in %u characters",
+			    out->name, out->count, out->name, out->count,
+			    GUEST_NAME_MAX - 1);
+	return 0;
+}
+
+int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
+			char *err, size_t errlen)
+{
+	struct seen seen = { false, false };
+	const char *p = cmdline;
+	struct word w;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->mem_size = GUEST_DEFAULT_MEM;
+	out->count = 1;
+	if (errlen > 0)
+		err[0] = '\0';
+	if (!next_word(&p, &w))
+		return fail(err, errlen,
+			    "empty command line: the first word must be the guest's name");
+	rc = parse_name(&w, out, err, errlen);
+	while (rc == 0 && next_word(&p, &w)) {
+		if (word_is(&w, "--")) {
+			rc = parse_guest_args(p, out, err, errlen);
+			break;
+		}
+		rc = parse_skiff_word(&w, out, &seen, err, errlen);
+	}
+	if (rc < 0)
+		return rc;
+	return check_instance_names(out, err, errlen);
+}

@@ -1,0 +1,129 @@
+/*
+ * main.c - skiff_main, where the boot path (boot/entry.S) hands over to C:
+ * bring up the console, exception handling and memory, pick the backend,
+ * run every guest and power off with the final status.
+ */
+#include <stdint.h>
+
+#include "hal/hal.h"
+#include "hypervisor/boot/descriptors.h"
+#include "hypervisor/boot/idt.h"
+#include "hypervisor/boot/legacy_pic.h"
+#include "hypervisor/console.h"
+#include "hypervisor/frames.h"
+#include "hypervisor/multiboot2.h"
+#include "hypervisor/options.h"
+#include "hypervisor/panic.h"
+#include "hypervisor/power.h"
+#include "hypervisor/time.h"
+#if __has_include("hypervisor/guests.h")
+#include "hypervisor/guests.h"
+#else
+uint8_t guests_run_all(const struct boot_info *info);
+#endif
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289u
+#define IDENTITY_MAP_END (UINT64_C(4) << 30)
+#define MIB (UINT64_C(1) << 20)
+
+/* The parsed boot information: large (module and region tables), so static. */
+static struct boot_info boot_info;
+
+/* skiff_main: called once by entry.S on the boot stack; never returns. */
+__attribute__((noreturn)) void skiff_main(uint32_t magic, uint64_t info_phys);
+
+/* stop: end without a final status line (log readers report a failure). */
+__attribute__((noreturn)) static void stop(void)
+{
+	power_off(PANIC_POWER_CODE);
+}
+
+static void parse_boot_info(uint32_t magic, uint64_t info_phys)
+{
+	char err[160];
+
+	/* entry.S checks the magic too; this catches a caller that did not. */
+	if (magic != MB2_BOOTLOADER_MAGIC) {
+		log_printf("bad multiboot2 magic 0x%x", magic);
+		stop();
+	}
+	if (info_phys == 0 || info_phys >= IDENTITY_MAP_END) {
+		log_printf("multiboot2 information at 0x%lx is outside mapped memory", info_phys);
+		stop();
+	}
+	if (mb2_parse((const void *)(uintptr_t)info_phys, info_phys,
+		      IDENTITY_MAP_END - info_phys, &boot_info, err, sizeof err) != 0) {
+		log_printf("bad multiboot2 information: %s", err);
+		stop();
+	}
+}
+
+static void log_boot_info(const struct boot_info *info)
+{
+	uint64_t usable = 0;
+
+	log_printf("command line '%s'", info->cmdline);
+	for (unsigned i = 0; i < info->region_count; i++) {
+		const struct mb2_region *r = &info->regions[i];
+
+		log_printf("memory 0x%016lx-0x%016lx type %u", r->base,
+			   r->base + r->length - (r->length != 0), r->type);
+		if (r->type == 1)
+			usable += r->length;
+	}
+	log_printf("memory: %lu MiB usable", usable / MIB);
+	for (unsigned i = 0; i < info->module_count; i++) {
+		const struct mb2_module *m = &info->modules[i];
+
+		log_printf("module %u: 0x%lx-0x%lx (%lu bytes) '%s'", i, m->start,
+			   m->end, m->end - m->start, m->cmdline);
+	}
+}
+
+static void parse_options(const char *cmdline)
+{
+	char err[160];
+
+	if (options_parse(cmdline, &skiff_options, err, sizeof err) != 0) {
+		log_printf("bad command line: %s", err);
+		stop();
+	}
+}
+
+static void start_backend(void)
+{
+	int rc;
+
+	hal = hal_select(skiff_options.backend);
+	if (!hal)
+		stop();   /* hal_select has logged what is missing */
+	log_printf("backend %s", hal->name);
+	rc = hal->cpu_init();
+	if (rc != 0) {
+		log_printf("backend %s: cpu_init failed (%d)", hal->name, rc);
+		stop();
+	}
+}
+
+void skiff_main(uint32_t magic, uint64_t info_phys)
+{
+	uint8_t status;
+
+	console_init();
+	legacy_pic_mask_all();
+	tss_init();
+	idt_init();
+	log_printf("Skiff starting");
+	parse_boot_info(magic, info_phys);
+	log_boot_info(&boot_info);
+	frames_init(&boot_info);
+	log_printf("frames: %lu MiB free", frames_free_bytes() / MIB);
+	time_init();
+	parse_options(boot_info.cmdline);
+	if (skiff_options.selftest_clock)
+		time_selftest_clock();
+	start_backend();
+	status = guests_run_all(&boot_info);
+	log_printf("final status %u", status);
+	power_off(status);
+}

@@ -1,0 +1,114 @@
+/*
+ * options.c - parsing Skiff's command line (options.h). Portable.
+ */
+#include "hypervisor/options.h"
+
+#include <stdarg.h>
+
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
+
+struct skiff_options skiff_options;
+
+/* A word of the command line: not NUL-terminated where it ends. */
+struct word {
+	const char *text;
+	size_t len;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (errlen > 0)
+		format_v(err, errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* word_is: the word equals the NUL-terminated s. */
+static bool word_is(struct word w, const char *s)
+{
+	return strlen(s) == w.len && memcmp(w.text, s, w.len) == 0;
+}
+
+/* word_value: when the word is "key=value", the value; else text NULL. */
+static struct word word_value(struct word w, const char *key)
+{
+	size_t k = strlen(key);
+	struct word none = { NULL, 0 };
+
+	if (w.len <= k || memcmp(w.text, key, k) != 0 || w.text[k] != '=')
+		return none;
+	return (struct word){ w.text + k + 1, w.len - k - 1 };
+}
+
+/* The word limit keeps an error message from quoting a huge word. */
+#define QUOTE_MAX 64
+
+static int apply_word(struct word w, struct skiff_options *out,
+		      char *err, size_t errlen)
+{
+	struct word v;
+
+	if ((v = word_value(w, "backend")).text) {
+		if (word_is(v, "svm"))
+			out->backend = "svm";
+		else if (word_is(v, "vmx"))
+			out->backend = "vmx";
+		else
+			return fail(err, errlen, "backend must be svm or vmx, not '%.*s'",
+				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+		return 0;
+	}
+	if ((v = word_value(w, "selftest")).text) {
+		if (!word_is(v, "clock"))
+			return fail(err, errlen, "unknown self-test '%.*s'",
+				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+		out->selftest_clock = true;
+		return 0;
+	}
+	return fail(err, errlen, "unknown option '%.*s'",
+		    (int)(w.len < QUOTE_MAX ? w.len : QUOTE_MAX), w.text);
+}
+
+/* next_word: the word at or after *p (len 0 at the end); *p moves past it. */
+static struct word next_word(const char **p)
+{
+	const char *s = *p;
+	struct word w;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	w.text = s;
+	while (*s && *s != ' ' && *s != '\t')
+		s++;
+	w.len = (size_t)(s - w.text);
+	*p = s;
+	return w;
+}
+
+int options_parse(const char *cmdline, struct skiff_options *out,
+		  char *err, size_t errlen)
+{
+	const char *p = cmdline ? cmdline : "";
+	bool first = true;
+
+	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false };
+	if (errlen > 0)
+		err[0] = '\0';
+	for (struct word w = next_word(&p); w.len > 0; w = next_word(&p)) {
+		bool is_path = first && w.text[0] == '/';
+
+		first = false;
+		if (is_path)
+			continue;
+		int rc = apply_word(w, out, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * options.h - Skiff's own command line (the words after the image path on
+ * GRUB's multiboot2 line).
+ *
+ *   backend=svm|vmx   use this backend instead of the one the CPU vendor
+ *                     suggests (hal_select still checks the CPU can run it)
+ *   selftest=clock    measure the calibrated TSC against the RTC at boot
+ *
+ * Words are separated by spaces. A first word that starts with '/' is taken
+ * as the image's own path (some loaders pass it) and skipped. Anything else
+ * is an error: a typo must not silently change how Skiff runs.
+ */
+#ifndef SKIFF_OPTIONS_H
+#define SKIFF_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct skiff_options {
+	const char *backend;      /* "svm", "vmx" or NULL (choose by CPU) */
+	bool selftest_clock;      /* selftest=clock */
+	/* Later options (e.g. asids=N) are added here with their defaults. */
+};
+
+/* The options in force, filled by main.c at boot. */
+extern struct skiff_options skiff_options;
+
+/*
+ * options_parse: parse cmdline (NUL-terminated; NULL counts as empty) into
+ * *out, which starts from the defaults. Returns 0, or -EINVAL with the
+ * reason in err (errlen bytes), e.g. "unknown option 'X'".
+ */
+int options_parse(const char *cmdline, struct skiff_options *out,
+		  char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * boot_options_test.c - host tests for hypervisor/options.c: each option,
+ * spacing, the skipped image path, and every kind of bad word.
+ */
+#include <string.h>
+
+#include "boot_check.h"
+#include "hypervisor/options.h"
+#include "lib/errno.h"
+
+static struct skiff_options opts;
+static char err[128];
+
+static int parse(const char *line)
+{
+	return options_parse(line, &opts, err, sizeof err);
+}
+
+static void expect_bad(const char *line, const char *message)
+{
+	int rc = parse(line);
+
+	CHECK(rc == -EINVAL);
+	CHECK(strcmp(err, message) == 0);
+	if (strcmp(err, message) != 0)
+		fprintf(stderr, "  '%s': got '%s' want '%s'\n", line, err, message);
+}
+
+static void test_defaults(void)
+{
+	CHECK(parse("") == 0);
+	CHECK(opts.backend == NULL && !opts.selftest_clock);
+	CHECK(options_parse(NULL, &opts, err, sizeof err) == 0);
+	CHECK(parse("   \t ") == 0 && opts.backend == NULL);
+}
+
+static void test_options(void)
+{
+	CHECK(parse("backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
+	CHECK(parse("backend=vmx") == 0 && strcmp(opts.backend, "vmx") == 0);
+	CHECK(parse("selftest=clock") == 0 && opts.selftest_clock && !opts.backend);
+	CHECK(parse("  backend=vmx   selftest=clock ") == 0);
+	CHECK(opts.selftest_clock && strcmp(opts.backend, "vmx") == 0);
+	/* The last backend= wins. */
+	CHECK(parse("backend=vmx backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
+	/* A previous parse leaves nothing behind. */
+	CHECK(parse("") == 0 && !opts.selftest_clock && !opts.backend);
+}
+
+static void test_path_skipped(void)
+{
+	CHECK(parse("/boot/skiff.elf backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
+	/* Only the first word may be a path. */
+	expect_bad("backend=svm /boot/x", "unknown option '/boot/x'");
+}
+
+static void test_bad(void)
+{
+	expect_bad("verbose", "unknown option 'verbose'");
+	expect_bad("backend=svm bogus=1", "unknown option 'bogus=1'");
+	expect_bad("backend", "unknown option 'backend'");
+	expect_bad("backend=", "backend must be svm or vmx, not ''");
+	expect_bad("backend=kvm", "backend must be svm or vmx, not 'kvm'");
+	expect_bad("backend=svmx", "backend must be svm or vmx, not 'svmx'");
+	expect_bad("backends=svm", "unknown option 'backends=svm'");
+	expect_bad("selftest=disk", "unknown self-test 'disk'");
+	expect_bad("BACKEND=svm", "unknown option 'BACKEND=svm'");
+}
+
+static void test_long_word(void)
+{
+	char line[400];
+
+	memset(line, 'a', sizeof line - 1);
+	line[sizeof line - 1] = '\0';
+	CHECK(parse(line) == -EINVAL);
+	/* The message quotes at most 64 characters of the word. */
+	CHECK(strlen(err) == strlen("unknown option ''") + 64);
+	/* A tiny error buffer is still NUL-terminated. */
+	char tiny[5];
+	CHECK(options_parse("x", &opts, tiny, sizeof tiny) == -EINVAL);
+	CHECK(strcmp(tiny, "unkn") == 0);
+}
+
+int main(void)
+{
+	test_defaults();
+	test_options();
+	test_path_skipped();
+	test_bad();
+	test_long_word();
+	return check_report("boot_options_test");
+}

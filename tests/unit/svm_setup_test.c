@@ -1,0 +1,132 @@
+/*
+ * svm_setup_test.c - the shared pieces of every SVM guest: the intercept
+ * table, the I/O and MSR permission maps, and the ASID allocator.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "svm.h"
+
+static bool intercepted(const struct vmcb_control *c, unsigned word, unsigned bit)
+{
+	return (c->intercept[word] >> bit) & 1u;
+}
+
+static void test_intercepts(void)
+{
+	struct vmcb_control c;
+	memset(&c, 0xff, sizeof(c));  /* stale bits must be cleared */
+	svm_set_intercepts(&c);
+
+	/* Bits from the APM's VMCB layout table, independent of the code's table. */
+	static const struct { unsigned word, bit; } required[] = {
+		{ 3, 0 }, { 3, 1 }, { 3, 2 }, { 3, 3 },  /* INTR NMI SMI INIT */
+		{ 3, 18 }, { 3, 19 }, { 3, 22 }, { 3, 24 },  /* CPUID RSM INVD HLT */
+		{ 3, 26 }, { 3, 27 }, { 3, 28 }, { 3, 29 },  /* INVLPGA IOIO MSR task switch */
+		{ 3, 30 }, { 3, 31 },  /* FERR_FREEZE SHUTDOWN */
+		{ 4, 0 }, { 4, 1 }, { 4, 2 }, { 4, 3 }, { 4, 4 }, { 4, 5 },  /* VMRUN..CLGI */
+		{ 4, 6 }, { 4, 10 }, { 4, 11 }, { 4, 13 },  /* SKINIT MONITOR MWAIT XSETBV */
+	};
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		CHECK(intercepted(&c, required[i].word, required[i].bit));
+
+	/* Nothing beyond the table: no CR, DR or exception intercepts, no RDTSC. */
+	unsigned set_bits = 0;
+	for (unsigned w = 0; w < VMCB_INTERCEPT_WORDS; w++)
+		set_bits += (unsigned)__builtin_popcount(c.intercept[w]);
+	CHECK(set_bits == svm_intercept_count);
+	CHECK(c.intercept[0] == 0 && c.intercept[1] == 0 && c.intercept[2] == 0);
+	CHECK(c.intercept[5] == 0);
+	CHECK(!intercepted(&c, 3, 14));  /* RDTSC: guests read their clock freely */
+
+	/* Every row names a distinct bit and has a name. */
+	for (size_t i = 0; i < svm_intercept_count; i++) {
+		CHECK(svm_intercepts[i].name && svm_intercepts[i].name[0]);
+		CHECK(svm_intercepts[i].word < VMCB_INTERCEPT_WORDS && svm_intercepts[i].bit < 32);
+		for (size_t j = i + 1; j < svm_intercept_count; j++)
+			CHECK(svm_intercepts[i].word != svm_intercepts[j].word ||
+			      svm_intercepts[i].bit != svm_intercepts[j].bit);
+	}
+}
+
+static void test_msrpm(void)
+{
+	uint8_t *map = malloc(SVM_MSRPM_BYTES);
+	memset(map, 0, SVM_MSRPM_BYTES);
+	svm_msrpm_fill(map);
+
+	/* FS_BASE (0xc0000100) and GS_BASE (0xc0000101): bits 0-3 of byte 0x840. */
+	CHECK(map[0x840] == 0xf0);
+	CHECK(!svm_msrpm_intercepts(map, 0xc0000100, false));
+	CHECK(!svm_msrpm_intercepts(map, 0xc0000100, true));
+	CHECK(!svm_msrpm_intercepts(map, 0xc0000101, false));
+	CHECK(!svm_msrpm_intercepts(map, 0xc0000101, true));
+	static const uint32_t still[] = {
+		0xc0000102, 0xc0000080, 0x10, 0x1b, 0x277, 0x1fff, 0xc0000000,
+		0xc0001fff, 0xc0010000, 0xc0010117, 0xc0011fff,
+	};
+	for (size_t i = 0; i < sizeof(still) / sizeof(still[0]); i++) {
+		CHECK(svm_msrpm_intercepts(map, still[i], false));
+		CHECK(svm_msrpm_intercepts(map, still[i], true));
+	}
+	/* Every byte but 0x840 stays all ones. */
+	size_t ones = 0;
+	for (size_t i = 0; i < SVM_MSRPM_BYTES; i++)
+		ones += map[i] == 0xff;
+	CHECK(ones == SVM_MSRPM_BYTES - 1);
+
+	/* MSR 0x1b (APIC base) read bit is bit 0x36 of range 0: byte 6, bit 6. */
+	CHECK(svm_msrpm_pass_through(map, 0x1b) == 0);
+	CHECK(map[6] == 0x3f);
+	/* Outside the three ranges: refused, and reported as intercepted. */
+	CHECK(svm_msrpm_pass_through(map, 0x40000000) == -EINVAL);
+	CHECK(svm_msrpm_pass_through(map, 0xc0002000) == -EINVAL);
+	CHECK(svm_msrpm_intercepts(map, 0x40000000, false));
+	free(map);
+}
+
+static void test_iopm(void)
+{
+	uint8_t *map = calloc(1, SVM_IOPM_BYTES);
+	svm_iopm_fill(map);
+	size_t ones = 0;
+	for (size_t i = 0; i < SVM_IOPM_BYTES; i++)
+		ones += map[i] == 0xff;
+	CHECK(ones == SVM_IOPM_BYTES);
+	free(map);
+}
+
+static void test_asids(void)
+{
+	/* QEMU offers 16: 1..15 for guests, then none. */
+	for (int want = 1; want < 16; want++)
+		CHECK(svm_asid_alloc(16) == want);
+	CHECK(svm_asid_alloc(16) == -EBUSY);
+	svm_asid_free(7);
+	svm_asid_free(0);        /* ignored */
+	svm_asid_free(100000);   /* ignored */
+	CHECK(svm_asid_alloc(16) == 7);
+	CHECK(svm_asid_alloc(16) == -EBUSY);
+	CHECK(svm_asid_alloc(17) == 16);  /* a larger count reaches further */
+	CHECK(svm_asid_alloc(1) == -EBUSY);
+	CHECK(svm_asid_alloc(0) == -EBUSY);
+	for (uint32_t a = 1; a <= 16; a++)
+		svm_asid_free(a);
+	/* Bochs offers 0x8000; the allocator caps at SVM_ASID_LIMIT. */
+	int last = 0;
+	for (uint32_t n = 1; n < SVM_ASID_LIMIT; n++)
+		last = svm_asid_alloc(0x8000);
+	CHECK(last == (int)SVM_ASID_LIMIT - 1);
+	CHECK(svm_asid_alloc(0x10000) == -EBUSY);
+}
+
+int main(void)
+{
+	test_intercepts();
+	test_msrpm();
+	test_iopm();
+	test_asids();
+	return check_report("svm_setup");
+}

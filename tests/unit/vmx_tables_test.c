@@ -1,0 +1,92 @@
+/*
+ * vmx_tables_test.c - host tests of the MSR bitmap (which MSR accesses
+ * exit), the VPID allocator, and the CR0/CR4 guest-view arithmetic.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "boot_check.h"
+#include "lib/errno.h"
+#include "vmx_cr.h"
+#include "vmx_msr_bitmap.h"
+#include "vmx_vpid.h"
+
+static void test_msr_bitmap(void)
+{
+	uint8_t *bitmap = malloc(VMX_MSR_BITMAP_SIZE);  /* exact: ASan sees overruns */
+
+	vmx_msr_bitmap_init(bitmap);
+	CHECK(!vmx_msr_bitmap_exits(bitmap, 0xc0000100, false));  /* FS_BASE */
+	CHECK(!vmx_msr_bitmap_exits(bitmap, 0xc0000100, true));
+	CHECK(!vmx_msr_bitmap_exits(bitmap, 0xc0000101, false));  /* GS_BASE */
+	CHECK(!vmx_msr_bitmap_exits(bitmap, 0xc0000101, true));
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0xc0000102, true));    /* KERNEL_GS_BASE */
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0xc0000102, false));
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0xc0000080, true));    /* EFER */
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0xc00000ff, false));
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0x10, false));         /* TSC */
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0x100, true));         /* same bit as FS_BASE, low range */
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0x1fff, true));
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0xc0001fff, true));
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0x2000, false));       /* outside both ranges */
+	CHECK(vmx_msr_bitmap_exits(bitmap, 0x40000000, true));
+	/* The four passes are the only clear bits: 4 KiB * 8 - 4. */
+	{
+		unsigned i, clear = 0;
+
+		for (i = 0; i < VMX_MSR_BITMAP_SIZE * 8; i++)
+			clear += !((bitmap[i / 8] >> (i % 8)) & 1);
+		CHECK(clear == 4);
+	}
+	free(bitmap);
+}
+
+static void test_vpid(void)
+{
+	unsigned i;
+	int v;
+
+	CHECK(vpid_alloc() == 1);
+	CHECK(vpid_alloc() == 2);
+	vpid_free(1);
+	for (i = 3; i <= VMX_VPID_MAX; i++)
+		CHECK(vpid_alloc() == (int)i);
+	/* Wraps to the one freed. */
+	CHECK(vpid_alloc() == 1);
+	CHECK(vpid_alloc() == -EBUSY);
+	vpid_free(0);
+	vpid_free(VMX_VPID_MAX + 1);
+	CHECK(vpid_alloc() == -EBUSY);
+	vpid_free(777);
+	v = vpid_alloc();
+	CHECK(v == 777);
+	CHECK(vpid_alloc() == -EBUSY);
+}
+
+static void test_control_registers(void)
+{
+	uint64_t cr4_fixed0 = 0x2000, cr4_fixed1 = 0x3727ff;
+	uint64_t cr0_fixed0 = 0x80000021, cr0_fixed1 = 0xffffffff;
+	uint64_t mask4 = vmx_cr_host_mask(cr4_fixed0, cr4_fixed1);
+	uint64_t mask0 = vmx_cr_host_mask(cr0_fixed0, cr0_fixed1);
+	uint64_t real4 = vmx_cr_real(0x620, cr4_fixed0, cr4_fixed1);
+
+	CHECK(real4 == 0x2620);                          /* VMXE forced */
+	CHECK(vmx_cr_guest_view(real4, 0x620, mask4) == 0x620);  /* and hidden */
+	CHECK(mask4 & 0x2000);
+	CHECK(mask4 & (UINT64_C(1) << 22));              /* not allowed to be 1 */
+	CHECK(!(mask4 & 0x200));                          /* OSFXSR is the guest's */
+	CHECK(vmx_cr_real(0x80010021, cr0_fixed0, cr0_fixed1) == 0x80010021);
+	CHECK(vmx_cr_real(0x10, cr0_fixed0, cr0_fixed1) == 0x80000031);
+	/* A guest-owned bit (TS) reads from the real register. */
+	CHECK(vmx_cr_guest_view(0x80010029, 0x80010021, mask0) == 0x80010029);
+	CHECK(vmx_cr_guest_view(0x80000021, 0x00000020, mask0) == 0x20);
+}
+
+int main(void)
+{
+	test_msr_bitmap();
+	test_vpid();
+	test_control_registers();
+	return check_report("vmx_tables_test");
+}

@@ -1,0 +1,152 @@
+"""Guest descriptions for a Skiff boot: names, memory sizes, module command lines.
+
+A guest module's command line follows hypervisor/guest_cmdline.h:
+
+    NAME [mem=SIZE] [count=N] [-- ARG...]
+
+This module builds the words of that line; skiff_grub.py quotes them for GRUB.
+"""
+
+import dataclasses
+import os
+import re
+import shlex
+
+MIB = 1 << 20
+GUEST_DEFAULT_MEM = 32 * MIB
+GUEST_MAX_MEM = 4 << 30
+GUEST_MAX_COUNT = 1024
+NAME_MAX_CHARS = 31
+GUEST_OPTION_KEYS = ("name", "mem", "count")
+
+_SIZE_RE = re.compile(r"^([0-9]+)([KMG]?)$", re.IGNORECASE)
+_SUFFIX_SHIFT = {"": 0, "K": 10, "M": 20, "G": 30}
+
+
+class GuestSpecError(ValueError):
+    """A guest description that cannot be turned into a module line."""
+
+
+@dataclasses.dataclass
+class Guest:
+    """One guest module: an image file, its name, options and arguments.
+
+    mem is the text given by the user (for example "64M") or None for
+    Skiff's default; args are the guest's own arguments, each one word of
+    the module line (see skiff_grub.py for how they reach the guest).
+    """
+
+    image: str
+    name: str
+    args: list = dataclasses.field(default_factory=list)
+    mem: str = None
+    count: int = 1
+
+    def mem_bytes(self):
+        """Return the guest's RAM in bytes, rounded up to 2 MiB."""
+        if self.mem is None:
+            return GUEST_DEFAULT_MEM
+        return parse_size(self.mem)
+
+    def instance_names(self):
+        """Return the names Skiff gives the instances (NAME.1..NAME.N when N > 1)."""
+        if self.count == 1:
+            return [self.name]
+        return ["%s.%d" % (self.name, i) for i in range(1, self.count + 1)]
+
+
+def parse_size(text):
+    """Parse SIZE (digits with an optional K, M or G suffix) into bytes.
+
+    The result is rounded up to a multiple of 2 MiB and must lie in
+    2 MiB..4 GiB. Raises GuestSpecError on anything else.
+    """
+    match = _SIZE_RE.match(text.strip())
+    if not match:
+        raise GuestSpecError("bad size %r (expected digits with K, M or G)" % text)
+    size = int(match.group(1)) << _SUFFIX_SHIFT[match.group(2).upper()]
+    size = (size + 2 * MIB - 1) // (2 * MIB) * (2 * MIB)
+    if size == 0 or size > GUEST_MAX_MEM:
+        raise GuestSpecError("size %r out of range (2M..4G)" % text)
+    return size
+
+
+def sanitize_name(text):
+    """Turn any text into a valid guest NAME: [A-Za-z0-9_.-], 1..31 characters.
+
+    Other characters become '_'; a name that does not start with a letter or
+    digit gets a 'g' in front.
+    """
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", text)
+    if not name or not name[0].isalnum():
+        name = "g" + name
+    return name[:NAME_MAX_CHARS]
+
+
+def default_name(image):
+    """Return the default NAME for an image: its basename without extension, sanitized."""
+    stem = os.path.splitext(os.path.basename(image))[0]
+    return sanitize_name(stem)
+
+
+def make_guest(image, args=(), name=None, mem=None, count=1):
+    """Build a checked Guest; raises GuestSpecError on a bad size, count or name."""
+    if mem is not None:
+        parse_size(mem)
+    count = int(count)
+    if not 1 <= count <= GUEST_MAX_COUNT:
+        raise GuestSpecError("count %d out of range (1..%d)" % (count, GUEST_MAX_COUNT))
+    if name is None:
+        name = default_name(image)
+    elif sanitize_name(name) != name:
+        raise GuestSpecError("bad guest name %r (use [A-Za-z0-9_.-], start alphanumeric)" % name)
+    for arg in args:
+        if "\n" in arg or "\0" in arg:
+            raise GuestSpecError("guest arguments cannot contain newlines or NUL bytes")
+    return Guest(image=image, name=name, args=list(args), mem=mem, count=count)
+
+
+def parse_guest_spec(spec):
+    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] IMAGE [ARG...]'.
+
+    The value is split like a POSIX shell line (quotes group words).
+    Leading KEY=VALUE words with KEY in name, mem, count are options; the
+    first other word is the image. Returns a Guest; raises GuestSpecError.
+    """
+    words = shlex.split(spec)
+    options = {}
+    while words and words[0].split("=", 1)[0] in GUEST_OPTION_KEYS and "=" in words[0]:
+        key, value = words.pop(0).split("=", 1)
+        options[key] = value
+    if not words:
+        raise GuestSpecError("--guest %r names no image" % spec)
+    return make_guest(words[0], words[1:], **options)
+
+
+def module_words(guest):
+    """Return the words of the guest's module command line (after the module path).
+
+    Each of the guest's arguments is one word after "--". Empty
+    arguments are left out: GRUB's encoding cannot carry them.
+    """
+    words = [guest.name]
+    if guest.mem is not None:
+        words.append("mem=%dM" % (guest.mem_bytes() // MIB))
+    if guest.count != 1:
+        words.append("count=%d" % guest.count)
+    if any(arg != "" for arg in guest.args):
+        words.append("--")
+        words.extend(arg for arg in guest.args if arg != "")
+    return words
+
+
+def machine_megabytes(guests):
+    """Return the emulated machine's RAM in MiB: Skiff's share plus every guest's.
+
+    Skiff gets 64 MiB for itself, the images and its tables; each guest
+    instance adds its RAM plus 1/64 of it for nested page tables. The
+    total is rounded up to 16 MiB.
+    """
+    guest_bytes = sum(g.mem_bytes() * g.count for g in guests)
+    total = 64 * MIB + guest_bytes + guest_bytes // 64
+    return (total + 16 * MIB - 1) // (16 * MIB) * 16

@@ -1,0 +1,169 @@
+/*
+ * svm.h - what the files of the AMD SVM backend share. Private to x86_svm/.
+ *
+ * The parts that need no privileged instruction (exit decoding, the VMRUN
+ * consistency checker, the intercept table, the permission maps, the ASID
+ * allocator) are plain C over memory, so host unit tests run them on a fake
+ * VMCB (tests/unit/svm*.c).
+ */
+#ifndef SKIFF_SVM_H
+#define SKIFF_SVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+#include "nested_paging/nested_paging.h"
+#include "vmcb.h"
+
+/* What the CPU offers, recorded by probe (CPUID 0x8000000A and friends). */
+struct svm_caps {
+	bool probed;            /* probe found everything Skiff needs */
+	bool nrip_save;         /* VMCB next_rip is written on exits */
+	bool flush_by_asid;     /* TLB_CONTROL 3 and 7 are honoured */
+	bool long_mode;         /* for the consistency checker's EFER.LME rule */
+	bool nx;                /* EFER.NXE exists */
+	uint32_t asid_count;    /* ASIDs 1..asid_count-1 are usable */
+	unsigned phys_addr_bits;
+};
+
+extern struct svm_caps svm_caps;
+
+/*
+ * The nested-paging format hal_svm_ops announces: a copy of npt_format, or
+ * of npt_format_2m when the CPU has no 1 GiB pages, made by probe (which
+ * runs before any table is built). The HAL table itself stays constant.
+ */
+extern struct np_format svm_nested_format;
+
+/*
+ * Guest general registers that the VMCB does not hold, indexed by HAL_REG_*
+ * (RAX and RSP live in the VMCB; their slots here are unused). svm_run.S
+ * uses the byte offsets SVM_GPR_* below.
+ */
+struct svm_gprs {
+	uint64_t r[16];
+};
+
+#include "svm_gpr_offsets.h"
+#define SVM_GPR_AT(reg) \
+	_Static_assert(SVM_GPR_##reg == 8 * HAL_REG_##reg, "svm_gprs " #reg)
+SVM_GPR_AT(RCX); SVM_GPR_AT(RDX); SVM_GPR_AT(RBX); SVM_GPR_AT(RBP);
+SVM_GPR_AT(RSI); SVM_GPR_AT(RDI); SVM_GPR_AT(R8); SVM_GPR_AT(R9);
+SVM_GPR_AT(R10); SVM_GPR_AT(R11); SVM_GPR_AT(R12); SVM_GPR_AT(R13);
+SVM_GPR_AT(R14); SVM_GPR_AT(R15);
+#undef SVM_GPR_AT
+
+/* The backend's private state behind vcpu->backend. */
+struct svm_vcpu {
+	struct svm_gprs gprs;
+	struct vmcb *vmcb;
+	uint64_t vmcb_pa;
+};
+
+/* svm_probe_caps: fill *caps from CPUID; false with the reason in why. */
+bool svm_probe_caps(struct svm_caps *caps, char *why, size_t why_len);
+
+/*
+ * svm_set_intercepts: write Skiff's intercept table into c (all other
+ * intercept bits cleared). Never fails.
+ */
+void svm_set_intercepts(struct vmcb_control *c);
+
+/* What svm_vmcb_init needs besides the boot state. */
+struct svm_vmcb_params {
+	uint32_t asid;
+	uint64_t n_cr3;         /* root of the nested page table */
+	uint64_t iopm_pa, msrpm_pa;
+	uint8_t tlb_control;    /* for the first VMRUN */
+};
+
+/*
+ * svm_vmcb_init: fill *vmcb (all of it: unset fields become 0) and *gprs
+ * so that VMRUN starts the guest in *boot with Skiff's controls. EFER gets
+ * SVME added. Does not check boot: svm_check_vmcb names what VMRUN refuses.
+ */
+void svm_vmcb_init(struct vmcb *vmcb, struct svm_gprs *gprs,
+		   const struct hal_boot_state *boot, const struct svm_vmcb_params *p);
+
+/* One row of the intercept table: the bit in control.intercept[word]. */
+struct svm_intercept {
+	const char *name;
+	uint8_t word;
+	uint8_t bit;
+};
+extern const struct svm_intercept svm_intercepts[];
+extern const size_t svm_intercept_count;
+
+#define SVM_IOPM_BYTES  (12u * 1024u)
+#define SVM_MSRPM_BYTES (8u * 1024u)
+
+/* svm_iopm_fill: every port of the 12 KiB map iopm intercepted. */
+void svm_iopm_fill(uint8_t *iopm);
+
+/*
+ * svm_msrpm_fill: every MSR of the 8 KiB map msrpm intercepted except
+ * FS_BASE and GS_BASE (guests set their thread pointer often; VMLOAD and
+ * VMSAVE switch both, so passing them through leaks nothing).
+ */
+void svm_msrpm_fill(uint8_t *msrpm);
+
+/*
+ * svm_msrpm_pass_through: clear the read and write intercept bits of msr.
+ * Returns 0, or -EINVAL for an MSR outside the three ranges the map covers.
+ */
+int svm_msrpm_pass_through(uint8_t *msrpm, uint32_t msr);
+
+/*
+ * svm_msrpm_intercepts: whether the map intercepts a read (write false) or
+ * write of msr. MSRs outside the map's ranges are always intercepted.
+ */
+bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write);
+
+/*
+ * svm_asid_alloc: the lowest free ASID in 1..count-1 (count capped at
+ * SVM_ASID_LIMIT), or -EBUSY when all are taken.
+ */
+#define SVM_ASID_LIMIT 32768u
+int svm_asid_alloc(uint32_t count);
+
+/* svm_asid_free: make asid available again; ignores 0 and unknown ASIDs. */
+void svm_asid_free(uint32_t asid);
+
+/*
+ * svm_decode_exit: turn the exit recorded in vmcb (with the guest GPRs gprs)
+ * into *exit. caps says whether next_rip is valid. Never fails: unknown
+ * codes become HAL_EXIT_UNHANDLED with a name in exit->detail.
+ */
+void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+		     const struct svm_caps *caps, struct hal_exit *exit);
+
+/*
+ * svm_check_vmcb: the first of the APM's VMRUN consistency checks (vol. 2
+ * 15.5.1) that vmcb fails, as a short sentence, or NULL when it passes all
+ * that Skiff checks. caps gives the CPU's long-mode support and address width.
+ */
+const char *svm_check_vmcb(const struct vmcb *vmcb, const struct svm_caps *caps);
+
+/*
+ * svm_exception_has_error: whether exception vector pushes an error code
+ * (#DF #TS #NP #SS #GP #PF #AC #CP #VC #SX). false for vectors >= 32.
+ */
+bool svm_exception_has_error(uint8_t vector);
+
+/* svm_exit_name: the APM's name of an exit code ("CPUID", "NPF"), or NULL. */
+const char *svm_exit_name(uint64_t code);
+
+/*
+ * svm_world_switch (svm_run.S): run the guest of vmcb_pa once, with its
+ * GPRs in *gprs, saving and restoring host state through host_vmcb_pa.
+ * Needs GIF set and IF clear on entry; returns after the #VMEXIT.
+ */
+void svm_world_switch(struct svm_gprs *gprs, uint64_t vmcb_pa,
+		      uint64_t host_vmcb_pa);
+
+/* The host-state VMCB of this CPU, set by cpu_init (0 before). */
+extern uint64_t svm_host_vmcb_pa;
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * svm_exit.c - from the VMCB's exit record to Skiff's vendor-neutral one.
+ *
+ * This runs on every exit, so the common reasons (I/O hypercalls, CPUID,
+ * HLT, MSRs, nested page faults) are decoded by one switch with no table
+ * look-up or formatting; only rare exits format a message into detail.
+ */
+#include "lib/format.h"
+#include "svm.h"
+
+/*
+ * Instruction lengths for CPUs without NRIP save (QEMU's TCG among them).
+ * These exits come from instructions with one fixed encoding; a guest that
+ * pads them with redundant prefixes gets its RIP advanced too little and
+ * re-executes the prefix bytes' tail, which faults in the guest only.
+ */
+#define LEN_CPUID 2    /* 0f a2 */
+#define LEN_HLT 1      /* f4 */
+#define LEN_MSR 2      /* 0f 32 / 0f 30 */
+#define LEN_0F01 3     /* 0f 01 xx: VMRUN, VMMCALL, ..., MONITOR, MWAIT, XSETBV */
+#define LEN_0F 2       /* 0f xx: INVD, RSM */
+
+static uint64_t next_rip(const struct vmcb *vmcb, const struct svm_caps *caps,
+			 unsigned length)
+{
+	if (caps->nrip_save)
+		return vmcb->control.next_rip;
+	return vmcb->save.rip + length;
+}
+
+static void decode_io(const struct vmcb_control *c, struct hal_exit *exit)
+{
+	uint32_t info = (uint32_t)c->exit_info1;
+
+	exit->reason = HAL_EXIT_IO;
+	exit->io.port = (uint16_t)(info >> SVM_IOIO_PORT_SHIFT);
+	/* SZ8, SZ16 and SZ32 are one-hot bits 4, 5, 6: shifted down they are 1, 2, 4. */
+	exit->io.size = (uint8_t)((info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT);
+	exit->io.is_write = !(info & SVM_IOIO_IN);
+	exit->io.is_string = (info & SVM_IOIO_STRING) != 0;
+	exit->io.is_rep = (info & SVM_IOIO_REP) != 0;
+	/* For IOIO the CPU always stores the next RIP in EXITINFO2. */
+	exit->next_rip = c->exit_info2;
+}
+
+static void decode_npf(const struct vmcb_control *c, struct hal_exit *exit)
+{
+	uint64_t info = c->exit_info1;
+
+	exit->reason = HAL_EXIT_NESTED_FAULT;
+	exit->npf.gpa = c->exit_info2;
+	if (info & SVM_NPF_WRITE)
+		exit->npf.access = HAL_ACCESS_WRITE;
+	else if (info & SVM_NPF_FETCH)
+		exit->npf.access = HAL_ACCESS_EXEC;
+	else
+		exit->npf.access = HAL_ACCESS_READ;
+	exit->npf.mapped = (info & SVM_NPF_PRESENT) != 0;
+}
+
+static void decode_msr(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+		       const struct svm_caps *caps, struct hal_exit *exit)
+{
+	bool is_write = vmcb->control.exit_info1 == 1;
+
+	exit->reason = is_write ? HAL_EXIT_MSR_WRITE : HAL_EXIT_MSR_READ;
+	exit->msr.index = (uint32_t)gprs->r[HAL_REG_RCX];
+	exit->msr.value = is_write ? (gprs->r[HAL_REG_RDX] << 32) |
+		(uint32_t)vmcb->save.rax : 0;
+	exit->next_rip = next_rip(vmcb, caps, LEN_MSR);
+}
+
+bool svm_exception_has_error(uint8_t vector)
+{
+	const uint32_t with_error = (1u << 8) | (1u << 10) | (1u << 11) |
+		(1u << 12) | (1u << 13) | (1u << 14) | (1u << 17) | (1u << 21) |
+		(1u << 29) | (1u << 30);
+	return vector < 32 && ((with_error >> vector) & 1u);
+}
+
+static void decode_exception(const struct vmcb_control *c, struct hal_exit *exit)
+{
+	uint8_t vector = (uint8_t)(c->exit_code - SVM_EXIT_EXCEPTION_BASE);
+
+	exit->reason = HAL_EXIT_EXCEPTION;
+	exit->exception.vector = vector;
+	exit->exception.has_error = svm_exception_has_error(vector);
+	exit->exception.error = exit->exception.has_error ? (uint32_t)c->exit_info1 : 0;
+}
+
+static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps *caps,
+			     unsigned length, struct hal_exit *exit)
+{
+	exit->reason = HAL_EXIT_FORBIDDEN_INSN;
+	exit->insn.name = svm_exit_name(vmcb->control.exit_code);
+	exit->next_rip = next_rip(vmcb, caps, length);
+}
+
+static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps *caps,
+				 struct hal_exit *exit)
+{
+	const char *rule = svm_check_vmcb(vmcb, caps);
+
+	exit->reason = HAL_EXIT_ENTRY_FAILED;
+	if (rule)
+		format(exit->detail, sizeof(exit->detail), "VMEXIT_INVALID: %s", rule);
+	else
+		format(exit->detail, sizeof(exit->detail),
+		       "VMEXIT_INVALID: VMCB passes every check Skiff knows");
+}
+
+static void decode_unhandled(const struct vmcb_control *c, struct hal_exit *exit)
+{
+	const char *name = svm_exit_name(c->exit_code);
+
+	exit->reason = HAL_EXIT_UNHANDLED;
+	format(exit->detail, sizeof(exit->detail), "SVM exit 0x%llx (%s), info 0x%llx 0x%llx",
+	       (unsigned long long)c->exit_code, name ? name : "unknown",
+	       (unsigned long long)c->exit_info1, (unsigned long long)c->exit_info2);
+}
+
+void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+		     const struct svm_caps *caps, struct hal_exit *exit)
+{
+	const struct vmcb_control *c = &vmcb->control;
+
+	exit->vendor_code = c->exit_code;
+	exit->rip = vmcb->save.rip;
+	exit->next_rip = 0;
+	exit->detail[0] = '\0';
+	switch (c->exit_code) {
+	case SVM_EXIT_IOIO: decode_io(c, exit); return;
+	case SVM_EXIT_NPF: decode_npf(c, exit); return;
+	case SVM_EXIT_MSR: decode_msr(vmcb, gprs, caps, exit); return;
+	case SVM_EXIT_CPUID:
+		exit->reason = HAL_EXIT_CPUID;
+		exit->next_rip = next_rip(vmcb, caps, LEN_CPUID);
+		return;
+	case SVM_EXIT_HLT:
+		exit->reason = HAL_EXIT_HLT;
+		exit->next_rip = next_rip(vmcb, caps, LEN_HLT);
+		return;
+	case SVM_EXIT_SHUTDOWN: exit->reason = HAL_EXIT_TRIPLE_FAULT; return;
+	case SVM_EXIT_INTR: exit->reason = HAL_EXIT_EXTERNAL_INTR; return;
+	/*
+	 * An intercepted SMI stays pending and is taken by the host as soon as
+	 * GIF is set again: for the guest it is just like an interrupt.
+	 */
+	case SVM_EXIT_SMI: exit->reason = HAL_EXIT_EXTERNAL_INTR; return;
+	case SVM_EXIT_NMI: exit->reason = HAL_EXIT_NMI; return;
+	case SVM_EXIT_VMRUN: case SVM_EXIT_VMMCALL: case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE: case SVM_EXIT_STGI: case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT: case SVM_EXIT_INVLPGA: case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT: case SVM_EXIT_MWAIT_CONDITIONAL: case SVM_EXIT_XSETBV:
+		decode_forbidden(vmcb, caps, LEN_0F01, exit);
+		return;
+	case SVM_EXIT_INVD: case SVM_EXIT_RSM:
+		decode_forbidden(vmcb, caps, LEN_0F, exit);
+		return;
+	case SVM_EXIT_INVALID: decode_entry_failure(vmcb, caps, exit); return;
+	default:
+		break;
+	}
+	if (c->exit_code >= SVM_EXIT_EXCEPTION_BASE && c->exit_code < SVM_EXIT_EXCEPTION_BASE + 32)
+		decode_exception(c, exit);
+	else
+		decode_unhandled(c, exit);
+}

@@ -1,0 +1,63 @@
+/*
+ * svm_regs.c - guest registers by number. RAX, RSP, RIP, RFLAGS, the
+ * control registers, EFER and the segment bases live in the VMCB (VMRUN
+ * and VMSAVE keep them there); the other general registers live in the
+ * vCPU's register block, which svm_run.S loads and stores.
+ */
+#include "hypervisor/cpu.h"
+#include "svm.h"
+#include "svm_regs.h"
+
+/* VMCB fields reached by register number; NULL for the register block. */
+static uint64_t *vmcb_field(struct vmcb_save *s, enum hal_reg reg)
+{
+	switch (reg) {
+	case HAL_REG_RAX: return &s->rax;
+	case HAL_REG_RSP: return &s->rsp;
+	case HAL_REG_RIP: return &s->rip;
+	case HAL_REG_RFLAGS: return &s->rflags;
+	case HAL_REG_CR0: return &s->cr0;
+	case HAL_REG_CR2: return &s->cr2;
+	case HAL_REG_CR3: return &s->cr3;
+	case HAL_REG_CR4: return &s->cr4;
+	case HAL_REG_EFER: return &s->efer;
+	case HAL_REG_FS_BASE: return &s->fs.base;
+	case HAL_REG_GS_BASE: return &s->gs.base;
+	default: return NULL;
+	}
+}
+
+uint64_t svm_reg_read(struct vcpu *vcpu, enum hal_reg reg)
+{
+	struct svm_vcpu *sv = vcpu->backend;
+	uint64_t *field = vmcb_field(&sv->vmcb->save, reg);
+
+	if (reg == HAL_REG_EFER)
+		return *field & ~(uint64_t)EFER_SVME;
+	if (field)
+		return *field;
+	if ((unsigned)reg < 16)
+		return sv->gprs.r[reg];
+	return 0;
+}
+
+void svm_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
+{
+	struct svm_vcpu *sv = vcpu->backend;
+	uint64_t *field = vmcb_field(&sv->vmcb->save, reg);
+
+	if (reg == HAL_REG_EFER)
+		value |= EFER_SVME;
+	if (field)
+		*field = value;
+	else if ((unsigned)reg < 16)
+		sv->gprs.r[reg] = value;
+}
+
+void svm_advance(struct vcpu *vcpu, const struct hal_exit *exit)
+{
+	struct svm_vcpu *sv = vcpu->backend;
+
+	sv->vmcb->save.rip = exit->next_rip;
+	sv->vmcb->control.interrupt_shadow = 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * svm_run.S - the AMD SVM world switch.
+ *
+ * void svm_world_switch(struct svm_gprs *gprs,      RDI
+ *                       uint64_t vmcb_pa,           RSI
+ *                       uint64_t host_vmcb_pa);     RDX
+ *
+ * Assembly because C cannot hand every general register to the guest.
+ * VMRUN itself switches only RIP, RSP, RAX, RFLAGS, the control registers,
+ * EFER and CS/SS/DS/ES; the guest's other registers are loaded here from
+ * *gprs and stored back after the #VMEXIT. VMRUN and #VMEXIT leave FS, GS,
+ * TR, LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs alone, so VMSAVE and
+ * VMLOAD move those: the host's into the host-state VMCB before the guest
+ * runs and back after, the guest's into its own VMCB. Without the final
+ * VMLOAD the host would run on the guest's TR and FS/GS bases.
+ *
+ * The host runs with IF=0; CLGI additionally holds off NMIs and SMIs while
+ * the host's state is half switched.
+ */
+#include "svm_gpr_offsets.h"
+
+	.text
+	.globl svm_world_switch
+	.type svm_world_switch, @function
+svm_world_switch:
+	push %rbp                       /* save host callee-saved registers: */
+	push %rbx                       /*   the guest's values will occupy */
+	push %r12                       /*   every one of them */
+	push %r13
+	push %r14
+	push %r15
+	push %rdi                       /* keep the GPR block address for after #VMEXIT */
+	push %rdx                       /* keep the host-state VMCB address too */
+	clgi                            /* GIF=0: no interrupt, NMI or SMI until STGI */
+	mov %rdx, %rax                  /* VMSAVE takes its VMCB address in RAX */
+	vmsave                          /* host FS/GS/TR/LDTR and syscall MSRs -> host-state VMCB */
+	mov %rsi, %rax                  /* RAX = guest VMCB; #VMEXIT restores the host RAX, so it stays */
+	mov SVM_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RAX and RSP come from the VMCB) */
+	mov SVM_GPR_RCX(%rdi), %rcx
+	mov SVM_GPR_RDX(%rdi), %rdx
+	mov SVM_GPR_RBP(%rdi), %rbp
+	mov SVM_GPR_RSI(%rdi), %rsi
+	mov SVM_GPR_R8(%rdi), %r8
+	mov SVM_GPR_R9(%rdi), %r9
+	mov SVM_GPR_R10(%rdi), %r10
+	mov SVM_GPR_R11(%rdi), %r11
+	mov SVM_GPR_R12(%rdi), %r12
+	mov SVM_GPR_R13(%rdi), %r13
+	mov SVM_GPR_R14(%rdi), %r14
+	mov SVM_GPR_R15(%rdi), %r15
+	mov SVM_GPR_RDI(%rdi), %rdi     /* last: RDI held the block's address */
+	vmload                          /* guest FS/GS/TR/LDTR and syscall MSRs from its VMCB */
+	vmrun                           /* run the guest until the next #VMEXIT */
+	vmsave                          /* guest FS/GS/TR/LDTR and syscall MSRs -> its VMCB (RAX unchanged) */
+	push %rdi                       /* free RDI: the guest's value goes on the stack for now */
+	mov 16(%rsp), %rdi              /* the GPR block (above the host VMCB address and guest RDI) */
+	mov %rbx, SVM_GPR_RBX(%rdi)     /* store the guest's registers */
+	mov %rcx, SVM_GPR_RCX(%rdi)
+	mov %rdx, SVM_GPR_RDX(%rdi)
+	mov %rbp, SVM_GPR_RBP(%rdi)
+	mov %rsi, SVM_GPR_RSI(%rdi)
+	mov %r8, SVM_GPR_R8(%rdi)
+	mov %r9, SVM_GPR_R9(%rdi)
+	mov %r10, SVM_GPR_R10(%rdi)
+	mov %r11, SVM_GPR_R11(%rdi)
+	mov %r12, SVM_GPR_R12(%rdi)
+	mov %r13, SVM_GPR_R13(%rdi)
+	mov %r14, SVM_GPR_R14(%rdi)
+	mov %r15, SVM_GPR_R15(%rdi)
+	pop SVM_GPR_RDI(%rdi)           /* the guest's RDI into its slot */
+	pop %rax                        /* the host-state VMCB address */
+	vmload                          /* host TR, FS/GS bases and syscall MSRs back */
+	stgi                            /* GIF=1 again (IF stays 0) */
+	pop %rdi                        /* drop the GPR block address */
+	pop %r15                        /* restore host callee-saved registers */
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	ret
+	.size svm_world_switch, . - svm_world_switch
+
+	.section .note.GNU-stack, "", @progbits  /* no executable stack needed */

@@ -1,0 +1,26 @@
+/*
+ * vmx_cpu.h - the backend's probe and cpu_init (see hal.h for contracts).
+ */
+#ifndef SKIFF_VMX_CPU_H
+#define SKIFF_VMX_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * vmx_probe: true when this CPU is Intel with VMX, EPT (4-level, WB,
+ * INVEPT) and every required control; else false and what is missing in
+ * why. Never faults on other vendors: no MSR is read before CPUID says VMX.
+ */
+bool vmx_probe(char *why, size_t why_len);
+
+/*
+ * vmx_cpu_init: after a successful probe, enable VMX in
+ * IA32_FEATURE_CONTROL if firmware left it unlocked, set the CR0/CR4 fixed
+ * bits and CR4.VMXE, and execute VMXON. 0, -ENOMEM, -ENOTSUP (locked off),
+ * -EBUSY (already in VMX operation) or -EINVAL (probe missing, VMXON
+ * refused the region), each logged.
+ */
+int vmx_cpu_init(void);
+
+#endif

@@ -1,0 +1,22 @@
+/*
+ * vmx_ops.c - the Intel VMX + EPT backend's table of operations.
+ */
+#include "ept/ept.h"
+#include "hal/hal.h"
+#include "vmx_cpu.h"
+#include "vmx_ops.h"
+
+const struct hal_ops hal_vmx_ops = {
+	.name = "vmx",
+	.probe = vmx_probe,
+	.cpu_init = vmx_cpu_init,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_destroy = vmx_vcpu_destroy,
+	.run = vmx_run,
+	.reg_read = vmx_reg_read,
+	.reg_write = vmx_reg_write,
+	.advance = vmx_advance,
+	.inject_exception = vmx_inject_exception,
+	.flush_nested_tlb = vmx_flush_nested_tlb,
+	.nested_format = &ept_format,
+};

@@ -1,0 +1,54 @@
+/*
+ * vmx_ops.h - the functions behind hal_vmx_ops (contracts in hal/hal.h;
+ * only what VMX adds is said here).
+ */
+#ifndef SKIFF_VMX_OPS_H
+#define SKIFF_VMX_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+
+struct vmx_vcpu;
+
+/*
+ * vmx_vcpu_create: a VMCS (revision, VMCLEAR, VMPTRLD, every field set)
+ * and a VPID. -ENOMEM when out of frames, -EBUSY when out of VPIDs,
+ * -EINVAL (logged) when the CPU refuses a field or the host has no TSS.
+ */
+int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot);
+
+/* vmx_vcpu_destroy: VMCLEAR, then free the VMCS, the state page and the VPID. */
+void vmx_vcpu_destroy(struct vcpu *vcpu);
+
+/*
+ * vmx_run: VMPTRLD when another vCPU ran last, enter, decode the exit.
+ * A refused entry comes back as HAL_EXIT_ENTRY_FAILED with the decoded
+ * VM-instruction error or failure qualification in exit->detail.
+ */
+void vmx_run(struct vcpu *vcpu, struct hal_exit *exit);
+
+/* vmx_reg_read / vmx_reg_write: CR0/CR4 in the guest's view (VMXE hidden). */
+uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg);
+void vmx_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value);
+
+/* vmx_advance: RIP = exit->next_rip (ignored when 0); drops STI/MOV SS blocking. */
+void vmx_advance(struct vcpu *vcpu, const struct hal_exit *exit);
+
+/*
+ * vmx_inject_exception: the error code is delivered exactly for the
+ * vectors that architecturally push one (#DF #TS #NP #SS #GP #PF #AC),
+ * whatever has_error says, because VM entry refuses any other pairing.
+ * Vector 2 is injected as an NMI.
+ */
+void vmx_inject_exception(struct vcpu *vcpu, uint8_t vector, bool has_error,
+			  uint32_t error);
+
+/* vmx_flush_nested_tlb: INVEPT for the vCPU's EPTP, INVVPID for its VPID. */
+void vmx_flush_nested_tlb(struct vcpu *vcpu);
+
+/* vmx_flush_tags: the flush above, for a vCPU's private state. */
+void vmx_flush_tags(const struct vmx_vcpu *v);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+ * vmx_vcpu.c - creating and destroying a VMX vCPU: its VMCS, its VPID,
+ * and which VMCS is current on this CPU.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ept/ept.h"
+#include "hal/hal.h"
+#include "hypervisor/console.h"
+#include "hypervisor/frames.h"
+#include "hypervisor/panic.h"
+#include "lib/errno.h"
+#include "vmx_caps.h"
+#include "vmx_decode.h"
+#include "vmx_insn.h"
+#include "vmx_ops.h"
+#include "vmx_vcpu.h"
+#include "vmx_vpid.h"
+
+/* The vCPU whose VMCS is loaded (VMPTRLD), NULL when none is. */
+static struct vmx_vcpu *current_vcpu;
+
+void vmx_make_current(struct vmx_vcpu *v)
+{
+	enum vmx_result result;
+
+	if (current_vcpu == v)
+		return;
+	result = vmptrld(v->vmcs_hpa);
+	/* Skiff built this VMCS itself: a refusal is Skiff's bug. */
+	if (result != VMX_OK)
+		panic("vmx: VMPTRLD of VMCS 0x%llx failed (%s)",
+		      (unsigned long long)v->vmcs_hpa,
+		      result == VMX_FAIL_INVALID ? "invalid pointer" :
+		      vmx_instruction_error_text((uint32_t)vmread(VMCS_INSTRUCTION_ERROR)));
+	current_vcpu = v;
+}
+
+/* Release what create took; safe on a partly built vCPU. */
+static void release(struct vmx_vcpu *v)
+{
+	if (v->vmcs_hpa) {
+		vmclear(v->vmcs_hpa);
+		frames_free(v->vmcs_hpa, FRAME_SIZE);
+	}
+	if (current_vcpu == v)
+		current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
+	vpid_free(v->vpid);
+	frames_free((uint64_t)(uintptr_t)v, FRAME_SIZE);
+}
+
+/* Drop cached translations of v's EPTP and VPID (stale ones of a reused tag). */
+void vmx_flush_tags(const struct vmx_vcpu *v)
+{
+	if (vmx_caps.invept_single)
+		ept_invalidate_single(v->eptp);
+	else
+		ept_invalidate_all();
+	if (!v->vpid)
+		return;
+	if (vmx_caps.invvpid_single)
+		invvpid(INVVPID_SINGLE_CONTEXT, (uint16_t)v->vpid);
+	else
+		invvpid(INVVPID_ALL_CONTEXT, 0);
+}
+
+static int new_vmcs(struct vmx_vcpu *v)
+{
+	v->vmcs_hpa = frame_alloc();
+	if (!v->vmcs_hpa)
+		return -ENOMEM;
+	/* A VMCS region starts with the revision identifier (bit 31 clear). */
+	*(uint32_t *)(uintptr_t)v->vmcs_hpa = vmx_caps.revision;
+	if (vmclear(v->vmcs_hpa) != VMX_OK) {
+		log_printf("vmx: VMCLEAR of a new VMCS at 0x%llx failed",
+			   (unsigned long long)v->vmcs_hpa);
+		return -EINVAL;
+	}
+	vmx_make_current(v);
+	return 0;
+}
+
+int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
+{
+	uint64_t page = frame_alloc();
+	struct vmx_vcpu *v = (struct vmx_vcpu *)(uintptr_t)page;
+	int err = 0;
+
+	if (!page)
+		return -ENOMEM;
+	if (vmx_caps.vpid) {
+		int vpid = vpid_alloc();
+
+		if (vpid < 0) {
+			release(v);
+			return vpid;
+		}
+		v->vpid = (uint32_t)vpid;
+	}
+	v->eptp = ept_pointer(vcpu->nested);
+	v->gpr[HAL_REG_RDI] = boot->rdi;
+	err = new_vmcs(v);
+	if (!err)
+		err = vmx_vmcs_setup(v, boot);
+	if (err) {
+		release(v);
+		return err;
+	}
+	vmx_flush_tags(v);
+	vcpu->backend = v;
+	vcpu->tag = v->vpid;
+	return 0;
+}
+
+void vmx_vcpu_destroy(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vcpu->backend;
+
+	if (!v)
+		return;
+	release(v);
+	vcpu->backend = NULL;
+}
