@@ -54,7 +54,7 @@ endfunction()
 # validators, the nested-paging engine) with SKIFF_HOSTED defined.
 function(skiff_host_test name)
   add_executable(${name} ${ARGN})
-  target_compile_options(${name} PRIVATE -std=c11 -g -O1 -DSKIFF_HOSTED
+  target_compile_options(${name} PRIVATE -std=c11 -g -O1 -DSKIFF_HOSTED -D_DEFAULT_SOURCE
     -fsanitize=address,undefined -fno-sanitize-recover=all
     -fno-omit-frame-pointer ${SKIFF_WARNINGS})
   target_link_options(${name} PRIVATE -fsanitize=address,undefined)

@@ -118,7 +118,7 @@ bool frame_bitmap_alloc(struct frame_bitmap *bm, uint64_t count, uint64_t align,
 			return true;
 		}
 		/* No run can start at or below the used frame: jump past it. */
-		candidate = (used + 1) & ~(align - 1);
+		candidate = (used + align) & ~(align - 1);
 	}
 	return false;
 }

@@ -280,7 +280,29 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	return parse_option(w, out, seen, err, errlen);
 }
 
-/* parse_guest_args: the words after "--", re-joined by single spaces. */
+/*
+ * unquote_word: w without GRUB's quoting: a backslash keeps the character
+ * after it, double quotes are dropped. Writes at most w->len bytes to dst
+ * and returns how many.
+ */
+static size_t unquote_word(const struct word *w, char *dst)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < w->len; i++) {
+		if (w->text[i] == '\\' && i + 1 < w->len)
+			dst[n++] = w->text[++i];
+		else if (w->text[i] != '"')
+			dst[n++] = w->text[i];
+	}
+	return n;
+}
+
+/*
+ * parse_guest_args: the words after "--", decoded from GRUB's quoting and
+ * re-joined by single spaces: the string a Solo5 guest reads back, the
+ * same as hvt gives for the same arguments.
+ */
 static int parse_guest_args(const char *p, struct guest_config *out,
 			    char *err, size_t errlen)
 {
@@ -296,8 +318,7 @@ static int parse_guest_args(const char *p, struct guest_config *out,
 				    sizeof(out->args) - 1);
 		if (used > 0)
 			out->args[used++] = ' ';
-		memcpy(out->args + used, w.text, w.len);
-		used += w.len;
+		used += unquote_word(&w, out->args + used);
 	}
 	out->args[used] = '\0';
 	return 0;

@@ -31,7 +31,7 @@ static void add_vm(struct vm *vm)
 static void create_from_module(unsigned index, const struct mb2_module *mod)
 {
 	static struct guest_config cfg;  /* large; modules are handled one by one */
-	char err[160], name[GUEST_NAME_MAX];
+	char err[256], name[GUEST_NAME_MAX];
 
 	if (guest_cmdline_parse(mod->cmdline, &cfg, err, sizeof(err)) != 0) {
 		format(name, sizeof(name), "module%u", index);

@@ -120,7 +120,7 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 	static struct guest_image img;  /* large; one VM is built at a time */
 	struct guest_entry_state entry;
 	struct hal_boot_state boot;
-	char err[160];
+	char err[256];
 	int rc;
 
 	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err)) ||
@@ -151,7 +151,7 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 struct vm *vm_refuse(const char *name, unsigned id, const char *fmt, ...)
 {
 	struct vm *vm = vm_alloc(name, id);
-	char why[224];
+	char why[320];
 	va_list ap;
 
 	if (!vm)

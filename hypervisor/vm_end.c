@@ -91,7 +91,7 @@ static void release(struct vm *vm)
 void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
 	    const char *fmt, ...)
 {
-	char detail[224];
+	char detail[320];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -21,6 +21,8 @@
 #include "vmx_vcpu.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
+#define CR0_NW (UINT64_C(1) << 29)
+#define CR0_CD (UINT64_C(1) << 30)
 
 uint64_t vmx_msr_bitmap_hpa;
 static bool vmx_probed;
@@ -75,10 +77,17 @@ static int enable_feature_control(void)
 	return 0;
 }
 
-/* CR0 and CR4 must hold the bits IA32_VMX_CR*_FIXED* demand, VMXE included. */
+/*
+ * CR0 and CR4 must hold the bits IA32_VMX_CR*_FIXED* demand, VMXE included.
+ * CR0.CD and CR0.NW are cleared too: VM entry never loads them from the
+ * VMCS but keeps the host's (SDM vol. 3C, "Loading Guest Control
+ * Registers"), so a host still running with its reset value (CD = NW = 1)
+ * would run every guest with caching disabled.
+ */
 static void set_fixed_control_registers(void)
 {
-	uint64_t cr0 = (read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
+	uint64_t cr0 = (read_cr0() | vmx_caps.cr0_fixed0) &
+		vmx_caps.cr0_fixed1;
 	uint64_t cr4 = (read_cr4() | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
 
 	write_cr4(cr4);
