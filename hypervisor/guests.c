@@ -1,6 +1,11 @@
 /*
  * guests.c - from multiboot2 modules to finished guests.
  *
+ * A module whose command line starts with '/' is a data module (a disk
+ * image named by its path), never a guest; guests name it with
+ * block.DEV=PATH. A disk backs at most one guest: two guests writing the
+ * same bytes would be a channel between them.
+ *
  * Scheduling is round robin over runnable VMs; a VM runs until it sleeps in
  * POLL or ends. When every remaining VM sleeps, the CPU waits for the
  * earliest wake-up time.
@@ -14,12 +19,93 @@
 #include "hypervisor/guest_cmdline.h"
 #include "hypervisor/time.h"
 #include "hypervisor/vm.h"
+#include "lib/errno.h"
 #include "lib/format.h"
+#include "lib/kstring.h"
 
 #define MAX_VMS 1024
 
 static struct vm *vms[MAX_VMS];
 static unsigned vm_count;
+
+struct data_module {
+	const char *path;     /* its command line */
+	uint8_t *data;
+	uint64_t size;
+	const char *owner;    /* the guest it backs, NULL while free */
+};
+
+static struct data_module data_modules[MB2_MAX_MODULES];
+static unsigned data_module_count;
+
+static bool is_data_module(const struct mb2_module *mod)
+{
+	return mod->cmdline[0] == '/';
+}
+
+static struct data_module *find_data_module(const char *path)
+{
+	for (unsigned i = 0; i < data_module_count; i++)
+		if (strcmp(data_modules[i].path, path) == 0)
+			return &data_modules[i];
+	return NULL;
+}
+
+/*
+ * resolve_disks: the data modules behind cfg's block.DEV= options, in
+ * out[] (bytes) and found[] (to be claimed by the caller once the guest
+ * exists). 0, or -EINVAL with the reason in err.
+ */
+static int resolve_disks(const struct guest_config *cfg, struct vm_disk_backing *out,
+			 struct data_module **found, char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < cfg->block_count; i++) {
+		const struct guest_block_arg *b = &cfg->blocks[i];
+		struct data_module *m = find_data_module(b->module);
+
+		if (!m) {
+			format(err, errlen, "block.%s=%s: no module has that path (load the disk with 'module2 %s %s')",
+			       b->device, b->module, b->module, b->module);
+			return -EINVAL;
+		}
+		if (m->owner) {
+			format(err, errlen, "block.%s=%s: that disk already belongs to guest %s",
+			       b->device, b->module, m->owner);
+			return -EINVAL;
+		}
+		if (m->size < VM_BLOCK_SIZE) {
+			format(err, errlen, "block.%s=%s: the disk is smaller than one block (%u bytes)",
+			       b->device, b->module, VM_BLOCK_SIZE);
+			return -EINVAL;
+		}
+		for (unsigned j = 0; j < i; j++)
+			if (found[j] == m) {
+				format(err, errlen, "block.%s=%s: the same disk is named twice",
+				       b->device, b->module);
+				return -EINVAL;
+			}
+		found[i] = m;
+		out[i] = (struct vm_disk_backing){ b->device, m->data, m->size };
+	}
+	return 0;
+}
+
+static void collect_data_modules(const struct boot_info *info)
+{
+	for (unsigned i = 0; i < info->module_count; i++) {
+		const struct mb2_module *mod = &info->modules[i];
+
+		if (!is_data_module(mod))
+			continue;
+		data_modules[data_module_count++] = (struct data_module){
+			.path = mod->cmdline,
+			.data = (uint8_t *)(uintptr_t)mod->start,
+			.size = mod->end - mod->start,
+		};
+		log_printf("disk %s: %llu bytes", mod->cmdline,
+			   (unsigned long long)(mod->end - mod->start));
+	}
+}
 static struct vm *fpu_owner;  /* whose x87/SSE state is in the registers */
 
 static void add_vm(struct vm *vm)
@@ -39,13 +125,30 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 				 mod->cmdline, err));
 		return;
 	}
+	if (cfg.count > 1 && cfg.block_count > 0) {
+		add_vm(vm_refuse(cfg.name, vm_count,
+				 "count=%u with block devices: a disk can back only one guest",
+				 cfg.count));
+		return;
+	}
 	for (unsigned i = 0; i < cfg.count && vm_count < MAX_VMS; i++) {
+		struct vm_disk_backing disks[GUEST_MAX_BLOCKS];
+		struct data_module *claimed[GUEST_MAX_BLOCKS];
+		struct vm *vm;
+
 		if (cfg.count > 1)
 			format(name, sizeof(name), "%s.%u", cfg.name, i + 1);
 		else
 			format(name, sizeof(name), "%s", cfg.name);
-		add_vm(vm_create(name, vm_count, &cfg, (const void *)(uintptr_t)mod->start,
-				 mod->end - mod->start));
+		if (resolve_disks(&cfg, disks, claimed, err, sizeof(err)) != 0) {
+			add_vm(vm_refuse(name, vm_count, "%s", err));
+			continue;
+		}
+		vm = vm_create(name, vm_count, &cfg, (const void *)(uintptr_t)mod->start,
+			       mod->end - mod->start, disks, cfg.block_count);
+		for (unsigned d = 0; vm && d < cfg.block_count; d++)
+			claimed[d]->owner = vm->name;
+		add_vm(vm);
 	}
 }
 
@@ -127,8 +230,10 @@ uint8_t guests_run_all(const struct boot_info *info)
 		log_printf("no guest modules: nothing to run");
 		return 0;
 	}
+	collect_data_modules(info);
 	for (unsigned i = 0; i < info->module_count; i++)
-		create_from_module(i, &info->modules[i]);
+		if (!is_data_module(&info->modules[i]))
+			create_from_module(i, &info->modules[i]);
 	schedule();
 	return summarize();
 }

@@ -102,10 +102,47 @@ static void do_halt(uint8_t *arg, struct hypercall_result *res)
 	res->halt_cookie = load_u64(arg);
 }
 
-/* Block and net calls: no device is attached yet, so every handle is bad. */
-static void do_device(uint8_t *arg, size_t ret_offset)
+/* Net calls: no net device can be attached yet, so every handle is bad. */
+static void do_net(uint8_t *arg)
 {
-	store_i32(arg + ret_offset, HC_EINVAL);
+	store_i32(arg + 24, HC_EINVAL);
+}
+
+/* block_request_ok: one whole, aligned block inside the device. */
+static bool block_request_ok(const struct hypercall_block *dev, uint64_t offset,
+			     uint64_t len)
+{
+	return len == dev->block_size && (offset & (dev->block_size - 1u)) == 0 &&
+	       offset <= dev->capacity && len <= dev->capacity - offset;
+}
+
+/*
+ * Block calls: {handle @0, offset @8, data @16, len @24, ret @32}. A bad
+ * request is the guest's own business (EINVAL); a data buffer outside its
+ * RAM is an attempt to reach memory that is not its own (killed).
+ */
+static void do_block(const struct hypercall_env *env, uint8_t *arg, bool write,
+		     struct hypercall_result *res)
+{
+	uint64_t handle = load_u64(arg), offset = load_u64(arg + 8);
+	uint64_t data = load_u64(arg + 16), len = load_u64(arg + 24);
+	const struct hypercall_block *dev = env->block ? env->block(env->ctx, handle) : NULL;
+	uint8_t *buf = guest_ptr(&env->mem, data, len);
+
+	if (!dev || !block_request_ok(dev, offset, len)) {
+		store_i32(arg + 32, HC_EINVAL);
+		return;
+	}
+	if (!buf) {
+		refuse_call(res, "block: buffer [0x%llx, +0x%llx) is not inside guest memory",
+			    data, len);
+		return;
+	}
+	if (write)
+		memcpy(dev->data + offset, buf, len);
+	else
+		memcpy(buf, dev->data + offset, len);
+	store_i32(arg + 32, HC_OK);
 }
 
 static uint64_t arg_size(unsigned nr)
@@ -152,10 +189,10 @@ void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 	case HC_WALLTIME: do_walltime(env, arg); break;
 	case HC_PUTS: do_puts(env, arg, res); break;
 	case HC_POLL: do_poll(arg, res); break;
-	case HC_BLOCK_WRITE:
-	case HC_BLOCK_READ: do_device(arg, 32); break;
+	case HC_BLOCK_WRITE: do_block(env, arg, true, res); break;
+	case HC_BLOCK_READ: do_block(env, arg, false, res); break;
 	case HC_NET_WRITE:
-	case HC_NET_READ: do_device(arg, 24); break;
+	case HC_NET_READ: do_net(arg); break;
 	case HC_HALT: do_halt(arg, res); break;
 	}
 }

@@ -39,6 +39,13 @@ enum hypercall_action {
 	HC_DO_KILL,      /* the guest broke the ABI: end it, reason in why */
 };
 
+/* A block device as the dispatcher sees it: bytes in the hypervisor. */
+struct hypercall_block {
+	uint8_t *data;        /* capacity bytes */
+	uint64_t capacity;    /* a multiple of block_size */
+	uint16_t block_size;  /* a power of two */
+};
+
 /* The world as the dispatcher sees it. */
 struct hypercall_env {
 	struct guest_memory mem;
@@ -47,6 +54,8 @@ struct hypercall_env {
 	void (*console)(void *ctx, const char *bytes, uint64_t len);
 	/* walltime_ns: nanoseconds since the Unix epoch. */
 	uint64_t (*walltime_ns)(void *ctx);
+	/* block: the device behind a manifest handle, NULL when none is attached. */
+	const struct hypercall_block *(*block)(void *ctx, uint64_t handle);
 };
 
 struct hypercall_result {
@@ -69,7 +78,11 @@ bool hypercall_is_port(uint16_t port);
  * (EAX) to port. Every pointer and length in the argument struct is checked
  * against env->mem before use, overflow included; a bad one yields HC_DO_KILL
  * with the reason in res->why and touches nothing. An unknown call number
- * is HC_DO_KILL too. Never reads or writes outside env->mem.
+ * is HC_DO_KILL too. Block calls answer HC_EINVAL in their ret field for a
+ * handle with no device, an offset that is not block-aligned, a length other
+ * than one block, or a block past the capacity; their data buffer must lie
+ * in guest memory or the guest is killed. Net calls answer HC_EINVAL (no
+ * net devices yet). Never reads or writes outside env->mem and the device.
  */
 void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 			uint64_t arg_gpa, struct hypercall_result *res);

@@ -16,11 +16,7 @@
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
 #include "hypervisor/time.h"
-#if __has_include("hypervisor/guests.h")
 #include "hypervisor/guests.h"
-#else
-uint8_t guests_run_all(const struct boot_info *info);
-#endif
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define IDENTITY_MAP_END (UINT64_C(4) << 30)

@@ -4,9 +4,12 @@
  *
  * Calibration: channel 2 counts down once (mode 0) while its gate, bit 0
  * of port 0x61, is high; its output, bit 5 of port 0x61, goes high at zero.
- * The TSC is read as the gate opens and as the output rises. Delays in
- * noticing the rise only make a measurement longer, so the shortest of
- * several runs is the best one.
+ * The TSC is read as the count is loaded and as the output rises. On real
+ * hardware delays only make a run longer, but an emulator's TSC and PIT
+ * follow different host clocks, and on a loaded host a run can come out
+ * shorter as well as longer. Undisturbed runs agree to about 0.01%, so
+ * the result is the run that most others agree with; more runs are taken
+ * until three agree, and the median is the fallback if none ever do.
  */
 #include "hypervisor/time.h"
 
@@ -25,7 +28,10 @@
 #define PIT_COMMAND 0x43
 #define PIT_CH2_LOHI_MODE0 0xb0      /* channel 2, low then high byte, mode 0, binary */
 #define PIT_COUNTS 11932u            /* about 10 ms at 1.193182 MHz */
-#define CALIBRATION_RUNS 5
+#define CALIBRATION_MIN_RUNS 5
+#define CALIBRATION_MAX_RUNS 25
+#define CALIBRATION_AGREEING 3        /* runs that must agree ... */
+#define CALIBRATION_TOLERANCE 1000    /* ... to within 1/1000 (0.1%) */
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
@@ -75,24 +81,30 @@ uint64_t walltime_ns(void)
 	return boot_walltime_ns + tsc_to_ns(tsc_read() - boot_tsc);
 }
 
-/* pit_measure: TSC ticks for one PIT_COUNTS countdown of channel 2. */
+/*
+ * pit_measure: TSC ticks for one PIT_COUNTS countdown of channel 2.
+ * The gate is raised first and the TSC read just before the byte that
+ * loads the count: a real PIT starts counting at the load when the gate is
+ * high, and QEMU's ignores the gate in mode 0 and always starts at the
+ * load. Either way any delay (an interrupt, the emulator's thread losing
+ * the CPU) can only make a run longer, never shorter.
+ */
 static uint64_t pit_measure(void)
 {
 	uint8_t port61 = inb(PORT_61) & ~(PORT_61_GATE2 | PORT_61_SPEAKER);
 	uint64_t start, now;
 
-	outb(PORT_61, port61);                    /* gate low: hold the count */
-	outb(PIT_COMMAND, PIT_CH2_LOHI_MODE0);
+	outb(PORT_61, port61 | PORT_61_GATE2);    /* gate high, speaker off */
+	outb(PIT_COMMAND, PIT_CH2_LOHI_MODE0);    /* OUT2 goes low */
 	outb(PIT_CHANNEL2, PIT_COUNTS & 0xff);
-	outb(PIT_CHANNEL2, PIT_COUNTS >> 8);
 	start = tsc_read();
-	outb(PORT_61, port61 | PORT_61_GATE2);    /* gate high: count down */
+	outb(PIT_CHANNEL2, PIT_COUNTS >> 8);      /* count loaded: counting */
 	do {
 		now = tsc_read();
 		if (now - start > WAIT_LIMIT_TICKS)
 			panic("time: PIT channel 2 never reached zero");
 	} while (!(inb(PORT_61) & PORT_61_OUT2));
-	outb(PORT_61, port61);
+	outb(PORT_61, port61);                    /* gate low again */
 	return now - start;
 }
 
@@ -146,13 +158,18 @@ static void rtc_read(struct rtc_raw *raw)
 
 static void calibrate_tsc(void)
 {
-	uint64_t best = UINT64_MAX;
+	uint64_t runs[CALIBRATION_MAX_RUNS], best = 0;
+	unsigned count = 0, support = 0;
 
-	for (int run = 0; run < CALIBRATION_RUNS; run++) {
-		uint64_t ticks = pit_measure();
-
-		if (ticks < best)
-			best = ticks;
+	while (count < CALIBRATION_MAX_RUNS && support < CALIBRATION_AGREEING) {
+		runs[count++] = pit_measure();
+		if (count >= CALIBRATION_MIN_RUNS)
+			best = consensus_of(runs, count, CALIBRATION_TOLERANCE, &support);
+	}
+	if (support < CALIBRATION_AGREEING) {
+		log_printf("tsc calibration: no %u of %u runs agree; using the median",
+			   CALIBRATION_AGREEING, count);
+		best = median_of(runs, count);
 	}
 	calibrated_hz = pit_calibrated_hz(best, PIT_COUNTS);
 	if (calibrated_hz == 0)
@@ -184,23 +201,47 @@ void time_init(void)
 	read_wall_clock();
 }
 
-/*
- * rtc_second_edge: the TSC just after the RTC finishes a once-a-second
- * update (its update flag falls), which happens at the same point of every
- * second.
- */
-static uint64_t rtc_second_edge(void)
+/* rtc_seconds_now: the seconds register, read outside an update. */
+static unsigned rtc_seconds_now(void)
 {
-	rtc_wait_while(false);
-	rtc_wait_while(true);
+	struct rtc_raw raw;
+	struct rtc_time t;
+
+	rtc_read_once(&raw);
+	return rtc_decode(&raw, &t) ? t.second : 60;
+}
+
+/*
+ * rtc_second_edge: wait until the RTC's seconds change; returns the TSC
+ * then and the new seconds value in *second.
+ */
+static uint64_t rtc_second_edge(unsigned *second)
+{
+	unsigned before = rtc_seconds_now(), now;
+	uint64_t start = tsc_read();
+
+	while ((now = rtc_seconds_now()) == before) {
+		if (tsc_read() - start > WAIT_LIMIT_TICKS)
+			panic("time: the RTC seconds never changed");
+	}
+	*second = now;
 	return tsc_read();
 }
 
 void time_selftest_clock(void)
 {
-	uint64_t first = rtc_second_edge();
-	uint64_t second = rtc_second_edge();
+	unsigned s1, s2, elapsed;
+	uint64_t t1, t2;
 
+	rtc_second_edge(&s1);              /* start right at an edge */
+	t1 = rtc_second_edge(&s1);
+	t2 = rtc_second_edge(&s2);
+	/* A stalled emulator may skip a second: count what actually passed. */
+	elapsed = (s2 + 60 - s1) % 60;
+	if (elapsed == 0 || s1 >= 60 || s2 >= 60) {
+		log_printf("clock check: unreadable RTC seconds (%u, %u)", s1, s2);
+		return;
+	}
 	log_printf("clock check: tsc/rtc deviation %ld ppm",
-		   deviation_ppm(second - first, calibrated_hz));
+		   deviation_ppm(t2 - t1, calibrated_hz * elapsed));
 }

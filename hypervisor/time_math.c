@@ -109,6 +109,47 @@ uint64_t pit_calibrated_hz(uint64_t ticks, uint32_t pit_counts)
 	return pit_counts ? ticks * PIT_HZ / pit_counts : 0;
 }
 
+uint64_t median_of(uint64_t *values, unsigned count)
+{
+	/* Insertion sort: count is a handful of calibration runs. */
+	for (unsigned i = 1; i < count; i++) {
+		uint64_t v = values[i];
+		unsigned j = i;
+
+		for (; j > 0 && values[j - 1] > v; j--)
+			values[j] = values[j - 1];
+		values[j] = v;
+	}
+	return values[count / 2];
+}
+
+static bool agree(uint64_t a, uint64_t b, uint64_t tolerance_divisor)
+{
+	uint64_t larger = a > b ? a : b, diff = a > b ? a - b : b - a;
+
+	return diff <= larger / tolerance_divisor;
+}
+
+uint64_t consensus_of(const uint64_t *values, unsigned count,
+		      uint64_t tolerance_divisor, unsigned *support)
+{
+	uint64_t best = values[0];
+	unsigned best_support = 0;
+
+	for (unsigned i = 0; i < count; i++) {
+		unsigned n = 0;
+
+		for (unsigned j = 0; j < count; j++)
+			n += agree(values[i], values[j], tolerance_divisor);
+		if (n > best_support || (n == best_support && values[i] < best)) {
+			best = values[i];
+			best_support = n;
+		}
+	}
+	*support = best_support;
+	return best;
+}
+
 int64_t deviation_ppm(uint64_t measured, uint64_t expected)
 {
 	bool slow = measured < expected;

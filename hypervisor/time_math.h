@@ -46,6 +46,23 @@ uint64_t ns_to_ticks(uint64_t ns, uint64_t hz);
 uint64_t pit_calibrated_hz(uint64_t ticks, uint32_t pit_counts);
 
 /*
+ * median_of: the median of values[0..count) (count >= 1; for an even count
+ * the upper middle one). Sorts values in place.
+ */
+uint64_t median_of(uint64_t *values, unsigned count);
+
+/*
+ * consensus_of: the value of values[0..count) (count >= 1) that the most
+ * values agree with, where two values agree when they differ by at most
+ * 1/tolerance_divisor of the larger. *support receives how many agree
+ * (the value itself included); ties go to the lower value. Calibration
+ * runs disturbed by the host disagree with each other; undisturbed ones
+ * agree closely.
+ */
+uint64_t consensus_of(const uint64_t *values, unsigned count,
+		      uint64_t tolerance_divisor, unsigned *support);
+
+/*
  * deviation_ppm: (measured - expected) / expected in parts per million,
  * signed and rounded towards zero. expected must be > 0.
  */

@@ -10,6 +10,7 @@
 #include "hal/hal.h"
 #include "hypervisor/guest_cmdline.h"
 #include "hypervisor/guest_memory.h"
+#include "hypervisor/hypercall.h"
 #include "nested_paging/nested_paging.h"
 
 enum vm_state {
@@ -25,6 +26,20 @@ enum vm_end_reason {
 };
 
 #define VM_LINE_MAX 160
+#define VM_BLOCK_SIZE 512u
+
+/* A disk module given to a guest: block.DEVICE=PATH resolved to its bytes. */
+struct vm_disk_backing {
+	const char *device;  /* manifest name */
+	uint8_t *data;
+	uint64_t size;       /* bytes; the device's capacity is this rounded down to blocks */
+};
+
+/* An attached block device, by manifest handle. */
+struct vm_disk {
+	uint64_t handle;
+	struct hypercall_block dev;
+};
 
 struct vm {
 	char name[GUEST_NAME_MAX];
@@ -36,6 +51,8 @@ struct vm {
 	bool nested_ready;
 	struct vcpu vcpu;
 	bool vcpu_ready;
+	unsigned disk_count;
+	struct vm_disk disks[GUEST_MAX_BLOCKS];
 	uint64_t wake_tsc;
 	uint8_t status;
 	enum vm_end_reason end_reason;
@@ -48,13 +65,18 @@ struct vm {
 
 /*
  * vm_create: build a VM named name from the guest image module
- * image[0..image_len) with the settings in *cfg and args as its command
- * line. Returns the VM (state VM_RUNNABLE), or a VM already ended with
+ * image[0..image_len) with the settings in *cfg (cfg->args is its command
+ * line) and the disks[0..disk_count) its block.DEV= options name, which
+ * the image's manifest must declare. Returns the VM (state VM_RUNNABLE), or a VM already ended with
  * VM_END_REFUSED after logging why (bad image, no memory, ...); NULL only
  * when not even the VM's own page could be allocated (logged too).
  */
 struct vm *vm_create(const char *name, unsigned id, const struct guest_config *cfg,
-		     const void *image, uint64_t image_len);
+		     const void *image, uint64_t image_len,
+		     const struct vm_disk_backing *disks, unsigned disk_count);
+
+/* vm_block: the block device behind manifest handle, or NULL. */
+const struct hypercall_block *vm_block(struct vm *vm, uint64_t handle);
 
 /*
  * vm_refuse: record a guest that cannot even be built (say, its command line

@@ -25,12 +25,18 @@ static uint64_t walltime_source(void *ctx)
 	return walltime_ns();
 }
 
+static const struct hypercall_block *block_source(void *ctx, uint64_t handle)
+{
+	return vm_block(ctx, handle);
+}
+
 /* Returns true when the guest keeps running. */
 static bool handle_hypercall(struct vm *vm, const struct hal_exit *exit)
 {
 	struct hypercall_env env = {
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
+		.block = block_source,
 	};
 	struct hypercall_result res;
 	uint64_t arg = hal->reg_read(&vm->vcpu, HAL_REG_RAX) & 0xffffffffu;

@@ -23,6 +23,7 @@ from skiff_log import exit_status, parse_log
 
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 QEMU = "qemu-system-x86_64"
+QEMU_CPU = "qemu64,+svm,+npt"
 BOCHS = "bochs-bin"
 BOCHS_CPU = {"bochs-svm": "ryzen", "bochs-vmx": "corei7_haswell_4770"}
 BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
@@ -65,16 +66,31 @@ def platform_for(cpu, emulator):
     return "bochs-svm" if emulator == "bochs" else "qemu-svm"
 
 
-def qemu_command(iso, com1, com2, megabytes):
-    """Return QEMU's argument list for booting iso with SVM and NPT."""
-    return [QEMU, "-cpu", "qemu64,+svm,+npt", "-m", "%dM" % megabytes,
-            "-display", "none", "-boot", "d", "-nic", "none", "-no-reboot",
-            "-cdrom", iso, "-serial", "file:" + com1, "-serial", "file:" + com2,
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
+    """Return QEMU's argument list for booting iso with SVM and NPT.
+
+    cpu overrides the CPU model (default QEMU_CPU); icount ties the
+    guest's clock and TSC to executed instructions (`-icount
+    shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
+    """
+    command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
+               "-display", "none", "-boot", "d", "-nic", "none", "-no-reboot",
+               "-cdrom", iso, "-serial", "file:" + com1, "-serial", "file:" + com2,
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if icount:
+        command += ["-icount", "shift=0,sleep=off"]
+    return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file):
-    """Return the text of a bochsrc for a headless, deterministic boot of iso."""
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None):
+    """Return the text of a bochsrc for a headless, deterministic boot of iso.
+
+    ips, when given, sets Bochs's emulated instructions per second (the
+    `cpu: ips=` option), which scales its virtual clock against the TSC.
+    """
+    cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % BOCHS_CPU[platform]
+    if ips is not None:
+        cpu_line += ", ips=%d" % ips
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -84,7 +100,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file):
         "boot: cdrom",
         "com1: enabled=1, mode=file, dev=%s" % com1,
         "com2: enabled=1, mode=file, dev=%s" % com2,
-        "cpu: model=%s, reset_on_triple_fault=0" % BOCHS_CPU[platform],
+        cpu_line,
         "clock: sync=none, time0=1700000000",
         "panic: action=fatal",
         "error: action=report",
@@ -93,7 +109,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file):
         ""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -104,7 +120,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes):
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -188,13 +204,31 @@ def check_tools(platform):
     return missing
 
 
-def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None):
+@dataclasses.dataclass
+class MachineOptions:
+    """Optional settings of the emulated machine (None/False: the defaults).
+
+    megabytes: machine RAM in MiB (default: skiff_guests.machine_megabytes);
+    qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
+    instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
+    `cpu: ips=`.
+    """
+
+    megabytes: int = None
+    qemu_cpu: str = None
+    icount: bool = False
+    bochs_ips: int = None
+
+
+def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
+         machine=None):
     """Boot Skiff with guests on platform; return a BootResult.
 
     hypervisor: path of skiff.elf; guests: skiff_guests.Guest list;
     skiff_words: Skiff's own command-line words; timeout: seconds for the
     emulator run. Work files live in a temporary directory that is removed
     afterwards, unless keep_dir names a directory to use (and keep).
+    machine: a MachineOptions, or None for the defaults.
     Raises ValueError for an unknown platform, FileNotFoundError for a
     missing tool or file, RuntimeError when the ISO cannot be built.
     """
@@ -205,21 +239,24 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
         raise FileNotFoundError("missing for %s: %s" % (platform, ", ".join(missing)))
     if keep_dir is not None:
         os.makedirs(keep_dir, exist_ok=True)
-        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout)
+        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout,
+                        machine or MachineOptions())
     with tempfile.TemporaryDirectory(prefix="skiff-run-") as workdir:
-        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout)
+        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout,
+                        machine or MachineOptions())
 
 
-def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout):
+def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
     """boot()'s body inside an existing work directory."""
     iso = build_iso(workdir, hypervisor, list(skiff_words), guests)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")
-    megabytes = machine_megabytes(guests)
+    megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
-        command = qemu_command(iso, com1, com2, megabytes)
+        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
     else:
-        command = bochs_command(workdir, platform, iso, com1, com2, megabytes)
+        command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
+                                machine.bochs_ips)
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)

@@ -55,11 +55,31 @@ SVM_GPR_AT(R10); SVM_GPR_AT(R11); SVM_GPR_AT(R12); SVM_GPR_AT(R13);
 SVM_GPR_AT(R14); SVM_GPR_AT(R15);
 #undef SVM_GPR_AT
 
+/*
+ * The state-save fields VMRUN's consistency checks read, as they were at
+ * an entry. Hardware and QEMU leave a refused state in the VMCB; Bochs
+ * overwrites it on VMEXIT_INVALID, so the checker would find nothing. Only
+ * the host changes these fields between entries in a way that can break a
+ * rule (the guest's own CR writes are checked by the CPU), so a copy is
+ * taken only at the first entry after such a change: the hot path pays one
+ * flag test.
+ */
+struct svm_entry_state {
+	bool valid;
+	uint16_t cs_attrib;
+	uint64_t efer, cr0, cr3, cr4, dr6, dr7;
+};
+
+/* svm_entry_state_save: copy vmcb's checked fields into *e (valid). */
+void svm_entry_state_save(struct svm_entry_state *e, const struct vmcb *vmcb);
+
 /* The backend's private state behind vcpu->backend. */
 struct svm_vcpu {
 	struct svm_gprs gprs;
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
+	bool entry_state_stale;        /* the host changed a checked field */
+	struct svm_entry_state entry;  /* checked fields at that entry */
 };
 
 /* svm_probe_caps: fill *caps from CPUID; false with the reason in why. */
@@ -133,11 +153,14 @@ void svm_asid_free(uint32_t asid);
 
 /*
  * svm_decode_exit: turn the exit recorded in vmcb (with the guest GPRs gprs)
- * into *exit. caps says whether next_rip is valid. Never fails: unknown
- * codes become HAL_EXIT_UNHANDLED with a name in exit->detail.
+ * into *exit. caps says whether next_rip is valid. entry (may be NULL, or
+ * not valid) is the checked state of the last entry, used in place of the
+ * VMCB's when VMRUN refused it. Never fails: unknown codes become
+ * HAL_EXIT_UNHANDLED with a name in exit->detail.
  */
 void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
-		     const struct svm_caps *caps, struct hal_exit *exit);
+		     const struct svm_caps *caps, const struct svm_entry_state *entry,
+		     struct hal_exit *exit);
 
 /*
  * svm_check_vmcb: the first of the APM's VMRUN consistency checks (vol. 2

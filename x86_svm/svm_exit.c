@@ -92,14 +92,43 @@ static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps *cap
 			     unsigned length, struct hal_exit *exit)
 {
 	exit->reason = HAL_EXIT_FORBIDDEN_INSN;
-	exit->insn.name = svm_exit_name(vmcb->control.exit_code);
+	exit->insn.name = svm_exit_name(vmcb->control.exit_code);  /* a name: never NULL here */
 	exit->next_rip = next_rip(vmcb, caps, length);
 }
 
-static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps *caps,
-				 struct hal_exit *exit)
+void svm_entry_state_save(struct svm_entry_state *e, const struct vmcb *vmcb)
 {
-	const char *rule = svm_check_vmcb(vmcb, caps);
+	e->cs_attrib = vmcb->save.cs.attrib;
+	e->efer = vmcb->save.efer;
+	e->cr0 = vmcb->save.cr0;
+	e->cr3 = vmcb->save.cr3;
+	e->cr4 = vmcb->save.cr4;
+	e->dr6 = vmcb->save.dr6;
+	e->dr7 = vmcb->save.dr7;
+	e->valid = true;
+}
+
+static void entry_state_restore(struct vmcb *vmcb, const struct svm_entry_state *e)
+{
+	vmcb->save.cs.attrib = e->cs_attrib;
+	vmcb->save.efer = e->efer;
+	vmcb->save.cr0 = e->cr0;
+	vmcb->save.cr3 = e->cr3;
+	vmcb->save.cr4 = e->cr4;
+	vmcb->save.dr6 = e->dr6;
+	vmcb->save.dr7 = e->dr7;
+}
+
+static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps *caps,
+				 const struct svm_entry_state *entry, struct hal_exit *exit)
+{
+	/* The refused VMCB, rebuilt; static: one CPU, and too big for the stack. */
+	static struct vmcb refused;
+
+	refused = *vmcb;
+	if (entry && entry->valid)
+		entry_state_restore(&refused, entry);
+	const char *rule = svm_check_vmcb(&refused, caps);
 
 	exit->reason = HAL_EXIT_ENTRY_FAILED;
 	if (rule)
@@ -120,7 +149,8 @@ static void decode_unhandled(const struct vmcb_control *c, struct hal_exit *exit
 }
 
 void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
-		     const struct svm_caps *caps, struct hal_exit *exit)
+		     const struct svm_caps *caps, const struct svm_entry_state *entry,
+		     struct hal_exit *exit)
 {
 	const struct vmcb_control *c = &vmcb->control;
 
@@ -128,7 +158,7 @@ void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
 	exit->rip = vmcb->save.rip;
 	exit->next_rip = 0;
 	exit->detail[0] = '\0';
-	switch (c->exit_code) {
+	switch ((uint32_t)c->exit_code) {  /* see SVM_EXIT_INVALID in vmcb.h */
 	case SVM_EXIT_IOIO: decode_io(c, exit); return;
 	case SVM_EXIT_NPF: decode_npf(c, exit); return;
 	case SVM_EXIT_MSR: decode_msr(vmcb, gprs, caps, exit); return;
@@ -157,7 +187,7 @@ void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
 	case SVM_EXIT_INVD: case SVM_EXIT_RSM:
 		decode_forbidden(vmcb, caps, LEN_0F, exit);
 		return;
-	case SVM_EXIT_INVALID: decode_entry_failure(vmcb, caps, exit); return;
+	case (uint32_t)SVM_EXIT_INVALID: decode_entry_failure(vmcb, caps, entry, exit); return;
 	default:
 		break;
 	}

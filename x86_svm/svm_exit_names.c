@@ -71,8 +71,9 @@ static const struct {
 
 const char *svm_exit_name(uint64_t code)
 {
+	/* Low 32 bits only: QEMU stores -1 as 0xffffffff (see vmcb.h). */
 	for (size_t i = 0; i < sizeof(exit_names) / sizeof(exit_names[0]); i++)
-		if (exit_names[i].code == code)
+		if ((uint32_t)exit_names[i].code == (uint32_t)code)
 			return exit_names[i].name;
 	return NULL;
 }

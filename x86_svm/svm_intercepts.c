@@ -8,10 +8,16 @@
  * that affect the host, and SHUTDOWN so a triple fault ends the guest
  * rather than resetting the machine. Physical interrupts, NMIs, SMIs and
  * INITs exit so that the host, not the guest, sees them.
+ *
+ * #DF is intercepted because Bochs 2.7 never takes the SHUTDOWN intercept:
+ * a guest's triple fault stops the whole emulator. svm_ops.c hands the #DF
+ * back to the guest when its IDT can take it and reports a triple fault
+ * when it cannot, which is what a real CPU would do next.
  */
 #include "svm.h"
 
 const struct svm_intercept svm_intercepts[] = {
+	{ "#DF",         VMCB_WORD_EXCEPTION, 8 },
 	{ "INTR",        VMCB_WORD_MISC1, 0 },
 	{ "NMI",         VMCB_WORD_MISC1, 1 },
 	{ "SMI",         VMCB_WORD_MISC1, 2 },

@@ -16,20 +16,57 @@ static bool svm_probe(char *why, size_t why_len)
 }
 
 /*
- * svm_run: one VMRUN. Afterwards TLB_CONTROL goes back to "no flush" (the
+ * enter_once: one VMRUN. Afterwards TLB_CONTROL goes back to "no flush" (the
  * requested flush happened with that entry), and an event whose delivery
  * the exit interrupted (EXITINTINFO, e.g. a guest #PF whose IDT page faulted
  * in the nested table) is queued for the next entry, as the APM asks.
+ * Decoding comes first: a refused entry is checked with EVENTINJ as it was.
  */
+static void enter_once(struct svm_vcpu *sv, struct hal_exit *exit)
+{
+	struct vmcb_control *c = &sv->vmcb->control;
+
+	if (sv->entry_state_stale) {
+		svm_entry_state_save(&sv->entry, sv->vmcb);
+		sv->entry_state_stale = false;
+	}
+	svm_world_switch(&sv->gprs, sv->vmcb_pa, svm_host_vmcb_pa);
+	svm_decode_exit(sv->vmcb, &sv->gprs, &svm_caps, &sv->entry, exit);
+	c->tlb_control = 0;
+	c->event_inject = (c->exit_int_info & VMCB_EVENT_VALID) ? c->exit_int_info : 0;
+}
+
+#define VECTOR_DF 8
+#define IDT_GATE_BYTES 16
+
+/*
+ * reflect_double_fault: the guest's #DF was intercepted (see
+ * svm_intercepts.c). When the guest's IDT has a gate for it, deliver the
+ * #DF (error code 0) in place of the event it interrupted and return true:
+ * run again. Otherwise its delivery would fault once more, a triple fault:
+ * report that. A #DF whose gate exists but cannot be delivered still ends
+ * in SHUTDOWN on a real CPU.
+ */
+static bool reflect_double_fault(struct svm_vcpu *sv, struct hal_exit *exit)
+{
+	if (exit->reason != HAL_EXIT_EXCEPTION || exit->exception.vector != VECTOR_DF)
+		return false;
+	if (sv->vmcb->save.idtr.limit < (VECTOR_DF + 1) * IDT_GATE_BYTES - 1) {
+		exit->reason = HAL_EXIT_TRIPLE_FAULT;
+		return false;
+	}
+	sv->vmcb->control.event_inject = VECTOR_DF | VMCB_EVENT_TYPE_EXCEPTION |
+		VMCB_EVENT_ERROR_VALID | VMCB_EVENT_VALID;
+	return true;
+}
+
 static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct svm_vcpu *sv = vcpu->backend;
-	struct vmcb_control *c = &sv->vmcb->control;
 
-	svm_world_switch(&sv->gprs, sv->vmcb_pa, svm_host_vmcb_pa);
-	c->tlb_control = 0;
-	c->event_inject = (c->exit_int_info & VMCB_EVENT_VALID) ? c->exit_int_info : 0;
-	svm_decode_exit(sv->vmcb, &sv->gprs, &svm_caps, exit);
+	do
+		enter_once(sv, exit);
+	while (reflect_double_fault(sv, exit));
 }
 
 /*

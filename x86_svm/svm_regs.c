@@ -48,6 +48,9 @@ void svm_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 
 	if (reg == HAL_REG_EFER)
 		value |= EFER_SVME;
+	if (reg == HAL_REG_CR0 || reg == HAL_REG_CR3 || reg == HAL_REG_CR4 ||
+	    reg == HAL_REG_EFER)
+		sv->entry_state_stale = true;  /* VMRUN checks these: see svm.h */
 	if (field)
 		*field = value;
 	else if ((unsigned)reg < 16)

@@ -39,6 +39,8 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 		.tlb_control = npt_flush_tlb_control(svm_caps.flush_by_asid),
 	};
 	svm_vmcb_init(sv->vmcb, &sv->gprs, boot, &params);
+	sv->entry_state_stale = true;
+	sv->entry.valid = false;
 	vcpu->backend = sv;
 	vcpu->tag = (uint32_t)asid;
 	return 0;

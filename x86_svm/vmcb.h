@@ -241,6 +241,10 @@ _Static_assert(sizeof(struct vmcb) == 4096, "a VMCB is one page");
 #define SVM_EXIT_XSETBV     0x08du
 #define SVM_EXIT_RDPRU      0x08eu
 #define SVM_EXIT_NPF        0x400u
+/*
+ * -1 and -2 as 64-bit values. QEMU 7.2 stores only 32 bits (0xffffffff), so
+ * the decoder compares the low 32 bits, where every code is distinct.
+ */
 #define SVM_EXIT_INVALID    UINT64_C(0xffffffffffffffff)   /* -1: VMRUN refused the VMCB */
 #define SVM_EXIT_BUSY       UINT64_C(0xfffffffffffffffe)   /* -2 */
 

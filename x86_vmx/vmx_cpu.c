@@ -77,19 +77,20 @@ static int enable_feature_control(void)
 	return 0;
 }
 
-/*
- * CR0 and CR4 must hold the bits IA32_VMX_CR*_FIXED* demand, VMXE included.
- * CR0.CD and CR0.NW are cleared too: VM entry never loads them from the
- * VMCS but keeps the host's (SDM vol. 3C, "Loading Guest Control
- * Registers"), so a host still running with its reset value (CD = NW = 1)
- * would run every guest with caching disabled.
- */
+/* CR0 and CR4 must hold the bits IA32_VMX_CR*_FIXED* demand, VMXE included. */
 static void set_fixed_control_registers(void)
 {
-	uint64_t cr0 = (read_cr0() | vmx_caps.cr0_fixed0) &
-		vmx_caps.cr0_fixed1;
+	uint64_t cr0 = (read_cr0() | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
 	uint64_t cr4 = (read_cr4() | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
 
+	/*
+	 * VM entry never loads CR0.CD/NW from the VMCS but keeps the host's
+	 * (SDM vol. 3C, "Loading Guest Control Registers"): a host with caches
+	 * off runs every guest with caches off. The boot code owns CR0; say so.
+	 */
+	if (cr0 & (CR0_CD | CR0_NW))
+		log_printf("vmx: warning: host CR0.CD/NW set (CR0 0x%llx): guests run uncached",
+			   (unsigned long long)cr0);
 	write_cr4(cr4);
 	write_cr0(cr0);
 }

@@ -87,6 +87,13 @@ static inline uint64_t skiff_tsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
+/*
+ * skiff_entry_tsc: the TSC as read by the guest's very first instruction
+ * (the entry code stores it before anything else runs), so a benchmark can
+ * tell how long Skiff took to start the guest. Read-only for appliances.
+ */
+extern uint64_t skiff_entry_tsc;
+
 /* skiff_tsc_hz: TSC ticks per second, as the hypervisor measured it. */
 uint64_t skiff_tsc_hz(void);
 

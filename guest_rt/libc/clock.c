@@ -114,27 +114,21 @@ int gettimeofday(struct timeval *restrict tv, void *restrict tz)
 	return 0;
 }
 
-/* times: a unikernel is the only process, so all of the monotonic time
- * since the first clock query counts as its user time (in CLOCKS_PER_SEC
- * units, which newlib's clock() returns as they are). Without a TSC rate
- * it fails with ENOSYS and clock() returns -1. */
+/* times: a unikernel is the only process, so all the time since the
+ * guest's first instruction (skiff_entry_tsc) counts as its user time, in
+ * CLOCKS_PER_SEC units (newlib's clock() returns them as they are).
+ * Without a TSC rate it fails with ENOSYS and clock() returns -1. */
 clock_t times(struct tms *buf)
 {
-	static uint64_t origin_ns;
-	static bool have_origin;
-	uint64_t ns;
+	uint64_t hz = skiff_tsc_hz();
 	clock_t t;
 
-	if (!glue_has_tsc()) {
+	if (!hz) {
 		errno = ENOSYS;
 		return (clock_t)-1;
 	}
-	ns = glue_monotonic_ns();
-	if (!have_origin) {
-		origin_ns = ns;
-		have_origin = true;
-	}
-	t = (clock_t)((ns - origin_ns) / (GLUE_NSEC_PER_SEC / CLOCKS_PER_SEC));
+	t = (clock_t)(glue_ticks_to_ns(skiff_tsc() - skiff_entry_tsc, hz) /
+		      (GLUE_NSEC_PER_SEC / CLOCKS_PER_SEC));
 	if (buf)
 		*buf = (struct tms){ .tms_utime = t };
 	return t;

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* open: no files to open. Returns -1, errno ENOSYS. */
 int open(const char *path, int flags, ...)
 {
 	static bool warned;
@@ -16,6 +17,7 @@ int open(const char *path, int flags, ...)
 	return glue_unsupported("open", &warned);
 }
 
+/* unlink: nothing to remove. Returns -1, errno ENOSYS. */
 int unlink(const char *path)
 {
 	static bool warned;
@@ -23,6 +25,7 @@ int unlink(const char *path)
 	return glue_unsupported("unlink", &warned);
 }
 
+/* link: nothing to link. Returns -1, errno ENOSYS. */
 int link(const char *existing, const char *new_path)
 {
 	static bool warned;
@@ -30,6 +33,7 @@ int link(const char *existing, const char *new_path)
 	return glue_unsupported("link", &warned);
 }
 
+/* stat: no paths to describe. Returns -1, errno ENOSYS. */
 int stat(const char *restrict path, struct stat *restrict st)
 {
 	static bool warned;
@@ -37,6 +41,7 @@ int stat(const char *restrict path, struct stat *restrict st)
 	return glue_unsupported("stat", &warned);
 }
 
+/* mkdir: nowhere to create one. Returns -1, errno ENOSYS. */
 int mkdir(const char *path, mode_t mode)
 {
 	static bool warned;

@@ -21,6 +21,7 @@ void _exit(int status)
 	skiff_exit(status);
 }
 
+/* getpid: the guest is process 1, the only one. */
 pid_t getpid(void)
 {
 	return GLUE_PID;

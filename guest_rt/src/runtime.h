@@ -16,6 +16,9 @@ void skiff_boot_info_record(const struct skiff_boot_info *bi);
 const struct skiff_boot_info *skiff_boot_info(void);
 
 /* skiff_start: the C side of _start (start.S). Never returns. */
+/* skiff_main_return: main's status on its way out (weak: libc glue overrides). */
+_Noreturn void skiff_main_return(int status);
+
 _Noreturn void skiff_start(const struct skiff_boot_info *bi);
 
 /* The appliance's name: generated per image by skiff_guest() in CMake. */

@@ -18,6 +18,16 @@ extern const char skiff_manifest_note[];
 __attribute__((used)) static const void *const manifest_link_anchor =
 	skiff_manifest_note;
 
+/*
+ * skiff_main_return: what happens when main returns. The runtime alone
+ * halts with main's value; the libc glue overrides this with exit(), so
+ * stdio is flushed and atexit handlers and destructors run.
+ */
+__attribute__((weak)) _Noreturn void skiff_main_return(int status)
+{
+	skiff_exit(status);
+}
+
 _Noreturn void skiff_start(const struct skiff_boot_info *bi)
 {
 	char **argv;
@@ -29,5 +39,5 @@ _Noreturn void skiff_start(const struct skiff_boot_info *bi)
 	memset(__bss_start, 0, (size_t)(__bss_end - __bss_start));
 	skiff_boot_info_record(bi);
 	argc = skiff_args(&argv);
-	skiff_exit(main(argc, argv));
+	skiff_main_return(main(argc, argv));
 }

@@ -103,6 +103,39 @@ static void test_calibration(void)
 	CHECK(pit_calibrated_hz(1, 0) == 0);
 }
 
+static void test_median(void)
+{
+	uint64_t one[1] = { 5 };
+	uint64_t odd[7] = { 22, 10, 22, 30, 21, 11, 22 };
+	uint64_t even[4] = { 4, 1, 3, 2 };
+
+	CHECK(median_of(one, 1) == 5);
+	CHECK(median_of(odd, 7) == 22);
+	CHECK(odd[0] == 10 && odd[6] == 30);   /* sorted in place */
+	CHECK(median_of(even, 4) == 3);
+}
+
+static void test_consensus(void)
+{
+	/* the calibration runs seen under a loaded QEMU */
+	uint64_t loaded[7] = { 3893580, 7642373, 8752590, 22406175, 22500788, 22500427, 31695188 };
+	uint64_t spread[4] = { 100, 200, 300, 400 };
+	uint64_t pair[5] = { 5000, 9000, 9004, 1000, 9008 };
+	unsigned support = 0;
+
+	/* 22406175 is 0.4% off: only the two 22.50M runs agree */
+	CHECK(consensus_of(loaded, 7, 1000, &support) == 22500427 && support == 2);
+	CHECK(consensus_of(loaded, 7, 200, &support) == 22406175 && support == 3);
+	/* nothing agrees: support 1, the lowest value */
+	CHECK(consensus_of(spread, 4, 1000, &support) == 100 && support == 1);
+	/* 9004 agrees with both neighbours within 1/1000 */
+	CHECK(consensus_of(pair, 5, 1000, &support) == 9000 && support == 3);
+	/* at 1/2000 only the middle one agrees with both */
+	CHECK(consensus_of(pair, 5, 2000, &support) == 9004 && support == 3);
+	CHECK(consensus_of(pair, 5, 5000, &support) == 1000 && support == 1);
+	CHECK(consensus_of(pair, 1, 1000, &support) == 5000 && support == 1);
+}
+
 static void test_ppm(void)
 {
 	CHECK(deviation_ppm(1000000, 1000000) == 0);
@@ -120,6 +153,8 @@ int main(void)
 	test_calendar();
 	test_conversions();
 	test_calibration();
+	test_median();
+	test_consensus();
 	test_ppm();
 	return check_report("boot_time_math_test");
 }

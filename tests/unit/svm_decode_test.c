@@ -11,6 +11,7 @@
 
 static struct vmcb vmcb;
 static struct svm_gprs gprs;
+static const struct svm_entry_state *entry;  /* what decode passes on */
 
 /* exit_with: a fresh guest VMCB that exited with code and infos at rip. */
 static void exit_with(uint64_t code, uint64_t info1, uint64_t info2)
@@ -26,7 +27,7 @@ static struct hal_exit decode(const struct svm_caps *caps)
 {
 	struct hal_exit e;
 	memset(&e, 0x5a, sizeof(e));  /* stale garbage must not leak through */
-	svm_decode_exit(&vmcb, &gprs, caps, &e);
+	svm_decode_exit(&vmcb, &gprs, caps, entry, &e);
 	return e;
 }
 
@@ -183,8 +184,48 @@ static void test_slow_paths(void)
 	CHECK(e.reason == HAL_EXIT_ENTRY_FAILED && strstr(e.detail, "passes"));
 	CHECK(strlen(e.detail) < sizeof(e.detail));
 
+	/* QEMU 7.2 writes -1 as a 32-bit value: still a failed entry. */
+	exit_with(0xffffffffu, 0, 0);
+	vmcb.control.guest_asid = 0;
+	e = decode(&test_caps_qemu);
+	CHECK(e.reason == HAL_EXIT_ENTRY_FAILED && strstr(e.detail, "ASID"));
+	CHECK(e.vendor_code == 0xffffffffu);
+	CHECK(strcmp(svm_exit_name(0xffffffffu), "INVALID") == 0);
+
 	CHECK(strcmp(svm_exit_name(SVM_EXIT_NPF), "NPF") == 0);
 	CHECK(svm_exit_name(0x1234) == NULL);
+}
+
+/*
+ * Bochs overwrites the refused state on VMEXIT_INVALID: the decoder checks
+ * the state saved at entry instead, and leaves the VMCB itself alone.
+ */
+static void test_entry_state(void)
+{
+	struct svm_entry_state saved;
+
+	exit_with(SVM_EXIT_INVALID, 0, 0);
+	vmcb.save.efer &= ~(uint64_t)(1u << 12);
+	svm_entry_state_save(&saved, &vmcb);
+	CHECK(saved.valid && saved.efer == 0x500);
+	vmcb.save.efer |= 1u << 12;   /* what Bochs writes back */
+	entry = &saved;
+	struct hal_exit e = decode(&test_caps_qemu);
+	CHECK(e.reason == HAL_EXIT_ENTRY_FAILED && strstr(e.detail, "EFER.SVME"));
+	CHECK(vmcb.save.efer == 0x1500);
+
+	exit_with(SVM_EXIT_INVALID, 0, 0);
+	vmcb.save.cs.attrib |= 1u << 10;
+	vmcb.save.cr4 |= 1u << 15;
+	svm_entry_state_save(&saved, &vmcb);
+	test_vmcb(&vmcb, &gprs);
+	vmcb.control.exit_code = SVM_EXIT_INVALID;
+	CHECK(strstr(decode(&test_caps_qemu).detail, "CR4"));
+
+	/* Not valid: the VMCB's own state is checked. */
+	saved.valid = false;
+	CHECK(strstr(decode(&test_caps_qemu).detail, "passes"));
+	entry = NULL;
 }
 
 int main(void)
@@ -196,5 +237,6 @@ int main(void)
 	test_simple_reasons();
 	test_exceptions();
 	test_slow_paths();
+	test_entry_state();
 	return check_report("svm_decode");
 }

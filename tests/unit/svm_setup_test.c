@@ -37,7 +37,8 @@ static void test_intercepts(void)
 	for (unsigned w = 0; w < VMCB_INTERCEPT_WORDS; w++)
 		set_bits += (unsigned)__builtin_popcount(c.intercept[w]);
 	CHECK(set_bits == svm_intercept_count);
-	CHECK(c.intercept[0] == 0 && c.intercept[1] == 0 && c.intercept[2] == 0);
+	CHECK(c.intercept[0] == 0 && c.intercept[1] == 0);
+	CHECK(c.intercept[2] == 1u << 8);  /* #DF only: Bochs lacks SHUTDOWN */
 	CHECK(c.intercept[5] == 0);
 	CHECK(!intercepted(&c, 3, 14));  /* RDTSC: guests read their clock freely */
 

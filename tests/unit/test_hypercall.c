@@ -32,11 +32,20 @@ static uint64_t fixed_time(void *ctx)
 }
 
 static uint8_t *ram;
+static uint8_t disk_bytes[4 * 512];
+static const struct hypercall_block disk = { disk_bytes, sizeof(disk_bytes), 512 };
+
+/* Handle 1 is the only device. */
+static const struct hypercall_block *block_lookup(void *ctx, uint64_t handle)
+{
+	(void)ctx;
+	return handle == 1 ? &disk : NULL;
+}
 
 static struct hypercall_env make_env(void)
 {
 	return (struct hypercall_env){ .mem = { ram, RAM_SIZE }, .console = capture,
-				       .walltime_ns = fixed_time };
+				       .walltime_ns = fixed_time, .block = block_lookup };
 }
 
 static void put_u64(uint64_t gpa, uint64_t v) { memcpy(ram + gpa, &v, 8); }
@@ -121,6 +130,48 @@ static void test_calls(void)
 	CHECK(call(HC_NET_READ, 0x3200, &res) == HC_DO_CONTINUE && get_i32(0x3218) == HC_EINVAL);
 }
 
+/* One block request {handle, offset, data, len} at 0x3400; returns its ret. */
+static int32_t block_call(unsigned nr, uint64_t handle, uint64_t offset, uint64_t data,
+			  uint64_t len, struct hypercall_result *res)
+{
+	put_u64(0x3400, handle);
+	put_u64(0x3408, offset);
+	put_u64(0x3410, data);
+	put_u64(0x3418, len);
+	memset(ram + 0x3420, 0x55, 4);
+	call(nr, 0x3400, res);
+	return get_i32(0x3420);
+}
+
+static void test_block(void)
+{
+	struct hypercall_result res;
+
+	memset(disk_bytes, 0, sizeof(disk_bytes));
+	memset(ram + 0x5000, 0xab, 512);
+	CHECK(block_call(HC_BLOCK_WRITE, 1, 1024, 0x5000, 512, &res) == HC_OK);
+	CHECK(res.action == HC_DO_CONTINUE && disk_bytes[1024] == 0xab && disk_bytes[1535] == 0xab);
+	CHECK(disk_bytes[1023] == 0 && disk_bytes[1536] == 0);
+	memset(ram + 0x6000, 0, 512);
+	CHECK(block_call(HC_BLOCK_READ, 1, 1024, 0x6000, 512, &res) == HC_OK);
+	CHECK(memcmp(ram + 0x6000, ram + 0x5000, 512) == 0);
+	/* the last block is fine; one past it, misaligned, short or long is not */
+	CHECK(block_call(HC_BLOCK_READ, 1, 1536, 0x6000, 512, &res) == HC_OK);
+	CHECK(block_call(HC_BLOCK_READ, 1, 2048, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_READ, 1, 100, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_READ, 1, 0, 0x6000, 256, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_WRITE, 1, 0, 0x6000, 1024, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_WRITE, 1, UINT64_MAX - 511, 0x6000, 512, &res) == HC_EINVAL);
+	/* no device behind handles 0 and 2 */
+	CHECK(block_call(HC_BLOCK_READ, 0, 0, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_READ, 2, 0, 0x6000, 512, &res) == HC_EINVAL);
+	/* a buffer outside RAM, or wrapping, ends the guest and moves nothing */
+	CHECK(block_call(HC_BLOCK_READ, 1, 0, RAM_SIZE - 256, 512, &res) == 0x55555555);
+	CHECK(res.action == HC_DO_KILL && strstr(res.why, "not inside guest memory"));
+	block_call(HC_BLOCK_WRITE, 1, 0, UINT64_MAX - 255, 512, &res);
+	CHECK(res.action == HC_DO_KILL && disk_bytes[0] == 0);
+}
+
 static void test_ports(void)
 {
 	struct hypercall_env env = make_env();
@@ -164,6 +215,7 @@ int main(void)
 	test_puts();
 	test_struct_bounds();
 	test_calls();
+	test_block();
 	test_ports();
 	test_cpuid_policy();
 	free(ram);

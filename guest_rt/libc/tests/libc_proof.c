@@ -122,6 +122,8 @@ static void check_clocks(void)
 	      clock_gettime(CLOCK_REALTIME, &real) == 0);
 	/* Any sane wall clock is past 2017 (1483228800). */
 	check("wall clock after 2017", real.tv_sec > 1483228800 && time(NULL) > 1483228800);
+	check("clock() counts from the guest's start",
+	      clock() != (clock_t)-1 && clock() >= CLOCKS_PER_SEC / 50);
 	check("clock_getres", clock_getres(CLOCK_MONOTONIC, &res) == 0 &&
 	      res.tv_sec == 0 && res.tv_nsec > 0);
 	check("bad clock id is EINVAL", clock_gettime((clockid_t)99, &real) == -1 &&

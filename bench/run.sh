@@ -1,0 +1,41 @@
+#!/bin/bash
+# bench/run.sh - Skiff's benchmark suite in one command (docs/benchmarks.md).
+#
+# Installs what is missing (apt-get), builds into $BUILD (default
+# <repo>/build), measures everything twice and writes
+# $BUILD/bench/report.json, report.md and report.png. Extra arguments go to
+# bench/run_bench.py (e.g. --runs 1 for a quicker, unchecked run).
+# Exit status: run_bench.py's (0 when every measurement produced figures).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${BUILD:-$repo/build}
+
+# program-or-file -> Debian package that provides it
+need=(
+  "cmake:cmake" "ninja:ninja-build" "gcc:gcc" "python3:python3"
+  "qemu-system-x86_64:qemu-system-x86" "bochs-bin:bochs"
+  "/usr/share/bochs/BIOS-bochs-latest:bochsbios" "/usr/share/vgabios/vgabios.bin:vgabios"
+  "grub-mkrescue:grub-common" "/usr/lib/grub/i386-pc:grub-pc-bin" "xorriso:xorriso"
+  "mformat:mtools" "valgrind:valgrind" "script:bsdutils"
+)
+missing=()
+for pair in "${need[@]}"; do
+  what=${pair%%:*} pkg=${pair##*:}
+  if [[ $what == /* ]]; then [[ -e $what ]] || missing+=("$pkg")
+  else command -v "$what" >/dev/null || missing+=("$pkg"); fi
+done
+# Debian's interpreter: python3-matplotlib installs for it, and PATH may
+# name another python3 first (pyenv).
+py=/usr/bin/python3
+"$py" -c 'import matplotlib' 2>/dev/null || missing+=(python3-matplotlib)
+if ((${#missing[@]})); then
+  echo "bench: installing ${missing[*]}" >&2
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
+
+cmake -S "$repo" -B "$build" -G Ninja >/dev/null
+# Only what the benchmarks run: skiff.elf, the two guests, the host program.
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops
+exec "$py" "$repo/bench/run_bench.py" --build "$build" "$@"
