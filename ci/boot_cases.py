@@ -5,7 +5,9 @@ The data format is documented in docs/testing.md. In short, a case is
   {"name": "hello", "timeout": 30, "platforms": [...], "skiff_args": [...],
    "guests": [{"image": "hello", "name": "hello", "args": [], "mem": "32M",
                "count": 1, "status": 0, "outcome": "halt",
-               "reason": "fragment", "lines": ["required output line"]}],
+               "reason": "fragment", "lines": ["required output line"],
+               "blocks": [{"name": "storage", "size": 65536, "fill": "zero"},
+                          {"name": "other", "module": "/boot/disks/0.img"}]}],
    "guest_list": {"file": "tests/guests/malformed/malformed.list",
                   "outcome": "refused"},
    "final_status": 1, "forbidden": ["secret"],
@@ -20,13 +22,15 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "tools"))
 
 from skiff_emulators import PLATFORMS  # noqa: E402
-from skiff_guests import make_guest  # noqa: E402
+from skiff_guests import GuestSpecError, make_block, make_guest  # noqa: E402
 
 CASES_FILE = os.path.join(os.path.dirname(os.path.realpath(__file__)), "boot_tests.json")
 IMAGE_FOLDERS = ("examples", os.path.join("tests", "guests"))
 SLOWNESS = {"qemu-svm": 1, "bochs-svm": 4, "bochs-vmx": 4}
 DEFAULT_TIMEOUT = 30
 OUTCOMES = ("halt", "refused", "killed")
+FILLS = ("zero", "pattern")
+DISK_MAX_BYTES = 64 << 20
 
 
 class CaseError(ValueError):
@@ -134,16 +138,66 @@ def _listed_guests(build, spec):
     return pairs
 
 
-def resolve_case(case, build):
+def pattern_bytes(size):
+    """Return the "pattern" fill of a disk of size bytes.
+
+    The byte at offset o is (o + 7 * (o // 512)) & 0xff: it counts up
+    within a block and starts 7 higher in each next block, so a guest can
+    tell a block read from the wrong offset (tests/guests/block checks it).
+    """
+    return bytes((o + 7 * (o // 512)) & 0xFF for o in range(size))
+
+
+def write_disk(path, spec):
+    """Write the disk file a block entry describes: spec["size"] bytes of spec["fill"]."""
+    size, fill = spec.get("size"), spec.get("fill", "zero")
+    if not isinstance(size, int) or not 0 < size <= DISK_MAX_BYTES:
+        raise CaseError("block %s: size must be 1..%d bytes" % (spec.get("name"), DISK_MAX_BYTES))
+    if fill not in FILLS:
+        raise CaseError("block %s: fill must be one of %s" % (spec.get("name"), FILLS))
+    with open(path, "wb") as f:
+        f.write(pattern_bytes(size) if fill == "pattern" else bytes(size))
+
+
+def _blocks(entry, disk_dir, index):
+    """Build the Block list of guest entry number index, writing generated disks into disk_dir.
+
+    A block entry with "module" names a module path as is (nothing is
+    generated); otherwise it describes a disk file made at test time.
+    """
+    blocks = []
+    for spec in entry.get("blocks", []):
+        try:
+            if "module" in spec:
+                blocks.append(make_block(spec["name"], module=spec["module"]))
+                continue
+            if disk_dir is None:
+                raise CaseError("guest %s: generated disks need a disk directory" % entry["image"])
+            path = os.path.join(disk_dir, "g%d-%s.img" % (index, spec["name"]))
+            block = make_block(spec["name"], file=path)
+        except (KeyError, GuestSpecError) as error:
+            raise CaseError("guest %s: bad block entry %r: %s" % (entry["image"], spec, error))
+        write_disk(path, spec)
+        blocks.append(block)
+    return blocks
+
+
+def resolve_case(case, build, disk_dir=None):
     """Turn a case dictionary into a BootCase with image paths under build.
 
-    Raises CaseError when an image or list is missing or the case is malformed.
+    disk_dir: where the disks of "blocks" entries are written (needed only
+    when the case generates disks). Raises CaseError when an image or list
+    is missing or the case is malformed.
     """
     pairs = []
-    for entry in case.get("guests", []):
-        guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
-                           name=entry.get("name"), mem=entry.get("mem"),
-                           count=entry.get("count", 1))
+    for index, entry in enumerate(case.get("guests", [])):
+        try:
+            guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
+                               name=entry.get("name"), mem=entry.get("mem"),
+                               count=entry.get("count", 1),
+                               blocks=_blocks(entry, disk_dir, index))
+        except GuestSpecError as error:
+            raise CaseError("case %s: %s" % (case["name"], error))
         pairs.append((guest, _expectation(guest, entry)))
     if "guest_list" in case:
         pairs += _listed_guests(build, case["guest_list"])

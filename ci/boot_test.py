@@ -12,6 +12,7 @@ Exit status 0 when the boot matched every expectation, 1 when it did not,
 import argparse
 import os
 import sys
+import tempfile
 
 CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, CI_DIR)
@@ -54,11 +55,15 @@ def run_test(build, platform, name, keep_dir=None):
     """Boot test name on platform with the build in build; return the exit status."""
     title = "boot.%s.%s" % (platform, name)
     try:
-        raw_case = find_case(load_cases(), name)
-        case = resolve_case(raw_case, build)
-        timeout = case_timeout(raw_case, platform)
-        result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
-                      case.skiff_args, timeout=timeout, keep_dir=keep_dir)
+        with tempfile.TemporaryDirectory(prefix="skiff-disks-") as disk_dir:
+            if keep_dir is not None:
+                disk_dir = os.path.join(keep_dir, "disks")
+                os.makedirs(disk_dir, exist_ok=True)
+            raw_case = find_case(load_cases(), name)
+            case = resolve_case(raw_case, build, disk_dir)
+            timeout = case_timeout(raw_case, platform)
+            result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
+                          case.skiff_args, timeout=timeout, keep_dir=keep_dir)
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

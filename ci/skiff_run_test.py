@@ -4,8 +4,9 @@
   skiff_run_test.py --build DIR --platform qemu-svm --test skiff-run-args
   skiff_run_test.py --list   (same line format as boot_test.py --list)
 
-A case gives the image, its arguments, the exact standard output expected
-(null: not checked) and the exit status. Exit status 0 when both match,
+A case gives the image, its arguments, optional block devices ("blocks",
+generated as in ci/boot_tests.json and passed with --block), the exact
+standard output expected (null: not checked) and the exit status. Exit status 0 when both match,
 1 when not, 2 when the case cannot run.
 """
 
@@ -15,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 CI_DIR = os.path.dirname(os.path.realpath(__file__))
@@ -22,7 +24,7 @@ sys.path.insert(0, CI_DIR)
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
 from boot_cases import (CaseError, case_platforms, case_timeout, find_case,  # noqa: E402
-                        image_path)
+                        image_path, write_disk)
 
 CASES_FILE = os.path.join(CI_DIR, "skiff_run_tests.json")
 SKIFF_RUN = os.path.join(CI_DIR, "..", "tools", "skiff-run")
@@ -46,10 +48,21 @@ def list_tests(cases):
             print("%s %s %d %s" % (platform, case["name"], limit, case["image"]))
 
 
-def skiff_run_command(case, build, platform):
-    """Return the skiff-run command line for a case."""
+def block_options(case, disk_dir):
+    """Write the case's disks into disk_dir; return their --block options."""
+    options = []
+    for index, spec in enumerate(case.get("blocks", [])):
+        path = os.path.join(disk_dir, "%d.img" % index)
+        write_disk(path, spec)
+        options += ["--block", "%s=%s" % (spec["name"], path)]
+    return options
+
+
+def skiff_run_command(case, build, platform, disk_dir=None):
+    """Return the skiff-run command line for a case (disks, if any, written to disk_dir)."""
     timeout = case_timeout(case, platform)
-    return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform]
+    blocks = block_options(case, disk_dir) if disk_dir is not None else []
+    return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform] + blocks
             + ["--timeout", str(timeout), image_path(build, case["image"])] + case["args"])
 
 
@@ -67,17 +80,18 @@ def compare_stdout(expected, actual):
 def run_test(build, platform, name):
     """Run one case; print the verdict and timing; return the exit status."""
     title = "boot.%s.%s" % (platform, name)
-    try:
-        case = find_case(load_cases(), name)
-        command = skiff_run_command(case, build, platform)
-    except CaseError as error:
-        print("%s: cannot run: %s" % (title, error))
-        return 2
     environment = dict(os.environ, SKIFF_BUILD=build)
-    start = time.monotonic()
-    done = subprocess.run(command, env=environment, stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    seconds = time.monotonic() - start
+    with tempfile.TemporaryDirectory(prefix="skiff-run-disks-") as disk_dir:
+        try:
+            case = find_case(load_cases(), name)
+            command = skiff_run_command(case, build, platform, disk_dir)
+        except CaseError as error:
+            print("%s: cannot run: %s" % (title, error))
+            return 2
+        start = time.monotonic()
+        done = subprocess.run(command, env=environment, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        seconds = time.monotonic() - start
     problems = compare_stdout(case.get("stdout"), done.stdout)
     if done.returncode != case["status"]:
         problems.append("exit status %d, expected %d" % (done.returncode, case["status"]))

@@ -19,6 +19,11 @@ word with spaces stays one argument; a backslash makes the next character
 literal). Skiff passes the part after "--" on unchanged
 (hypervisor/guest_cmdline.c, docs/command-line.md). An empty argument
 cannot be encoded and is dropped.
+
+Disks: every Block with a host file becomes a data module
+/boot/disks/<n>.img (n counting from 0 over all guests, in order) whose
+command line is its own path, which is how Skiff tells a disk from a
+guest and how block.DEV= finds it (docs/command-line.md).
 """
 
 import os
@@ -71,17 +76,42 @@ def module_file_name(index, guest):
     return "/boot/g%d-%s.elf" % (index, guest.name)
 
 
+def disk_layout(guests):
+    """Place the guests' disk files in the image.
+
+    Returns (per_guest, disks): per_guest[i] lists the module path of each
+    of guests[i].blocks (None for a Block that names its module itself);
+    disks lists (module path, host file) for every disk to copy, numbered
+    /boot/disks/0.img, 1.img, ... in guest and block order.
+    """
+    per_guest, disks = [], []
+    for guest in guests:
+        paths = []
+        for block in guest.blocks:
+            if block.file is None:
+                paths.append(None)
+                continue
+            path = "/boot/disks/%d.img" % len(disks)
+            disks.append((path, block.file))
+            paths.append(path)
+        per_guest.append(paths)
+    return per_guest, disks
+
+
 def grub_config(skiff_words, guests):
-    """Return the text of grub.cfg: no menu delay, Skiff, then one module per guest."""
+    """Return the text of grub.cfg: no menu delay, Skiff, one module per guest, one per disk."""
     lines = [
         "set timeout=0",
         "set default=0",
         "menuentry 'skiff' {",
         "  " + grub_line("multiboot2", "/boot/skiff.elf", skiff_words),
     ]
+    per_guest, disks = disk_layout(guests)
     for index, guest in enumerate(guests):
         path = module_file_name(index, guest)
-        lines.append("  " + grub_line("module2", path, module_words(guest)))
+        lines.append("  " + grub_line("module2", path, module_words(guest, per_guest[index])))
+    for path, _ in disks:
+        lines.append("  " + grub_line("module2", path, [path]))
     lines += ["  boot", "}", ""]
     return "\n".join(lines)
 
@@ -92,7 +122,8 @@ def build_iso(workdir, hypervisor, skiff_words, guests):
     Returns the ISO's path. Raises FileNotFoundError when an input file or
     grub-mkrescue is missing, RuntimeError when grub-mkrescue fails.
     """
-    for path in [hypervisor] + [g.image for g in guests]:
+    _, disks = disk_layout(guests)
+    for path in [hypervisor] + [g.image for g in guests] + [f for _, f in disks]:
         if not os.path.isfile(path):
             raise FileNotFoundError("no such file: %s" % path)
     if shutil.which(GRUB_MKRESCUE) is None:
@@ -104,6 +135,10 @@ def build_iso(workdir, hypervisor, skiff_words, guests):
     for index, guest in enumerate(guests):
         target = root + module_file_name(index, guest)
         shutil.copyfile(guest.image, target)
+    if disks:
+        os.makedirs(os.path.join(root, "boot", "disks"))
+    for path, file in disks:
+        shutil.copyfile(file, root + path)
     with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as cfg:
         cfg.write(grub_config(skiff_words, guests))
     iso = os.path.join(workdir, "skiff.iso")

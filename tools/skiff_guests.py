@@ -1,8 +1,8 @@
-"""Guest descriptions for a Skiff boot: names, memory sizes, module command lines.
+"""Guest descriptions for a Skiff boot: names, memory sizes, disks, module command lines.
 
 A guest module's command line follows hypervisor/guest_cmdline.h:
 
-    NAME [mem=SIZE] [count=N] [-- ARG...]
+    NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]... [-- ARG...]
 
 This module builds the words of that line; skiff_grub.py quotes them for GRUB.
 """
@@ -18,13 +18,31 @@ GUEST_MAX_MEM = 4 << 30
 GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
 GUEST_OPTION_KEYS = ("name", "mem", "count")
+BLOCK_PREFIX = "block."
+DEVICE_NAME_MAX_CHARS = 67
 
+_DEVICE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,%d}$" % DEVICE_NAME_MAX_CHARS)
 _SIZE_RE = re.compile(r"^([0-9]+)([KMG]?)$", re.IGNORECASE)
 _SUFFIX_SHIFT = {"": 0, "K": 10, "M": 20, "G": 30}
 
 
 class GuestSpecError(ValueError):
     """A guest description that cannot be turned into a module line."""
+
+
+@dataclasses.dataclass
+class Block:
+    """A block device given to a guest under the manifest name device.
+
+    Either file, a host file copied into the boot image as a disk module
+    (skiff_grub.py gives it its module path), or module, a module path
+    written as is: tests use it to name a disk that is missing or that
+    another guest's block already loads.
+    """
+
+    device: str
+    file: str = None
+    module: str = None
 
 
 @dataclasses.dataclass
@@ -41,6 +59,7 @@ class Guest:
     args: list = dataclasses.field(default_factory=list)
     mem: str = None
     count: int = 1
+    blocks: list = dataclasses.field(default_factory=list)
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -89,8 +108,40 @@ def default_name(image):
     return sanitize_name(stem)
 
 
-def make_guest(image, args=(), name=None, mem=None, count=1):
-    """Build a checked Guest; raises GuestSpecError on a bad size, count or name."""
+def make_block(device, file=None, module=None):
+    """Build a checked Block; raises GuestSpecError on a bad device name or source.
+
+    The device name follows Skiff's rule for block.DEV (1..67 characters
+    of [A-Za-z0-9_.-]); exactly one of file and module is given.
+    """
+    if not _DEVICE_RE.match(device):
+        raise GuestSpecError("bad block device name %r (1..%d of [A-Za-z0-9_.-])"
+                             % (device, DEVICE_NAME_MAX_CHARS))
+    if (file is None) == (module is None):
+        raise GuestSpecError("block %s: give a file or a module path, not both" % device)
+    if module is not None and not module.startswith("/"):
+        raise GuestSpecError("block %s: module path %r must start with '/'" % (device, module))
+    if file is not None and not file:
+        raise GuestSpecError("block %s: empty file name" % device)
+    return Block(device=device, file=file, module=module)
+
+
+def parse_block_option(text):
+    """Parse NAME=FILE (skiff-run's --block, a --guest block.NAME=FILE) into a Block."""
+    device, equals, file = text.partition("=")
+    if not equals:
+        raise GuestSpecError("block %r: expected NAME=FILE" % text)
+    return make_block(device, file=file)
+
+
+def make_guest(image, args=(), name=None, mem=None, count=1, blocks=()):
+    """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
+
+    blocks: Block list; a device name may appear once.
+    """
+    devices = [b.device for b in blocks]
+    if len(set(devices)) != len(devices):
+        raise GuestSpecError("a block device is given twice: %s" % devices)
     if mem is not None:
         parse_size(mem)
     count = int(count)
@@ -103,37 +154,54 @@ def make_guest(image, args=(), name=None, mem=None, count=1):
     for arg in args:
         if "\n" in arg or "\0" in arg:
             raise GuestSpecError("guest arguments cannot contain newlines or NUL bytes")
-    return Guest(image=image, name=name, args=list(args), mem=mem, count=count)
+    return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
+                 blocks=list(blocks))
 
 
 def parse_guest_spec(spec):
-    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] IMAGE [ARG...]'.
+    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [block.DEV=FILE]... IMAGE [ARG...]'.
 
     The value is split like a POSIX shell line (quotes group words).
-    Leading KEY=VALUE words with KEY in name, mem, count are options; the
-    first other word is the image. Returns a Guest; raises GuestSpecError.
+    Leading KEY=VALUE words with KEY in name, mem, count, or block.DEV,
+    are options; the first other word is the image. Returns a Guest;
+    raises GuestSpecError.
     """
     words = shlex.split(spec)
     options = {}
-    while words and words[0].split("=", 1)[0] in GUEST_OPTION_KEYS and "=" in words[0]:
-        key, value = words.pop(0).split("=", 1)
-        options[key] = value
+    blocks = []
+    while words and "=" in words[0]:
+        key, value = words[0].split("=", 1)
+        if key.startswith(BLOCK_PREFIX):
+            blocks.append(parse_block_option(key[len(BLOCK_PREFIX):] + "=" + value))
+        elif key in GUEST_OPTION_KEYS:
+            options[key] = value
+        else:
+            break
+        words.pop(0)
     if not words:
         raise GuestSpecError("--guest %r names no image" % spec)
-    return make_guest(words[0], words[1:], **options)
+    return make_guest(words[0], words[1:], blocks=blocks, **options)
 
 
-def module_words(guest):
+def module_words(guest, disk_paths=()):
     """Return the words of the guest's module command line (after the module path).
 
-    Each of the guest's arguments is one word after "--". Empty
-    arguments are left out: GRUB's encoding cannot carry them.
+    disk_paths: the module path of each of guest.blocks, in order (a
+    Block with a module path of its own may have None there). Each of
+    the guest's arguments is one word after "--". Empty arguments are
+    left out: GRUB's encoding cannot carry them.
     """
     words = [guest.name]
     if guest.mem is not None:
         words.append("mem=%dM" % (guest.mem_bytes() // MIB))
     if guest.count != 1:
         words.append("count=%d" % guest.count)
+    for index, block in enumerate(guest.blocks):
+        path = block.module or (disk_paths[index] if index < len(disk_paths) else None)
+        if path is None:
+            raise GuestSpecError("block %s of guest %s has no module path"
+                                 % (block.device, guest.name))
+        words.append("block.%s=%s" % (block.device, path))
     if any(arg != "" for arg in guest.args):
         words.append("--")
         words.extend(arg for arg in guest.args if arg != "")
@@ -144,9 +212,12 @@ def machine_megabytes(guests):
     """Return the emulated machine's RAM in MiB: Skiff's share plus every guest's.
 
     Skiff gets 64 MiB for itself, the images and its tables; each guest
-    instance adds its RAM plus 1/64 of it for nested page tables. The
+    instance adds its RAM plus 1/64 of it for nested page tables, and
+    every disk file its size (GRUB loads it into RAM as a module). The
     total is rounded up to 16 MiB.
     """
     guest_bytes = sum(g.mem_bytes() * g.count for g in guests)
-    total = 64 * MIB + guest_bytes + guest_bytes // 64
+    disk_bytes = sum(os.path.getsize(b.file) for g in guests for b in g.blocks
+                     if b.file is not None and os.path.isfile(b.file))
+    total = 64 * MIB + guest_bytes + guest_bytes // 64 + disk_bytes
     return (total + 16 * MIB - 1) // (16 * MIB) * 16

@@ -1,18 +1,26 @@
 /*
- * hello - the smallest Skiff appliance.
+ * hello - the smallest Skiff appliance, written against the C library.
  *
  * Prints a greeting, its command line exactly as received, one line per
- * space-separated argument, then SUCCESS, and exits 0. A boot test reads these lines to check that the image was
- * loaded, entered, got its command line, and halted cleanly.
+ * space-separated argument, then SUCCESS, and exits 0. Boot tests and the
+ * skiff-run tests compare these lines byte for byte, so the format is a
+ * contract: change it only together with ci/boot_tests.json and
+ * ci/skiff_run_tests.json.
+ *
+ * Output goes through newlib's stdio (line-buffered: the glue reports the
+ * console as a terminal); returning from main runs exit(), which flushes.
  */
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "skiff.h"
 
 int main(int argc, char **argv)
 {
-	skiff_puts("Hello from Skiff!\n");
-	skiff_printf("Command line: '%s'\n", skiff_cmdline());
+	printf("Hello from Skiff!\n");
+	printf("Command line: '%s'\n", skiff_cmdline());
 	for (int i = 1; i < argc; i++)
-		skiff_printf("arg[%d]: %s\n", i, argv[i]);
-	skiff_puts("SUCCESS\n");
-	return SKIFF_EXIT_SUCCESS;
+		printf("arg[%d]: %s\n", i, argv[i]);
+	printf("SUCCESS\n");
+	return EXIT_SUCCESS;
 }

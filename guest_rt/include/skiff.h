@@ -7,8 +7,17 @@
  * main's return value as its exit status (0 success, 1 failure).
  *
  * argv[0] is the appliance's name (the NAME given to skiff_guest() in
- * CMake); argv[1..argc) are the words of the guest's command line (what
- * follows "--" on its Skiff module line), split on spaces.
+ * CMake, or skiff-cc's output name); argv[1..argc) are the words of the
+ * guest's command line (what follows "--" on its Skiff module line), split
+ * on spaces, less the environment: leading words KEY=VALUE (KEY in
+ * [A-Za-z_][A-Za-z0-9_]*) are the environment, and a "--" word right after
+ * them (or first) ends them and is dropped.
+ *
+ * Before main: .bss is zero, the thread block is built (thread-local
+ * variables, FS base, the stack protector's canary at %fs:0x28), then
+ * .preinit_array and .init_array run. When main returns, .fini_array runs
+ * backwards (with newlib: exit(), which also runs atexit handlers and
+ * flushes stdio).
  *
  * Guests are single-threaded and identity-mapped: a pointer is a
  * guest-physical address. Nothing here is reentrant from a trap handler.
@@ -122,10 +131,21 @@ const char *skiff_cmdline(void);
 
 /*
  * skiff_args: the split command line, as main receives it: sets *argv to
- * argv[0] (the appliance's name) followed by the words, NULL-terminated,
- * and returns argc. Words beyond SKIFF_MAX_ARGS - 1 are dropped.
+ * argv[0] (the appliance's name) followed by the words that are not the
+ * environment, NULL-terminated, and returns argc. Words beyond
+ * SKIFF_MAX_ARGS - 1 (environment included) are dropped.
  */
 int skiff_args(char ***argv);
+
+/*
+ * skiff_environ: the environment, "KEY=VALUE" strings, NULL-terminated
+ * (the leading assignments of the command line). With newlib, `environ`
+ * starts as this array, so getenv and setenv work.
+ */
+char **skiff_environ(void);
+
+/* skiff_getenv: the value of environment variable name, or NULL. */
+const char *skiff_getenv(const char *name);
 
 /* ---- block devices ---- */
 

@@ -16,10 +16,24 @@ void skiff_boot_info_record(const struct skiff_boot_info *bi);
 const struct skiff_boot_info *skiff_boot_info(void);
 
 /* skiff_start: the C side of _start (start.S). Never returns. */
+_Noreturn void skiff_start(const struct skiff_boot_info *bi);
+
 /* skiff_main_return: main's status on its way out (weak: libc glue overrides). */
 _Noreturn void skiff_main_return(int status);
 
-_Noreturn void skiff_start(const struct skiff_boot_info *bi);
+/* skiff_c_init: environment and constructors before main (weak: libc glue
+ * overrides). */
+void skiff_c_init(void);
+
+/*
+ * skiff_tls_init: build the thread block (TLS image copy, TCB, stack
+ * protector canary) and point FS at it. Called once by skiff_start after
+ * .bss is cleared and before anything compiled with the stack protector.
+ */
+void skiff_tls_init(void);
+
+/* __stack_chk_fail: gcc calls it when a function's canary was overwritten. */
+_Noreturn void __stack_chk_fail(void);
 
 /* The appliance's name: generated per image by skiff_guest() in CMake. */
 extern const char skiff_app_name[];

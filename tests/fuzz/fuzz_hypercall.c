@@ -121,13 +121,14 @@ static int block_request_ok(uint64_t handle, uint64_t offset, uint64_t len)
 static int model_call(uint16_t port, uint64_t gpa, uint8_t *ram, uint8_t *disk,
 		      uint64_t walltime)
 {
-	uint8_t *arg = ram + gpa;
 	uint64_t need = arg_size(port);
+	uint8_t *arg;
 
 	if (port == SKIFF_CALL_NOP)
 		return 0;
 	if (need == 0 || !fits(gpa, need))
 		return 1;
+	arg = ram + gpa;
 	switch (port - HYPERCALL_PORT_BASE) {
 	case HC_WALLTIME:
 		put64(arg, walltime);

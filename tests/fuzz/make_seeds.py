@@ -88,28 +88,30 @@ def hypercall(nr, gpa, ram, mode=0, walltime=1700000000123456789):
     return struct.pack("<HBQQ", nr, mode, gpa, walltime) + ram
 
 
-def ram_with(pieces, size=0x3000):
+def ram_with(pieces, size=0x400):
     ram = bytearray(size)
     for gpa, data in pieces:
         ram[gpa:gpa + len(data)] = data
     return bytes(ram)
 
 
-ARG = 0x1000
+# Small RAM images keep the fuzzer's mutations on the argument fields.
+ARG = 0x40
+BUF = 0x200
 HYPERCALL = {
     "walltime.bin": hypercall(1, ARG, ram_with([])),
-    "puts.bin": hypercall(2, ARG, ram_with([(ARG, struct.pack("<QQ", 0x2000, 5)),
-                                            (0x2000, b"hello")])),
+    "puts.bin": hypercall(2, ARG, ram_with([(ARG, struct.pack("<QQ", BUF, 5)),
+                                            (BUF, b"hello")])),
     "puts-past-ram.bin": hypercall(2, ARG, ram_with([(ARG, struct.pack("<QQ", 0x3ff8, 0x10))])),
     "poll.bin": hypercall(3, ARG, ram_with([(ARG, struct.pack("<Q", 1000000))])),
     # The harness's disk is handle 1: eight 512-byte blocks.
-    "block-write.bin": hypercall(4, ARG, ram_with([(ARG, struct.pack("<QQQQ", 1, 512, 0x2000, 512)),
-                                                   (0x2000, b"\xab" * 512)])),
-    "block-read.bin": hypercall(5, ARG, ram_with([(ARG, struct.pack("<QQQQ", 1, 3584, 0x2000, 512))])),
-    "block-no-device.bin": hypercall(5, ARG, ram_with([(ARG, struct.pack("<QQQQ", 0, 0, 0x2000, 512))])),
+    "block-write.bin": hypercall(4, ARG, ram_with([(ARG, struct.pack("<QQQQ", 1, 512, BUF, 512)),
+                                                   (BUF, b"\xab" * 512)])),
+    "block-read.bin": hypercall(5, ARG, ram_with([(ARG, struct.pack("<QQQQ", 1, 3584, BUF, 512))])),
+    "block-no-device.bin": hypercall(5, ARG, ram_with([(ARG, struct.pack("<QQQQ", 0, 0, BUF, 512))])),
     "block-buffer-past-ram.bin": hypercall(4, ARG, ram_with([(ARG, struct.pack("<QQQQ", 1, 0, 0x3f00, 512))])),
-    "net-write.bin": hypercall(6, ARG, ram_with([(ARG, struct.pack("<QQQ", 0, 0x2000, 64))])),
-    "net-read.bin": hypercall(7, ARG, ram_with([(ARG, struct.pack("<QQQ", 0, 0x2000, 64))])),
+    "net-write.bin": hypercall(6, ARG, ram_with([(ARG, struct.pack("<QQQ", 0, BUF, 64))])),
+    "net-read.bin": hypercall(7, ARG, ram_with([(ARG, struct.pack("<QQQ", 0, BUF, 64))])),
     "halt.bin": hypercall(8, ARG, ram_with([(ARG, struct.pack("<Qi", 0, 3))])),
     "halt-at-end.bin": hypercall(8, 0x4000 - 12, ram_with([], 0x4000), mode=1),
     "nop.bin": hypercall(0x80, 0, b""),
