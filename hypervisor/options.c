@@ -8,6 +8,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
+#include "lib/parse.h"
 
 struct skiff_options skiff_options;
 
@@ -49,6 +50,20 @@ static struct word word_value(struct word w, const char *key)
 /* The word limit keeps an error message from quoting a huge word. */
 #define QUOTE_MAX 64
 
+/* apply_number: "key=N" with N decimal in [min, max] into *dst. */
+static int apply_number(struct word key, struct word v, unsigned min, unsigned max,
+			unsigned *dst, char *err, size_t errlen)
+{
+	uint64_t n;
+
+	if (!parse_u64(v.text, v.len, &n) || n < min || n > max)
+		return fail(err, errlen, "%.*s= must be a number from %u to %u, not '%.*s'",
+			    (int)key.len, key.text, min, max,
+			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+	*dst = (unsigned)n;
+	return 0;
+}
+
 static int apply_word(struct word w, struct skiff_options *out,
 		      char *err, size_t errlen)
 {
@@ -71,6 +86,15 @@ static int apply_word(struct word w, struct skiff_options *out,
 		out->selftest_clock = true;
 		return 0;
 	}
+	if ((v = word_value(w, "limit")).text)
+		return apply_number((struct word){ "limit", 5 }, v, 1, 86400,
+				    &out->limit_seconds, err, errlen);
+	if ((v = word_value(w, "slice_ms")).text)
+		return apply_number((struct word){ "slice_ms", 8 }, v, 1, 1000,
+				    &out->slice_ms, err, errlen);
+	if ((v = word_value(w, "asids")).text)
+		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
+				    &out->max_tags, err, errlen);
 	return fail(err, errlen, "unknown option '%.*s'",
 		    (int)(w.len < QUOTE_MAX ? w.len : QUOTE_MAX), w.text);
 }
@@ -97,7 +121,8 @@ int options_parse(const char *cmdline, struct skiff_options *out,
 	const char *p = cmdline ? cmdline : "";
 	bool first = true;
 
-	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false };
+	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false,
+				       .slice_ms = 10 };
 	if (errlen > 0)
 		err[0] = '\0';
 	for (struct word w = next_word(&p); w.len > 0; w = next_word(&p)) {

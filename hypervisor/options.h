@@ -5,6 +5,12 @@
  *   backend=svm|vmx   use this backend instead of the one the CPU vendor
  *                     suggests (hal_select still checks the CPU can run it)
  *   selftest=clock    measure the calibrated TSC against the RTC at boot
+ *   limit=SECONDS     end every guest still running after SECONDS (1..86400;
+ *                     default: no limit)
+ *   slice_ms=N        a guest's time slice in milliseconds (1..1000; default 10)
+ *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
+ *                     1..65535; default: all the CPU has), so that tag
+ *                     recycling can be exercised with few VMs
  *
  * Words are separated by spaces. A first word that starts with '/' is taken
  * as the image's own path (some loaders pass it) and skipped. Anything else
@@ -19,7 +25,9 @@
 struct skiff_options {
 	const char *backend;      /* "svm", "vmx" or NULL (choose by CPU) */
 	bool selftest_clock;      /* selftest=clock */
-	/* Later options (e.g. asids=N) are added here with their defaults. */
+	unsigned limit_seconds;   /* limit=, 0 for none */
+	unsigned slice_ms;        /* slice_ms=, default 10 */
+	unsigned max_tags;        /* asids=, 0 for the hardware's count */
 };
 
 /* The options in force, filled by main.c at boot. */

@@ -78,7 +78,9 @@ OPTIONS = {
     "vmx.bin": b"\x40backend=vmx",
     "tabs.bin": b"\x10\tselftest=clock\t backend=svm ",
     "bad-backend.bin": b"\x4fbackend=arm64",
-    "unknown.bin": b"\x05asids=16",
+    "numbers.bin": b"\x40limit=86400 slice_ms=1 asids=65535",
+    "number-too-big.bin": b"\x40slice_ms=1001",
+    "unknown.bin": b"\x05quiet",
     "empty.bin": b"\x00",
 }
 

@@ -82,10 +82,24 @@ static void test_long_word(void)
 	CHECK(strcmp(tiny, "unkn") == 0);
 }
 
+static void test_numbers(void)
+{
+	CHECK(parse("") == 0 && opts.slice_ms == 10 && opts.limit_seconds == 0 && opts.max_tags == 0);
+	CHECK(parse("limit=30 slice_ms=5 asids=3") == 0);
+	CHECK(opts.limit_seconds == 30 && opts.slice_ms == 5 && opts.max_tags == 3);
+	CHECK(parse("limit=86400 slice_ms=1000 asids=65535") == 0);
+	expect_bad("limit=0", "limit= must be a number from 1 to 86400, not '0'");
+	expect_bad("limit=86401", "limit= must be a number from 1 to 86400, not '86401'");
+	expect_bad("slice_ms=", "slice_ms= must be a number from 1 to 1000, not ''");
+	expect_bad("asids=x", "asids= must be a number from 1 to 65535, not 'x'");
+	expect_bad("asids=99999999999999999999", "asids= must be a number from 1 to 65535, not '99999999999999999999'");
+}
+
 int main(void)
 {
 	test_defaults();
 	test_options();
+	test_numbers();
 	test_path_skipped();
 	test_bad();
 	test_long_word();
