@@ -49,6 +49,8 @@ enum hal_exit_reason {
 	HAL_EXIT_EXCEPTION,      /* an intercepted guest exception: exit.exception */
 	HAL_EXIT_ENTRY_FAILED,   /* VMRUN / VMLAUNCH refused the state: exit.detail */
 	HAL_EXIT_UNHANDLED,      /* anything else: exit.vendor_code */
+	HAL_EXIT_SLICE_END,      /* the slice set with set_slice ran out */
+	HAL_EXIT_REASON_COUNT
 };
 
 /* Access bits used by nested page faults (and by the nested-paging API). */
@@ -145,6 +147,14 @@ struct hal_ops {
 	 */
 	void (*inject_exception)(struct vcpu *vcpu, uint8_t vector,
 				 bool has_error, uint32_t error);
+	/*
+	 * set_slice: let the guest run at most tsc_ticks of TSC time from its
+	 * next entry, then exit with HAL_EXIT_SLICE_END (exits in between do
+	 * not restart the count when the hardware can carry it over). Returns
+	 * false when the backend has no such timer; the core then ends slices
+	 * with the host's timer interrupt instead.
+	 */
+	bool (*set_slice)(struct vcpu *vcpu, uint64_t tsc_ticks);
 	/* flush_nested_tlb: drop cached translations of vcpu->nested. */
 	void (*flush_nested_tlb)(struct vcpu *vcpu);
 	/* nested_format: the entry format this backend's nested tables use. */

@@ -83,6 +83,7 @@ const char *hal_exit_reason_name(enum hal_exit_reason reason)
 		[HAL_EXIT_EXCEPTION] = "exception",
 		[HAL_EXIT_ENTRY_FAILED] = "entry-failed",
 		[HAL_EXIT_UNHANDLED] = "unhandled",
+		[HAL_EXIT_SLICE_END] = "slice-end",
 	};
 
 	if ((unsigned)reason >= sizeof(names) / sizeof(names[0]) || !names[reason])

@@ -6,17 +6,20 @@
  * block.DEV=PATH. A disk backs at most one guest: two guests writing the
  * same bytes would be a channel between them.
  *
- * Scheduling is round robin over runnable VMs; a VM runs until it sleeps in
- * POLL or ends. When every remaining VM sleeps, the CPU waits for the
- * earliest wake-up time.
+ * Scheduling is round robin over runnable VMs; a VM runs until its time
+ * slice ends (the local APIC timer forces an exit), it sleeps in POLL, or
+ * it ends. When every remaining VM sleeps, the CPU halts until the earliest
+ * wake-up time.
  */
 #include "hypervisor/guests.h"
 
 #include "hal/hal.h"
+#include "hypervisor/apic_timer.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/fpu.h"
 #include "hypervisor/guest_cmdline.h"
+#include "hypervisor/options.h"
 #include "hypervisor/time.h"
 #include "hypervisor/vm.h"
 #include "lib/errno.h"
@@ -107,6 +110,8 @@ static void collect_data_modules(const struct boot_info *info)
 	}
 }
 static struct vm *fpu_owner;  /* whose x87/SSE state is in the registers */
+static bool preemption;       /* the APIC timer works */
+static uint64_t slice_ns;
 
 static void add_vm(struct vm *vm)
 {
@@ -176,28 +181,89 @@ static bool any_alive(void)
 	return false;
 }
 
+/* Without a backend timer, the host's APIC timer ends the slice. */
+static void run_with_host_timer(struct vm *vm)
+{
+	apic_timer_arm(slice_ns);
+	vm_run(vm);
+	apic_timer_disarm();
+}
+
 static void run_one(struct vm *vm)
 {
 	if (fpu_owner != vm) {
 		fpu_switch(fpu_owner ? fpu_owner->fpu : NULL, vm->fpu);
 		fpu_owner = vm;
 	}
-	vm_run(vm);
+	/* A tick left pending from the host's own time would end the slice
+	 * at once: let it land before arming this one. */
+	(void)apic_timer_take_expired();
+	if (hal->set_slice(&vm->vcpu, ns_to_tsc(slice_ns)))
+		vm_run(vm);
+	else
+		run_with_host_timer(vm);
 	if (vm->state == VM_ENDED)
 		fpu_owner = NULL;  /* its registers are nobody's now: never saved */
 }
 
+/* The earliest wake-up time of the sleeping VMs. */
+static uint64_t earliest_wake(void)
+{
+	uint64_t wake = UINT64_MAX;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		if (vms[i]->state == VM_SLEEPING && vms[i]->wake_tsc < wake)
+			wake = vms[i]->wake_tsc;
+	return wake;
+}
+
+/* Every live VM sleeps: halt until the first of them is due. */
+static void idle_until(uint64_t wake)
+{
+	uint64_t now = tsc_read();
+
+	if (wake <= now)
+		return;
+	if (!preemption) {
+		while (tsc_read() < wake)
+			__asm__ volatile("pause");
+		return;
+	}
+	apic_timer_arm(tsc_to_ns(wake - now));
+	apic_timer_wait();
+	apic_timer_disarm();
+	(void)apic_timer_take_expired();
+}
+
+/* limit=SECONDS: end every guest still alive, with the reason. */
+static void end_all_at_limit(void)
+{
+	for (unsigned i = 0; i < vm_count; i++)
+		if (vms[i]->state != VM_ENDED)
+			vm_end(vms[i], 1, VM_END_KILLED, "still running at the limit of %u s (limit=)",
+			       skiff_options.limit_seconds);
+}
+
 static void schedule(void)
 {
+	uint64_t deadline = UINT64_MAX;
 	unsigned cursor = 0;
 
+	if (skiff_options.limit_seconds)
+		deadline = tsc_read() + ns_to_tsc((uint64_t)skiff_options.limit_seconds * 1000000000u);
 	while (any_alive()) {
-		struct vm *vm = next_runnable(&cursor, tsc_read());
+		uint64_t now = tsc_read();
+		struct vm *vm;
 
+		if (now >= deadline) {
+			end_all_at_limit();
+			break;
+		}
+		vm = next_runnable(&cursor, now);
 		if (vm)
 			run_one(vm);
 		else
-			__asm__ volatile("pause");
+			idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
 	}
 }
 
@@ -209,11 +275,11 @@ static uint8_t summarize(void)
 		struct vm *vm = vms[i];
 		uint64_t exits = 0;
 
-		for (unsigned r = 0; r <= HAL_EXIT_UNHANDLED; r++)
+		for (unsigned r = 0; r < HAL_EXIT_REASON_COUNT; r++)
 			exits += vm->exit_count[r];
-		log_printf("summary %s status=%u reason=%s exits=%llu io=%llu cpuid=%llu npf=%llu",
+		log_printf("summary %s status=%u reason=%s slices=%llu exits=%llu io=%llu cpuid=%llu npf=%llu",
 			   vm->name, vm->status, vm_end_reason_name(vm->end_reason),
-			   (unsigned long long)exits,
+			   (unsigned long long)vm->slices, (unsigned long long)exits,
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT]);
@@ -226,6 +292,8 @@ static uint8_t summarize(void)
 uint8_t guests_run_all(const struct boot_info *info)
 {
 	fpu_init();
+	preemption = apic_timer_init();
+	slice_ns = (uint64_t)skiff_options.slice_ms * 1000000u;
 	if (info->module_count == 0) {
 		log_printf("no guest modules: nothing to run");
 		return 0;

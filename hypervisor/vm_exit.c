@@ -7,6 +7,7 @@
  */
 #include "hypervisor/vm.h"
 
+#include "hypervisor/apic_timer.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpuid_policy.h"
 #include "hypervisor/hypercall.h"
@@ -159,8 +160,16 @@ static bool handle_exit(struct vm *vm, const struct hal_exit *exit)
 	case HAL_EXIT_NESTED_FAULT:
 		return handle_nested_fault(vm, exit);
 	case HAL_EXIT_EXTERNAL_INTR:
+		/* Take the interrupt; if it was the slice timer, yield the CPU. */
+		if (!apic_timer_take_expired())
+			return true;
+		vm->slices++;
+		return false;
+	case HAL_EXIT_SLICE_END:
+		vm->slices++;
+		return false;
 	case HAL_EXIT_NMI:
-		return true;  /* the host has no interrupt sources to serve yet */
+		return true;
 	case HAL_EXIT_HLT:
 		vm_end(vm, 1, VM_END_KILLED, "executed HLT at rip 0x%llx (guests end with the HALT hypercall)",
 		       (unsigned long long)exit->rip);
@@ -198,7 +207,7 @@ void vm_run(struct vm *vm)
 	}
 	do {
 		hal->run(&vm->vcpu, &exit);
-		if ((unsigned)exit.reason <= HAL_EXIT_UNHANDLED)
+		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
 	} while (handle_exit(vm, &exit));
 }

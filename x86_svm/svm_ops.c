@@ -60,6 +60,14 @@ static bool reflect_double_fault(struct svm_vcpu *sv, struct hal_exit *exit)
 	return true;
 }
 
+/* SVM has no guest timer of its own: the core uses the host's APIC timer. */
+static bool svm_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks)
+{
+	(void)vcpu;
+	(void)tsc_ticks;
+	return false;
+}
+
 static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct svm_vcpu *sv = vcpu->backend;
@@ -103,6 +111,7 @@ const struct hal_ops hal_svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.run = svm_run,
+	.set_slice = svm_set_slice,
 	.reg_read = svm_reg_read,
 	.reg_write = svm_reg_write,
 	.advance = svm_advance,

@@ -50,7 +50,10 @@ svm_world_switch:
 	mov SVM_GPR_R15(%rdi), %r15
 	mov SVM_GPR_RDI(%rdi), %rdi     /* last: RDI held the block's address */
 	vmload                          /* guest FS/GS/TR/LDTR and syscall MSRs from its VMCB */
+	sti                             /* IF=1 (GIF=0 still holds interrupts off): with V_INTR_MASKING the */
+	                                /*   host IF saved by VMRUN decides whether a physical interrupt exits */
 	vmrun                           /* run the guest until the next #VMEXIT */
+	cli                             /* IF=0 before GIF returns: the host takes interrupts only on purpose */
 	vmsave                          /* guest FS/GS/TR/LDTR and syscall MSRs -> its VMCB (RAX unchanged) */
 	push %rdi                       /* free RDI: the guest's value goes on the stack for now */
 	mov 16(%rsp), %rdi              /* the GPR block (above the host VMCB address and guest RDI) */

@@ -58,6 +58,7 @@
 /* Pin-based VM-execution controls. */
 #define PIN_EXTERNAL_INTERRUPT_EXITING (1u << 0)
 #define PIN_NMI_EXITING (1u << 3)
+#define PIN_PREEMPTION_TIMER (1u << 6)
 
 /* Primary processor-based VM-execution controls. */
 #define PROC_HLT_EXITING (1u << 7)
@@ -76,6 +77,9 @@
 #define EXIT_SAVE_PAT (1u << 18)
 #define EXIT_LOAD_PAT (1u << 19)
 #define EXIT_SAVE_EFER (1u << 20)
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
+#define MSR_IA32_VMX_MISC 0x485u
+#define VMX_MISC_PREEMPTION_RATE_MASK 0x1fu
 #define EXIT_LOAD_EFER (1u << 21)
 
 /* VM-entry controls. */
@@ -154,6 +158,7 @@ enum vmcs_field {
 	VMCS_GUEST_LDTR_ACCESS = 0x4820,
 	VMCS_GUEST_TR_ACCESS = 0x4822,
 	VMCS_GUEST_INTERRUPTIBILITY = 0x4824,
+	VMCS_GUEST_PREEMPTION_TIMER = 0x482e,
 	VMCS_GUEST_ACTIVITY_STATE = 0x4826,
 	VMCS_GUEST_SYSENTER_CS = 0x482a,
 	VMCS_HOST_SYSENTER_CS = 0x4c00,
@@ -224,6 +229,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_MACHINE_CHECK = 41,
 	VMX_EXIT_EPT_VIOLATION = 48,
 	VMX_EXIT_EPT_MISCONFIG = 49,
+	VMX_EXIT_PREEMPTION_TIMER = 52,
 	VMX_EXIT_INVEPT = 50,
 	VMX_EXIT_INVVPID = 53,
 	VMX_EXIT_XSETBV = 55,

@@ -109,13 +109,13 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 				struct vmx_caps *caps, struct why_text *w)
 {
 	static const struct vmx_control_request pin = { "pin",
-		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING, 0 };
+		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING, PIN_PREEMPTION_TIMER };
 	static const struct vmx_control_request proc = { "proc",
 		PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
 		PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY, 0 };
 	static const struct vmx_control_request exit = { "exit",
 		EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
-		EXIT_SAVE_EFER | EXIT_LOAD_EFER, 0 };
+		EXIT_SAVE_EFER | EXIT_LOAD_EFER, EXIT_SAVE_PREEMPTION_TIMER };
 	static const struct vmx_control_request entry = { "entry",
 		ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, 0 };
 	/* RDTSCP: without it the instruction raises #UD in the guest. */
@@ -128,6 +128,9 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 	caps->pin = choose_controls(read_msr(true_msrs ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 					     MSR_IA32_VMX_PINBASED_CTLS), &pin, w);
 	caps->proc = choose_controls(proc_msr, &proc, w);
+	/* IA32_VMX_MISC exists on every CPU with VMX. */
+	caps->preemption_timer_shift =
+		(unsigned)(read_msr(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_RATE_MASK);
 	caps->exit = choose_controls(read_msr(true_msrs ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
 					      MSR_IA32_VMX_EXIT_CTLS), &exit, w);
 	caps->entry = choose_controls(read_msr(true_msrs ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :

@@ -18,6 +18,8 @@ struct vmx_caps {
 	bool invvpid_single;        /* else INVVPID all-context */
 	/* Control values, combined with the allowed-0/allowed-1 settings. */
 	uint32_t pin, proc, proc2, exit, entry;
+	/* The preemption timer counts down once every 2^shift TSC ticks. */
+	unsigned preemption_timer_shift;
 };
 
 /* The capabilities of this CPU, valid after vmx_caps_read succeeded. */

@@ -187,6 +187,9 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 	case VMX_EXIT_TRIPLE_FAULT:
 		exit->reason = HAL_EXIT_TRIPLE_FAULT;
 		break;
+	case VMX_EXIT_PREEMPTION_TIMER:
+		exit->reason = HAL_EXIT_SLICE_END;
+		break;
 	case VMX_EXIT_EXTERNAL_INTERRUPT:
 		exit->reason = HAL_EXIT_EXTERNAL_INTR;
 		break;

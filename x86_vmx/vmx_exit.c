@@ -9,6 +9,7 @@
 #include "hal/hal.h"
 #include "hypervisor/cpu.h"
 #include "vmx_arch.h"
+#include "vmx_caps.h"
 #include "vmx_decode.h"
 #include "vmx_insn.h"
 #include "vmx_ops.h"
@@ -66,6 +67,10 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 	int result;
 
 	vmx_make_current(v);
+	if (v->slice_pending) {
+		vmwrite(VMCS_GUEST_PREEMPTION_TIMER, v->slice);
+		v->slice_pending = false;
+	}
 	/* VMX does not switch CR2; the guest's page-fault handler reads it. */
 	if (read_cr2() != v->cr2)
 		write_cr2(v->cr2);
@@ -81,6 +86,18 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 		requeue_interrupted_event();
 	}
 	vmx_decode_exit(reason, read_current_field, v->gpr, exit);
+}
+
+bool vmx_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks)
+{
+	struct vmx_vcpu *v = vcpu->backend;
+	uint64_t steps = tsc_ticks >> vmx_caps.preemption_timer_shift;
+
+	if (!(vmx_caps.pin & PIN_PREEMPTION_TIMER))
+		return false;
+	v->slice = steps == 0 ? 1 : steps > 0xffffffffu ? 0xffffffffu : (uint32_t)steps;
+	v->slice_pending = true;
+	return true;
 }
 
 void vmx_advance(struct vcpu *vcpu, const struct hal_exit *exit)

@@ -17,6 +17,7 @@ const struct hal_ops hal_vmx_ops = {
 	.reg_write = vmx_reg_write,
 	.advance = vmx_advance,
 	.inject_exception = vmx_inject_exception,
+	.set_slice = vmx_set_slice,
 	.flush_nested_tlb = vmx_flush_nested_tlb,
 	.nested_format = &ept_format,
 };

@@ -29,6 +29,14 @@ void vmx_vcpu_destroy(struct vcpu *vcpu);
  */
 void vmx_run(struct vcpu *vcpu, struct hal_exit *exit);
 
+/*
+ * vmx_set_slice: arm the VMX-preemption timer for tsc_ticks (at least one
+ * timer step) before the next entry. With "save preemption-timer value"
+ * the count carries across exits; without it each entry restarts it.
+ * Returns false when the CPU has no preemption timer.
+ */
+bool vmx_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks);
+
 /* vmx_reg_read / vmx_reg_write: CR0/CR4 in the guest's view (VMXE hidden). */
 uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg);
 void vmx_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value);

@@ -41,6 +41,8 @@ struct vmx_vcpu {
 	uint64_t gpr[16];
 	uint64_t host_rsp;   /* value last written to the VMCS host-RSP field */
 	uint64_t cr2;        /* guest CR2 (VMX does not switch it) */
+	uint32_t slice;      /* preemption-timer value for the next entry */
+	bool slice_pending;  /* slice not yet written to the VMCS */
 	uint64_t vmcs_hpa;
 	uint64_t eptp;
 	uint32_t vpid;       /* 0 when VPIDs are off */

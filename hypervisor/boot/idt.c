@@ -6,6 +6,7 @@
 #include "hypervisor/boot/descriptors.h"
 
 #define EXCEPTION_VECTORS 32
+#define IDT_VECTORS 256
 #define VECTOR_NMI 2
 #define VECTOR_DOUBLE_FAULT 8
 #define VECTOR_MACHINE_CHECK 18
@@ -29,7 +30,9 @@ struct idt_pointer {
 	uint64_t base;
 } __attribute__((packed));
 
-static struct idt_gate idt[EXCEPTION_VECTORS] __attribute__((aligned(16)));
+/* All 256 gates exist; those without a handler are not present, so a stray
+ * interrupt raises a decoded #NP naming its vector instead of vanishing. */
+static struct idt_gate idt[IDT_VECTORS] __attribute__((aligned(16)));
 
 /* ist_for_vector: exceptions that may come with a broken stack get their own. */
 static uint8_t ist_for_vector(unsigned vector)
@@ -53,6 +56,12 @@ static void set_gate(unsigned vector, uint64_t handler)
 		.offset_middle = (uint16_t)(handler >> 16),
 		.offset_high = (uint32_t)(handler >> 32),
 	};
+}
+
+void idt_set_interrupt(unsigned vector, void (*stub)(void))
+{
+	if (vector >= EXCEPTION_VECTORS && vector < IDT_VECTORS)
+		set_gate(vector, (uint64_t)(uintptr_t)stub);
 }
 
 void idt_init(void)

@@ -9,11 +9,17 @@
 /*
  * idt_init: route all 32 exception vectors to the decoding panic handler
  * and load the IDT. Needs: tss_init done (double fault, NMI and machine
- * check switch to their own IST stacks). Vectors 32 and up are beyond the
- * IDT limit: Skiff runs with interrupts off, so one arriving anyway shows
- * up as a decoded #GP naming its vector.
+ * check switch to their own IST stacks). Vectors 32 and up are not present
+ * until idt_set_interrupt installs one: a stray interrupt shows up as a
+ * decoded #NP naming its vector.
  */
 void idt_init(void);
+
+/*
+ * idt_set_interrupt: route vector (32..255) to stub, an assembly entry that
+ * saves what it clobbers and ends in iretq. Other vectors are ignored.
+ */
+void idt_set_interrupt(unsigned vector, void (*stub)(void));
 
 /*
  * The frame exception_stubs.S builds on the stack: general registers

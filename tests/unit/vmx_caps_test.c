@@ -81,6 +81,8 @@ static void fake_haswell(void)
 	fake_set(MSR_IA32_VMX_CR0_FIXED1, 0xffffffff);
 	fake_set(MSR_IA32_VMX_CR4_FIXED0, 0x2000);
 	fake_set(MSR_IA32_VMX_CR4_FIXED1, 0x3727ff);
+	/* Preemption timer rate 5: one step every 32 TSC ticks. */
+	fake_set(MSR_IA32_VMX_MISC, 0x300481e5);
 }
 
 static int run(struct vmx_caps *caps, char *why, size_t len)
@@ -117,7 +119,11 @@ static void test_haswell_passes(void)
 	CHECK(why[0] == '\0');
 	CHECK(absent_msr_reads == 0);
 	CHECK(caps.revision == 0x2b);
-	CHECK(caps.pin == (0x16 | PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING));
+	CHECK(caps.pin == (0x16 | PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING |
+			   PIN_PREEMPTION_TIMER));
+	CHECK(caps.preemption_timer_shift == 5);
+	/* allowed-1 of the exit controls stops at bit 21: no "save timer value" */
+	CHECK(!(caps.exit & EXIT_SAVE_PREEMPTION_TIMER));
 	/* True controls: CR3-load/store exiting (bits 15, 16) are not forced. */
 	CHECK(caps.proc == (0x04006172u | PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
 			    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY));

@@ -1,0 +1,127 @@
+/*
+ * apic_timer.c - calibrating and driving the local APIC timer.
+ */
+#include "hypervisor/apic_timer.h"
+
+#include "hypervisor/boot/idt.h"
+#include "hypervisor/console.h"
+#include "hypervisor/cpu.h"
+#include "hypervisor/time.h"
+
+#define MSR_APIC_BASE 0x1bu
+#define APIC_BASE_ENABLE (1u << 11)
+#define APIC_BASE_ADDRESS_MASK 0x000ffffffffff000ull
+
+/* Register offsets in the xAPIC page (Intel SDM vol. 3, table 11-1). */
+#define APIC_TPR 0x80u
+#define APIC_EOI 0xb0u
+#define APIC_SVR 0xf0u
+#define APIC_LVT_TIMER 0x320u
+#define APIC_TIMER_INITIAL 0x380u
+#define APIC_TIMER_CURRENT 0x390u
+#define APIC_TIMER_DIVIDE 0x3e0u
+
+#define SVR_ENABLE (1u << 8)
+#define LVT_MASKED (1u << 16)
+#define DIVIDE_BY_16 0x3u
+#define CPUID1_EDX_APIC (1u << 9)
+#define MAX_ARM_NS 1000000000ull   /* one second */
+
+void apic_timer_stub(void);
+void apic_spurious_stub(void);
+
+static volatile uint32_t *apic;
+static uint64_t apic_timer_hz;
+static volatile bool timer_fired;
+
+static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
+static void apic_write(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
+
+void apic_timer_interrupt(void)
+{
+	timer_fired = true;
+	apic_write(APIC_EOI, 0);
+}
+
+/* Count timer ticks over 10 ms of TSC time: the timer's rate, per second. */
+static uint64_t calibrate(void)
+{
+	uint64_t start, wait = tsc_hz() / 100;
+	uint32_t left;
+
+	apic_write(APIC_LVT_TIMER, LVT_MASKED | APIC_VECTOR_TIMER);
+	apic_write(APIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
+	start = tsc_read();
+	while (tsc_read() - start < wait)
+		__asm__ volatile("pause");
+	left = apic_read(APIC_TIMER_CURRENT);
+	apic_write(APIC_TIMER_INITIAL, 0);
+	return (uint64_t)(0xffffffffu - left) * 100;
+}
+
+bool apic_timer_init(void)
+{
+	uint64_t base;
+
+	if (!(cpuid(1, 0).edx & CPUID1_EDX_APIC)) {
+		log_printf("no local APIC: guests run without preemption");
+		return false;
+	}
+	base = rdmsr(MSR_APIC_BASE);
+	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	apic = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK);
+	idt_set_interrupt(APIC_VECTOR_TIMER, apic_timer_stub);
+	idt_set_interrupt(APIC_VECTOR_SPURIOUS, apic_spurious_stub);
+	apic_write(APIC_SVR, SVR_ENABLE | APIC_VECTOR_SPURIOUS);
+	apic_write(APIC_TPR, 0);
+	apic_timer_hz = calibrate();
+	if (apic_timer_hz == 0) {
+		log_printf("local APIC timer does not count: guests run without preemption");
+		apic = 0;
+		return false;
+	}
+	log_printf("apic timer %llu Hz", (unsigned long long)apic_timer_hz);
+	return true;
+}
+
+void apic_timer_arm(uint64_t ns)
+{
+	uint64_t ticks;
+
+	if (!apic)
+		return;
+	/* Longer waits are re-armed by the caller; the cap keeps the product
+	 * below 2^64 for any timer rate up to 10 GHz. */
+	if (ns > MAX_ARM_NS)
+		ns = MAX_ARM_NS;
+	ticks = ns / 1000 * apic_timer_hz / 1000000;
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xffffffffu)
+		ticks = 0xffffffffu;
+	apic_write(APIC_LVT_TIMER, APIC_VECTOR_TIMER);  /* one-shot, unmasked */
+	apic_write(APIC_TIMER_INITIAL, (uint32_t)ticks);
+}
+
+void apic_timer_disarm(void)
+{
+	if (apic)
+		apic_write(APIC_TIMER_INITIAL, 0);
+}
+
+bool apic_timer_take_expired(void)
+{
+	bool fired;
+
+	/* STI's one-instruction shadow: the NOP runs, then a pending interrupt. */
+	__asm__ volatile("sti; nop; cli" : : : "memory");
+	fired = timer_fired;
+	timer_fired = false;
+	return fired;
+}
+
+void apic_timer_wait(void)
+{
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}

@@ -1,0 +1,40 @@
+/*
+ * interrupt_stubs.S - entry points of the host's own interrupts.
+ *
+ * Skiff takes interrupts only inside short windows where it enables them
+ * on purpose (after a guest exit, or while halting). The timer stub saves
+ * the registers the C ABI lets a callee clobber, calls the C handler and
+ * returns; the handler is built without SSE, so a guest's XMM state that is
+ * still live in the registers survives untouched.
+ */
+	.text
+	.code64
+
+	.globl apic_timer_stub
+apic_timer_stub:
+	pushq %rax                   /* caller-saved registers: the C handler may clobber them */
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	cld                          /* C expects the direction flag clear */
+	call apic_timer_interrupt    /* count the tick and acknowledge it (EOI) */
+	popq %r11                    /* restore in reverse order */
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rax
+	iretq                        /* back to the interrupted code, IF restored */
+
+	.globl apic_spurious_stub
+apic_spurious_stub:
+	iretq                        /* a spurious interrupt needs no EOI and no work */
+	.section .note.GNU-stack,"",@progbits   /* no executable stack */
