@@ -83,6 +83,9 @@ static void release(struct vm *vm)
 		vm->nested_ready = false;
 	}
 	if (vm->mem.base) {
+		/* Scrub before returning: nothing a guest wrote may outlive it in
+		 * free memory, whoever takes those frames next. */
+		memset(vm->mem.base, 0, vm->mem.size);
 		frames_free(vm->mem_hpa, vm->mem.size);
 		vm->mem.base = NULL;
 	}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "hal/hal.h"
+#include "hal/tag_pool.h"
 #include "nested_paging/nested_paging.h"
 #include "vmcb.h"
 
@@ -80,6 +81,7 @@ struct svm_vcpu {
 	uint64_t vmcb_pa;
 	bool entry_state_stale;        /* the host changed a checked field */
 	struct svm_entry_state entry;  /* checked fields at that entry */
+	struct tag_slot asid;          /* claimed before each entry */
 };
 
 /* svm_probe_caps: fill *caps from CPUID; false with the reason in why. */
@@ -142,14 +144,20 @@ int svm_msrpm_pass_through(uint8_t *msrpm, uint32_t msr);
 bool svm_msrpm_intercepts(const uint8_t *msrpm, uint32_t msr, bool write);
 
 /*
- * svm_asid_alloc: the lowest free ASID in 1..count-1 (count capped at
- * SVM_ASID_LIMIT), or -EBUSY when all are taken.
+ * svm_asid_init: guests use ASIDs 1..asid_count-1,
+ * and at most max_tags of them when max_tags is not 0 (Skiff's asids=).
  */
-#define SVM_ASID_LIMIT 32768u
-int svm_asid_alloc(uint32_t count);
+void svm_asid_init(uint32_t asid_count, uint32_t max_tags);
 
-/* svm_asid_free: make asid available again; ignores 0 and unknown ASIDs. */
-void svm_asid_free(uint32_t asid);
+/* svm_asid_pool_size: how many ASIDs guests share. */
+uint32_t svm_asid_pool_size(void);
+
+/*
+ * svm_asid_claim: before a VMRUN, make slot's ASID current and write it to
+ * c; when the pool begins a new generation, also ask c for a flush of every
+ * ASID with this entry.
+ */
+void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
 
 /*
  * svm_decode_exit: turn the exit recorded in vmcb (with the guest GPRs gprs)

@@ -1,34 +1,43 @@
 /*
- * svm_asid.c - address space identifiers for guests.
+ * svm_asid.c - address space identifiers for guests, recycled by
+ * generation (hal/tag_pool.h).
  *
- * Each vCPU gets its own ASID so that the TLB can keep several guests'
- * translations at once. ASID 0 belongs to the host (VMRUN refuses it).
- * One bit per ASID; a freed ASID can be handed out again, and vcpu_create
- * flushes the new owner's ASID before its first run, so no stale
- * translation of the previous owner survives.
+ * ASID 0 belongs to the host (VMRUN refuses it). QEMU offers 15 guest
+ * ASIDs; Skiff may run hundreds of VMs, so an ASID is claimed before each
+ * entry rather than owned for life. When the pool starts a new generation,
+ * the entry that follows flushes every ASID's translations (TLB_CONTROL 1),
+ * so no VM ever runs on another VM's cached translations.
  */
-#include "lib/errno.h"
 #include "svm.h"
 
-static uint64_t asid_in_use[SVM_ASID_LIMIT / 64];
+#define TLB_CONTROL_FLUSH_ALL 1
 
-int svm_asid_alloc(uint32_t count)
+static struct tag_pool asid_pool;
+
+void svm_asid_init(uint32_t asid_count, uint32_t max_tags)
 {
-	if (count > SVM_ASID_LIMIT)
-		count = SVM_ASID_LIMIT;
-	for (uint32_t asid = 1; asid < count; asid++) {
-		uint64_t mask = UINT64_C(1) << (asid % 64);
-		if (!(asid_in_use[asid / 64] & mask)) {
-			asid_in_use[asid / 64] |= mask;
-			return (int)asid;
-		}
-	}
-	return -EBUSY;
+	uint32_t last = asid_count > 1 ? asid_count - 1 : 1;
+
+	if (max_tags && max_tags < last)
+		last = max_tags;
+	tag_pool_init(&asid_pool, 1, last);
 }
 
-void svm_asid_free(uint32_t asid)
+uint32_t svm_asid_pool_size(void)
 {
-	if (asid == 0 || asid >= SVM_ASID_LIMIT)
+	return tag_pool_size(&asid_pool);
+}
+
+void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c)
+{
+	switch (tag_pool_claim(&asid_pool, slot)) {
+	case TAG_KEPT:
 		return;
-	asid_in_use[asid / 64] &= ~(UINT64_C(1) << (asid % 64));
+	case TAG_FLUSH_ALL:
+		c->tlb_control = TLB_CONTROL_FLUSH_ALL;
+		break;
+	case TAG_FRESH:
+		break;  /* unused since the last flush of all ASIDs */
+	}
+	c->guest_asid = slot->tag;
 }

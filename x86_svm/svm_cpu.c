@@ -10,6 +10,8 @@
 #include "hypervisor/cpu.h"
 #include "hypervisor/frames.h"
 #include "lib/errno.h"
+#include "hypervisor/options.h"
+#include "hypervisor/console.h"
 #include "svm.h"
 #include "svm_cpu.h"
 
@@ -64,5 +66,8 @@ int svm_cpu_init(void)
 	wrmsr(MSR_EFER, efer);
 	wrmsr(MSR_VM_HSAVE_PA, hsave);
 	svm_host_vmcb_pa = host_vmcb;
+	svm_asid_init(svm_caps.asid_count, skiff_options.max_tags);
+	log_printf("svm: %u ASIDs for guests%s", svm_asid_pool_size(),
+		   skiff_options.max_tags ? " (asids=)" : "");
 	return 0;
 }

@@ -72,6 +72,8 @@ static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct svm_vcpu *sv = vcpu->backend;
 
+	svm_asid_claim(&sv->asid, &sv->vmcb->control);
+	vcpu->tag = sv->asid.tag;
 	do
 		enter_once(sv, exit);
 	while (reflect_double_fault(sv, exit));

@@ -10,6 +10,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/frames.h"
+#include "hypervisor/options.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
@@ -19,6 +20,7 @@
 #include "vmx_insn.h"
 #include "vmx_msr_bitmap.h"
 #include "vmx_vcpu.h"
+#include "vmx_vpid.h"
 
 #define CPUID_1_ECX_VMX (1u << 5)
 #define CR0_NW (UINT64_C(1) << 29)
@@ -138,8 +140,10 @@ int vmx_cpu_init(void)
 		log_printf("vmx: VMXON failed: already in VMX operation");
 		return -EBUSY;
 	}
-	log_printf("vmx: VMX on (VMCS revision 0x%x, EPT/VPID caps 0x%llx, VPID %s)",
+	vpid_init(skiff_options.max_tags);
+	log_printf("vmx: VMX on (VMCS revision 0x%x, EPT/VPID caps 0x%llx, VPID %s, %u VPIDs for guests%s)",
 		   vmx_caps.revision, (unsigned long long)vmx_caps.ept_vpid_cap,
-		   vmx_caps.vpid ? "on" : "off");
+		   vmx_caps.vpid ? "on" : "off", vmx_caps.vpid ? vpid_pool_size() : 0,
+		   skiff_options.max_tags ? " (asids=)" : "");
 	return 0;
 }

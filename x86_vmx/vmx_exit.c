@@ -14,6 +14,7 @@
 #include "vmx_insn.h"
 #include "vmx_ops.h"
 #include "vmx_vcpu.h"
+#include "vmx_vpid.h"
 
 static inline void write_cr2(uint64_t value)
 {
@@ -60,6 +61,20 @@ static void requeue_interrupted_event(void)
 			INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK));
 }
 
+/* The VPID for this entry; a new generation flushes every VPID first. */
+static void claim_vpid(struct vcpu *vcpu, struct vmx_vcpu *v)
+{
+	enum tag_result r = vpid_claim(&v->vpid_slot);
+
+	if (r == TAG_KEPT)
+		return;
+	if (r == TAG_FLUSH_ALL)
+		invvpid(INVVPID_ALL_CONTEXT, 0);
+	v->vpid = v->vpid_slot.tag;
+	vcpu->tag = v->vpid;
+	vmwrite(VMCS_VPID, v->vpid);
+}
+
 void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct vmx_vcpu *v = vcpu->backend;
@@ -67,6 +82,8 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 	int result;
 
 	vmx_make_current(v);
+	if (v->vpid)
+		claim_vpid(vcpu, v);
 	if (v->slice_pending) {
 		vmwrite(VMCS_GUEST_PREEMPTION_TIMER, v->slice);
 		v->slice_pending = false;

@@ -46,7 +46,6 @@ static void release(struct vmx_vcpu *v)
 	}
 	if (current_vcpu == v)
 		current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
-	vpid_free(v->vpid);
 	frames_free((uint64_t)(uintptr_t)v, FRAME_SIZE);
 }
 
@@ -89,15 +88,11 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 
 	if (!page)
 		return -ENOMEM;
-	if (vmx_caps.vpid) {
-		int vpid = vpid_alloc();
-
-		if (vpid < 0) {
-			release(v);
-			return vpid;
-		}
-		v->vpid = (uint32_t)vpid;
-	}
+	/* A placeholder (entry needs a non-zero VPID): vmx_run claims the real
+	 * one from the pool before each entry. */
+	if (vmx_caps.vpid)
+		v->vpid = 1;
+	v->vpid_slot = (struct tag_slot){ 0, 0 };
 	v->eptp = ept_pointer(vcpu->nested);
 	v->gpr[HAL_REG_RDI] = boot->rdi;
 	err = new_vmcs(v);

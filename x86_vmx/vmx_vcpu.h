@@ -31,6 +31,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/tag_pool.h"
+
 #include "vmx_arch.h"
 
 struct vmx_vcpu {
@@ -43,6 +45,7 @@ struct vmx_vcpu {
 	uint64_t cr2;        /* guest CR2 (VMX does not switch it) */
 	uint32_t slice;      /* preemption-timer value for the next entry */
 	bool slice_pending;  /* slice not yet written to the VMCS */
+	struct tag_slot vpid_slot;  /* this vCPU's claim on a VPID */
 	uint64_t vmcs_hpa;
 	uint64_t eptp;
 	uint32_t vpid;       /* 0 when VPIDs are off */

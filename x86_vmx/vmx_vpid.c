@@ -1,39 +1,25 @@
 /*
- * vmx_vpid.c - a bitmap of VPIDs in use, searched from the last one handed
- * out so that allocation is O(1) until the numbers wrap.
+ * vmx_vpid.c - the VPID pool (vmx_vpid.h).
  */
-#include <stdint.h>
-
-#include "lib/errno.h"
 #include "vmx_vpid.h"
 
-static uint64_t vpid_in_use[(VMX_VPID_MAX + 1) / 64];
-static uint32_t vpid_next = 1;
+static struct tag_pool vpid_pool;
 
-static int is_used(uint32_t vpid)
+void vpid_init(uint32_t max_tags)
 {
-	return (vpid_in_use[vpid / 64] >> (vpid % 64)) & 1u;
+	uint32_t last = VMX_VPID_MAX;
+
+	if (max_tags && max_tags < last)
+		last = max_tags;
+	tag_pool_init(&vpid_pool, 1, last);
 }
 
-int vpid_alloc(void)
+uint32_t vpid_pool_size(void)
 {
-	uint32_t tries;
-
-	for (tries = 0; tries < VMX_VPID_MAX; tries++) {
-		uint32_t vpid = vpid_next;
-
-		vpid_next = vpid == VMX_VPID_MAX ? 1 : vpid + 1;
-		if (!is_used(vpid)) {
-			vpid_in_use[vpid / 64] |= UINT64_C(1) << (vpid % 64);
-			return (int)vpid;
-		}
-	}
-	return -EBUSY;
+	return tag_pool_size(&vpid_pool);
 }
 
-void vpid_free(uint32_t vpid)
+enum tag_result vpid_claim(struct tag_slot *slot)
 {
-	if (vpid == 0 || vpid > VMX_VPID_MAX)
-		return;
-	vpid_in_use[vpid / 64] &= ~(UINT64_C(1) << (vpid % 64));
+	return tag_pool_claim(&vpid_pool, slot);
 }

@@ -1,23 +1,30 @@
 /*
- * vmx_vpid.h - handing out VPIDs, the tags that keep each guest's cached
- * linear translations apart. VPID 0 belongs to the host (VMX root), so
- * guests get 1..65535. Portable C.
+ * vmx_vpid.h - VPIDs, the tags that keep each guest's cached linear
+ * translations apart, recycled by generation (hal/tag_pool.h). VPID 0
+ * belongs to the host (VMX root), so guests share 1..65535, or fewer under
+ * Skiff's asids= option. Portable C.
  */
 #ifndef SKIFF_VMX_VPID_H
 #define SKIFF_VMX_VPID_H
 
 #include <stdint.h>
 
+#include "hal/tag_pool.h"
+
 #define VMX_VPID_MAX 0xffffu
 
-/* vpid_alloc: a free VPID in 1..VMX_VPID_MAX, or -EBUSY when all are in use. */
-int vpid_alloc(void);
+/* vpid_init: guests share VPIDs 1..VMX_VPID_MAX, at most max_tags (0: all). */
+void vpid_init(uint32_t max_tags);
+
+/* vpid_pool_size: how many VPIDs guests share. */
+uint32_t vpid_pool_size(void);
 
 /*
- * vpid_free: make vpid available again. The caller must have flushed its
- * translations (INVVPID) before a new guest gets it. 0 and numbers not in
- * use are ignored.
+ * vpid_claim: before a VM entry, make slot's VPID current. Returns what the
+ * caller must do: TAG_KEPT nothing; TAG_FRESH write slot->tag to the VMCS;
+ * TAG_FLUSH_ALL also flush every VPID's translations (INVVPID all-context)
+ * before entering.
  */
-void vpid_free(uint32_t vpid);
+enum tag_result vpid_claim(struct tag_slot *slot);
 
 #endif

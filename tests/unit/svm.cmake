@@ -11,7 +11,7 @@ skiff_host_test(svm_decode_test ${CMAKE_SOURCE_DIR}/tests/unit/svm_decode_test.c
 skiff_host_test(svm_check_test ${CMAKE_SOURCE_DIR}/tests/unit/svm_check_test.c
                 ${svm_portable})
 skiff_host_test(svm_setup_test ${CMAKE_SOURCE_DIR}/tests/unit/svm_setup_test.c
-                ${svm_dir}/svm_intercepts.c ${svm_dir}/svm_maps.c ${svm_dir}/svm_asid.c)
+                ${svm_dir}/svm_intercepts.c ${svm_dir}/svm_maps.c ${svm_dir}/svm_asid.c ${CMAKE_SOURCE_DIR}/hal/tag_pool.c)
 foreach(t svm_decode_test svm_check_test svm_setup_test)
   target_include_directories(${t} PRIVATE ${svm_dir})
 endforeach()

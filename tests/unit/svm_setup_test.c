@@ -101,26 +101,45 @@ static void test_iopm(void)
 
 static void test_asids(void)
 {
-	/* QEMU offers 16: 1..15 for guests, then none. */
-	for (int want = 1; want < 16; want++)
-		CHECK(svm_asid_alloc(16) == want);
-	CHECK(svm_asid_alloc(16) == -EBUSY);
-	svm_asid_free(7);
-	svm_asid_free(0);        /* ignored */
-	svm_asid_free(100000);   /* ignored */
-	CHECK(svm_asid_alloc(16) == 7);
-	CHECK(svm_asid_alloc(16) == -EBUSY);
-	CHECK(svm_asid_alloc(17) == 16);  /* a larger count reaches further */
-	CHECK(svm_asid_alloc(1) == -EBUSY);
-	CHECK(svm_asid_alloc(0) == -EBUSY);
-	for (uint32_t a = 1; a <= 16; a++)
-		svm_asid_free(a);
-	/* Bochs offers 0x8000; the allocator caps at SVM_ASID_LIMIT. */
-	int last = 0;
-	for (uint32_t n = 1; n < SVM_ASID_LIMIT; n++)
-		last = svm_asid_alloc(0x8000);
-	CHECK(last == (int)SVM_ASID_LIMIT - 1);
-	CHECK(svm_asid_alloc(0x10000) == -EBUSY);
+	struct vmcb_control c;
+	struct tag_slot slots[20] = { { 0, 0 } };
+	int flushes = 0;
+
+	/* QEMU offers 16: guests share 1..15 and recycle them by generation. */
+	svm_asid_init(16, 0);
+	CHECK(svm_asid_pool_size() == 15);
+	memset(&c, 0, sizeof(c));
+	for (int i = 0; i < 15; i++) {
+		c.tlb_control = 0;
+		svm_asid_claim(&slots[i], &c);
+		CHECK(c.guest_asid == (uint32_t)i + 1 && c.tlb_control == 0);
+	}
+	/* the 16th vCPU starts a new generation: flush every ASID */
+	svm_asid_claim(&slots[15], &c);
+	CHECK(c.guest_asid == 1 && c.tlb_control == 1);
+	/* an old vCPU runs again: it gets a fresh ASID of the new generation */
+	c.tlb_control = 0;
+	svm_asid_claim(&slots[0], &c);
+	CHECK(c.guest_asid == 2 && c.tlb_control == 0);
+	/* and keeps it while the generation lasts, with no flush */
+	c.guest_asid = 99;
+	svm_asid_claim(&slots[0], &c);
+	CHECK(c.guest_asid == 99 && c.tlb_control == 0);
+	/* asids=2 caps the pool; Bochs offers 0x8000 */
+	svm_asid_init(0x8000, 2);
+	CHECK(svm_asid_pool_size() == 2);
+	memset(slots, 0, sizeof(slots));
+	for (int i = 0; i < 6; i++) {
+		c.tlb_control = 0;
+		svm_asid_claim(&slots[i], &c);
+		CHECK(c.guest_asid >= 1 && c.guest_asid <= 2);
+		flushes += c.tlb_control == 1;
+	}
+	CHECK(flushes == 2);
+	svm_asid_init(0x8000, 0);
+	CHECK(svm_asid_pool_size() == 0x7fff);
+	svm_asid_init(0, 0);   /* a CPU reporting no ASIDs still gets one to share */
+	CHECK(svm_asid_pool_size() == 1);
 }
 
 int main(void)

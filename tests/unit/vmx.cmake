@@ -10,5 +10,6 @@ skiff_host_test(vmx_decode_test ${CMAKE_SOURCE_DIR}/tests/unit/vmx_decode_test.c
                 ${CMAKE_SOURCE_DIR}/lib/format.c)
 target_include_directories(vmx_decode_test PRIVATE ${vmx_dir})
 skiff_host_test(vmx_tables_test ${CMAKE_SOURCE_DIR}/tests/unit/vmx_tables_test.c
-                ${vmx_dir}/vmx_msr_bitmap.c ${vmx_dir}/vmx_vpid.c)
+                ${vmx_dir}/vmx_msr_bitmap.c ${vmx_dir}/vmx_vpid.c
+                ${CMAKE_SOURCE_DIR}/hal/tag_pool.c)
 target_include_directories(vmx_tables_test PRIVATE ${vmx_dir})

@@ -43,24 +43,21 @@ static void test_msr_bitmap(void)
 
 static void test_vpid(void)
 {
-	unsigned i;
-	int v;
+	struct tag_slot a = { 0, 0 }, b = { 0, 0 }, c = { 0, 0 };
 
-	CHECK(vpid_alloc() == 1);
-	CHECK(vpid_alloc() == 2);
-	vpid_free(1);
-	for (i = 3; i <= VMX_VPID_MAX; i++)
-		CHECK(vpid_alloc() == (int)i);
-	/* Wraps to the one freed. */
-	CHECK(vpid_alloc() == 1);
-	CHECK(vpid_alloc() == -EBUSY);
-	vpid_free(0);
-	vpid_free(VMX_VPID_MAX + 1);
-	CHECK(vpid_alloc() == -EBUSY);
-	vpid_free(777);
-	v = vpid_alloc();
-	CHECK(v == 777);
-	CHECK(vpid_alloc() == -EBUSY);
+	vpid_init(0);
+	CHECK(vpid_pool_size() == VMX_VPID_MAX);
+	CHECK(vpid_claim(&a) == TAG_FRESH && a.tag == 1);
+	CHECK(vpid_claim(&a) == TAG_KEPT && a.tag == 1);
+	/* asids=2: the third vCPU starts a new generation */
+	vpid_init(2);
+	a = b = c = (struct tag_slot){ 0, 0 };
+	CHECK(vpid_pool_size() == 2);
+	CHECK(vpid_claim(&a) == TAG_FRESH && a.tag == 1);
+	CHECK(vpid_claim(&b) == TAG_FRESH && b.tag == 2);
+	CHECK(vpid_claim(&c) == TAG_FLUSH_ALL && c.tag == 1);
+	CHECK(vpid_claim(&a) == TAG_FRESH && a.tag == 2);
+	CHECK(vpid_claim(&b) == TAG_FLUSH_ALL && b.tag == 1);
 }
 
 static void test_control_registers(void)
