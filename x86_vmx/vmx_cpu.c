@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ept/ept.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/frames.h"
@@ -28,6 +29,7 @@
 
 uint64_t vmx_msr_bitmap_hpa;
 static bool vmx_probed;
+struct np_format vmx_nested_format;
 static uint64_t vmxon_region_hpa;
 
 static uint64_t read_msr(uint32_t msr)
@@ -60,6 +62,8 @@ bool vmx_probe(char *why, size_t why_len)
 		return false;
 	}
 	vmx_probed = vmx_caps_read(read_msr, &vmx_caps, why, why_len);
+	/* 1 GiB EPT leaves only where the CPU walks them (EPT capability bit 17). */
+	vmx_nested_format = (vmx_caps.ept_vpid_cap & EPT_CAP_PAGE_1G) ? ept_format : ept_format_2m;
 	return vmx_probed;
 }
 

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "nested_paging/nested_paging.h"
+
 /*
  * vmx_probe: true when this CPU is Intel with VMX, EPT (4-level, WB,
  * INVEPT) and every required control; else false and what is missing in
@@ -22,5 +24,12 @@ bool vmx_probe(char *why, size_t why_len);
  * refused the region), each logged.
  */
 int vmx_cpu_init(void);
+
+/*
+ * vmx_nested_format: the EPT format guests' tables use: a copy of ept_format,
+ * or of ept_format_2m when the CPU has no 1 GiB EPT pages, made by probe
+ * (the HAL table is constant and points here).
+ */
+extern struct np_format vmx_nested_format;
 
 #endif

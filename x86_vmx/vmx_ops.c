@@ -19,5 +19,5 @@ const struct hal_ops hal_vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.set_slice = vmx_set_slice,
 	.flush_nested_tlb = vmx_flush_nested_tlb,
-	.nested_format = &ept_format,
+	.nested_format = &vmx_nested_format,
 };
