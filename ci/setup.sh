@@ -3,7 +3,8 @@
 # a fresh build/ in the repository.
 
 SKIFF_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools bochs bochsbios
-                vgabios bochs-term newlib-source cmake ninja-build gcc clang python3 binutils)
+                vgabios bochs-term newlib-source cmake ninja-build gcc clang libclang-rt-14-dev
+                python3 binutils util-linux bsdutils)
 
 # skiff_install_packages: apt-get install the packages that are not installed yet.
 skiff_install_packages() {

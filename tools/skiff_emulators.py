@@ -82,13 +82,14 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
     return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None):
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None):
     """Return the text of a bochsrc for a headless, deterministic boot of iso.
 
     ips, when given, sets Bochs's emulated instructions per second (the
-    `cpu: ips=` option), which scales its virtual clock against the TSC.
+    `cpu: ips=` option), which scales its virtual clock against the TSC;
+    model overrides the platform's CPU model.
     """
-    cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % BOCHS_CPU[platform]
+    cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
     if ips is not None:
         cpu_line += ", ips=%d" % ips
     return "\n".join([
@@ -109,7 +110,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None):
         ""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -120,7 +121,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None):
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -211,13 +212,14 @@ class MachineOptions:
     megabytes: machine RAM in MiB (default: skiff_guests.machine_megabytes);
     qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
-    `cpu: ips=`.
+    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU).
     """
 
     megabytes: int = None
     qemu_cpu: str = None
     icount: bool = False
     bochs_ips: int = None
+    bochs_model: str = None
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -256,7 +258,7 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips)
+                                machine.bochs_ips, machine.bochs_model)
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)
