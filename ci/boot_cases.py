@@ -11,7 +11,14 @@ The data format is documented in docs/testing.md. In short, a case is
    "guest_list": {"file": "tests/guests/malformed/malformed.list",
                   "outcome": "refused"},
    "final_status": 1, "forbidden": ["secret"],
-   "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}]}
+   "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
+   "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
+   "machine_mem": 256}
+
+A guest may give "outcomes", a list of acceptable alternatives
+[{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
+instead of one outcome/status/reason/lines: it passes when any one of
+them matches.
 """
 
 import dataclasses
@@ -46,6 +53,7 @@ class Expectation:
     outcome: str
     reason: str
     lines: list
+    alternatives: list = None   # Expectations, any one of which may match
 
 
 @dataclasses.dataclass
@@ -56,9 +64,11 @@ class BootCase:
     guests: list
     expectations: list
     skiff_args: list
-    final_status: int
+    final_status: int          # None: the largest status of the outcomes that matched
     forbidden: list
     log_checks: list
+    fair_slices: dict = None   # {"guests": [instance names], "max_ratio": number}
+    machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
 
 
 def load_cases(path=CASES_FILE):
@@ -108,14 +118,65 @@ def image_path(build, image):
                     % (image, " and ".join(IMAGE_FOLDERS), build))
 
 
-def _expectation(guest, entry):
-    """Build the Expectation for a Guest from its JSON entry (or list entry)."""
+OUTCOME_KEYS = ("outcome", "status", "reason", "lines")
+
+
+def _single_expectation(guest, entry):
+    """Build an Expectation from one outcome/status/reason/lines set."""
     outcome = entry.get("outcome", "halt")
     if outcome not in OUTCOMES:
         raise CaseError("guest %s: outcome must be one of %s" % (guest.name, OUTCOMES))
     status = entry.get("status", 0 if outcome == "halt" else 1)
     return Expectation(names=guest.instance_names(), status=status, outcome=outcome,
                        reason=entry.get("reason"), lines=entry.get("lines", []))
+
+
+def _expectation(guest, entry):
+    """Build the Expectation for a Guest from its JSON entry (or list entry).
+
+    With "outcomes" (a non-empty list of dictionaries with the keys of
+    OUTCOME_KEYS) the Expectation is the first alternative and carries them
+    all in .alternatives; the entry may then not give those keys itself.
+    """
+    if "outcomes" not in entry:
+        return _single_expectation(guest, entry)
+    choices = entry["outcomes"]
+    if not isinstance(choices, list) or not choices:
+        raise CaseError("guest %s: outcomes must be a non-empty list" % guest.name)
+    clash = [k for k in OUTCOME_KEYS if k in entry]
+    if clash:
+        raise CaseError("guest %s: give %s inside outcomes, not beside it" % (guest.name, clash))
+    alternatives = []
+    for choice in choices:
+        if not isinstance(choice, dict) or set(choice) - set(OUTCOME_KEYS):
+            raise CaseError("guest %s: an outcome may only have the keys %s: %r"
+                            % (guest.name, OUTCOME_KEYS, choice))
+        alternatives.append(_single_expectation(guest, choice))
+    return dataclasses.replace(alternatives[0], alternatives=alternatives)
+
+
+def _fair_slices(case, names):
+    """Check and return the case's fair_slices entry (or None)."""
+    spec = case.get("fair_slices")
+    if spec is None:
+        return None
+    guests, ratio = spec.get("guests"), spec.get("max_ratio")
+    if not isinstance(guests, list) or len(guests) < 2:
+        raise CaseError("case %s: fair_slices needs a list of at least two guests" % case["name"])
+    unknown = [g for g in guests if g not in names]
+    if unknown:
+        raise CaseError("case %s: fair_slices names unknown guests %s" % (case["name"], unknown))
+    if not isinstance(ratio, (int, float)) or ratio < 1:
+        raise CaseError("case %s: fair_slices max_ratio must be a number >= 1" % case["name"])
+    return {"guests": list(guests), "max_ratio": ratio}
+
+
+def _machine_mem(case):
+    """Return the case's machine_mem (MiB) or None."""
+    megabytes = case.get("machine_mem")
+    if megabytes is not None and (not isinstance(megabytes, int) or not 16 <= megabytes <= 65536):
+        raise CaseError("case %s: machine_mem must be 16..65536 (MiB)" % case["name"])
+    return megabytes
 
 
 def _listed_guests(build, spec):
@@ -205,8 +266,14 @@ def resolve_case(case, build, disk_dir=None):
     if len(set(names)) != len(names):
         raise CaseError("case %s: guest names repeat: %s" % (case["name"], names))
     expectations = [e for _, e in pairs]
-    final = case.get("final_status", max([e.status for e in expectations] + [0]))
+    if "final_status" in case:
+        final = case["final_status"]
+    elif any(e.alternatives for e in expectations):
+        final = None
+    else:
+        final = max([e.status for e in expectations] + [0])
     return BootCase(name=case["name"], guests=[g for g, _ in pairs],
                     expectations=expectations, skiff_args=case.get("skiff_args", []),
                     final_status=final, forbidden=case.get("forbidden", []),
-                    log_checks=case.get("log_checks", []))
+                    log_checks=case.get("log_checks", []),
+                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case))

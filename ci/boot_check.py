@@ -37,7 +37,33 @@ def _check_reason(log, name, expect):
 
 
 def check_instance(log, name, expect):
-    """Return a list of problems (strings) for one guest instance; empty when it passed."""
+    """Return a list of problems (strings) for one guest instance; empty when it passed.
+
+    With alternatives, the instance passes when any one of them matches;
+    otherwise every alternative's problems are returned, numbered.
+    """
+    _, problems = match_instance(log, name, expect)
+    return problems
+
+
+def match_instance(log, name, expect):
+    """Return (the Expectation that matched or None, problems) for one instance."""
+    if not expect.alternatives:
+        problems = _check_single(log, name, expect)
+        return (None if problems else expect), problems
+    problems = []
+    for number, choice in enumerate(expect.alternatives, 1):
+        found = _check_single(log, name, choice)
+        if not found:
+            return choice, []
+        problems += ["%s: outcome %d of %d (%s) does not match: %s"
+                     % (name, number, len(expect.alternatives), choice.outcome, p)
+                     for p in found]
+    return None, problems
+
+
+def _check_single(log, name, expect):
+    """Return the problems of one instance against one outcome/status/reason/lines set."""
     problems = []
     summary = log.summaries.get(name)
     if summary is None:
@@ -75,6 +101,40 @@ def _check_log_patterns(log, checks):
     return problems
 
 
+_SLICES = re.compile(r"^skiff: summary ([A-Za-z0-9_.-]+) status=\d+ reason=\w+(?: .*)? slices=(\d+)(?: |$)")
+
+
+def summary_slices(log):
+    """Return guest name -> the slices= count of its summary line."""
+    slices = {}
+    for line in log.lines:
+        match = _SLICES.match(line)
+        if match:
+            slices[match.group(1)] = int(match.group(2))
+    return slices
+
+
+def check_fair_slices(log, spec):
+    """Return problems unless every named guest's slices are within max_ratio of their mean."""
+    if not spec:
+        return []
+    slices = summary_slices(log)
+    missing = [g for g in spec["guests"] if g not in slices]
+    if missing:
+        return ["fair_slices: no slices= in the summary of %s" % missing]
+    counts = {g: slices[g] for g in spec["guests"]}
+    mean = sum(counts.values()) / len(counts)
+    ratio = spec["max_ratio"]
+    if mean <= 0:
+        return ["fair_slices: %s ran no slices at all" % counts]
+    unfair = ["%s=%d" % (g, n) for g, n in counts.items()
+              if n * ratio < mean or n > mean * ratio]
+    if unfair:
+        return ["fair_slices: %s not within a factor %g of the mean %.1f (all: %s)"
+                % (", ".join(unfair), ratio, mean, counts)]
+    return []
+
+
 def check_boot(case, result):
     """Return every problem of a boot against its case; an empty list means it passed."""
     log = result.log
@@ -84,19 +144,26 @@ def check_boot(case, result):
     if log.panic is not None:
         problems.append("Skiff panicked: %s" % log.panic)
     expected_names = set()
+    matched_statuses = []
     for expect in case.expectations:
         for name in expect.names:
             expected_names.add(name)
-            problems += check_instance(log, name, expect)
+            matched, found = match_instance(log, name, expect)
+            problems += found
+            matched_statuses.append(matched.status if matched else expect.status)
+    final_status = case.final_status
+    if final_status is None:
+        final_status = max(matched_statuses + [0])
     extra = sorted(set(log.summaries) - expected_names)
     if extra:
         problems.append("unexpected guests in the summary: %s" % extra)
     if log.final_status is None:
         problems.append("no 'skiff: final status' line")
-    elif log.final_status != case.final_status:
-        problems.append("final status %d, expected %d" % (log.final_status, case.final_status))
+    elif log.final_status != final_status:
+        problems.append("final status %d, expected %d" % (log.final_status, final_status))
     console = result.com1.decode("utf-8", errors="replace")
     for secret in case.forbidden:
         if secret in console or secret in result.com2:
             problems.append("forbidden text %r appeared" % secret)
+    problems += check_fair_slices(log, case.fair_slices)
     return problems + _check_log_patterns(log, case.log_checks)

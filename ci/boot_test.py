@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 from boot_cases import (CaseError, case_images, case_platforms, case_timeout,  # noqa: E402
                         find_case, load_cases, resolve_case)
 from boot_check import check_boot  # noqa: E402
-from skiff_emulators import boot  # noqa: E402
+from skiff_emulators import MachineOptions, boot  # noqa: E402
 
 LOG_TAIL_LINES = 80
 CTEST_MARGIN_SECONDS = 60
@@ -63,7 +63,8 @@ def run_test(build, platform, name, keep_dir=None):
             case = resolve_case(raw_case, build, disk_dir)
             timeout = case_timeout(raw_case, platform)
             result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
-                          case.skiff_args, timeout=timeout, keep_dir=keep_dir)
+                          case.skiff_args, timeout=timeout, keep_dir=keep_dir,
+                          machine=MachineOptions(megabytes=case.machine_mem))
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

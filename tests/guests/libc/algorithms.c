@@ -64,6 +64,8 @@ static int dive(int depth, int value)
 	volatile char frame[64];
 
 	frame[0] = (char)depth;
+	if (depth < 0)  /* never: a plain return keeps gcc from calling this endless */
+		return value;
 	if (depth == 0)
 		longjmp(env, value);
 	return dive(depth - 1, value) + frame[0];
@@ -71,7 +73,7 @@ static int dive(int depth, int value)
 
 int check_jumps(void)
 {
-	volatile int rounds = 0;
+	volatile int rounds = 0, passes = 0;
 	int got;
 
 	group_begin("setjmp");
@@ -82,9 +84,11 @@ int check_jumps(void)
 	}
 	expect(got == 42, "longjmp from 100 frames deep returns its value");
 	expect(rounds == 1, "a volatile local keeps its value across longjmp");
+	/* passes stops a longjmp that wrongly returns 0 from looping forever. */
 	got = setjmp(env);
-	if (got == 0)
+	passes++;
+	if (got == 0 && passes == 1)
 		longjmp(env, 0);
-	expect(got == 1, "longjmp(env, 0) makes setjmp return 1");
+	expect(got == 1, "longjmp(env, 0) makes setjmp return 1 (C11 7.13.2.1)");
 	return group_end();
 }

@@ -21,6 +21,7 @@ static volatile long long v_llong_max = LLONG_MAX;
 static volatile double v_pi = 3.14159265358979;
 static volatile double v_third = 1.0 / 3.0;
 static volatile double v_big = 123456789.0;
+static volatile int v_six_digits = 123456;
 
 /* fmt: snprintf into a static buffer (the checks use the text at once). */
 #define FMT(...) (snprintf(buf, sizeof(buf), __VA_ARGS__), buf)
@@ -61,7 +62,7 @@ static void check_floats(void)
 static void check_lengths(void)
 {
 	char small[5];
-	int n = snprintf(small, sizeof(small), "%d", 123456);
+	int n = snprintf(small, sizeof(small), "%d", v_six_digits);
 
 	expect(n == 6 && small[4] == '\0' && small[0] == '1' && small[3] == '4',
 	       "snprintf truncates and returns the full length");

@@ -1,8 +1,9 @@
 /*
  * libc - newlib conformance on Skiff.
  *
- * Runs every check group (check.h) in turn, whatever the earlier ones
- * found, prints SUCCESS only when none failed, and exits 1 otherwise.
+ * Expects the command line "GREETING=hello last" (an environment word,
+ * then one argument). Runs every check group (check.h) in turn, whatever
+ * the earlier ones found, prints SUCCESS only when none failed, and exits 1 otherwise.
  * Exits through exit() (main's return), so stdio is flushed on Skiff.
  */
 #include <stdio.h>
@@ -16,10 +17,8 @@ int main(int argc, char **argv)
 		check_formats, check_heap, check_sorting, check_jumps,
 		check_strto, check_errno, check_math, check_clocks,
 	};
-	int failures = 0;
+	int failures = check_runtime(argc, argv);
 
-	(void)argc;
-	(void)argv;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		failures += groups[i]();
 	if (failures) {
