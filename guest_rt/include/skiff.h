@@ -190,7 +190,9 @@ static inline void skiff_nop(void)
 
 /* ---- what the runtime needs from the appliance ---- */
 
-/* main: the appliance. Its return value becomes the exit status. */
+/* main: the appliance. Its return value becomes the exit status. Declared
+ * here (appliances refer to it, e.g. as an address in text), so a file that
+ * includes skiff.h defines main with argc and argv, not as main(void). */
 int main(int argc, char **argv);
 
 #endif
