@@ -20,7 +20,10 @@
 struct np_table;
 struct np_format;
 
-/* Registers a backend can read and write, in one flat numbering. */
+/*
+ * Registers a backend can read and write, in one flat numbering. RAX..R15
+ * are in the hardware's encoding order, which struct vcpu's gpr[] follows.
+ */
 enum hal_reg {
 	HAL_REG_RAX, HAL_REG_RCX, HAL_REG_RDX, HAL_REG_RBX,
 	HAL_REG_RSP, HAL_REG_RBP, HAL_REG_RSI, HAL_REG_RDI,
@@ -109,8 +112,25 @@ struct hal_boot_state {
 	uint16_t tss_selector;
 };
 
-/* A virtual CPU as generic code sees it. */
+/* The general registers RAX..R15 are the first HAL_GPR_COUNT numbers. */
+#define HAL_GPR_COUNT 16
+_Static_assert(HAL_REG_R15 + 1 == HAL_GPR_COUNT, "RAX..R15 come first");
+
+/*
+ * A virtual CPU as generic code sees it.
+ *
+ * The register file: gpr[] holds the guest's general registers by
+ * HAL_REG_* number (RAX..R15), except RSP, whose slot is unused (RSP lives
+ * in the VMCB / VMCS: reach it through reg_read and reg_write). Between
+ * runs it is the guest's state: valid from vcpu_create (the boot state:
+ * RDI from it, the others 0) and after every run() returns; whatever is
+ * written there before run() is what the guest sees at its next entry.
+ * The backend's world switch loads it into the CPU before entry and stores
+ * it after the exit, so generic code reads and writes gpr[] directly, with
+ * no call. reg_read / reg_write reach the same slots for these registers.
+ */
 struct vcpu {
+	uint64_t gpr[HAL_GPR_COUNT];  /* the register file above */
 	void *backend;            /* private to the backend that created it */
 	struct np_table *nested;  /* the VM's nested page table */
 	uint32_t tag;             /* ASID or VPID, chosen by the backend */
@@ -134,9 +154,16 @@ struct hal_ops {
 	int (*vcpu_create)(struct vcpu *vcpu, const struct hal_boot_state *boot);
 	/* vcpu_destroy: release everything vcpu_create took. */
 	void (*vcpu_destroy)(struct vcpu *vcpu);
-	/* run: enter the guest and return at its next exit, decoded into *exit. */
+	/*
+	 * run: enter the guest with vcpu->gpr loaded and return at its next
+	 * exit, decoded into *exit, with vcpu->gpr holding the guest's values.
+	 */
 	void (*run)(struct vcpu *vcpu, struct hal_exit *exit);
-	/* reg_read / reg_write: guest registers by number (HAL_REG_*). */
+	/*
+	 * reg_read / reg_write: guest registers by number (HAL_REG_*). The
+	 * general registers but RSP are vcpu->gpr[reg]; generic code on a hot
+	 * path uses that array directly.
+	 */
 	uint64_t (*reg_read)(struct vcpu *vcpu, enum hal_reg reg);
 	void (*reg_write)(struct vcpu *vcpu, enum hal_reg reg, uint64_t value);
 	/* advance: move RIP past the instruction that caused *exit. */

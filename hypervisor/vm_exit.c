@@ -3,7 +3,9 @@
  *
  * Deny by default: an exit this file does not expect ends the guest with a
  * decoded report. The hot path (a hypercall OUT) goes straight from the exit
- * record to the dispatcher and back into the guest.
+ * record to the dispatcher and back into the guest. General registers are
+ * read and written in the vCPU's register file (vcpu.gpr, hal/hal.h)
+ * directly; only other registers go through hal->reg_read / reg_write.
  */
 #include "hypervisor/vm.h"
 
@@ -31,18 +33,24 @@ static const struct hypercall_block *block_source(void *ctx, uint64_t handle)
 	return vm_block(ctx, handle);
 }
 
-/* Returns true when the guest keeps running. */
-static bool handle_hypercall(struct vm *vm, const struct hal_exit *exit)
+/* What hypercalls of vm may reach: built once per vm_run, not per call. */
+static struct hypercall_env hypercall_env_of(struct vm *vm)
 {
-	struct hypercall_env env = {
+	return (struct hypercall_env){
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
 		.block = block_source,
 	};
-	struct hypercall_result res;
-	uint64_t arg = hal->reg_read(&vm->vcpu, HAL_REG_RAX) & 0xffffffffu;
+}
 
-	hypercall_dispatch(&env, exit->io.port, arg, &res);
+/* Returns true when the guest keeps running. */
+static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
+			     const struct hal_exit *exit)
+{
+	struct hypercall_result res;
+	uint64_t arg = vm->vcpu.gpr[HAL_REG_RAX] & 0xffffffffu;
+
+	hypercall_dispatch(env, exit->io.port, arg, &res);
 	switch (res.action) {
 	case HC_DO_CONTINUE:
 		hal->advance(&vm->vcpu, exit);
@@ -62,13 +70,14 @@ static bool handle_hypercall(struct vm *vm, const struct hal_exit *exit)
 	}
 }
 
-static bool handle_io(struct vm *vm, const struct hal_exit *exit)
+static bool handle_io(struct vm *vm, const struct hypercall_env *env,
+		      const struct hal_exit *exit)
 {
 	const char *dir = exit->io.is_write ? "write to" : "read from";
 
 	if (exit->io.is_write && exit->io.size == 4 && !exit->io.is_string &&
 	    hypercall_is_port(exit->io.port))
-		return handle_hypercall(vm, exit);
+		return handle_hypercall(vm, env, exit);
 	vm_end(vm, 1, VM_END_KILLED, "port I/O %s port 0x%x (%u bytes%s) is not permitted",
 	       dir, exit->io.port, exit->io.size, exit->io.is_string ? ", string" : "");
 	return false;
@@ -76,15 +85,16 @@ static bool handle_io(struct vm *vm, const struct hal_exit *exit)
 
 static bool handle_cpuid(struct vm *vm, const struct hal_exit *exit)
 {
-	uint32_t leaf = (uint32_t)hal->reg_read(&vm->vcpu, HAL_REG_RAX);
-	uint32_t subleaf = (uint32_t)hal->reg_read(&vm->vcpu, HAL_REG_RCX);
+	uint64_t *gpr = vm->vcpu.gpr;
+	uint32_t leaf = (uint32_t)gpr[HAL_REG_RAX];
+	uint32_t subleaf = (uint32_t)gpr[HAL_REG_RCX];
 	struct cpuid_regs r = cpuid(leaf, subleaf);
 
 	cpuid_policy_apply(leaf, subleaf, &r);
-	hal->reg_write(&vm->vcpu, HAL_REG_RAX, r.eax);
-	hal->reg_write(&vm->vcpu, HAL_REG_RBX, r.ebx);
-	hal->reg_write(&vm->vcpu, HAL_REG_RCX, r.ecx);
-	hal->reg_write(&vm->vcpu, HAL_REG_RDX, r.edx);
+	gpr[HAL_REG_RAX] = r.eax;
+	gpr[HAL_REG_RBX] = r.ebx;
+	gpr[HAL_REG_RCX] = r.ecx;
+	gpr[HAL_REG_RDX] = r.edx;
 	hal->advance(&vm->vcpu, exit);
 	return true;
 }
@@ -94,8 +104,8 @@ static bool handle_cpuid(struct vm *vm, const struct hal_exit *exit)
 
 static void msr_result(struct vm *vm, uint64_t value)
 {
-	hal->reg_write(&vm->vcpu, HAL_REG_RAX, (uint32_t)value);
-	hal->reg_write(&vm->vcpu, HAL_REG_RDX, value >> 32);
+	vm->vcpu.gpr[HAL_REG_RAX] = (uint32_t)value;
+	vm->vcpu.gpr[HAL_REG_RDX] = value >> 32;
 }
 
 /*
@@ -147,11 +157,12 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 }
 
 /* Returns true when the guest keeps running. */
-static bool handle_exit(struct vm *vm, const struct hal_exit *exit)
+static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
+			const struct hal_exit *exit)
 {
 	switch (exit->reason) {
 	case HAL_EXIT_IO:
-		return handle_io(vm, exit);
+		return handle_io(vm, env, exit);
 	case HAL_EXIT_CPUID:
 		return handle_cpuid(vm, exit);
 	case HAL_EXIT_MSR_READ:
@@ -199,6 +210,7 @@ static bool handle_exit(struct vm *vm, const struct hal_exit *exit)
 
 void vm_run(struct vm *vm)
 {
+	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 
 	if (vm->nested.stale) {
@@ -209,5 +221,5 @@ void vm_run(struct vm *vm)
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
-	} while (handle_exit(vm, &exit));
+	} while (handle_exit(vm, &env, &exit));
 }

@@ -39,22 +39,20 @@ extern struct svm_caps svm_caps;
 extern struct np_format svm_nested_format;
 
 /*
- * Guest general registers that the VMCB does not hold, indexed by HAL_REG_*
- * (RAX and RSP live in the VMCB; their slots here are unused). svm_run.S
- * uses the byte offsets SVM_GPR_* below.
+ * The guest's general registers live in the vCPU's register file (struct
+ * vcpu's gpr[], hal/hal.h), indexed by HAL_REG_*; svm_run.S reaches it
+ * through the byte offsets SVM_GPR_*, checked here. RAX is copied to and
+ * from the VMCB around VMRUN; RSP lives in the VMCB only.
  */
-struct svm_gprs {
-	uint64_t r[16];
-};
-
 #include "svm_gpr_offsets.h"
 #define SVM_GPR_AT(reg) \
-	_Static_assert(SVM_GPR_##reg == 8 * HAL_REG_##reg, "svm_gprs " #reg)
-SVM_GPR_AT(RCX); SVM_GPR_AT(RDX); SVM_GPR_AT(RBX); SVM_GPR_AT(RBP);
-SVM_GPR_AT(RSI); SVM_GPR_AT(RDI); SVM_GPR_AT(R8); SVM_GPR_AT(R9);
-SVM_GPR_AT(R10); SVM_GPR_AT(R11); SVM_GPR_AT(R12); SVM_GPR_AT(R13);
-SVM_GPR_AT(R14); SVM_GPR_AT(R15);
+	_Static_assert(SVM_GPR_##reg == 8 * HAL_REG_##reg, "register file " #reg)
+SVM_GPR_AT(RAX); SVM_GPR_AT(RCX); SVM_GPR_AT(RDX); SVM_GPR_AT(RBX);
+SVM_GPR_AT(RBP); SVM_GPR_AT(RSI); SVM_GPR_AT(RDI); SVM_GPR_AT(R8);
+SVM_GPR_AT(R9); SVM_GPR_AT(R10); SVM_GPR_AT(R11); SVM_GPR_AT(R12);
+SVM_GPR_AT(R13); SVM_GPR_AT(R14); SVM_GPR_AT(R15);
 #undef SVM_GPR_AT
+_Static_assert(SVM_VMCB_RAX == offsetof(struct vmcb, save.rax), "VMCB RAX");
 
 /*
  * The state-save fields VMRUN's consistency checks read, as they were at
@@ -76,7 +74,6 @@ void svm_entry_state_save(struct svm_entry_state *e, const struct vmcb *vmcb);
 
 /* The backend's private state behind vcpu->backend. */
 struct svm_vcpu {
-	struct svm_gprs gprs;
 	struct vmcb *vmcb;
 	uint64_t vmcb_pa;
 	bool entry_state_stale;        /* the host changed a checked field */
@@ -102,11 +99,12 @@ struct svm_vmcb_params {
 };
 
 /*
- * svm_vmcb_init: fill *vmcb (all of it: unset fields become 0) and *gprs
- * so that VMRUN starts the guest in *boot with Skiff's controls. EFER gets
- * SVME added. Does not check boot: svm_check_vmcb names what VMRUN refuses.
+ * svm_vmcb_init: fill *vmcb (all of it: unset fields become 0) and the
+ * register file gpr (RDI from boot, the others 0) so that VMRUN starts the
+ * guest in *boot with Skiff's controls. EFER gets SVME added. Does not
+ * check boot: svm_check_vmcb names what VMRUN refuses.
  */
-void svm_vmcb_init(struct vmcb *vmcb, struct svm_gprs *gprs,
+void svm_vmcb_init(struct vmcb *vmcb, uint64_t gpr[HAL_GPR_COUNT],
 		   const struct hal_boot_state *boot, const struct svm_vmcb_params *p);
 
 /* One row of the intercept table: the bit in control.intercept[word]. */
@@ -152,21 +150,35 @@ void svm_asid_init(uint32_t asid_count, uint32_t max_tags);
 /* svm_asid_pool_size: how many ASIDs guests share. */
 uint32_t svm_asid_pool_size(void);
 
+/* The pool guests' ASIDs come from (svm_asid.c); read it only as below. */
+extern struct tag_pool svm_asid_pool;
+
+/*
+ * svm_asid_current: whether slot's ASID is valid in the pool's current
+ * generation, the case in which tag_pool_claim would return TAG_KEPT. The
+ * check before every VMRUN: a compare, no call.
+ */
+static inline bool svm_asid_current(const struct tag_slot *slot)
+{
+	return slot->generation == svm_asid_pool.generation;
+}
+
 /*
  * svm_asid_claim: before a VMRUN, make slot's ASID current and write it to
  * c; when the pool begins a new generation, also ask c for a flush of every
- * ASID with this entry.
+ * ASID with this entry. Callers skip it while svm_asid_current(slot).
  */
 void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
 
 /*
- * svm_decode_exit: turn the exit recorded in vmcb (with the guest GPRs gprs)
- * into *exit. caps says whether next_rip is valid. entry (may be NULL, or
- * not valid) is the checked state of the last entry, used in place of the
+ * svm_decode_exit: turn the exit recorded in vmcb (with the guest's
+ * register file gpr, RAX included, as svm_world_switch left it) into
+ * *exit. caps says whether next_rip is valid. entry (may be NULL, or not
+ * valid) is the checked state of the last entry, used in place of the
  * VMCB's when VMRUN refused it. Never fails: unknown codes become
  * HAL_EXIT_UNHANDLED with a name in exit->detail.
  */
-void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 		     const struct svm_caps *caps, const struct svm_entry_state *entry,
 		     struct hal_exit *exit);
 
@@ -187,12 +199,14 @@ bool svm_exception_has_error(uint8_t vector);
 const char *svm_exit_name(uint64_t code);
 
 /*
- * svm_world_switch (svm_run.S): run the guest of vmcb_pa once, with its
- * GPRs in *gprs, saving and restoring host state through host_vmcb_pa.
- * Needs GIF set and IF clear on entry; returns after the #VMEXIT.
+ * svm_world_switch (svm_run.S): run the guest of vmcb (at physical address
+ * vmcb_pa) once, with its general registers loaded from the register file
+ * gpr and stored back there after the #VMEXIT (RAX through vmcb->save.rax),
+ * saving and restoring host state through host_vmcb_pa. Needs GIF set and
+ * IF clear on entry; returns after the #VMEXIT.
  */
-void svm_world_switch(struct svm_gprs *gprs, uint64_t vmcb_pa,
-		      uint64_t host_vmcb_pa);
+void svm_world_switch(uint64_t gpr[HAL_GPR_COUNT], struct vmcb *vmcb,
+		      uint64_t vmcb_pa, uint64_t host_vmcb_pa);
 
 /* The host-state VMCB of this CPU, set by cpu_init (0 before). */
 extern uint64_t svm_host_vmcb_pa;

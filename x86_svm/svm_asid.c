@@ -3,8 +3,10 @@
  * generation (hal/tag_pool.h).
  *
  * ASID 0 belongs to the host (VMRUN refuses it). QEMU offers 15 guest
- * ASIDs; Skiff may run hundreds of VMs, so an ASID is claimed before each
- * entry rather than owned for life. When the pool starts a new generation,
+ * ASIDs; Skiff may run hundreds of VMs, so an ASID is held only while its
+ * generation lasts rather than owned for life: before each entry svm_run
+ * compares generations inline (svm_asid_current) and calls svm_asid_claim
+ * only when the vCPU's has passed. When the pool starts a new generation,
  * the entry that follows flushes every ASID's translations (TLB_CONTROL 1),
  * so no VM ever runs on another VM's cached translations.
  */
@@ -12,7 +14,8 @@
 
 #define TLB_CONTROL_FLUSH_ALL 1
 
-static struct tag_pool asid_pool;
+/* Read inline by svm_asid_current (svm.h); changed only here. */
+struct tag_pool svm_asid_pool;
 
 void svm_asid_init(uint32_t asid_count, uint32_t max_tags)
 {
@@ -20,17 +23,17 @@ void svm_asid_init(uint32_t asid_count, uint32_t max_tags)
 
 	if (max_tags && max_tags < last)
 		last = max_tags;
-	tag_pool_init(&asid_pool, 1, last);
+	tag_pool_init(&svm_asid_pool, 1, last);
 }
 
 uint32_t svm_asid_pool_size(void)
 {
-	return tag_pool_size(&asid_pool);
+	return tag_pool_size(&svm_asid_pool);
 }
 
 void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c)
 {
-	switch (tag_pool_claim(&asid_pool, slot)) {
+	switch (tag_pool_claim(&svm_asid_pool, slot)) {
 	case TAG_KEPT:
 		return;
 	case TAG_FLUSH_ALL:

@@ -4,9 +4,14 @@
  * This runs on every exit, so the common reasons (I/O hypercalls, CPUID,
  * HLT, MSRs, nested page faults) are decoded by one switch with no table
  * look-up or formatting; only rare exits format a message into detail.
+ * Those rare paths are kept out of line (RARE), so the common ones run
+ * without their register saves and calls.
  */
 #include "lib/format.h"
 #include "svm.h"
+
+/* An exit kind that ends the guest: out of the common path's way. */
+#define RARE __attribute__((cold, noinline))
 
 /*
  * Instruction lengths for CPUs without NRIP save (QEMU's TCG among them).
@@ -58,15 +63,15 @@ static void decode_npf(const struct vmcb_control *c, struct hal_exit *exit)
 	exit->npf.mapped = (info & SVM_NPF_PRESENT) != 0;
 }
 
-static void decode_msr(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+static void decode_msr(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 		       const struct svm_caps *caps, struct hal_exit *exit)
 {
 	bool is_write = vmcb->control.exit_info1 == 1;
 
 	exit->reason = is_write ? HAL_EXIT_MSR_WRITE : HAL_EXIT_MSR_READ;
-	exit->msr.index = (uint32_t)gprs->r[HAL_REG_RCX];
-	exit->msr.value = is_write ? (gprs->r[HAL_REG_RDX] << 32) |
-		(uint32_t)vmcb->save.rax : 0;
+	exit->msr.index = (uint32_t)gpr[HAL_REG_RCX];
+	exit->msr.value = is_write ? (gpr[HAL_REG_RDX] << 32) |
+		(uint32_t)gpr[HAL_REG_RAX] : 0;
 	exit->next_rip = next_rip(vmcb, caps, LEN_MSR);
 }
 
@@ -78,7 +83,7 @@ bool svm_exception_has_error(uint8_t vector)
 	return vector < 32 && ((with_error >> vector) & 1u);
 }
 
-static void decode_exception(const struct vmcb_control *c, struct hal_exit *exit)
+RARE static void decode_exception(const struct vmcb_control *c, struct hal_exit *exit)
 {
 	uint8_t vector = (uint8_t)(c->exit_code - SVM_EXIT_EXCEPTION_BASE);
 
@@ -88,7 +93,7 @@ static void decode_exception(const struct vmcb_control *c, struct hal_exit *exit
 	exit->exception.error = exit->exception.has_error ? (uint32_t)c->exit_info1 : 0;
 }
 
-static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps *caps,
+RARE static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps *caps,
 			     unsigned length, struct hal_exit *exit)
 {
 	exit->reason = HAL_EXIT_FORBIDDEN_INSN;
@@ -119,7 +124,7 @@ static void entry_state_restore(struct vmcb *vmcb, const struct svm_entry_state 
 	vmcb->save.dr7 = e->dr7;
 }
 
-static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps *caps,
+RARE static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps *caps,
 				 const struct svm_entry_state *entry, struct hal_exit *exit)
 {
 	/* The refused VMCB, rebuilt; static: one CPU, and too big for the stack. */
@@ -138,7 +143,7 @@ static void decode_entry_failure(const struct vmcb *vmcb, const struct svm_caps 
 		       "VMEXIT_INVALID: VMCB passes every check Skiff knows");
 }
 
-static void decode_unhandled(const struct vmcb_control *c, struct hal_exit *exit)
+RARE static void decode_unhandled(const struct vmcb_control *c, struct hal_exit *exit)
 {
 	const char *name = svm_exit_name(c->exit_code);
 
@@ -148,7 +153,7 @@ static void decode_unhandled(const struct vmcb_control *c, struct hal_exit *exit
 	       (unsigned long long)c->exit_info1, (unsigned long long)c->exit_info2);
 }
 
-void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
+void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 		     const struct svm_caps *caps, const struct svm_entry_state *entry,
 		     struct hal_exit *exit)
 {
@@ -161,7 +166,7 @@ void svm_decode_exit(const struct vmcb *vmcb, const struct svm_gprs *gprs,
 	switch ((uint32_t)c->exit_code) {  /* see SVM_EXIT_INVALID in vmcb.h */
 	case SVM_EXIT_IOIO: decode_io(c, exit); return;
 	case SVM_EXIT_NPF: decode_npf(c, exit); return;
-	case SVM_EXIT_MSR: decode_msr(vmcb, gprs, caps, exit); return;
+	case SVM_EXIT_MSR: decode_msr(vmcb, gpr, caps, exit); return;
 	case SVM_EXIT_CPUID:
 		exit->reason = HAL_EXIT_CPUID;
 		exit->next_rip = next_rip(vmcb, caps, LEN_CPUID);

@@ -22,7 +22,7 @@ static bool svm_probe(char *why, size_t why_len)
  * in the nested table) is queued for the next entry, as the APM asks.
  * Decoding comes first: a refused entry is checked with EVENTINJ as it was.
  */
-static void enter_once(struct svm_vcpu *sv, struct hal_exit *exit)
+static void enter_once(struct vcpu *vcpu, struct svm_vcpu *sv, struct hal_exit *exit)
 {
 	struct vmcb_control *c = &sv->vmcb->control;
 
@@ -30,8 +30,8 @@ static void enter_once(struct svm_vcpu *sv, struct hal_exit *exit)
 		svm_entry_state_save(&sv->entry, sv->vmcb);
 		sv->entry_state_stale = false;
 	}
-	svm_world_switch(&sv->gprs, sv->vmcb_pa, svm_host_vmcb_pa);
-	svm_decode_exit(sv->vmcb, &sv->gprs, &svm_caps, &sv->entry, exit);
+	svm_world_switch(vcpu->gpr, sv->vmcb, sv->vmcb_pa, svm_host_vmcb_pa);
+	svm_decode_exit(sv->vmcb, vcpu->gpr, &svm_caps, &sv->entry, exit);
 	c->tlb_control = 0;
 	c->event_inject = (c->exit_int_info & VMCB_EVENT_VALID) ? c->exit_int_info : 0;
 }
@@ -68,14 +68,20 @@ static bool svm_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks)
 	return false;
 }
 
+/*
+ * svm_run: the vCPU keeps its ASID while the pool's generation is current
+ * (one compare); only otherwise is a new one claimed.
+ */
 static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct svm_vcpu *sv = vcpu->backend;
 
-	svm_asid_claim(&sv->asid, &sv->vmcb->control);
-	vcpu->tag = sv->asid.tag;
+	if (!svm_asid_current(&sv->asid)) {
+		svm_asid_claim(&sv->asid, &sv->vmcb->control);
+		vcpu->tag = sv->asid.tag;
+	}
 	do
-		enter_once(sv, exit);
+		enter_once(vcpu, sv, exit);
 	while (reflect_double_fault(sv, exit));
 }
 

@@ -8,7 +8,7 @@
 
 /*
  * svm_reg_read: the guest's value of reg, from the VMCB or the register
- * block. EFER reads without SVME (the guest never set it). 0 for a number
+ * file. EFER reads without SVME (the guest never set it). 0 for a number
  * outside enum hal_reg.
  */
 uint64_t svm_reg_read(struct vcpu *vcpu, enum hal_reg reg);

@@ -1,18 +1,22 @@
 /*
  * svm_run.S - the AMD SVM world switch.
  *
- * void svm_world_switch(struct svm_gprs *gprs,      RDI
- *                       uint64_t vmcb_pa,           RSI
- *                       uint64_t host_vmcb_pa);     RDX
+ * void svm_world_switch(uint64_t gpr[HAL_GPR_COUNT],  RDI
+ *                       struct vmcb *vmcb,             RSI
+ *                       uint64_t vmcb_pa,              RDX
+ *                       uint64_t host_vmcb_pa);        RCX
  *
  * Assembly because C cannot hand every general register to the guest.
- * VMRUN itself switches only RIP, RSP, RAX, RFLAGS, the control registers,
- * EFER and CS/SS/DS/ES; the guest's other registers are loaded here from
- * *gprs and stored back after the #VMEXIT. VMRUN and #VMEXIT leave FS, GS,
- * TR, LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs alone, so VMSAVE and
- * VMLOAD move those: the host's into the host-state VMCB before the guest
- * runs and back after, the guest's into its own VMCB. Without the final
- * VMLOAD the host would run on the guest's TR and FS/GS bases.
+ * gpr is the vCPU's register file (struct vcpu, hal/hal.h): the guest's
+ * registers by HAL_REG_* number, loaded here before VMRUN and stored back
+ * after the #VMEXIT. VMRUN itself switches only RIP, RSP, RAX, RFLAGS, the
+ * control registers, EFER and CS/SS/DS/ES, so the guest's RAX is copied
+ * from gpr into the VMCB before and back after; its RSP stays in the VMCB.
+ * VMRUN and #VMEXIT leave FS, GS, TR, LDTR, KernelGSBase and the
+ * SYSCALL/SYSENTER MSRs alone, so VMSAVE and VMLOAD move those: the host's
+ * into the host-state VMCB before the guest runs and back after, the
+ * guest's into its own VMCB. Without the final VMLOAD the host would run
+ * on the guest's TR and FS/GS bases.
  *
  * The host runs with IF=0; CLGI additionally holds off NMIs and SMIs while
  * the host's state is half switched.
@@ -29,13 +33,16 @@ svm_world_switch:
 	push %r13
 	push %r14
 	push %r15
-	push %rdi                       /* keep the GPR block address for after #VMEXIT */
-	push %rdx                       /* keep the host-state VMCB address too */
+	push %rdi                       /* keep the register file's address for after #VMEXIT */
+	push %rsi                       /* and the VMCB's, to fetch the guest's RAX from it */
+	push %rcx                       /* and the host-state VMCB's */
 	clgi                            /* GIF=0: no interrupt, NMI or SMI until STGI */
-	mov %rdx, %rax                  /* VMSAVE takes its VMCB address in RAX */
+	mov %rcx, %rax                  /* VMSAVE takes its VMCB address in RAX */
 	vmsave                          /* host FS/GS/TR/LDTR and syscall MSRs -> host-state VMCB */
-	mov %rsi, %rax                  /* RAX = guest VMCB; #VMEXIT restores the host RAX, so it stays */
-	mov SVM_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RAX and RSP come from the VMCB) */
+	mov SVM_GPR_RAX(%rdi), %rax     /* the guest's RAX from the register file ... */
+	mov %rax, SVM_VMCB_RAX(%rsi)    /*   ... into the VMCB, where VMRUN loads it from */
+	mov %rdx, %rax                  /* RAX = guest VMCB; #VMEXIT restores the host RAX, so it stays */
+	mov SVM_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RSP comes from the VMCB) */
 	mov SVM_GPR_RCX(%rdi), %rcx
 	mov SVM_GPR_RDX(%rdi), %rdx
 	mov SVM_GPR_RBP(%rdi), %rbp
@@ -48,7 +55,7 @@ svm_world_switch:
 	mov SVM_GPR_R13(%rdi), %r13
 	mov SVM_GPR_R14(%rdi), %r14
 	mov SVM_GPR_R15(%rdi), %r15
-	mov SVM_GPR_RDI(%rdi), %rdi     /* last: RDI held the block's address */
+	mov SVM_GPR_RDI(%rdi), %rdi     /* last: RDI held the register file's address */
 	vmload                          /* guest FS/GS/TR/LDTR and syscall MSRs from its VMCB */
 	sti                             /* IF=1 (GIF=0 still holds interrupts off): with V_INTR_MASKING the */
 	                                /*   host IF saved by VMRUN decides whether a physical interrupt exits */
@@ -56,7 +63,7 @@ svm_world_switch:
 	cli                             /* IF=0 before GIF returns: the host takes interrupts only on purpose */
 	vmsave                          /* guest FS/GS/TR/LDTR and syscall MSRs -> its VMCB (RAX unchanged) */
 	push %rdi                       /* free RDI: the guest's value goes on the stack for now */
-	mov 16(%rsp), %rdi              /* the GPR block (above the host VMCB address and guest RDI) */
+	mov 24(%rsp), %rdi              /* the register file (above guest RDI, host VMCB and VMCB addresses) */
 	mov %rbx, SVM_GPR_RBX(%rdi)     /* store the guest's registers */
 	mov %rcx, SVM_GPR_RCX(%rdi)
 	mov %rdx, SVM_GPR_RDX(%rdi)
@@ -74,7 +81,10 @@ svm_world_switch:
 	pop %rax                        /* the host-state VMCB address */
 	vmload                          /* host TR, FS/GS bases and syscall MSRs back */
 	stgi                            /* GIF=1 again (IF stays 0) */
-	pop %rdi                        /* drop the GPR block address */
+	pop %rsi                        /* the VMCB's address */
+	mov SVM_VMCB_RAX(%rsi), %rax    /* the guest's RAX, which #VMEXIT stored in the VMCB, */
+	mov %rax, SVM_GPR_RAX(%rdi)     /*   into the register file */
+	pop %rdi                        /* drop the register file's address */
 	pop %r15                        /* restore host callee-saved registers */
 	pop %r14
 	pop %r13

@@ -1,6 +1,6 @@
 /*
  * svm_vcpu.c - creating and destroying an SVM vCPU: its VMCB, its private
- * register block and its ASID. What goes into the VMCB is svm_vmcb_init's.
+ * state and its ASID; the register file starts from the boot state. What goes into the VMCB is svm_vmcb_init's.
  */
 #include "hypervisor/frames.h"
 #include "lib/errno.h"
@@ -33,7 +33,7 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 		.msrpm_pa = svm_msrpm_pa,
 		.tlb_control = 0,  /* svm_asid_claim asks for flushes when they are due */
 	};
-	svm_vmcb_init(sv->vmcb, &sv->gprs, boot, &params);
+	svm_vmcb_init(sv->vmcb, vcpu->gpr, boot, &params);
 	sv->entry_state_stale = true;
 	sv->entry.valid = false;
 	sv->asid = (struct tag_slot){ 0, 0 };

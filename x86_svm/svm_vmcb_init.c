@@ -45,7 +45,7 @@ static void set_guest_segments(struct vmcb_save *s, const struct hal_boot_state 
 	set_segment(&s->tr, b->tss_selector, tss, b->tss_limit, b->tss_base);
 }
 
-static void set_guest_state(struct vmcb_save *s, struct svm_gprs *gprs,
+static void set_guest_state(struct vmcb_save *s, uint64_t gpr[HAL_GPR_COUNT],
 			    const struct hal_boot_state *b)
 {
 	set_guest_segments(s, b);
@@ -61,8 +61,8 @@ static void set_guest_state(struct vmcb_save *s, struct svm_gprs *gprs,
 	s->dr6 = DR6_INIT;
 	s->dr7 = DR7_INIT;
 	s->g_pat = GUEST_PAT;
-	memset(gprs, 0, sizeof(*gprs));
-	gprs->r[HAL_REG_RDI] = b->rdi;
+	memset(gpr, 0, HAL_GPR_COUNT * sizeof(gpr[0]));
+	gpr[HAL_REG_RDI] = b->rdi;
 }
 
 static void set_controls(struct vmcb_control *c, const struct svm_vmcb_params *p)
@@ -79,10 +79,10 @@ static void set_controls(struct vmcb_control *c, const struct svm_vmcb_params *p
 	c->clean_bits = 0;  /* nothing cached: the CPU reloads every field */
 }
 
-void svm_vmcb_init(struct vmcb *vmcb, struct svm_gprs *gprs,
+void svm_vmcb_init(struct vmcb *vmcb, uint64_t gpr[HAL_GPR_COUNT],
 		   const struct hal_boot_state *boot, const struct svm_vmcb_params *p)
 {
 	memset(vmcb, 0, sizeof(*vmcb));
 	set_controls(&vmcb->control, p);
-	set_guest_state(&vmcb->save, gprs, boot);
+	set_guest_state(&vmcb->save, gpr, boot);
 }

@@ -142,7 +142,7 @@ static void decode_unhandled(uint32_t basic, vmx_field_reader read_field,
 }
 
 void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
-		     const uint64_t gpr[16], struct hal_exit *exit)
+		     const uint64_t gpr[HAL_GPR_COUNT], struct hal_exit *exit)
 {
 	uint32_t basic = exit_reason & VMX_EXIT_REASON_BASIC_MASK;
 

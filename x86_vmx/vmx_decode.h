@@ -18,12 +18,12 @@ typedef uint64_t (*vmx_field_reader)(uint32_t field);
  * vmx_decode_exit: fill *exit for the VM exit whose exit-reason field is
  * exit_reason, reading further fields through read_field as the reason
  * needs them (RIP always; qualification, lengths, GPA only when used).
- * gpr holds the guest's general registers in HAL_REG_* order (RCX, RAX
+ * gpr is the register file (struct vcpu's gpr[], HAL_REG_* order: RCX, RAX
  * and RDX give MSR numbers and values). Every reason gives a record: an
  * unknown one is HAL_EXIT_UNHANDLED with its number and name in detail.
  */
 void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
-		     const uint64_t gpr[16], struct hal_exit *exit);
+		     const uint64_t gpr[HAL_GPR_COUNT], struct hal_exit *exit);
 
 /*
  * vmx_decode_vmfail: fill *exit (HAL_EXIT_ENTRY_FAILED) for a VMLAUNCH or

@@ -61,7 +61,10 @@ static void requeue_interrupted_event(void)
 			INTR_INFO_TYPE_MASK | INTR_INFO_VECTOR_MASK));
 }
 
-/* The VPID for this entry; a new generation flushes every VPID first. */
+/*
+ * A new VPID for this entry, when the vCPU's generation has passed (the
+ * caller checks vpid_current first); a new generation flushes every VPID.
+ */
 static void claim_vpid(struct vcpu *vcpu, struct vmx_vcpu *v)
 {
 	enum tag_result r = vpid_claim(&v->vpid_slot);
@@ -82,7 +85,7 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 	int result;
 
 	vmx_make_current(v);
-	if (v->vpid)
+	if (v->vpid && !vpid_current(&v->vpid_slot))
 		claim_vpid(vcpu, v);
 	if (v->slice_pending) {
 		vmwrite(VMCS_GUEST_PREEMPTION_TIMER, v->slice);
@@ -91,7 +94,7 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 	/* VMX does not switch CR2; the guest's page-fault handler reads it. */
 	if (read_cr2() != v->cr2)
 		write_cr2(v->cr2);
-	result = vmx_enter(v, v->launched);
+	result = vmx_enter(vcpu->gpr, v, v->launched);
 	if (result != VMX_OK) {
 		entry_refused(v, result, exit);
 		return;
@@ -102,7 +105,7 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 		v->launched = true;
 		requeue_interrupted_event();
 	}
-	vmx_decode_exit(reason, read_current_field, v->gpr, exit);
+	vmx_decode_exit(reason, read_current_field, vcpu->gpr, exit);
 }
 
 bool vmx_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks)

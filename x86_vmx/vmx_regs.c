@@ -1,8 +1,10 @@
 /*
- * vmx_regs.c - guest registers by HAL number: general registers from the
- * state the world switch saved, the rest from the guest-state area of the
- * VMCS, CR0/CR4 as the guest sees them through its read shadows.
+ * vmx_regs.c - guest registers by HAL number: general registers but RSP
+ * from the vCPU's register file (vcpu->gpr, which the world switch loads
+ * and stores), the rest from the guest-state area of the VMCS, CR0/CR4 as
+ * the guest sees them through its read shadows.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal/hal.h"
@@ -29,9 +31,10 @@ static uint32_t plain_field(enum hal_reg reg)
 	}
 }
 
-static int is_saved_gpr(enum hal_reg reg)
+/* Whether reg lives in the register file (a general register but RSP). */
+static bool in_register_file(enum hal_reg reg)
 {
-	return reg <= HAL_REG_R15 && reg != HAL_REG_RSP;
+	return (unsigned)reg < HAL_GPR_COUNT && reg != HAL_REG_RSP;
 }
 
 uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg)
@@ -39,8 +42,8 @@ uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg)
 	struct vmx_vcpu *v = vcpu->backend;
 	uint32_t field = plain_field(reg);
 
-	if (is_saved_gpr(reg))
-		return v->gpr[reg];
+	if (in_register_file(reg))
+		return vcpu->gpr[reg];
 	if (reg == HAL_REG_CR2)
 		return v->cr2;
 	vmx_make_current(v);
@@ -72,8 +75,8 @@ void vmx_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 {
 	struct vmx_vcpu *v = vcpu->backend;
 
-	if (is_saved_gpr(reg)) {
-		v->gpr[reg] = value;
+	if (in_register_file(reg)) {
+		vcpu->gpr[reg] = value;
 		return;
 	}
 	if (reg == HAL_REG_CR2) {

@@ -5,17 +5,18 @@
  * before VMLAUNCH/VMRESUME and saved right after the VM exit, when the
  * CPU resumes at the VMCS's host RIP (vmx_exit_entry) with the host RSP
  * from the VMCS, and nothing else of the host's state but what the VMCS
- * holds. Offsets come from vmx_vcpu.h.
+ * holds. The registers come from and go to the vCPU's register file
+ * (struct vcpu's gpr[], hal/hal.h); offsets come from vmx_vcpu.h.
  *
  * Stack while the guest runs (host RSP in the VMCS points at its top):
- *     rbp, rbx, r12, r13, r14, r15 of the caller, then the vcpu pointer.
+ *     rbp, rbx, r12, r13, r14, r15 of the caller, then the register file's address.
  */
 #include "vmx_vcpu.h"
 
 	.text
 	.globl	vmx_enter
 	.type	vmx_enter, @function
-/* int vmx_enter(struct vmx_vcpu *vcpu = %rdi, bool launched = %sil) */
+/* int vmx_enter(uint64_t *gpr = %rdi, struct vmx_vcpu *vcpu = %rsi, bool launched = %dl) */
 vmx_enter:
 	push	%rbp				/* save the host's callee-saved registers, */
 	push	%rbx				/* which the guest's values will overwrite */
@@ -23,28 +24,28 @@ vmx_enter:
 	push	%r13
 	push	%r14
 	push	%r15
-	push	%rdi				/* keep the vcpu pointer at the stack top for the exit */
-	cmp	%rsp, VCPU_HOST_RSP(%rdi)	/* does the VMCS already hold this host RSP? */
+	push	%rdi				/* keep the register file's address at the stack top for the exit */
+	cmp	%rsp, VCPU_HOST_RSP(%rsi)	/* does the VMCS already hold this host RSP? */
 	je	1f				/* yes: skip the VMWRITE (the usual case) */
-	mov	%rsp, VCPU_HOST_RSP(%rdi)	/* remember the value written */
+	mov	%rsp, VCPU_HOST_RSP(%rsi)	/* remember the value written */
 	mov	$VMX_HOST_RSP_FIELD, %eax	/* field encoding of the host RSP */
 	vmwrite	%rsp, %rax			/* exits arrive on this stack, at this depth */
-1:	test	%sil, %sil			/* ZF = 1 when never launched; MOVs below keep flags */
-	mov	VCPU_RAX(%rdi), %rax		/* load the guest's general registers */
-	mov	VCPU_RCX(%rdi), %rcx
-	mov	VCPU_RDX(%rdi), %rdx
-	mov	VCPU_RBX(%rdi), %rbx
-	mov	VCPU_RBP(%rdi), %rbp
-	mov	VCPU_RSI(%rdi), %rsi
-	mov	VCPU_R8(%rdi), %r8
-	mov	VCPU_R9(%rdi), %r9
-	mov	VCPU_R10(%rdi), %r10
-	mov	VCPU_R11(%rdi), %r11
-	mov	VCPU_R12(%rdi), %r12
-	mov	VCPU_R13(%rdi), %r13
-	mov	VCPU_R14(%rdi), %r14
-	mov	VCPU_R15(%rdi), %r15
-	mov	VCPU_RDI(%rdi), %rdi		/* last: RDI was the base pointer */
+1:	test	%dl, %dl			/* ZF = 1 when never launched; MOVs below keep flags */
+	mov	VMX_GPR_RAX(%rdi), %rax		/* load the guest's general registers */
+	mov	VMX_GPR_RCX(%rdi), %rcx
+	mov	VMX_GPR_RDX(%rdi), %rdx
+	mov	VMX_GPR_RBX(%rdi), %rbx
+	mov	VMX_GPR_RBP(%rdi), %rbp
+	mov	VMX_GPR_RSI(%rdi), %rsi
+	mov	VMX_GPR_R8(%rdi), %r8
+	mov	VMX_GPR_R9(%rdi), %r9
+	mov	VMX_GPR_R10(%rdi), %r10
+	mov	VMX_GPR_R11(%rdi), %r11
+	mov	VMX_GPR_R12(%rdi), %r12
+	mov	VMX_GPR_R13(%rdi), %r13
+	mov	VMX_GPR_R14(%rdi), %r14
+	mov	VMX_GPR_R15(%rdi), %r15
+	mov	VMX_GPR_RDI(%rdi), %rdi		/* last: RDI was the base pointer */
 	jnz	2f				/* launched before: VMRESUME */
 	vmlaunch				/* first entry; returns only on failure */
 	jmp	3f				/* failed: flags tell how */
@@ -52,7 +53,7 @@ vmx_enter:
 3:	mov	$1, %eax			/* 1 = VMfailInvalid (CF); MOV keeps flags */
 	jc	4f				/* CF set: return 1 */
 	mov	$2, %eax			/* else ZF set: VMfailValid, return 2 */
-4:	pop	%rdi				/* drop the vcpu pointer */
+4:	pop	%rdi				/* drop the register file's address */
 	pop	%r15				/* restore the host's callee-saved registers */
 	pop	%r14
 	pop	%r13
@@ -67,23 +68,23 @@ vmx_enter:
 /* The VMCS host RIP: every VM exit lands here, RSP = the saved host RSP. */
 vmx_exit_entry:
 	push	%rdi				/* free RDI; the guest's RDI goes to the stack */
-	mov	8(%rsp), %rdi			/* the vcpu pointer pushed by vmx_enter */
-	mov	%rax, VCPU_RAX(%rdi)		/* store the guest's general registers */
-	mov	%rcx, VCPU_RCX(%rdi)
-	mov	%rdx, VCPU_RDX(%rdi)
-	mov	%rbx, VCPU_RBX(%rdi)
-	mov	%rbp, VCPU_RBP(%rdi)
-	mov	%rsi, VCPU_RSI(%rdi)
-	mov	%r8, VCPU_R8(%rdi)
-	mov	%r9, VCPU_R9(%rdi)
-	mov	%r10, VCPU_R10(%rdi)
-	mov	%r11, VCPU_R11(%rdi)
-	mov	%r12, VCPU_R12(%rdi)
-	mov	%r13, VCPU_R13(%rdi)
-	mov	%r14, VCPU_R14(%rdi)
-	mov	%r15, VCPU_R15(%rdi)
-	popq	VCPU_RDI(%rdi)			/* the guest's RDI, from the stack */
-	pop	%rdi				/* drop the vcpu pointer */
+	mov	8(%rsp), %rdi			/* the register file's address pushed by vmx_enter */
+	mov	%rax, VMX_GPR_RAX(%rdi)		/* store the guest's general registers */
+	mov	%rcx, VMX_GPR_RCX(%rdi)
+	mov	%rdx, VMX_GPR_RDX(%rdi)
+	mov	%rbx, VMX_GPR_RBX(%rdi)
+	mov	%rbp, VMX_GPR_RBP(%rdi)
+	mov	%rsi, VMX_GPR_RSI(%rdi)
+	mov	%r8, VMX_GPR_R8(%rdi)
+	mov	%r9, VMX_GPR_R9(%rdi)
+	mov	%r10, VMX_GPR_R10(%rdi)
+	mov	%r11, VMX_GPR_R11(%rdi)
+	mov	%r12, VMX_GPR_R12(%rdi)
+	mov	%r13, VMX_GPR_R13(%rdi)
+	mov	%r14, VMX_GPR_R14(%rdi)
+	mov	%r15, VMX_GPR_R15(%rdi)
+	popq	VMX_GPR_RDI(%rdi)		/* the guest's RDI, from the stack */
+	pop	%rdi				/* drop the register file's address */
 	pop	%r15				/* restore the host's callee-saved registers */
 	pop	%r14
 	pop	%r13

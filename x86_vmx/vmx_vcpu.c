@@ -1,6 +1,6 @@
 /*
- * vmx_vcpu.c - creating and destroying a VMX vCPU: its VMCS, its VPID,
- * and which VMCS is current on this CPU.
+ * vmx_vcpu.c - creating and destroying a VMX vCPU: its VMCS, its VPID, its
+ * register file's start state, and which VMCS is current on this CPU.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,30 +11,30 @@
 #include "hypervisor/frames.h"
 #include "hypervisor/panic.h"
 #include "lib/errno.h"
+#include "lib/kstring.h"
 #include "vmx_caps.h"
 #include "vmx_decode.h"
 #include "vmx_insn.h"
 #include "vmx_ops.h"
 #include "vmx_vcpu.h"
+#include "vmx_kernel_gs.h"
 #include "vmx_vpid.h"
 
-/* The vCPU whose VMCS is loaded (VMPTRLD), NULL when none is. */
-static struct vmx_vcpu *current_vcpu;
+struct vmx_vcpu *vmx_current_vcpu;
 
-void vmx_make_current(struct vmx_vcpu *v)
+void vmx_load_vmcs(struct vmx_vcpu *v)
 {
-	enum vmx_result result;
+	enum vmx_result result = vmptrld(v->vmcs_hpa);
 
-	if (current_vcpu == v)
-		return;
-	result = vmptrld(v->vmcs_hpa);
 	/* Skiff built this VMCS itself: a refusal is Skiff's bug. */
 	if (result != VMX_OK)
 		panic("vmx: VMPTRLD of VMCS 0x%llx failed (%s)",
 		      (unsigned long long)v->vmcs_hpa,
 		      result == VMX_FAIL_INVALID ? "invalid pointer" :
 		      vmx_instruction_error_text((uint32_t)vmread(VMCS_INSTRUCTION_ERROR)));
-	current_vcpu = v;
+	vmx_current_vcpu = v;
+	/* The vCPU whose state is on the CPU owns the MSR the VMCS cannot hold. */
+	vmx_kernel_gs_load(v);
 }
 
 /* Release what create took; safe on a partly built vCPU. */
@@ -44,8 +44,9 @@ static void release(struct vmx_vcpu *v)
 		vmclear(v->vmcs_hpa);
 		frames_free(v->vmcs_hpa, FRAME_SIZE);
 	}
-	if (current_vcpu == v)
-		current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
+	if (vmx_current_vcpu == v)
+		vmx_current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
+	vmx_kernel_gs_forget(v);
 	frames_free((uint64_t)(uintptr_t)v, FRAME_SIZE);
 }
 
@@ -94,7 +95,8 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 		v->vpid = 1;
 	v->vpid_slot = (struct tag_slot){ 0, 0 };
 	v->eptp = ept_pointer(vcpu->nested);
-	v->gpr[HAL_REG_RDI] = boot->rdi;
+	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
+	vcpu->gpr[HAL_REG_RDI] = boot->rdi;
 	err = new_vmcs(v);
 	if (!err)
 		err = vmx_vmcs_setup(v, boot);

@@ -5,23 +5,27 @@
 #ifndef SKIFF_VMX_VCPU_H
 #define SKIFF_VMX_VCPU_H
 
-/* Byte offsets into struct vmx_vcpu, for vmx_run.S. */
-#define VCPU_RAX 0
-#define VCPU_RCX 8
-#define VCPU_RDX 16
-#define VCPU_RBX 24
-#define VCPU_RBP 40
-#define VCPU_RSI 48
-#define VCPU_RDI 56
-#define VCPU_R8 64
-#define VCPU_R9 72
-#define VCPU_R10 80
-#define VCPU_R11 88
-#define VCPU_R12 96
-#define VCPU_R13 104
-#define VCPU_R14 112
-#define VCPU_R15 120
-#define VCPU_HOST_RSP 128
+/*
+ * Byte offsets for vmx_run.S: of the guest's registers in the vCPU's
+ * register file (struct vcpu's gpr[], hal/hal.h, indexed by HAL_REG_*;
+ * RSP's slot is unused), and of host_rsp in struct vmx_vcpu.
+ */
+#define VMX_GPR_RAX 0
+#define VMX_GPR_RCX 8
+#define VMX_GPR_RDX 16
+#define VMX_GPR_RBX 24
+#define VMX_GPR_RBP 40
+#define VMX_GPR_RSI 48
+#define VMX_GPR_RDI 56
+#define VMX_GPR_R8 64
+#define VMX_GPR_R9 72
+#define VMX_GPR_R10 80
+#define VMX_GPR_R11 88
+#define VMX_GPR_R12 96
+#define VMX_GPR_R13 104
+#define VMX_GPR_R14 112
+#define VMX_GPR_R15 120
+#define VCPU_HOST_RSP 0
 
 /* Encoding of the VMCS host-RSP field (VMCS_HOST_RSP in vmx_arch.h). */
 #define VMX_HOST_RSP_FIELD 0x6c14
@@ -31,18 +35,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hal/hal.h"
 #include "hal/tag_pool.h"
 
 #include "vmx_arch.h"
 
+/*
+ * The backend's private state behind vcpu->backend. The guest's general
+ * registers are not here: they live in the vCPU's register file (struct
+ * vcpu's gpr[]), which vmx_run.S loads and stores; RSP is in the VMCS.
+ */
 struct vmx_vcpu {
-	/*
-	 * Guest general registers in HAL_REG_* order. The RSP slot is unused:
-	 * the guest's RSP lives in the VMCS.
-	 */
-	uint64_t gpr[16];
 	uint64_t host_rsp;   /* value last written to the VMCS host-RSP field */
 	uint64_t cr2;        /* guest CR2 (VMX does not switch it) */
+	uint64_t kernel_gs_base;  /* IA32_KERNEL_GS_BASE while another vCPU runs */
 	uint32_t slice;      /* preemption-timer value for the next entry */
 	bool slice_pending;  /* slice not yet written to the VMCS */
 	struct tag_slot vpid_slot;  /* this vCPU's claim on a VPID */
@@ -52,20 +58,26 @@ struct vmx_vcpu {
 	bool launched;       /* VMRESUME instead of VMLAUNCH */
 };
 
-_Static_assert(offsetof(struct vmx_vcpu, gpr) == VCPU_RAX, "gpr offset");
-_Static_assert(offsetof(struct vmx_vcpu, gpr[15]) == VCPU_R15, "r15 offset");
+#define VMX_GPR_AT(reg) \
+	_Static_assert(VMX_GPR_##reg == 8 * HAL_REG_##reg, "register file " #reg)
+VMX_GPR_AT(RAX); VMX_GPR_AT(RCX); VMX_GPR_AT(RDX); VMX_GPR_AT(RBX);
+VMX_GPR_AT(RBP); VMX_GPR_AT(RSI); VMX_GPR_AT(RDI); VMX_GPR_AT(R8);
+VMX_GPR_AT(R9); VMX_GPR_AT(R10); VMX_GPR_AT(R11); VMX_GPR_AT(R12);
+VMX_GPR_AT(R13); VMX_GPR_AT(R14); VMX_GPR_AT(R15);
+#undef VMX_GPR_AT
 _Static_assert(offsetof(struct vmx_vcpu, host_rsp) == VCPU_HOST_RSP, "host_rsp offset");
 _Static_assert(VMX_HOST_RSP_FIELD == VMCS_HOST_RSP, "host RSP field encoding");
 
 /*
  * vmx_enter (vmx_run.S): run the guest of vcpu, whose VMCS must be current,
  * with VMLAUNCH (launched false) or VMRESUME, until its next VM exit.
- * Saves and restores the host's callee-saved registers; stores every guest
- * general register except RSP into vcpu->gpr. Returns 0 after a VM exit,
- * 1 when the instruction failed with CF (VMfailInvalid), 2 with ZF
- * (VMfailValid: see the VM-instruction error field).
+ * Saves and restores the host's callee-saved registers; loads every guest
+ * general register except RSP from the register file gpr before entry and
+ * stores them back there after the exit. Returns 0 after a VM exit, 1 when
+ * the instruction failed with CF (VMfailInvalid), 2 with ZF (VMfailValid:
+ * see the VM-instruction error field).
  */
-int vmx_enter(struct vmx_vcpu *vcpu, bool launched);
+int vmx_enter(uint64_t gpr[HAL_GPR_COUNT], struct vmx_vcpu *vcpu, bool launched);
 
 /* vmx_exit_entry (vmx_run.S): the host RIP of every VMCS; never call it. */
 void vmx_exit_entry(void);
@@ -80,11 +92,22 @@ struct vcpu;
 struct hal_boot_state;
 int vmx_vmcs_setup(const struct vmx_vcpu *v, const struct hal_boot_state *boot);
 
+/* The vCPU whose VMCS is loaded (VMPTRLD), NULL when none is (vmx_vcpu.c). */
+extern struct vmx_vcpu *vmx_current_vcpu;
+
+/* vmx_load_vmcs (vmx_vcpu.c): VMPTRLD v's VMCS and record it as current. */
+void vmx_load_vmcs(struct vmx_vcpu *v);
+
 /*
- * vmx_make_current (vmx_vcpu.c): VMPTRLD v's VMCS unless it already is the
- * current one; every VMREAD/VMWRITE on v's behalf needs this first.
+ * vmx_make_current: VMPTRLD v's VMCS unless it already is the current one
+ * (the usual case: one compare); every VMREAD/VMWRITE on v's behalf needs
+ * this first.
  */
-void vmx_make_current(struct vmx_vcpu *v);
+static inline void vmx_make_current(struct vmx_vcpu *v)
+{
+	if (vmx_current_vcpu != v)
+		vmx_load_vmcs(v);
+}
 
 /* The MSR bitmap page shared by every VMCS (vmx_cpu.c); 0 before cpu_init. */
 extern uint64_t vmx_msr_bitmap_hpa;

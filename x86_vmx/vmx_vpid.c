@@ -3,7 +3,8 @@
  */
 #include "vmx_vpid.h"
 
-static struct tag_pool vpid_pool;
+/* Read inline by vpid_current (vmx_vpid.h); changed only here. */
+struct tag_pool vmx_vpid_pool;
 
 void vpid_init(uint32_t max_tags)
 {
@@ -11,15 +12,15 @@ void vpid_init(uint32_t max_tags)
 
 	if (max_tags && max_tags < last)
 		last = max_tags;
-	tag_pool_init(&vpid_pool, 1, last);
+	tag_pool_init(&vmx_vpid_pool, 1, last);
 }
 
 uint32_t vpid_pool_size(void)
 {
-	return tag_pool_size(&vpid_pool);
+	return tag_pool_size(&vmx_vpid_pool);
 }
 
 enum tag_result vpid_claim(struct tag_slot *slot)
 {
-	return tag_pool_claim(&vpid_pool, slot);
+	return tag_pool_claim(&vmx_vpid_pool, slot);
 }

@@ -7,6 +7,7 @@
 #ifndef SKIFF_VMX_VPID_H
 #define SKIFF_VMX_VPID_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hal/tag_pool.h"
@@ -18,6 +19,19 @@ void vpid_init(uint32_t max_tags);
 
 /* vpid_pool_size: how many VPIDs guests share. */
 uint32_t vpid_pool_size(void);
+
+/* The pool guests' VPIDs come from (vmx_vpid.c); read it only as below. */
+extern struct tag_pool vmx_vpid_pool;
+
+/*
+ * vpid_current: whether slot's VPID is valid in the pool's current
+ * generation, the case in which vpid_claim would return TAG_KEPT. The
+ * check before every entry: a compare, no call.
+ */
+static inline bool vpid_current(const struct tag_slot *slot)
+{
+	return slot->generation == vmx_vpid_pool.generation;
+}
 
 /*
  * vpid_claim: before a VM entry, make slot's VPID current. Returns what the

@@ -11,8 +11,8 @@
 static void test_built_vmcb(void)
 {
 	struct vmcb v;
-	struct svm_gprs g;
-	test_vmcb(&v, &g);
+	uint64_t g[HAL_GPR_COUNT];
+	test_vmcb(&v, g);
 
 	CHECK(v.save.cs.selector == 0x08 && v.save.cs.attrib == 0xa9b);
 	CHECK(v.save.cs.limit == 0xffffffff && v.save.cs.base == 0);
@@ -27,10 +27,10 @@ static void test_built_vmcb(void)
 	CHECK(v.save.rflags == 2 && v.save.rip == 0x100000);
 	CHECK(v.save.rsp == 0x4000000 - 8 && v.save.rax == 0);
 	CHECK(v.save.g_pat == 0x0007040600070406ull && v.save.cpl == 0);
-	CHECK(g.r[HAL_REG_RDI] == 0x10000);
+	CHECK(g[HAL_REG_RDI] == 0x10000);
 	int others_zero = 1;
 	for (int r = 0; r < 16; r++)
-		if (r != HAL_REG_RDI && g.r[r] != 0)
+		if (r != HAL_REG_RDI && g[r] != 0)
 			others_zero = 0;
 	CHECK(others_zero);
 	CHECK(v.control.guest_asid == 1 && v.control.tlb_control == 1);
@@ -90,8 +90,8 @@ static void test_each_rule(void)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct vmcb v;
-		struct svm_gprs g;
-		test_vmcb(&v, &g);
+		uint64_t g[HAL_GPR_COUNT];
+		test_vmcb(&v, g);
 		cases[i].apply(&v);
 		const char *rule = svm_check_vmcb(&v, &test_caps_qemu);
 		CHECK(rule != NULL);
@@ -106,33 +106,33 @@ static void test_each_rule(void)
 static void test_rule_details(void)
 {
 	struct vmcb v;
-	struct svm_gprs g;
+	uint64_t g[HAL_GPR_COUNT];
 
 	/* CD and NW both set is legal; NW alone is not. */
-	test_vmcb(&v, &g);
+	test_vmcb(&v, g);
 	v.save.cr0 |= (1ull << 29) | (1ull << 30);
 	CHECK(svm_check_vmcb(&v, &test_caps_qemu) == NULL);
 
 	/* A CPU without long mode refuses LME. */
 	struct svm_caps no_lm = test_caps_qemu;
 	no_lm.long_mode = false;
-	test_vmcb(&v, &g);
+	test_vmcb(&v, g);
 	CHECK(strstr(svm_check_vmcb(&v, &no_lm), "no long mode") != NULL);
 
 	/* Legacy (non-long) paging: CR3 has 32 bits. */
-	test_vmcb(&v, &g);
+	test_vmcb(&v, g);
 	v.save.efer &= ~0x500ull;
 	v.save.cr3 = 1ull << 33;
 	CHECK(strncmp(svm_check_vmcb(&v, &test_caps_qemu), "CR3", 3) == 0);
 
 	/* A valid exception injection passes; the maps' low 12 bits are ignored. */
-	test_vmcb(&v, &g);
+	test_vmcb(&v, g);
 	v.control.event_inject = (1ull << 31) | (1ull << 11) | (3u << 8) | 14 | (6ull << 32);
 	v.control.msrpm_base_pa = (1ull << 40) - 0x2000 + 0xfff;
 	CHECK(svm_check_vmcb(&v, &test_caps_qemu) == NULL);
 
 	/* The first failing rule in the manual's order wins. */
-	test_vmcb(&v, &g);
+	test_vmcb(&v, g);
 	break_asid(&v);
 	break_svme(&v);
 	CHECK(strncmp(svm_check_vmcb(&v, &test_caps_qemu), "EFER.SVME", 9) == 0);

@@ -10,13 +10,13 @@
 #include "svm_test_vmcb.h"
 
 static struct vmcb vmcb;
-static struct svm_gprs gprs;
+static uint64_t gprs[HAL_GPR_COUNT];
 static const struct svm_entry_state *entry;  /* what decode passes on */
 
 /* exit_with: a fresh guest VMCB that exited with code and infos at rip. */
 static void exit_with(uint64_t code, uint64_t info1, uint64_t info2)
 {
-	test_vmcb(&vmcb, &gprs);
+	test_vmcb(&vmcb, gprs);
 	vmcb.control.exit_code = code;
 	vmcb.control.exit_info1 = info1;
 	vmcb.control.exit_info2 = info2;
@@ -27,7 +27,7 @@ static struct hal_exit decode(const struct svm_caps *caps)
 {
 	struct hal_exit e;
 	memset(&e, 0x5a, sizeof(e));  /* stale garbage must not leak through */
-	svm_decode_exit(&vmcb, &gprs, caps, entry, &e);
+	svm_decode_exit(&vmcb, gprs, caps, entry, &e);
 	return e;
 }
 
@@ -96,15 +96,15 @@ static void test_next_rip(void)
 static void test_msr(void)
 {
 	exit_with(SVM_EXIT_MSR, 0, 0);
-	gprs.r[HAL_REG_RCX] = 0xffffffff00000010ull;  /* upper half ignored */
+	gprs[HAL_REG_RCX] = 0xffffffff00000010ull;  /* upper half ignored */
 	struct hal_exit e = decode(&test_caps_qemu);
 	CHECK(e.reason == HAL_EXIT_MSR_READ && e.msr.index == 0x10);
 	CHECK(e.next_rip == 0x101002);
 
 	exit_with(SVM_EXIT_MSR, 1, 0);
-	gprs.r[HAL_REG_RCX] = 0xc0000080;
-	gprs.r[HAL_REG_RDX] = 0x12345678;
-	vmcb.save.rax = 0xdeadbeef9abcdef0ull;  /* only EAX counts */
+	gprs[HAL_REG_RCX] = 0xc0000080;
+	gprs[HAL_REG_RDX] = 0x12345678;
+	gprs[HAL_REG_RAX] = 0xdeadbeef9abcdef0ull;  /* only EAX counts */
 	e = decode(&test_caps_qemu);
 	CHECK(e.reason == HAL_EXIT_MSR_WRITE && e.msr.index == 0xc0000080);
 	CHECK(e.msr.value == 0x123456789abcdef0ull);
@@ -218,7 +218,7 @@ static void test_entry_state(void)
 	vmcb.save.cs.attrib |= 1u << 10;
 	vmcb.save.cr4 |= 1u << 15;
 	svm_entry_state_save(&saved, &vmcb);
-	test_vmcb(&vmcb, &gprs);
+	test_vmcb(&vmcb, gprs);
 	vmcb.control.exit_code = SVM_EXIT_INVALID;
 	CHECK(strstr(decode(&test_caps_qemu).detail, "CR4"));
 

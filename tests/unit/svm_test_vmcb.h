@@ -22,14 +22,14 @@ static const struct hal_boot_state test_boot = {
 	.tss_base = 0, .tss_limit = 0, .tss_selector = 0x18,
 };
 
-/* test_vmcb: *v and *g as svm_vcpu_create would build them. */
-static inline void test_vmcb(struct vmcb *v, struct svm_gprs *g)
+/* test_vmcb: *v and the register file g as svm_vcpu_create would build them. */
+static inline void test_vmcb(struct vmcb *v, uint64_t g[HAL_GPR_COUNT])
 {
 	const struct svm_vmcb_params p = {
 		.asid = 1, .n_cr3 = 0x12345000, .iopm_pa = 0x200000,
 		.msrpm_pa = 0x204000, .tlb_control = 1,
 	};
-	memset(g, 0xa5, sizeof(*g));  /* svm_vmcb_init must clear it */
+	memset(g, 0xa5, HAL_GPR_COUNT * sizeof(g[0]));  /* svm_vmcb_init must clear it */
 	svm_vmcb_init(v, g, &test_boot, &p);
 }
 
