@@ -41,6 +41,17 @@ enum tag_result {
 void tag_pool_init(struct tag_pool *pool, uint32_t first, uint32_t last);
 
 /*
+ * tag_pool_is_current: whether slot's tag is valid in the pool's current
+ * generation (the case in which tag_pool_claim returns TAG_KEPT). Inline:
+ * it is the check before every VM entry, a compare and no call.
+ */
+static inline bool tag_pool_is_current(const struct tag_pool *pool,
+				       const struct tag_slot *slot)
+{
+	return slot->generation == pool->generation;
+}
+
+/*
  * tag_pool_claim: make slot's tag valid for the current generation, before
  * a VM entry. Returns what the caller must do (see enum tag_result).
  */

@@ -160,7 +160,7 @@ extern struct tag_pool svm_asid_pool;
  */
 static inline bool svm_asid_current(const struct tag_slot *slot)
 {
-	return slot->generation == svm_asid_pool.generation;
+	return tag_pool_is_current(&svm_asid_pool, slot);
 }
 
 /*

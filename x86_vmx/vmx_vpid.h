@@ -30,7 +30,7 @@ extern struct tag_pool vmx_vpid_pool;
  */
 static inline bool vpid_current(const struct tag_slot *slot)
 {
-	return slot->generation == vmx_vpid_pool.generation;
+	return tag_pool_is_current(&vmx_vpid_pool, slot);
 }
 
 /*

@@ -15,7 +15,9 @@ static void test_basic(void)
 
 	tag_pool_init(&pool, 1, 2);
 	CHECK(tag_pool_size(&pool) == 2);
+	CHECK(!tag_pool_is_current(&pool, &a));
 	CHECK(tag_pool_claim(&pool, &a) == TAG_FRESH && a.tag == 1);
+	CHECK(tag_pool_is_current(&pool, &a));
 	CHECK(tag_pool_claim(&pool, &a) == TAG_KEPT && a.tag == 1);
 	CHECK(tag_pool_claim(&pool, &b) == TAG_FRESH && b.tag == 2);
 	/* the third vCPU wraps the pool: everyone else goes stale */
