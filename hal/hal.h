@@ -204,4 +204,13 @@ extern const struct hal_ops *hal;
 /* hal_exit_reason_name: a short fixed name for reason ("io", "cpuid", ...). */
 const char *hal_exit_reason_name(enum hal_exit_reason reason);
 
+#include "hal/hal_gpr_offsets.h"
+#define HAL_GPR_AT(reg) \
+	_Static_assert(HAL_GPR_##reg == 8 * HAL_REG_##reg, "register file offset of " #reg)
+HAL_GPR_AT(RAX); HAL_GPR_AT(RCX); HAL_GPR_AT(RDX); HAL_GPR_AT(RBX);
+HAL_GPR_AT(RBP); HAL_GPR_AT(RSI); HAL_GPR_AT(RDI); HAL_GPR_AT(R8);
+HAL_GPR_AT(R9); HAL_GPR_AT(R10); HAL_GPR_AT(R11); HAL_GPR_AT(R12);
+HAL_GPR_AT(R13); HAL_GPR_AT(R14); HAL_GPR_AT(R15);
+#undef HAL_GPR_AT
+
 #endif

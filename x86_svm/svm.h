@@ -41,17 +41,11 @@ extern struct np_format svm_nested_format;
 /*
  * The guest's general registers live in the vCPU's register file (struct
  * vcpu's gpr[], hal/hal.h), indexed by HAL_REG_*; svm_run.S reaches it
- * through the byte offsets SVM_GPR_*, checked here. RAX is copied to and
- * from the VMCB around VMRUN; RSP lives in the VMCB only.
+ * through the byte offsets HAL_GPR_* (hal/hal_gpr_offsets.h, checked in
+ * hal.h). RAX is copied to and from the VMCB around VMRUN; RSP lives in the
+ * VMCB only.
  */
 #include "svm_gpr_offsets.h"
-#define SVM_GPR_AT(reg) \
-	_Static_assert(SVM_GPR_##reg == 8 * HAL_REG_##reg, "register file " #reg)
-SVM_GPR_AT(RAX); SVM_GPR_AT(RCX); SVM_GPR_AT(RDX); SVM_GPR_AT(RBX);
-SVM_GPR_AT(RBP); SVM_GPR_AT(RSI); SVM_GPR_AT(RDI); SVM_GPR_AT(R8);
-SVM_GPR_AT(R9); SVM_GPR_AT(R10); SVM_GPR_AT(R11); SVM_GPR_AT(R12);
-SVM_GPR_AT(R13); SVM_GPR_AT(R14); SVM_GPR_AT(R15);
-#undef SVM_GPR_AT
 _Static_assert(SVM_VMCB_RAX == offsetof(struct vmcb, save.rax), "VMCB RAX");
 
 /*

@@ -39,23 +39,23 @@ svm_world_switch:
 	clgi                            /* GIF=0: no interrupt, NMI or SMI until STGI */
 	mov %rcx, %rax                  /* VMSAVE takes its VMCB address in RAX */
 	vmsave                          /* host FS/GS/TR/LDTR and syscall MSRs -> host-state VMCB */
-	mov SVM_GPR_RAX(%rdi), %rax     /* the guest's RAX from the register file ... */
+	mov HAL_GPR_RAX(%rdi), %rax     /* the guest's RAX from the register file ... */
 	mov %rax, SVM_VMCB_RAX(%rsi)    /*   ... into the VMCB, where VMRUN loads it from */
 	mov %rdx, %rax                  /* RAX = guest VMCB; #VMEXIT restores the host RAX, so it stays */
-	mov SVM_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RSP comes from the VMCB) */
-	mov SVM_GPR_RCX(%rdi), %rcx
-	mov SVM_GPR_RDX(%rdi), %rdx
-	mov SVM_GPR_RBP(%rdi), %rbp
-	mov SVM_GPR_RSI(%rdi), %rsi
-	mov SVM_GPR_R8(%rdi), %r8
-	mov SVM_GPR_R9(%rdi), %r9
-	mov SVM_GPR_R10(%rdi), %r10
-	mov SVM_GPR_R11(%rdi), %r11
-	mov SVM_GPR_R12(%rdi), %r12
-	mov SVM_GPR_R13(%rdi), %r13
-	mov SVM_GPR_R14(%rdi), %r14
-	mov SVM_GPR_R15(%rdi), %r15
-	mov SVM_GPR_RDI(%rdi), %rdi     /* last: RDI held the register file's address */
+	mov HAL_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RSP comes from the VMCB) */
+	mov HAL_GPR_RCX(%rdi), %rcx
+	mov HAL_GPR_RDX(%rdi), %rdx
+	mov HAL_GPR_RBP(%rdi), %rbp
+	mov HAL_GPR_RSI(%rdi), %rsi
+	mov HAL_GPR_R8(%rdi), %r8
+	mov HAL_GPR_R9(%rdi), %r9
+	mov HAL_GPR_R10(%rdi), %r10
+	mov HAL_GPR_R11(%rdi), %r11
+	mov HAL_GPR_R12(%rdi), %r12
+	mov HAL_GPR_R13(%rdi), %r13
+	mov HAL_GPR_R14(%rdi), %r14
+	mov HAL_GPR_R15(%rdi), %r15
+	mov HAL_GPR_RDI(%rdi), %rdi     /* last: RDI held the register file's address */
 	vmload                          /* guest FS/GS/TR/LDTR and syscall MSRs from its VMCB */
 	sti                             /* IF=1 (GIF=0 still holds interrupts off): with V_INTR_MASKING the */
 	                                /*   host IF saved by VMRUN decides whether a physical interrupt exits */
@@ -64,26 +64,26 @@ svm_world_switch:
 	vmsave                          /* guest FS/GS/TR/LDTR and syscall MSRs -> its VMCB (RAX unchanged) */
 	push %rdi                       /* free RDI: the guest's value goes on the stack for now */
 	mov 24(%rsp), %rdi              /* the register file (above guest RDI, host VMCB and VMCB addresses) */
-	mov %rbx, SVM_GPR_RBX(%rdi)     /* store the guest's registers */
-	mov %rcx, SVM_GPR_RCX(%rdi)
-	mov %rdx, SVM_GPR_RDX(%rdi)
-	mov %rbp, SVM_GPR_RBP(%rdi)
-	mov %rsi, SVM_GPR_RSI(%rdi)
-	mov %r8, SVM_GPR_R8(%rdi)
-	mov %r9, SVM_GPR_R9(%rdi)
-	mov %r10, SVM_GPR_R10(%rdi)
-	mov %r11, SVM_GPR_R11(%rdi)
-	mov %r12, SVM_GPR_R12(%rdi)
-	mov %r13, SVM_GPR_R13(%rdi)
-	mov %r14, SVM_GPR_R14(%rdi)
-	mov %r15, SVM_GPR_R15(%rdi)
-	pop SVM_GPR_RDI(%rdi)           /* the guest's RDI into its slot */
+	mov %rbx, HAL_GPR_RBX(%rdi)     /* store the guest's registers */
+	mov %rcx, HAL_GPR_RCX(%rdi)
+	mov %rdx, HAL_GPR_RDX(%rdi)
+	mov %rbp, HAL_GPR_RBP(%rdi)
+	mov %rsi, HAL_GPR_RSI(%rdi)
+	mov %r8, HAL_GPR_R8(%rdi)
+	mov %r9, HAL_GPR_R9(%rdi)
+	mov %r10, HAL_GPR_R10(%rdi)
+	mov %r11, HAL_GPR_R11(%rdi)
+	mov %r12, HAL_GPR_R12(%rdi)
+	mov %r13, HAL_GPR_R13(%rdi)
+	mov %r14, HAL_GPR_R14(%rdi)
+	mov %r15, HAL_GPR_R15(%rdi)
+	pop HAL_GPR_RDI(%rdi)           /* the guest's RDI into its slot */
 	pop %rax                        /* the host-state VMCB address */
 	vmload                          /* host TR, FS/GS bases and syscall MSRs back */
 	stgi                            /* GIF=1 again (IF stays 0) */
 	pop %rsi                        /* the VMCB's address */
 	mov SVM_VMCB_RAX(%rsi), %rax    /* the guest's RAX, which #VMEXIT stored in the VMCB, */
-	mov %rax, SVM_GPR_RAX(%rdi)     /*   into the register file */
+	mov %rax, HAL_GPR_RAX(%rdi)     /*   into the register file */
 	pop %rdi                        /* drop the register file's address */
 	pop %r15                        /* restore host callee-saved registers */
 	pop %r14

@@ -11,6 +11,7 @@
  * Stack while the guest runs (host RSP in the VMCS points at its top):
  *     rbp, rbx, r12, r13, r14, r15 of the caller, then the register file's address.
  */
+#include "hal/hal_gpr_offsets.h"
 #include "vmx_vcpu.h"
 
 	.text
@@ -31,21 +32,21 @@ vmx_enter:
 	mov	$VMX_HOST_RSP_FIELD, %eax	/* field encoding of the host RSP */
 	vmwrite	%rsp, %rax			/* exits arrive on this stack, at this depth */
 1:	test	%dl, %dl			/* ZF = 1 when never launched; MOVs below keep flags */
-	mov	VMX_GPR_RAX(%rdi), %rax		/* load the guest's general registers */
-	mov	VMX_GPR_RCX(%rdi), %rcx
-	mov	VMX_GPR_RDX(%rdi), %rdx
-	mov	VMX_GPR_RBX(%rdi), %rbx
-	mov	VMX_GPR_RBP(%rdi), %rbp
-	mov	VMX_GPR_RSI(%rdi), %rsi
-	mov	VMX_GPR_R8(%rdi), %r8
-	mov	VMX_GPR_R9(%rdi), %r9
-	mov	VMX_GPR_R10(%rdi), %r10
-	mov	VMX_GPR_R11(%rdi), %r11
-	mov	VMX_GPR_R12(%rdi), %r12
-	mov	VMX_GPR_R13(%rdi), %r13
-	mov	VMX_GPR_R14(%rdi), %r14
-	mov	VMX_GPR_R15(%rdi), %r15
-	mov	VMX_GPR_RDI(%rdi), %rdi		/* last: RDI was the base pointer */
+	mov	HAL_GPR_RAX(%rdi), %rax		/* load the guest's general registers */
+	mov	HAL_GPR_RCX(%rdi), %rcx
+	mov	HAL_GPR_RDX(%rdi), %rdx
+	mov	HAL_GPR_RBX(%rdi), %rbx
+	mov	HAL_GPR_RBP(%rdi), %rbp
+	mov	HAL_GPR_RSI(%rdi), %rsi
+	mov	HAL_GPR_R8(%rdi), %r8
+	mov	HAL_GPR_R9(%rdi), %r9
+	mov	HAL_GPR_R10(%rdi), %r10
+	mov	HAL_GPR_R11(%rdi), %r11
+	mov	HAL_GPR_R12(%rdi), %r12
+	mov	HAL_GPR_R13(%rdi), %r13
+	mov	HAL_GPR_R14(%rdi), %r14
+	mov	HAL_GPR_R15(%rdi), %r15
+	mov	HAL_GPR_RDI(%rdi), %rdi		/* last: RDI was the base pointer */
 	jnz	2f				/* launched before: VMRESUME */
 	vmlaunch				/* first entry; returns only on failure */
 	jmp	3f				/* failed: flags tell how */
@@ -69,21 +70,21 @@ vmx_enter:
 vmx_exit_entry:
 	push	%rdi				/* free RDI; the guest's RDI goes to the stack */
 	mov	8(%rsp), %rdi			/* the register file's address pushed by vmx_enter */
-	mov	%rax, VMX_GPR_RAX(%rdi)		/* store the guest's general registers */
-	mov	%rcx, VMX_GPR_RCX(%rdi)
-	mov	%rdx, VMX_GPR_RDX(%rdi)
-	mov	%rbx, VMX_GPR_RBX(%rdi)
-	mov	%rbp, VMX_GPR_RBP(%rdi)
-	mov	%rsi, VMX_GPR_RSI(%rdi)
-	mov	%r8, VMX_GPR_R8(%rdi)
-	mov	%r9, VMX_GPR_R9(%rdi)
-	mov	%r10, VMX_GPR_R10(%rdi)
-	mov	%r11, VMX_GPR_R11(%rdi)
-	mov	%r12, VMX_GPR_R12(%rdi)
-	mov	%r13, VMX_GPR_R13(%rdi)
-	mov	%r14, VMX_GPR_R14(%rdi)
-	mov	%r15, VMX_GPR_R15(%rdi)
-	popq	VMX_GPR_RDI(%rdi)		/* the guest's RDI, from the stack */
+	mov	%rax, HAL_GPR_RAX(%rdi)		/* store the guest's general registers */
+	mov	%rcx, HAL_GPR_RCX(%rdi)
+	mov	%rdx, HAL_GPR_RDX(%rdi)
+	mov	%rbx, HAL_GPR_RBX(%rdi)
+	mov	%rbp, HAL_GPR_RBP(%rdi)
+	mov	%rsi, HAL_GPR_RSI(%rdi)
+	mov	%r8, HAL_GPR_R8(%rdi)
+	mov	%r9, HAL_GPR_R9(%rdi)
+	mov	%r10, HAL_GPR_R10(%rdi)
+	mov	%r11, HAL_GPR_R11(%rdi)
+	mov	%r12, HAL_GPR_R12(%rdi)
+	mov	%r13, HAL_GPR_R13(%rdi)
+	mov	%r14, HAL_GPR_R14(%rdi)
+	mov	%r15, HAL_GPR_R15(%rdi)
+	popq	HAL_GPR_RDI(%rdi)		/* the guest's RDI, from the stack */
 	pop	%rdi				/* drop the register file's address */
 	pop	%r15				/* restore the host's callee-saved registers */
 	pop	%r14

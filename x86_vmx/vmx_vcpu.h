@@ -6,25 +6,11 @@
 #define SKIFF_VMX_VCPU_H
 
 /*
- * Byte offsets for vmx_run.S: of the guest's registers in the vCPU's
- * register file (struct vcpu's gpr[], hal/hal.h, indexed by HAL_REG_*;
- * RSP's slot is unused), and of host_rsp in struct vmx_vcpu.
+ * Byte offsets for vmx_run.S. The guest's registers are at HAL_GPR_*
+ * (hal/hal_gpr_offsets.h) in the vCPU's register file (struct vcpu's gpr[],
+ * indexed by HAL_REG_*; RSP's slot is unused); host_rsp is at
+ * VCPU_HOST_RSP in struct vmx_vcpu.
  */
-#define VMX_GPR_RAX 0
-#define VMX_GPR_RCX 8
-#define VMX_GPR_RDX 16
-#define VMX_GPR_RBX 24
-#define VMX_GPR_RBP 40
-#define VMX_GPR_RSI 48
-#define VMX_GPR_RDI 56
-#define VMX_GPR_R8 64
-#define VMX_GPR_R9 72
-#define VMX_GPR_R10 80
-#define VMX_GPR_R11 88
-#define VMX_GPR_R12 96
-#define VMX_GPR_R13 104
-#define VMX_GPR_R14 112
-#define VMX_GPR_R15 120
 #define VCPU_HOST_RSP 0
 
 /* Encoding of the VMCS host-RSP field (VMCS_HOST_RSP in vmx_arch.h). */
@@ -58,13 +44,6 @@ struct vmx_vcpu {
 	bool launched;       /* VMRESUME instead of VMLAUNCH */
 };
 
-#define VMX_GPR_AT(reg) \
-	_Static_assert(VMX_GPR_##reg == 8 * HAL_REG_##reg, "register file " #reg)
-VMX_GPR_AT(RAX); VMX_GPR_AT(RCX); VMX_GPR_AT(RDX); VMX_GPR_AT(RBX);
-VMX_GPR_AT(RBP); VMX_GPR_AT(RSI); VMX_GPR_AT(RDI); VMX_GPR_AT(R8);
-VMX_GPR_AT(R9); VMX_GPR_AT(R10); VMX_GPR_AT(R11); VMX_GPR_AT(R12);
-VMX_GPR_AT(R13); VMX_GPR_AT(R14); VMX_GPR_AT(R15);
-#undef VMX_GPR_AT
 _Static_assert(offsetof(struct vmx_vcpu, host_rsp) == VCPU_HOST_RSP, "host_rsp offset");
 _Static_assert(VMX_HOST_RSP_FIELD == VMCS_HOST_RSP, "host RSP field encoding");
 
