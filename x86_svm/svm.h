@@ -165,6 +165,17 @@ static inline bool svm_asid_current(const struct tag_slot *slot)
 void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
 
 /*
+ * svm_cr2_switch_to: before entering sv, make the CPU hold sv's CR2 (saving
+ * the previous vCPU's into its VMCB). Costs nothing while sv stays the one
+ * that runs. svm_cr2_forget: sv is going away. svm_cr2_of / svm_cr2_set:
+ * sv's CR2, wherever it is now.
+ */
+void svm_cr2_switch_to(struct svm_vcpu *sv);
+void svm_cr2_forget(struct svm_vcpu *sv);
+uint64_t svm_cr2_of(const struct svm_vcpu *sv);
+void svm_cr2_set(struct svm_vcpu *sv, uint64_t value);
+
+/*
  * svm_decode_exit: turn the exit recorded in vmcb (with the guest's
  * register file gpr, RAX included, as svm_world_switch left it) into
  * *exit. caps says whether next_rip is valid. entry (may be NULL, or not

@@ -80,6 +80,7 @@ static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 		svm_asid_claim(&sv->asid, &sv->vmcb->control);
 		vcpu->tag = sv->asid.tag;
 	}
+	svm_cr2_switch_to(sv);
 	do
 		enter_once(vcpu, sv, exit);
 	while (reflect_double_fault(sv, exit));

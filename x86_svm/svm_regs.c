@@ -42,6 +42,8 @@ uint64_t svm_reg_read(struct vcpu *vcpu, enum hal_reg reg)
 		return vcpu->gpr[reg];
 	if (reg == HAL_REG_EFER)
 		return *field & ~(uint64_t)EFER_SVME;
+	if (reg == HAL_REG_CR2)
+		return svm_cr2_of(sv);
 	if (field)
 		return *field;
 	return 0;
@@ -61,7 +63,9 @@ void svm_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 	if (reg == HAL_REG_CR0 || reg == HAL_REG_CR3 || reg == HAL_REG_CR4 ||
 	    reg == HAL_REG_EFER)
 		sv->entry_state_stale = true;  /* VMRUN checks these: see svm.h */
-	if (field)
+	if (reg == HAL_REG_CR2)
+		svm_cr2_set(sv, value);
+	else if (field)
 		*field = value;
 }
 

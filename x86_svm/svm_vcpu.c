@@ -47,6 +47,7 @@ void svm_vcpu_destroy(struct vcpu *vcpu)
 
 	if (!sv)
 		return;
+	svm_cr2_forget(sv);
 	frames_free(sv->vmcb_pa, FRAME_SIZE);
 	frames_free((uint64_t)(uintptr_t)sv, FRAME_SIZE);
 	vcpu->backend = NULL;

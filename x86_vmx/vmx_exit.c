@@ -16,11 +16,6 @@
 #include "vmx_vcpu.h"
 #include "vmx_vpid.h"
 
-static inline void write_cr2(uint64_t value)
-{
-	__asm__ volatile("mov %0, %%cr2" : : "r"(value) : "memory");
-}
-
 static uint64_t read_current_field(uint32_t field)
 {
 	return vmread(field);
@@ -91,15 +86,11 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 		vmwrite(VMCS_GUEST_PREEMPTION_TIMER, v->slice);
 		v->slice_pending = false;
 	}
-	/* VMX does not switch CR2; the guest's page-fault handler reads it. */
-	if (read_cr2() != v->cr2)
-		write_cr2(v->cr2);
 	result = vmx_enter(vcpu->gpr, v, v->launched);
 	if (result != VMX_OK) {
 		entry_refused(v, result, exit);
 		return;
 	}
-	v->cr2 = read_cr2();
 	reason = (uint32_t)vmread(VMCS_EXIT_REASON);
 	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED)) {
 		v->launched = true;

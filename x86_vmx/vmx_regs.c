@@ -13,6 +13,7 @@
 #include "vmx_caps.h"
 #include "vmx_cr.h"
 #include "vmx_insn.h"
+#include "vmx_lazy_state.h"
 #include "vmx_ops.h"
 #include "vmx_vcpu.h"
 
@@ -45,7 +46,7 @@ uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg)
 	if (in_register_file(reg))
 		return vcpu->gpr[reg];
 	if (reg == HAL_REG_CR2)
-		return v->cr2;
+		return vmx_lazy_cr2(v);
 	vmx_make_current(v);
 	if (field)
 		return vmread(field);
@@ -80,7 +81,7 @@ void vmx_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 		return;
 	}
 	if (reg == HAL_REG_CR2) {
-		v->cr2 = value;
+		vmx_lazy_set_cr2(v, value);
 		return;
 	}
 	vmx_make_current(v);

@@ -17,7 +17,7 @@
 #include "vmx_insn.h"
 #include "vmx_ops.h"
 #include "vmx_vcpu.h"
-#include "vmx_kernel_gs.h"
+#include "vmx_lazy_state.h"
 #include "vmx_vpid.h"
 
 struct vmx_vcpu *vmx_current_vcpu;
@@ -33,8 +33,8 @@ void vmx_load_vmcs(struct vmx_vcpu *v)
 		      result == VMX_FAIL_INVALID ? "invalid pointer" :
 		      vmx_instruction_error_text((uint32_t)vmread(VMCS_INSTRUCTION_ERROR)));
 	vmx_current_vcpu = v;
-	/* The vCPU whose state is on the CPU owns the MSR the VMCS cannot hold. */
-	vmx_kernel_gs_load(v);
+	/* The vCPU whose VMCS is current also owns the state the VMCS lacks. */
+	vmx_lazy_state_load(v);
 }
 
 /* Release what create took; safe on a partly built vCPU. */
@@ -46,7 +46,7 @@ static void release(struct vmx_vcpu *v)
 	}
 	if (vmx_current_vcpu == v)
 		vmx_current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
-	vmx_kernel_gs_forget(v);
+	vmx_lazy_state_forget(v);
 	frames_free((uint64_t)(uintptr_t)v, FRAME_SIZE);
 }
 

@@ -33,8 +33,9 @@
  */
 struct vmx_vcpu {
 	uint64_t host_rsp;   /* value last written to the VMCS host-RSP field */
-	uint64_t cr2;        /* guest CR2 (VMX does not switch it) */
-	uint64_t kernel_gs_base;  /* IA32_KERNEL_GS_BASE while another vCPU runs */
+	/* While another vCPU is current (vmx_lazy_state.c): */
+	uint64_t cr2;             /* guest CR2 */
+	uint64_t kernel_gs_base;  /* guest IA32_KERNEL_GS_BASE */
 	uint32_t slice;      /* preemption-timer value for the next entry */
 	bool slice_pending;  /* slice not yet written to the VMCS */
 	struct tag_slot vpid_slot;  /* this vCPU's claim on a VPID */

@@ -28,6 +28,8 @@
  *                it is kgs-hold's marker), then leave a marker of its own:
  *                run beside kgs-hold, this shows whether SWAPGS reaches a
  *                register that other guests share.
+ *   cr2-hold MS, cr2-probe   the same with CR2, which a guest may write
+ *                directly and VMX does not switch.
  *
  * "ESCAPED" (and status 1) means an attack got through; status 3 means a
  * trap the guest did not expect (traps.S).
@@ -365,6 +367,58 @@ static int attack_kgs_probe(void)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+/*
+ * CR2: the CPU writes it on a guest's page faults, and a guest may write it
+ * directly without an exit. VMX does not switch it, so Skiff must: a guest
+ * that finds another's value (or loses its own) shows a cross-guest channel.
+ */
+#define CR2_HOLD_MARKER 0x0000435232484f4cull   /* "CR2HOL" */
+#define CR2_PROBE_MARKER 0x00004352325052ffull
+
+static uint64_t cr2_read(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static void cr2_write(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr2" : : "r"(v) : "memory");
+}
+
+static int attack_cr2_hold(uint64_t ms)
+{
+	cr2_write(CR2_HOLD_MARKER);
+	skiff_printf("cr2: holding marker 0x%llx\n", (unsigned long long)CR2_HOLD_MARKER);
+	for (uint64_t slept = 0; slept < ms; slept += 10) {
+		skiff_poll(10 * 1000000ull);
+		if (cr2_read() != CR2_HOLD_MARKER) {
+			skiff_printf("ESCAPED: another guest changed my CR2 to 0x%llx\n",
+				     (unsigned long long)cr2_read());
+			return SKIFF_EXIT_FAILURE;
+		}
+	}
+	skiff_puts("cr2: marker kept\nSUCCESS\n");
+	return SKIFF_EXIT_SUCCESS;
+}
+
+static int attack_cr2_probe(void)
+{
+	uint64_t seen;
+
+	skiff_puts("attempting to read another guest's CR2\n");
+	seen = cr2_read();
+	cr2_write(CR2_PROBE_MARKER);
+	if (seen == CR2_HOLD_MARKER) {
+		skiff_printf("LEAKED: CR2 0x%llx is another guest's\n", (unsigned long long)seen);
+		return SKIFF_EXIT_FAILURE;
+	}
+	skiff_printf("cr2: found 0x%llx\nSUCCESS\n", (unsigned long long)seen);
+	return SKIFF_EXIT_SUCCESS;
+}
+
 static uint64_t number_arg(int argc, char **argv, int index, uint64_t fallback)
 {
 	uint64_t value;
@@ -394,8 +448,12 @@ int main(int argc, char **argv)
 		return attack_kgs_hold(number_arg(argc, argv, 2, 500));
 	if (strcmp(what, "kgs-probe") == 0)
 		return attack_kgs_probe();
+	if (strcmp(what, "cr2-hold") == 0)
+		return attack_cr2_hold(number_arg(argc, argv, 2, 500));
+	if (strcmp(what, "cr2-probe") == 0)
+		return attack_cr2_probe();
 	skiff_puts("usage: hostile msr|vmrun|vmmcall|vmcall|vmxon|vmload|vmsave|clgi|"
 		   "mmio-beyond|mmio-lapic|mmio-ioapic|mmio-pci|storm [N]|"
-		   "kgs-hold MS|kgs-probe\n");
+		   "kgs-hold MS|kgs-probe|cr2-hold MS|cr2-probe\n");
 	return SKIFF_EXIT_FAILURE;
 }
