@@ -170,7 +170,15 @@ void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
  * that runs. svm_cr2_forget: sv is going away. svm_cr2_of / svm_cr2_set:
  * sv's CR2, wherever it is now.
  */
-void svm_cr2_switch_to(struct svm_vcpu *sv);
+extern struct svm_vcpu *svm_cr2_owner;
+void svm_cr2_take(struct svm_vcpu *sv);
+
+static inline void svm_cr2_switch_to(struct svm_vcpu *sv)
+{
+	if (svm_cr2_owner != sv)
+		svm_cr2_take(sv);
+}
+
 void svm_cr2_forget(struct svm_vcpu *sv);
 uint64_t svm_cr2_of(const struct svm_vcpu *sv);
 void svm_cr2_set(struct svm_vcpu *sv, uint64_t value);

@@ -13,37 +13,36 @@
 #include "svm.h"
 
 /* The vCPU whose CR2 the CPU holds, NULL when none. */
-static struct svm_vcpu *cr2_owner;
+struct svm_vcpu *svm_cr2_owner;
 
 static inline void write_cr2(uint64_t value)
 {
 	__asm__ volatile("mov %0, %%cr2" : : "r"(value) : "memory");
 }
 
-void svm_cr2_switch_to(struct svm_vcpu *sv)
+/* svm_cr2_take: the slow half of svm_cr2_switch_to (svm.h). */
+void svm_cr2_take(struct svm_vcpu *sv)
 {
-	if (cr2_owner == sv)
-		return;
-	if (cr2_owner)
-		cr2_owner->vmcb->save.cr2 = read_cr2();
+	if (svm_cr2_owner)
+		svm_cr2_owner->vmcb->save.cr2 = read_cr2();
 	write_cr2(sv->vmcb->save.cr2);
-	cr2_owner = sv;
+	svm_cr2_owner = sv;
 }
 
 void svm_cr2_forget(struct svm_vcpu *sv)
 {
-	if (cr2_owner == sv)
-		cr2_owner = NULL;
+	if (svm_cr2_owner == sv)
+		svm_cr2_owner = NULL;
 }
 
 void svm_cr2_set(struct svm_vcpu *sv, uint64_t value)
 {
 	sv->vmcb->save.cr2 = value;
-	if (cr2_owner == sv)
+	if (svm_cr2_owner == sv)
 		write_cr2(value);
 }
 
 uint64_t svm_cr2_of(const struct svm_vcpu *sv)
 {
-	return cr2_owner == sv ? read_cr2() : sv->vmcb->save.cr2;
+	return svm_cr2_owner == sv ? read_cr2() : sv->vmcb->save.cr2;
 }
