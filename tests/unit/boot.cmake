@@ -1,4 +1,4 @@
-# Host unit tests of the boot path and lib/ (owner: boot).
+# Host unit tests of the boot path and lib/.
 skiff_host_test(lib_format_test ${CMAKE_SOURCE_DIR}/tests/unit/lib_format_test.c
                 ${CMAKE_SOURCE_DIR}/lib/format.c)
 skiff_host_test(lib_parse_test ${CMAKE_SOURCE_DIR}/tests/unit/lib_parse_test.c

@@ -1,4 +1,4 @@
-# Host unit tests of the Intel VMX backend's portable parts (owner: vmx):
+# Host unit tests of the Intel VMX backend's portable parts:
 # capability and control decisions, exit decoding, MSR bitmap, VPIDs.
 set(vmx_dir ${CMAKE_SOURCE_DIR}/x86_vmx)
 skiff_host_test(vmx_caps_test ${vmx_dir}/tests/vmx_caps_test.c
