@@ -42,19 +42,7 @@ svm_world_switch:
 	mov HAL_GPR_RAX(%rdi), %rax     /* the guest's RAX from the register file ... */
 	mov %rax, SVM_VMCB_RAX(%rsi)    /*   ... into the VMCB, where VMRUN loads it from */
 	mov %rdx, %rax                  /* RAX = guest VMCB; #VMEXIT restores the host RAX, so it stays */
-	mov HAL_GPR_RBX(%rdi), %rbx     /* load the guest's registers (RSP comes from the VMCB) */
-	mov HAL_GPR_RCX(%rdi), %rcx
-	mov HAL_GPR_RDX(%rdi), %rdx
-	mov HAL_GPR_RBP(%rdi), %rbp
-	mov HAL_GPR_RSI(%rdi), %rsi
-	mov HAL_GPR_R8(%rdi), %r8
-	mov HAL_GPR_R9(%rdi), %r9
-	mov HAL_GPR_R10(%rdi), %r10
-	mov HAL_GPR_R11(%rdi), %r11
-	mov HAL_GPR_R12(%rdi), %r12
-	mov HAL_GPR_R13(%rdi), %r13
-	mov HAL_GPR_R14(%rdi), %r14
-	mov HAL_GPR_R15(%rdi), %r15
+	HAL_LOAD_GUEST_GPRS %rdi        /* the guest's registers (RSP comes from the VMCB) */
 	mov HAL_GPR_RDI(%rdi), %rdi     /* last: RDI held the register file's address */
 	vmload                          /* guest FS/GS/TR/LDTR and syscall MSRs from its VMCB */
 	sti                             /* IF=1 (GIF=0 still holds interrupts off): with V_INTR_MASKING the */
@@ -64,19 +52,7 @@ svm_world_switch:
 	vmsave                          /* guest FS/GS/TR/LDTR and syscall MSRs -> its VMCB (RAX unchanged) */
 	push %rdi                       /* free RDI: the guest's value goes on the stack for now */
 	mov 24(%rsp), %rdi              /* the register file (above guest RDI, host VMCB and VMCB addresses) */
-	mov %rbx, HAL_GPR_RBX(%rdi)     /* store the guest's registers */
-	mov %rcx, HAL_GPR_RCX(%rdi)
-	mov %rdx, HAL_GPR_RDX(%rdi)
-	mov %rbp, HAL_GPR_RBP(%rdi)
-	mov %rsi, HAL_GPR_RSI(%rdi)
-	mov %r8, HAL_GPR_R8(%rdi)
-	mov %r9, HAL_GPR_R9(%rdi)
-	mov %r10, HAL_GPR_R10(%rdi)
-	mov %r11, HAL_GPR_R11(%rdi)
-	mov %r12, HAL_GPR_R12(%rdi)
-	mov %r13, HAL_GPR_R13(%rdi)
-	mov %r14, HAL_GPR_R14(%rdi)
-	mov %r15, HAL_GPR_R15(%rdi)
+	HAL_STORE_GUEST_GPRS %rdi       /* store the guest's registers */
 	pop HAL_GPR_RDI(%rdi)           /* the guest's RDI into its slot */
 	pop %rax                        /* the host-state VMCB address */
 	vmload                          /* host TR, FS/GS bases and syscall MSRs back */

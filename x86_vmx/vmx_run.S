@@ -33,19 +33,7 @@ vmx_enter:
 	vmwrite	%rsp, %rax			/* exits arrive on this stack, at this depth */
 1:	test	%dl, %dl			/* ZF = 1 when never launched; MOVs below keep flags */
 	mov	HAL_GPR_RAX(%rdi), %rax		/* load the guest's general registers */
-	mov	HAL_GPR_RCX(%rdi), %rcx
-	mov	HAL_GPR_RDX(%rdi), %rdx
-	mov	HAL_GPR_RBX(%rdi), %rbx
-	mov	HAL_GPR_RBP(%rdi), %rbp
-	mov	HAL_GPR_RSI(%rdi), %rsi
-	mov	HAL_GPR_R8(%rdi), %r8
-	mov	HAL_GPR_R9(%rdi), %r9
-	mov	HAL_GPR_R10(%rdi), %r10
-	mov	HAL_GPR_R11(%rdi), %r11
-	mov	HAL_GPR_R12(%rdi), %r12
-	mov	HAL_GPR_R13(%rdi), %r13
-	mov	HAL_GPR_R14(%rdi), %r14
-	mov	HAL_GPR_R15(%rdi), %r15
+	HAL_LOAD_GUEST_GPRS %rdi		/* and the rest (RSP comes from the VMCS) */
 	mov	HAL_GPR_RDI(%rdi), %rdi		/* last: RDI was the base pointer */
 	jnz	2f				/* launched before: VMRESUME */
 	vmlaunch				/* first entry; returns only on failure */
@@ -71,19 +59,7 @@ vmx_exit_entry:
 	push	%rdi				/* free RDI; the guest's RDI goes to the stack */
 	mov	8(%rsp), %rdi			/* the register file's address pushed by vmx_enter */
 	mov	%rax, HAL_GPR_RAX(%rdi)		/* store the guest's general registers */
-	mov	%rcx, HAL_GPR_RCX(%rdi)
-	mov	%rdx, HAL_GPR_RDX(%rdi)
-	mov	%rbx, HAL_GPR_RBX(%rdi)
-	mov	%rbp, HAL_GPR_RBP(%rdi)
-	mov	%rsi, HAL_GPR_RSI(%rdi)
-	mov	%r8, HAL_GPR_R8(%rdi)
-	mov	%r9, HAL_GPR_R9(%rdi)
-	mov	%r10, HAL_GPR_R10(%rdi)
-	mov	%r11, HAL_GPR_R11(%rdi)
-	mov	%r12, HAL_GPR_R12(%rdi)
-	mov	%r13, HAL_GPR_R13(%rdi)
-	mov	%r14, HAL_GPR_R14(%rdi)
-	mov	%r15, HAL_GPR_R15(%rdi)
+	HAL_STORE_GUEST_GPRS %rdi		/* and the rest */
 	popq	HAL_GPR_RDI(%rdi)		/* the guest's RDI, from the stack */
 	pop	%rdi				/* drop the register file's address */
 	pop	%r15				/* restore the host's callee-saved registers */
