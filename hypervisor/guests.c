@@ -111,7 +111,7 @@ static void collect_data_modules(const struct boot_info *info)
 }
 static struct vm *fpu_owner;  /* whose x87/SSE state is in the registers */
 static bool preemption;       /* the APIC timer works */
-static uint64_t slice_ns;
+static uint64_t slice_ns, slice_tsc;  /* slice_ms= in both units, set once */
 
 static void add_vm(struct vm *vm)
 {
@@ -198,7 +198,7 @@ static void run_one(struct vm *vm)
 	/* A tick left pending from the host's own time would end the slice
 	 * at once: let it land before arming this one. */
 	(void)apic_timer_take_expired();
-	if (hal->set_slice(&vm->vcpu, ns_to_tsc(slice_ns)))
+	if (hal->set_slice(&vm->vcpu, slice_tsc))
 		vm_run(vm);
 	else
 		run_with_host_timer(vm);
@@ -294,6 +294,7 @@ uint8_t guests_run_all(const struct boot_info *info)
 	fpu_init();
 	preemption = apic_timer_init();
 	slice_ns = (uint64_t)skiff_options.slice_ms * 1000000u;
+	slice_tsc = ns_to_tsc(slice_ns);
 	if (info->module_count == 0) {
 		log_printf("no guest modules: nothing to run");
 		return 0;
