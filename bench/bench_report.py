@@ -4,7 +4,7 @@ Input contracts:
   - the bench guest's console lines `bench: NAME VALUE [KEY=VALUE...]`
     (bench/guest/main.c);
   - Skiff's log lines (docs/log-protocol.md) plus the benchmark lines of
-    hypervisor/vm_create.c: `skiff: guest NAME: build started at tsc N`,
+    hypervisor/vm/vm_create.c: `skiff: guest NAME: build started at tsc N`,
     `... zeroing took T tsc`, `... overhead B bytes`;
   - callgrind output files (their `totals:` or `summary:` line).
 Every figure is a number or None; a None figure has a reason in

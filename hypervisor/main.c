@@ -10,13 +10,13 @@
 #include "hypervisor/boot/idt.h"
 #include "hypervisor/boot/legacy_pic.h"
 #include "hypervisor/console.h"
-#include "hypervisor/frames.h"
-#include "hypervisor/guests.h"
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/sched/guests.h"
+#include "hypervisor/boot/multiboot2.h"
 #include "hypervisor/options.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
-#include "hypervisor/time.h"
+#include "hypervisor/time/time.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define IDENTITY_MAP_END (UINT64_C(4) << 30)

@@ -17,7 +17,7 @@ module command line Skiff receives is grub_encode(words): a shell-like
 line from which the guest runtime recovers the same arguments (a quoted
 word with spaces stays one argument; a backslash makes the next character
 literal). Skiff passes the part after "--" on unchanged
-(hypervisor/guest_cmdline.c, docs/command-line.md). An empty argument
+(hypervisor/loader/guest_cmdline.c, docs/command-line.md). An empty argument
 cannot be encoded and is dropped.
 
 Disks: every Block with a host file becomes a data module

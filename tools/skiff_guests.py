@@ -1,6 +1,6 @@
 """Guest descriptions for a Skiff boot: names, memory sizes, disks, module command lines.
 
-A guest module's command line follows hypervisor/guest_cmdline.h:
+A guest module's command line follows hypervisor/loader/guest_cmdline.h:
 
     NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]... [-- ARG...]
 

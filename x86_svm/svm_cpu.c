@@ -8,7 +8,7 @@
  * them there before each VMRUN and VMLOADs them back after.
  */
 #include "hypervisor/cpu.h"
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 #include "lib/errno.h"
 #include "hypervisor/options.h"
 #include "hypervisor/console.h"

@@ -2,7 +2,7 @@
  * svm_vcpu.c - creating and destroying an SVM vCPU: its VMCB, its private
  * state and its ASID; the register file starts from the boot state. What goes into the VMCB is svm_vmcb_init's.
  */
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 #include "lib/errno.h"
 #include "npt/npt.h"
 #include "svm.h"

@@ -10,7 +10,7 @@
 #include "ept/ept.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 #include "hypervisor/options.h"
 #include "lib/errno.h"
 #include "lib/format.h"

@@ -8,7 +8,7 @@
 #include "ept/ept.h"
 #include "hal/hal.h"
 #include "hypervisor/console.h"
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 #include "hypervisor/panic.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hypervisor/guest_image.h"
+#include "hypervisor/loader/guest_image.h"
 #include "lib/errno.h"
 #include "nested_paging/nested_paging.h"
 

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hypervisor/hypercall.h"
+#include "hypervisor/vm/hypercall.h"
 
 #define RAM_SIZE (4u * 4096)
 #define GUARD_SIZE (64u * 1024)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/boot/multiboot2.h"
 #include "hypervisor/options.h"
 
 /* An aligned, nonzero address the bootloader could have placed it at. */

@@ -1,5 +1,5 @@
 /*
- * boot_frame_bitmap_test.c - host tests for hypervisor/frame_bitmap.c:
+ * boot_frame_bitmap_test.c - host tests for hypervisor/mem/frame_bitmap.c:
  * marking, counting, single and aligned-run allocation, exhaustion, double
  * frees, clipping, and a random workload checked against a plain array.
  */
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "boot_check.h"
-#include "hypervisor/frame_bitmap.h"
+#include "hypervisor/mem/frame_bitmap.h"
 
 #define FRAMES 4096
 

@@ -1,5 +1,5 @@
 /*
- * boot_multiboot2_test.c - host tests for hypervisor/multiboot2.c: a good
+ * boot_multiboot2_test.c - host tests for hypervisor/boot/multiboot2.c: a good
  * block, every defect the header names, truncation at every length, huge
  * sizes, and random mutations. Blocks live in heap buffers of exactly the
  * length the parser is given, so ASan catches any read past the end.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "boot_check.h"
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/boot/multiboot2.h"
 #include "lib/errno.h"
 
 #define INFO_PHYS 0x10000ull

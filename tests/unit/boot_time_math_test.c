@@ -1,12 +1,12 @@
 /*
- * boot_time_math_test.c - host tests for hypervisor/time_math.c: RTC
+ * boot_time_math_test.c - host tests for hypervisor/time/time_math.c: RTC
  * decoding (BCD, binary, 12/24-hour, bad values), the calendar, TSC and
  * nanosecond conversions at their limits, calibration and ppm.
  */
 #include <stdint.h>
 
 #include "boot_check.h"
-#include "hypervisor/time_math.h"
+#include "hypervisor/time/time_math.h"
 
 #define B_BINARY 0x04
 #define B_24H 0x02

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "guest_test.h"
-#include "hypervisor/guest_cmdline.h"
+#include "hypervisor/loader/guest_cmdline.h"
 #include "lib/errno.h"
 
 static struct guest_config cfg;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "guest_test.h"
-#include "hypervisor/guest_image.h"
+#include "hypervisor/loader/guest_image.h"
 #include "lib/errno.h"
 #include "test_elf_builder.h"
 

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 
 #include "guest_test.h"
-#include "hypervisor/guest_cmdline.h"
-#include "hypervisor/guest_image.h"
+#include "hypervisor/loader/guest_cmdline.h"
+#include "hypervisor/loader/guest_image.h"
 #include "lib/errno.h"
 
 #define MIN_IMAGES 8

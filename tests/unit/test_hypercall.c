@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "hypervisor/cpuid_policy.h"
-#include "hypervisor/hypercall.h"
+#include "hypervisor/vm/cpuid_policy.h"
+#include "hypervisor/vm/hypercall.h"
 
 #define RAM_SIZE (64u * 1024)
 

@@ -1,7 +1,7 @@
 /*
  * time_math.c - clock arithmetic (time_math.h). Portable.
  */
-#include "hypervisor/time_math.h"
+#include "hypervisor/time/time_math.h"
 
 #define NS_PER_SECOND 1000000000ull
 #define SECONDS_PER_DAY 86400ull

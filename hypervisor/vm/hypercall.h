@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hypervisor/guest_memory.h"
+#include "hypervisor/vm/guest_memory.h"
 
 #define HYPERCALL_PORT_BASE 0x500u
 #define HYPERCALL_SOLO5_FIRST 1u

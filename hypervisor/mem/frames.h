@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/boot/multiboot2.h"
 
 #define FRAME_SIZE 4096u
 

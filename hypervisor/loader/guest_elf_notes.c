@@ -6,7 +6,7 @@
  * toolchain lays them out (also for ELF64). Other owners' notes are
  * skipped; each Solo5 note must appear once.
  */
-#include "hypervisor/guest_elf.h"
+#include "hypervisor/loader/guest_elf.h"
 
 #include "lib/kstring.h"
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hypervisor/guest_image.h"
+#include "hypervisor/loader/guest_image.h"
 
 /* ELF64 facts (System V gABI, x86-64 psABI). */
 #define ELF_HEADER_SIZE 64u

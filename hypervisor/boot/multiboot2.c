@@ -9,7 +9,7 @@
  * is read with memcpy so unaligned or hostile input is never dereferenced
  * through a misaligned pointer.
  */
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/boot/multiboot2.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

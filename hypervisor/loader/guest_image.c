@@ -7,9 +7,9 @@
  * (Solo5 notes), guest_manifest.c (devices), guest_layout.c (GDT, page
  * tables, entry state).
  */
-#include "hypervisor/guest_image.h"
+#include "hypervisor/loader/guest_image.h"
 
-#include "hypervisor/guest_elf.h"
+#include "hypervisor/loader/guest_elf.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

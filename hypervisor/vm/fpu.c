@@ -1,7 +1,7 @@
 /*
  * fpu.c - switching x87/SSE state between guests with FXSAVE/FXRSTOR.
  */
-#include "hypervisor/fpu.h"
+#include "hypervisor/vm/fpu.h"
 
 #include "hypervisor/cpu.h"
 #include "lib/kstring.h"

@@ -11,17 +11,17 @@
  * it ends. When every remaining VM sleeps, the CPU halts until the earliest
  * wake-up time.
  */
-#include "hypervisor/guests.h"
+#include "hypervisor/sched/guests.h"
 
 #include "hal/hal.h"
-#include "hypervisor/apic_timer.h"
+#include "hypervisor/time/apic_timer.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
-#include "hypervisor/fpu.h"
-#include "hypervisor/guest_cmdline.h"
+#include "hypervisor/vm/fpu.h"
+#include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/options.h"
-#include "hypervisor/time.h"
-#include "hypervisor/vm.h"
+#include "hypervisor/time/time.h"
+#include "hypervisor/vm/vm.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

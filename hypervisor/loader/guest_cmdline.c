@@ -9,7 +9,7 @@
  * with spaces reaches the guest intact; Skiff's own words never need
  * quoting and are refused when they carry any.
  */
-#include "hypervisor/guest_cmdline.h"
+#include "hypervisor/loader/guest_cmdline.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

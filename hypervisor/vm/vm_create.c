@@ -5,15 +5,15 @@
  * line, memory, image checks) is decided before the vCPU exists, and each
  * step that fails releases what the earlier ones took (vm_end does that).
  */
-#include "hypervisor/vm.h"
+#include "hypervisor/vm/vm.h"
 
 #include <stdarg.h>
 
 #include "hypervisor/console.h"
-#include "hypervisor/fpu.h"
-#include "hypervisor/frames.h"
-#include "hypervisor/guest_image.h"
-#include "hypervisor/time.h"
+#include "hypervisor/vm/fpu.h"
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/loader/guest_image.h"
+#include "hypervisor/time/time.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

@@ -5,7 +5,7 @@
  * results are copied back, so a struct that is misaligned or straddles a
  * page is handled like any other, and every access passes one bounds check.
  */
-#include "hypervisor/hypercall.h"
+#include "hypervisor/vm/hypercall.h"
 
 #include "lib/format.h"
 #include "lib/kstring.h"

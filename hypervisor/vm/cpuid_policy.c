@@ -1,7 +1,7 @@
 /*
  * cpuid_policy.c - filtering CPUID for guests.
  */
-#include "hypervisor/cpuid_policy.h"
+#include "hypervisor/vm/cpuid_policy.h"
 
 #define LEAF1_ECX_MONITOR (1u << 3)
 #define LEAF1_ECX_VMX (1u << 5)

@@ -5,7 +5,7 @@
  * "nothing free below here" mark; runs are found by testing aligned
  * candidates and skipping past the first used frame inside a candidate.
  */
-#include "hypervisor/frame_bitmap.h"
+#include "hypervisor/mem/frame_bitmap.h"
 
 static bool bit_is_set(const struct frame_bitmap *bm, uint64_t frame)
 {

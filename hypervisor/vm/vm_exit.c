@@ -7,13 +7,13 @@
  * read and written in the vCPU's register file (vcpu.gpr, hal/hal.h)
  * directly; only other registers go through hal->reg_read / reg_write.
  */
-#include "hypervisor/vm.h"
+#include "hypervisor/vm/vm.h"
 
-#include "hypervisor/apic_timer.h"
+#include "hypervisor/time/apic_timer.h"
 #include "hypervisor/console.h"
-#include "hypervisor/cpuid_policy.h"
-#include "hypervisor/hypercall.h"
-#include "hypervisor/time.h"
+#include "hypervisor/vm/cpuid_policy.h"
+#include "hypervisor/vm/hypercall.h"
+#include "hypervisor/time/time.h"
 
 #define VECTOR_GP 13
 

@@ -7,7 +7,7 @@
  * bytes: name[68], u32 type @68, union @72 (block: u64 capacity, u16
  * block_size), private @88, bool attached @96. Entry 0 is reserved.
  */
-#include "hypervisor/guest_elf.h"
+#include "hypervisor/loader/guest_elf.h"
 
 #include "lib/kstring.h"
 

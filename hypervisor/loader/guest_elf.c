@@ -6,7 +6,7 @@
  * as readelf -l counts them), because the message is all an operator sees
  * when a guest is refused at boot.
  */
-#include "hypervisor/guest_elf.h"
+#include "hypervisor/loader/guest_elf.h"
 
 #include <stdarg.h>
 

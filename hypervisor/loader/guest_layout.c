@@ -12,7 +12,7 @@
  *            0x10000..0xfffff read-only, 0x100000..0x1fffff read-write
  *   0x10000  boot information, manifest copy, command line (guest_image.c)
  */
-#include "hypervisor/guest_elf.h"
+#include "hypervisor/loader/guest_elf.h"
 
 #define PTE_PRESENT 0x1u
 #define PTE_WRITABLE 0x2u

@@ -1,12 +1,12 @@
 /*
  * apic_timer.c - calibrating and driving the local APIC timer.
  */
-#include "hypervisor/apic_timer.h"
+#include "hypervisor/time/apic_timer.h"
 
 #include "hypervisor/boot/idt.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
-#include "hypervisor/time.h"
+#include "hypervisor/time/time.h"
 
 #define MSR_APIC_BASE 0x1bu
 #define APIC_BASE_ENABLE (1u << 11)

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "hypervisor/multiboot2.h"
+#include "hypervisor/boot/multiboot2.h"
 
 /*
  * guests_run_all: build one VM per guest module (count= instances each),

@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "hal/hal.h"
-#include "hypervisor/guest_cmdline.h"
-#include "hypervisor/guest_memory.h"
-#include "hypervisor/hypercall.h"
+#include "hypervisor/loader/guest_cmdline.h"
+#include "hypervisor/vm/guest_memory.h"
+#include "hypervisor/vm/hypercall.h"
 #include "nested_paging/nested_paging.h"
 
 enum vm_state {

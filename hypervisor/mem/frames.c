@@ -3,9 +3,9 @@
  * identity-mapped first 4 GiB. The bookkeeping is frame_bitmap.c; this
  * file decides which frames start free.
  */
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 
-#include "hypervisor/frame_bitmap.h"
+#include "hypervisor/mem/frame_bitmap.h"
 #include "hypervisor/panic.h"
 #include "lib/kstring.h"
 

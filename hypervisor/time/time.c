@@ -11,14 +11,14 @@
  * the result is the run that most others agree with; more runs are taken
  * until three agree, and the median is the fallback if none ever do.
  */
-#include "hypervisor/time.h"
+#include "hypervisor/time/time.h"
 
 #include <stdbool.h>
 
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/panic.h"
-#include "hypervisor/time_math.h"
+#include "hypervisor/time/time_math.h"
 
 #define PORT_61 0x61                 /* system control port B */
 #define PORT_61_GATE2 0x01           /* channel 2 gate */

@@ -1,12 +1,12 @@
 /*
  * vm_end.c - a guest's console output and its end.
  */
-#include "hypervisor/vm.h"
+#include "hypervisor/vm/vm.h"
 
 #include <stdarg.h>
 
 #include "hypervisor/console.h"
-#include "hypervisor/frames.h"
+#include "hypervisor/mem/frames.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 
