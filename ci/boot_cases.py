@@ -71,10 +71,29 @@ class BootCase:
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
 
 
+def case_files(main_file):
+    """Return main_file and every *.json in the folder beside it named like it with ".d"
+    (boot_tests.json, then boot_tests.d/*.json in name order): each area keeps its cases apart."""
+    folder = os.path.splitext(main_file)[0] + ".d"
+    extra = []
+    if os.path.isdir(folder):
+        extra = sorted(os.path.join(folder, name) for name in os.listdir(folder)
+                       if name.endswith(".json"))
+    return [main_file] + extra
+
+
 def load_cases(path=CASES_FILE):
-    """Return the list of case dictionaries in the JSON file (its "tests" array)."""
-    with open(path) as f:
-        return json.load(f)["tests"]
+    """Return the case dictionaries of path and of its .d folder (their "tests" arrays).
+    Raises CaseError when two cases share a name."""
+    cases, seen = [], set()
+    for name in case_files(path):
+        with open(name) as f:
+            for case in json.load(f)["tests"]:
+                if case["name"] in seen:
+                    raise CaseError("%s: a second case named %r" % (name, case["name"]))
+                seen.add(case["name"])
+                cases.append(case)
+    return cases
 
 
 def find_case(cases, name):

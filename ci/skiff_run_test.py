@@ -12,7 +12,6 @@ standard output expected (null: not checked) and the exit status. Exit status 0 
 
 import argparse
 import difflib
-import json
 import os
 import subprocess
 import sys
@@ -23,6 +22,7 @@ CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, CI_DIR)
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
+import boot_cases  # noqa: E402
 from boot_cases import (CaseError, case_platforms, case_timeout, find_case,  # noqa: E402
                         image_path, write_disk)
 
@@ -35,9 +35,8 @@ CTEST_MARGIN_SECONDS = 60
 
 
 def load_cases():
-    """Return the cases of ci/skiff_run_tests.json."""
-    with open(CASES_FILE) as f:
-        return json.load(f)["tests"]
+    """Return the cases of ci/skiff_run_tests.json and ci/skiff_run_tests.d/*.json."""
+    return boot_cases.load_cases(CASES_FILE)
 
 
 def list_tests(cases):
