@@ -62,14 +62,21 @@
 
 /* Primary processor-based VM-execution controls. */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_MWAIT_EXITING (1u << 10)
+#define PROC_RDPMC_EXITING (1u << 11)
+#define PROC_CR8_LOAD_EXITING (1u << 19)
+#define PROC_CR8_STORE_EXITING (1u << 20)
+#define PROC_MOV_DR_EXITING (1u << 23)
 #define PROC_UNCONDITIONAL_IO_EXITING (1u << 24)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
+#define PROC_MONITOR_EXITING (1u << 29)
 #define PROC_ACTIVATE_SECONDARY (1u << 31)
 
 /* Secondary processor-based VM-execution controls. */
 #define PROC2_ENABLE_EPT (1u << 1)
 #define PROC2_ENABLE_RDTSCP (1u << 3)
 #define PROC2_ENABLE_VPID (1u << 5)
+#define PROC2_WBINVD_EXITING (1u << 6)
 #define PROC2_ENABLE_INVPCID (1u << 12)
 
 /* VM-exit controls. */
@@ -211,6 +218,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_GETSEC = 11,
 	VMX_EXIT_HLT = 12,
 	VMX_EXIT_INVD = 13,
+	VMX_EXIT_RDPMC = 15,
 	VMX_EXIT_VMCALL = 18,
 	VMX_EXIT_VMCLEAR = 19,
 	VMX_EXIT_VMLAUNCH = 20,
@@ -221,17 +229,22 @@ enum vmx_exit_reason {
 	VMX_EXIT_VMWRITE = 25,
 	VMX_EXIT_VMXOFF = 26,
 	VMX_EXIT_VMXON = 27,
+	VMX_EXIT_CR_ACCESS = 28,
+	VMX_EXIT_DR_ACCESS = 29,
 	VMX_EXIT_IO = 30,
 	VMX_EXIT_RDMSR = 31,
 	VMX_EXIT_WRMSR = 32,
 	VMX_EXIT_INVALID_GUEST_STATE = 33,
 	VMX_EXIT_MSR_LOADING = 34,
+	VMX_EXIT_MWAIT = 36,
+	VMX_EXIT_MONITOR = 39,
 	VMX_EXIT_MACHINE_CHECK = 41,
 	VMX_EXIT_EPT_VIOLATION = 48,
 	VMX_EXIT_EPT_MISCONFIG = 49,
 	VMX_EXIT_PREEMPTION_TIMER = 52,
 	VMX_EXIT_INVEPT = 50,
 	VMX_EXIT_INVVPID = 53,
+	VMX_EXIT_WBINVD = 54,
 	VMX_EXIT_XSETBV = 55,
 	VMX_EXIT_VMFUNC = 59,
 	VMX_EXIT_REASON_LIMIT = 70,  /* names are known below this */

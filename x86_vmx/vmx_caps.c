@@ -110,9 +110,16 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 {
 	static const struct vmx_control_request pin = { "pin",
 		PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING, PIN_PREEMPTION_TIMER };
+	/*
+	 * Every instruction that reaches state Skiff does not switch exits:
+	 * CR8 (the real APIC's task priority), the debug registers, the
+	 * performance counters, MONITOR/MWAIT and WBINVD (docs/threat-model.md).
+	 */
 	static const struct vmx_control_request proc = { "proc",
 		PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
-		PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY, 0 };
+		PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
+		PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING | PROC_MOV_DR_EXITING |
+		PROC_RDPMC_EXITING | PROC_MWAIT_EXITING | PROC_MONITOR_EXITING, 0 };
 	static const struct vmx_control_request exit = { "exit",
 		EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
 		EXIT_SAVE_EFER | EXIT_LOAD_EFER, EXIT_SAVE_PREEMPTION_TIMER };
@@ -120,7 +127,7 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 		ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, 0 };
 	/* RDTSCP: without it the instruction raises #UD in the guest. */
 	static const struct vmx_control_request proc2 = { "proc2",
-		PROC2_ENABLE_EPT, PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP };
+		PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP };
 	uint64_t proc_msr = read_msr(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				     MSR_IA32_VMX_PROCBASED_CTLS);
 	uint64_t proc2_msr = 0;
@@ -149,6 +156,16 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 		check_ept_vpid(caps->ept_vpid_cap, caps, w);
 	if (!caps->vpid)
 		caps->proc2 &= ~PROC2_ENABLE_VPID;
+	/*
+	 * Without "save VMX-preemption timer value" every VM entry would reload
+	 * the whole slice, and a guest that exits often would never be
+	 * preempted: then the host's APIC timer ends slices instead.
+	 */
+	if (!(caps->exit & EXIT_SAVE_PREEMPTION_TIMER))
+		caps->pin &= ~PIN_PREEMPTION_TIMER;
+	/* VM entry refuses "save timer value" without the timer itself. */
+	if (!(caps->pin & PIN_PREEMPTION_TIMER))
+		caps->exit &= ~EXIT_SAVE_PREEMPTION_TIMER;
 }
 
 bool vmx_caps_read(vmx_msr_reader read_msr, struct vmx_caps *caps,

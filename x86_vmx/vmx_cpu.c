@@ -90,15 +90,31 @@ static void set_fixed_control_registers(void)
 	uint64_t cr4 = (read_cr4() | vmx_caps.cr4_fixed0) & vmx_caps.cr4_fixed1;
 
 	/*
-	 * VM entry never loads CR0.CD/NW from the VMCS but keeps the host's
-	 * (SDM vol. 3C, "Loading Guest Control Registers"): a host with caches
-	 * off runs every guest with caches off. The boot code owns CR0; say so.
+	 * VM entry and exit never load CR0.CD/NW but keep the current value
+	 * (SDM vol. 3C, "Loading Guest Control Registers"): Skiff owns them
+	 * (guests may not change them, vmx_vmcs.c) and keeps caches on.
 	 */
-	if (cr0 & (CR0_CD | CR0_NW))
-		log_printf("vmx: warning: host CR0.CD/NW set (CR0 0x%llx): guests run uncached",
+	if (cr0 & (CR0_CD | CR0_NW)) {
+		log_printf("vmx: host CR0.CD/NW were set (CR0 0x%llx): caches turned on",
 			   (unsigned long long)cr0);
+		cr0 &= ~(uint64_t)(CR0_CD | CR0_NW);
+	}
 	write_cr4(cr4);
 	write_cr0(cr0);
+}
+
+/*
+ * VMX switches neither STAR, LSTAR, CSTAR nor SFMASK, and guests may not
+ * write them (they exit and raise #GP): a guest's SYSCALL uses the host's.
+ * Skiff never uses SYSCALL, so fix them at 0: nothing of the host leaks
+ * and every guest sees the same (a SYSCALL lands at RIP 0 in the guest).
+ */
+static void fix_syscall_msrs(void)
+{
+	static const uint32_t msrs[] = { 0xc0000081u, 0xc0000082u, 0xc0000083u, 0xc0000084u };
+
+	for (unsigned i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
+		wrmsr(msrs[i], 0);
 }
 
 static int allocate_pages(void)
@@ -134,6 +150,7 @@ int vmx_cpu_init(void)
 		return err;
 	}
 	set_fixed_control_registers();
+	fix_syscall_msrs();
 	result = vmxon(vmxon_region_hpa);
 	if (result == VMX_FAIL_INVALID) {
 		log_printf("vmx: VMXON failed (VMfailInvalid: region at 0x%llx or revision 0x%x refused)",

@@ -17,6 +17,13 @@ static const char *forbidden_mnemonic(uint32_t basic)
 	switch (basic) {
 	case VMX_EXIT_GETSEC: return "GETSEC";
 	case VMX_EXIT_INVD: return "INVD";
+	case VMX_EXIT_RDPMC: return "RDPMC";
+	/* CR8 and CR0.CD/NW are Skiff's: only a write to them exits. */
+	case VMX_EXIT_CR_ACCESS: return "MOV CR (CR8, or CR0.CD/NW)";
+	case VMX_EXIT_DR_ACCESS: return "MOV DR";
+	case VMX_EXIT_MWAIT: return "MWAIT";
+	case VMX_EXIT_MONITOR: return "MONITOR";
+	case VMX_EXIT_WBINVD: return "WBINVD";
 	case VMX_EXIT_VMCALL: return "VMCALL";
 	case VMX_EXIT_VMCLEAR: return "VMCLEAR";
 	case VMX_EXIT_VMLAUNCH: return "VMLAUNCH";

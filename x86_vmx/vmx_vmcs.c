@@ -22,6 +22,14 @@
 #define GUEST_PAT_DEFAULT UINT64_C(0x0007040600070406)  /* the reset value */
 #define DR7_RESET 0x400u
 #define LIMIT_4G 0xffffffffu
+/*
+ * CR0.CD and CR0.NW are Skiff's: neither VM entry nor VM exit loads them,
+ * so a guest's value would stay for Skiff and every later guest. Owned by
+ * the host here, a guest's attempt to change them exits (and ends it).
+ */
+#define CR0_CD_NW ((UINT64_C(1) << 30) | (UINT64_C(1) << 29))
+/* #MC in a guest exits: a machine check is Skiff's to report, not the guest's. */
+#define EXCEPTIONS_INTERCEPTED (UINT64_C(1) << 18)
 
 struct field_value {
 	uint32_t field;
@@ -55,7 +63,7 @@ static int write_controls(const struct vmx_vcpu *v, const struct hal_boot_state 
 		{ VMCS_PROC2_CONTROLS, vmx_caps.proc2 },
 		{ VMCS_EXIT_CONTROLS, vmx_caps.exit },
 		{ VMCS_ENTRY_CONTROLS, vmx_caps.entry },
-		{ VMCS_EXCEPTION_BITMAP, 0 },
+		{ VMCS_EXCEPTION_BITMAP, EXCEPTIONS_INTERCEPTED },
 		{ VMCS_PAGE_FAULT_ERROR_MASK, 0 },
 		{ VMCS_PAGE_FAULT_ERROR_MATCH, 0 },
 		{ VMCS_CR3_TARGET_COUNT, 0 },
@@ -66,7 +74,7 @@ static int write_controls(const struct vmx_vcpu *v, const struct hal_boot_state 
 		{ VMCS_MSR_BITMAP, vmx_msr_bitmap_hpa },
 		{ VMCS_EPT_POINTER, v->eptp },
 		{ VMCS_CR0_GUEST_HOST_MASK,
-		  vmx_cr_host_mask(vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1) },
+		  vmx_cr_host_mask(vmx_caps.cr0_fixed0, vmx_caps.cr0_fixed1) | CR0_CD_NW },
 		{ VMCS_CR4_GUEST_HOST_MASK,
 		  vmx_cr_host_mask(vmx_caps.cr4_fixed0, vmx_caps.cr4_fixed1) },
 		{ VMCS_CR0_READ_SHADOW, boot->cr0 },

@@ -119,19 +119,62 @@ static void test_haswell_passes(void)
 	CHECK(why[0] == '\0');
 	CHECK(absent_msr_reads == 0);
 	CHECK(caps.revision == 0x2b);
-	CHECK(caps.pin == (0x16 | PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING |
-			   PIN_PREEMPTION_TIMER));
+	/*
+	 * allowed-1 of the exit controls stops at bit 21: no "save timer
+	 * value", so the preemption timer is not used at all (every entry
+	 * would restart the slice) and slices come from the APIC timer.
+	 */
+	CHECK(caps.pin == (0x16 | PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING));
 	CHECK(caps.preemption_timer_shift == 5);
-	/* allowed-1 of the exit controls stops at bit 21: no "save timer value" */
 	CHECK(!(caps.exit & EXIT_SAVE_PREEMPTION_TIMER));
-	/* True controls: CR3-load/store exiting (bits 15, 16) are not forced. */
+	/*
+	 * True controls: CR3-load/store exiting (bits 15, 16) are not forced.
+	 * Every state-table exit is asked for: CR8 load/store, MOV DR, RDPMC,
+	 * MONITOR, MWAIT (docs/threat-model.md).
+	 */
 	CHECK(caps.proc == (0x04006172u | PROC_HLT_EXITING | PROC_UNCONDITIONAL_IO_EXITING |
-			    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY));
-	CHECK(caps.proc2 == (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP));
+			    PROC_USE_MSR_BITMAPS | PROC_ACTIVATE_SECONDARY |
+			    PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
+			    PROC_MOV_DR_EXITING | PROC_RDPMC_EXITING |
+			    PROC_MWAIT_EXITING | PROC_MONITOR_EXITING));
+	CHECK(caps.proc2 == (PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP |
+			     PROC2_WBINVD_EXITING));
 	CHECK(caps.exit & EXIT_LOAD_EFER);
 	CHECK(caps.entry & ENTRY_IA32E_MODE_GUEST);
 	CHECK(caps.vpid && caps.invept_single && caps.invvpid_single);
 	CHECK(caps.cr4_fixed0 == 0x2000);
+}
+
+/* With "save VMX-preemption timer value" the timer carries slices across exits. */
+static void test_preemption_timer_with_save(void)
+{
+	struct vmx_caps caps;
+	char why[256];
+
+	fake_haswell();
+	fake_set(MSR_IA32_VMX_TRUE_EXIT_CTLS, MSR(0x00036dfb, 0x007fffff));
+	CHECK(run(&caps, why, sizeof(why)));
+	CHECK(caps.pin & PIN_PREEMPTION_TIMER);
+	CHECK(caps.exit & EXIT_SAVE_PREEMPTION_TIMER);
+	/* Save without the timer itself would fail VM entry: neither is used. */
+	fake_set(MSR_IA32_VMX_TRUE_PINBASED_CTLS, MSR(0x16, 0x3f));
+	CHECK(run(&caps, why, sizeof(why)));
+	CHECK(!(caps.pin & PIN_PREEMPTION_TIMER));
+	CHECK(!(caps.exit & EXIT_SAVE_PREEMPTION_TIMER));
+}
+
+/* A CPU that cannot exit on MOV DR or CR8 is refused, by name. */
+static void test_state_exits_required(void)
+{
+	struct vmx_caps caps;
+	char why[256];
+
+	fake_haswell();
+	fake_set(MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
+		 MSR(0x04006172, 0xfff9fffe & ~(PROC_MOV_DR_EXITING | PROC_CR8_LOAD_EXITING)));
+	CHECK(!run(&caps, why, sizeof(why)));
+	CHECK(strstr(why, "proc control 'MOV-DR exiting'") != NULL);
+	CHECK(strstr(why, "proc control 'CR8-load exiting'") != NULL);
 }
 
 static void test_plain_controls_without_true_msrs(void)
@@ -255,6 +298,8 @@ int main(void)
 {
 	test_combine();
 	test_haswell_passes();
+	test_preemption_timer_with_save();
+	test_state_exits_required();
 	test_plain_controls_without_true_msrs();
 	test_no_secondary_controls();
 	test_no_ept_no_vpid();
