@@ -189,7 +189,7 @@ void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 	case SVM_EXIT_MWAIT: case SVM_EXIT_MWAIT_CONDITIONAL: case SVM_EXIT_XSETBV:
 		decode_forbidden(vmcb, caps, LEN_0F01, exit);
 		return;
-	case SVM_EXIT_INVD: case SVM_EXIT_RSM:
+	case SVM_EXIT_INVD: case SVM_EXIT_RSM: case SVM_EXIT_RDPMC: case SVM_EXIT_WBINVD:
 		decode_forbidden(vmcb, caps, LEN_0F, exit);
 		return;
 	case (uint32_t)SVM_EXIT_INVALID: decode_entry_failure(vmcb, caps, entry, exit); return;
@@ -198,6 +198,8 @@ void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 	}
 	if (c->exit_code >= SVM_EXIT_EXCEPTION_BASE && c->exit_code < SVM_EXIT_EXCEPTION_BASE + 32)
 		decode_exception(c, exit);
+	else if (c->exit_code >= SVM_EXIT_DR_BASE && c->exit_code < SVM_EXIT_DR_BASE + 32)
+		decode_forbidden(vmcb, caps, LEN_0F, exit);
 	else
 		decode_unhandled(c, exit);
 }

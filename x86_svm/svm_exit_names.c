@@ -8,6 +8,12 @@ static const struct {
 	uint64_t code;
 	const char *name;
 } exit_names[] = {
+	{ 0x020, "MOV DR (read DR0)" }, { 0x021, "MOV DR (read DR1)" }, { 0x022, "MOV DR (read DR2)" },
+	{ 0x023, "MOV DR (read DR3)" }, { 0x024, "MOV DR (read DR4)" }, { 0x025, "MOV DR (read DR5)" },
+	{ 0x026, "MOV DR (read DR6)" }, { 0x027, "MOV DR (read DR7)" },
+	{ 0x030, "MOV DR (write DR0)" }, { 0x031, "MOV DR (write DR1)" }, { 0x032, "MOV DR (write DR2)" },
+	{ 0x033, "MOV DR (write DR3)" }, { 0x034, "MOV DR (write DR4)" }, { 0x035, "MOV DR (write DR5)" },
+	{ 0x036, "MOV DR (write DR6)" }, { 0x037, "MOV DR (write DR7)" },
 	{ SVM_EXIT_INTR, "INTR" },
 	{ SVM_EXIT_NMI, "NMI" },
 	{ SVM_EXIT_SMI, "SMI" },
@@ -23,7 +29,7 @@ static const struct {
 	{ 0x06c, "LDTR_WRITE" },
 	{ 0x06d, "TR_WRITE" },
 	{ SVM_EXIT_RDTSC, "RDTSC" },
-	{ 0x06f, "RDPMC" },
+	{ SVM_EXIT_RDPMC, "RDPMC" },
 	{ 0x070, "PUSHF" },
 	{ 0x071, "POPF" },
 	{ SVM_EXIT_CPUID, "CPUID" },

@@ -17,11 +17,25 @@
 #include "svm.h"
 
 const struct svm_intercept svm_intercepts[] = {
+	/*
+	 * The debug registers: VMRUN switches DR6 and DR7 but not DR0-DR3, so
+	 * guests may not touch any (docs/threat-model.md).
+	 */
+	{ "DR0 read", VMCB_WORD_DR, 0 },  { "DR1 read", VMCB_WORD_DR, 1 },
+	{ "DR2 read", VMCB_WORD_DR, 2 },  { "DR3 read", VMCB_WORD_DR, 3 },
+	{ "DR4 read", VMCB_WORD_DR, 4 },  { "DR5 read", VMCB_WORD_DR, 5 },
+	{ "DR6 read", VMCB_WORD_DR, 6 },  { "DR7 read", VMCB_WORD_DR, 7 },
+	{ "DR0 write", VMCB_WORD_DR, 16 }, { "DR1 write", VMCB_WORD_DR, 17 },
+	{ "DR2 write", VMCB_WORD_DR, 18 }, { "DR3 write", VMCB_WORD_DR, 19 },
+	{ "DR4 write", VMCB_WORD_DR, 20 }, { "DR5 write", VMCB_WORD_DR, 21 },
+	{ "DR6 write", VMCB_WORD_DR, 22 }, { "DR7 write", VMCB_WORD_DR, 23 },
 	{ "#DF",         VMCB_WORD_EXCEPTION, 8 },
+	{ "#MC",         VMCB_WORD_EXCEPTION, 18 },  /* Skiff's to report, not the guest's */
 	{ "INTR",        VMCB_WORD_MISC1, 0 },
 	{ "NMI",         VMCB_WORD_MISC1, 1 },
 	{ "SMI",         VMCB_WORD_MISC1, 2 },
 	{ "INIT",        VMCB_WORD_MISC1, 3 },
+	{ "RDPMC",       VMCB_WORD_MISC1, 15 },  /* counters count for everyone */
 	{ "CPUID",       VMCB_WORD_MISC1, 18 },
 	{ "RSM",         VMCB_WORD_MISC1, 19 },
 	{ "INVD",        VMCB_WORD_MISC1, 22 },
@@ -39,6 +53,7 @@ const struct svm_intercept svm_intercepts[] = {
 	{ "STGI",        VMCB_WORD_MISC2, 4 },
 	{ "CLGI",        VMCB_WORD_MISC2, 5 },
 	{ "SKINIT",      VMCB_WORD_MISC2, 6 },
+	{ "WBINVD",      VMCB_WORD_MISC2, 9 },   /* flushes the host's caches too */
 	{ "MONITOR",     VMCB_WORD_MISC2, 10 },
 	{ "MWAIT",       VMCB_WORD_MISC2, 11 },
 	{ "MWAIT armed", VMCB_WORD_MISC2, 12 },

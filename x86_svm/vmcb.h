@@ -206,6 +206,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "a VMCB is one page");
 #define SVM_NPF_FETCH      (1u << 4)
 
 /* Exit codes (APM vol. 2, appendix C). */
+#define SVM_EXIT_DR_BASE    0x020u   /* 0x20 + n: read DRn; 0x30 + n: write DRn */
 #define SVM_EXIT_EXCEPTION_BASE 0x040u  /* 0x40 + vector, up to 0x5f */
 #define SVM_EXIT_INTR       0x060u
 #define SVM_EXIT_NMI        0x061u
@@ -213,6 +214,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "a VMCB is one page");
 #define SVM_EXIT_INIT       0x063u
 #define SVM_EXIT_VINTR      0x064u
 #define SVM_EXIT_RDTSC      0x06eu
+#define SVM_EXIT_RDPMC      0x06fu
 #define SVM_EXIT_CPUID      0x072u
 #define SVM_EXIT_RSM        0x073u
 #define SVM_EXIT_INVD       0x076u
