@@ -12,6 +12,12 @@
 #define EPT_WRITE (UINT64_C(1) << 1)
 #define EPT_EXEC (UINT64_C(1) << 2)
 #define EPT_MEMTYPE_WB (UINT64_C(6) << 3)    /* leaf bits 5:3 */
+/*
+ * Ignore the guest's PAT: its RAM is write-back whatever its page tables
+ * say, so no guest maps frames uncached that Skiff (and, after a scrub,
+ * the next guest) maps write-back.
+ */
+#define EPT_IGNORE_PAT (UINT64_C(1) << 6)
 #define EPT_LARGE_PAGE (UINT64_C(1) << 7)
 #define EPT_ACCESSED (UINT64_C(1) << 8)
 #define EPT_DIRTY (UINT64_C(1) << 9)
@@ -35,7 +41,7 @@
 	.exec_deny = 0,                                                 \
 	.large_page = EPT_LARGE_PAGE,                                   \
 	.table_bits = EPT_READ | EPT_WRITE | EPT_EXEC,                  \
-	.leaf_bits = EPT_MEMTYPE_WB,                                    \
+	.leaf_bits = EPT_MEMTYPE_WB | EPT_IGNORE_PAT,                   \
 	.address_mask = EPT_ADDRESS_MASK,                               \
 	.accessed = EPT_ACCESSED,                                       \
 	.dirty = EPT_DIRTY,                                             \

@@ -12,6 +12,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/sched/guests.h"
+#include "hypervisor/vm/fpu.h"
 #include "hypervisor/boot/multiboot2.h"
 #include "hypervisor/options.h"
 #include "hypervisor/panic.h"
@@ -118,6 +119,10 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	parse_options(boot_info.cmdline);
 	if (skiff_options.selftest_clock)
 		time_selftest_clock();
+	if (skiff_options.selftest_dirty_ram)
+		frames_dirty_all();
+	/* Before the backend: VMXON fixes CR4's bits, and VMX copies the host's. */
+	fpu_init();
 	start_backend();
 	status = guests_run_all(&boot_info);
 	log_printf("final status %u", status);

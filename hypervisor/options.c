@@ -80,6 +80,10 @@ static int apply_word(struct word w, struct skiff_options *out,
 		return 0;
 	}
 	if ((v = word_value(w, "selftest")).text) {
+		if (word_is(v, "dirty-ram")) {
+			out->selftest_dirty_ram = true;
+			return 0;
+		}
 		if (!word_is(v, "clock"))
 			return fail(err, errlen, "unknown self-test '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);

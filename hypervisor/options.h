@@ -5,6 +5,9 @@
  *   backend=svm|vmx   use this backend instead of the one the CPU vendor
  *                     suggests (hal_select still checks the CPU can run it)
  *   selftest=clock    measure the calibrated TSC against the RTC at boot
+ *   selftest=dirty-ram  fill every free frame with a marker before any guest
+ *                     is built, so tests see what a guest would find in
+ *                     frames that were used before (emulator RAM starts zero)
  *   limit=SECONDS     end every guest still running after SECONDS (1..86400;
  *                     default: no limit)
  *   slice_ms=N        a guest's time slice in milliseconds (1..1000; default 10)
@@ -25,6 +28,7 @@
 struct skiff_options {
 	const char *backend;      /* "svm", "vmx" or NULL (choose by CPU) */
 	bool selftest_clock;      /* selftest=clock */
+	bool selftest_dirty_ram;  /* selftest=dirty-ram */
 	unsigned limit_seconds;   /* limit=, 0 for none */
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */

@@ -70,5 +70,7 @@ void idt_init(void)
 
 	for (unsigned v = 0; v < EXCEPTION_VECTORS; v++)
 		set_gate(v, exception_stub_table[v]);
+	/* An NMI is an event, not a fault: counted, never a panic. */
+	set_gate(VECTOR_NMI, (uint64_t)(uintptr_t)nmi_stub);
 	__asm__ volatile("lidt %0" : : "m"(pointer) : "memory");
 }

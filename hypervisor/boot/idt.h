@@ -42,4 +42,10 @@ __attribute__((noreturn)) void exception_handle(struct exception_frame *frame);
 /* exception_stub_table: the stubs' entry points, by vector (assembly). */
 extern const uint64_t exception_stub_table[32];
 
+/* nmi_stub: vector 2's entry (interrupt_stubs.S): counts and returns. */
+void nmi_stub(void);
+
+/* nmi_count: physical NMIs taken since boot (written only by nmi_stub). */
+extern volatile uint64_t nmi_count;
+
 #endif

@@ -10,6 +10,24 @@
 	.text
 	.code64
 
+/*
+ * nmi_stub: a physical NMI. Skiff uses no NMI source, and on SVM one that
+ * arrives while a guest runs exits and is then taken here as soon as GIF
+ * is set again: count it and carry on, never panic. It runs on its own
+ * stack (IST) and touches only the counter and flags, which IRETQ restores.
+ */
+	.globl nmi_stub
+nmi_stub:
+	lock incq nmi_count(%rip)    /* one more NMI taken (host_nmi_count() reads it) */
+	iretq                        /* back to whatever was interrupted, NMIs unblocked */
+
+	.data
+	.balign 8
+	.globl nmi_count
+nmi_count:
+	.quad 0                      /* NMIs taken since boot */
+	.text
+
 	.globl apic_timer_stub
 apic_timer_stub:
 	pushq %rax                   /* caller-saved registers: the C handler may clobber them */

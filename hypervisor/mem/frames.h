@@ -35,4 +35,10 @@ void frames_free(uint64_t hpa, uint64_t bytes);
 /* frames_free_bytes: how much memory is still free. */
 uint64_t frames_free_bytes(void);
 
+/*
+ * frames_dirty_all: fill every free frame with a non-zero marker and leave
+ * it free (selftest=dirty-ram; frames_dirty.c). Logs how many.
+ */
+void frames_dirty_all(void);
+
 #endif

@@ -113,10 +113,40 @@ static struct vm *fpu_owner;  /* whose x87/SSE state is in the registers */
 static bool preemption;       /* the APIC timer works */
 static uint64_t slice_ns, slice_tsc;  /* slice_ms= in both units, set once */
 
+/*
+ * add_vm: record vm (NULL: nothing to record). The table holds MAX_VMS:
+ * a VM beyond it is never run, and is ended with the reason if it lives.
+ */
 static void add_vm(struct vm *vm)
 {
-	if (vm)
-		vms[vm_count++] = vm;
+	if (!vm)
+		return;
+	if (vm_count >= MAX_VMS) {
+		if (vm->state != VM_ENDED)
+			vm_end(vm, 1, VM_END_REFUSED, "Skiff runs at most %u guests", MAX_VMS);
+		else
+			log_printf("guest %s: not listed: Skiff runs at most %u guests",
+				   vm->name, MAX_VMS);
+		return;
+	}
+	vms[vm_count++] = vm;
+}
+
+/* Guests refused because the table was full: named in the summary too. */
+#define OVERFLOW_NAMED 8
+static char overflow_names[OVERFLOW_NAMED][GUEST_NAME_MAX];
+static unsigned overflow_count;
+
+/* room_for: true when another guest fits; otherwise logs why name is refused. */
+static bool room_for(const char *name)
+{
+	if (vm_count < MAX_VMS)
+		return true;
+	log_printf("guest %s: refused: Skiff runs at most %u guests", name, MAX_VMS);
+	if (overflow_count < OVERFLOW_NAMED)
+		format(overflow_names[overflow_count], GUEST_NAME_MAX, "%s", name);
+	overflow_count++;
+	return false;
 }
 
 static void create_from_module(unsigned index, const struct mb2_module *mod)
@@ -126,17 +156,20 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 
 	if (guest_cmdline_parse(mod->cmdline, &cfg, err, sizeof(err)) != 0) {
 		format(name, sizeof(name), "module%u", index);
-		add_vm(vm_refuse(name, vm_count, "bad module command line '%s': %s",
-				 mod->cmdline, err));
+		if (room_for(name))
+			add_vm(vm_refuse(name, vm_count, "bad module command line '%s': %s",
+					 mod->cmdline, err));
 		return;
 	}
+	if (!room_for(cfg.name))
+		return;
 	if (cfg.count > 1 && cfg.block_count > 0) {
 		add_vm(vm_refuse(cfg.name, vm_count,
 				 "count=%u with block devices: a disk can back only one guest",
 				 cfg.count));
 		return;
 	}
-	for (unsigned i = 0; i < cfg.count && vm_count < MAX_VMS; i++) {
+	for (unsigned i = 0; i < cfg.count; i++) {
 		struct vm_disk_backing disks[GUEST_MAX_BLOCKS];
 		struct data_module *claimed[GUEST_MAX_BLOCKS];
 		struct vm *vm;
@@ -145,6 +178,8 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 			format(name, sizeof(name), "%s.%u", cfg.name, i + 1);
 		else
 			format(name, sizeof(name), "%s", cfg.name);
+		if (!room_for(name))
+			return;
 		if (resolve_disks(&cfg, disks, claimed, err, sizeof(err)) != 0) {
 			add_vm(vm_refuse(name, vm_count, "%s", err));
 			continue;
@@ -286,12 +321,19 @@ static uint8_t summarize(void)
 		if (vm->status > final)
 			final = vm->status;
 	}
+	for (unsigned i = 0; i < overflow_count && i < OVERFLOW_NAMED; i++)
+		log_printf("summary %s status=1 reason=refused slices=0 exits=0 io=0 cpuid=0 npf=0",
+			   overflow_names[i]);
+	if (overflow_count > OVERFLOW_NAMED)
+		log_printf("and %u more guests refused: Skiff runs at most %u guests",
+			   overflow_count - OVERFLOW_NAMED, MAX_VMS);
+	if (overflow_count)
+		final = final > 1 ? final : 1;
 	return final;
 }
 
 uint8_t guests_run_all(const struct boot_info *info)
 {
-	fpu_init();
 	preemption = apic_timer_init();
 	slice_ns = (uint64_t)skiff_options.slice_ms * 1000000u;
 	slice_tsc = ns_to_tsc(slice_ns);

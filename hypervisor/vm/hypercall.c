@@ -79,6 +79,18 @@ static void do_puts(const struct hypercall_env *env, uint8_t *arg,
 		     data, len);
 		return;
 	}
+	if (len > HYPERCALL_PUTS_CHUNK) {
+		/*
+		 * The UART is polled with interrupts off: write one chunk, leave
+		 * the rest described in the guest's own struct and have the guest
+		 * repeat the OUT, so its slice can end between chunks.
+		 */
+		env->console(env->ctx, bytes, HYPERCALL_PUTS_CHUNK);
+		store_u64(arg, data + HYPERCALL_PUTS_CHUNK);
+		store_u64(arg + 8, len - HYPERCALL_PUTS_CHUNK);
+		res->action = HC_DO_REPEAT;
+		return;
+	}
 	if (len)
 		env->console(env->ctx, bytes, len);
 }

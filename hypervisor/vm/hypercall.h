@@ -35,8 +35,9 @@ enum { HC_OK = 0, HC_AGAIN = 1, HC_EINVAL = 2, HC_EUNSPEC = 3 };
 enum hypercall_action {
 	HC_DO_CONTINUE,  /* resume after the OUT */
 	HC_DO_SLEEP,     /* resume after the OUT once sleep_ns have passed */
-	HC_DO_HALT,   /* the guest ended itself with status */
+	HC_DO_HALT,      /* the guest ended itself with status */
 	HC_DO_KILL,      /* the guest broke the ABI: end it, reason in why */
+	HC_DO_REPEAT,    /* part done: re-enter at the same OUT, which repeats the call */
 };
 
 /* A block device as the dispatcher sees it: bytes in the hypervisor. */
@@ -66,6 +67,9 @@ struct hypercall_result {
 	char why[128];         /* HC_DO_KILL: what was wrong */
 };
 
+/* The most bytes one PUTS exit writes: about 22 ms of a 115200-baud UART. */
+#define HYPERCALL_PUTS_CHUNK 256u
+
 /*
  * hypercall_is_port: true when an OUT to port is a hypercall attempt (the
  * Solo5 range 0x500..0x5ff or Skiff's calls). Anything else is plain port
@@ -82,7 +86,10 @@ bool hypercall_is_port(uint16_t port);
  * handle with no device, an offset that is not block-aligned, a length other
  * than one block, or a block past the capacity; their data buffer must lie
  * in guest memory or the guest is killed. Net calls answer HC_EINVAL (no
- * net devices yet). Never reads or writes outside env->mem and the device.
+ * net devices yet). A PUTS of more than HYPERCALL_PUTS_CHUNK bytes writes
+ * that many, advances data and len in the guest's struct past them and
+ * answers HC_DO_REPEAT (output is bounded per exit, so per slice). Never
+ * reads or writes outside env->mem and the device.
  */
 void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 			uint64_t arg_gpa, struct hypercall_result *res);

@@ -32,8 +32,19 @@ static void flush_line(struct vm *vm)
 }
 
 /*
- * The log copy shows control bytes as '.', so no guest output can end a
- * log line early or move the terminal's cursor over Skiff's own lines.
+ * A C1 control (U+0080..U+009F): raw, a byte 0x80..0x9f that no UTF-8 lead
+ * byte announced; encoded, the same after 0xc2. Terminals take some (0x9b is
+ * CSI) as commands. prev is the line's byte before c, or 0 at its start.
+ */
+static bool is_c1_control(unsigned char prev, unsigned char c)
+{
+	return c >= 0x80 && c <= 0x9f && (prev < 0x80 || prev == 0xc2);
+}
+
+/*
+ * The log copy shows control bytes (C0, DEL and C1) as '.', so no guest
+ * output can end a log line early or move the terminal's cursor over
+ * Skiff's own lines.
  */
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len)
 {
@@ -51,6 +62,12 @@ void vm_console_write(struct vm *vm, const char *bytes, uint64_t len)
 			continue;
 		if ((unsigned char)c < 0x20 || c == 0x7f)
 			c = (c == '\t') ? ' ' : '.';
+		if (is_c1_control(vm->line_len ? (unsigned char)vm->line[vm->line_len - 1] : 0,
+				  (unsigned char)c)) {
+			if (vm->line_len && (unsigned char)vm->line[vm->line_len - 1] == 0xc2)
+				vm->line[vm->line_len - 1] = '.';
+			c = '.';
+		}
 		vm->line[vm->line_len++] = c;
 		if (vm->line_len == VM_LINE_MAX)
 			flush_line(vm);

@@ -55,6 +55,9 @@ static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
 	case HC_DO_CONTINUE:
 		hal->advance(&vm->vcpu, exit);
 		return true;
+	case HC_DO_REPEAT:
+		/* RIP stays at the OUT: a pending slice end is taken first. */
+		return true;
 	case HC_DO_SLEEP:
 		hal->advance(&vm->vcpu, exit);
 		vm->wake_tsc = tsc_read() + ns_to_tsc(res.sleep_ns);

@@ -134,7 +134,13 @@ static int model_call(uint16_t port, uint64_t gpa, uint8_t *ram, uint8_t *disk,
 		put64(arg, walltime);
 		return 0;
 	case HC_PUTS:
-		return !fits(le64(arg), le64(arg + 8));
+		if (!fits(le64(arg), le64(arg + 8)))
+			return 1;
+		if (le64(arg + 8) > HYPERCALL_PUTS_CHUNK) {  /* one chunk, the rest described */
+			put64(arg, le64(arg) + HYPERCALL_PUTS_CHUNK);
+			put64(arg + 8, le64(arg + 8) - HYPERCALL_PUTS_CHUNK);
+		}
+		return 0;
 	case HC_POLL:
 		put64(arg + 8, 0);
 		put32(arg + 16, 0);
@@ -210,8 +216,12 @@ static void check_result(const struct hypercall_result *res, uint16_t port,
 	switch (port - HYPERCALL_PORT_BASE) {
 	case HC_PUTS: {
 		uint64_t buf = le64(before + gpa), len = le64(before + gpa + 8);
+		bool part = len > HYPERCALL_PUTS_CHUNK;
 
-		if (ctx->console_calls != (len != 0) ||
+		if (part)
+			len = HYPERCALL_PUTS_CHUNK;
+		if (res->action != (part ? HC_DO_REPEAT : HC_DO_CONTINUE) ||
+		    ctx->console_calls != (len != 0) ||
 		    (len != 0 && (ctx->console_bytes != (const char *)ctx->ram + buf ||
 				  ctx->console_len != len)))
 			abort();
