@@ -13,7 +13,10 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256}
+   "machine_mem": 256, "qemu_cpu_flags": ["+pku"]}
+
+qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
+state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -69,6 +72,7 @@ class BootCase:
     log_checks: list
     fair_slices: dict = None   # {"guests": [instance names], "max_ratio": number}
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
+    qemu_cpu_flags: list = None  # e.g. ["+pku"]: added to QEMU's -cpu model
 
 
 def case_files(main_file):
@@ -262,6 +266,18 @@ def _blocks(entry, disk_dir, index):
     return blocks
 
 
+def _qemu_cpu_flags(case):
+    """Return the case's qemu_cpu_flags (a list of "+feature"/"-feature") or None."""
+    flags = case.get("qemu_cpu_flags")
+    if flags is None:
+        return None
+    if (not isinstance(flags, list) or not flags or
+            not all(isinstance(f, str) and len(f) > 1 and f[0] in "+-" and "," not in f
+                    for f in flags)):
+        raise CaseError("case %s: qemu_cpu_flags must be a list like [\"+pku\"]" % case["name"])
+    return list(flags)
+
+
 def resolve_case(case, build, disk_dir=None):
     """Turn a case dictionary into a BootCase with image paths under build.
 
@@ -295,4 +311,5 @@ def resolve_case(case, build, disk_dir=None):
                     expectations=expectations, skiff_args=case.get("skiff_args", []),
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),
-                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case))
+                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
+                    qemu_cpu_flags=_qemu_cpu_flags(case))

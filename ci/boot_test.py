@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 from boot_cases import (CaseError, case_images, case_platforms, case_timeout,  # noqa: E402
                         find_case, load_cases, resolve_case)
 from boot_check import check_boot  # noqa: E402
-from skiff_emulators import MachineOptions, boot  # noqa: E402
+from skiff_emulators import QEMU_CPU, MachineOptions, boot  # noqa: E402
 
 LOG_TAIL_LINES = 80
 CTEST_MARGIN_SECONDS = 60
@@ -51,6 +51,14 @@ def report_failure(title, problems, result):
         print(result.emulator_output[-3000:])
 
 
+def machine_options(case, platform):
+    """Return the MachineOptions of a resolved case on platform."""
+    qemu_cpu = None
+    if case.qemu_cpu_flags and platform == "qemu-svm":
+        qemu_cpu = ",".join([QEMU_CPU] + case.qemu_cpu_flags)
+    return MachineOptions(megabytes=case.machine_mem, qemu_cpu=qemu_cpu)
+
+
 def run_test(build, platform, name, keep_dir=None):
     """Boot test name on platform with the build in build; return the exit status."""
     title = "boot.%s.%s" % (platform, name)
@@ -64,7 +72,7 @@ def run_test(build, platform, name, keep_dir=None):
             timeout = case_timeout(raw_case, platform)
             result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
                           case.skiff_args, timeout=timeout, keep_dir=keep_dir,
-                          machine=MachineOptions(megabytes=case.machine_mem))
+                          machine=machine_options(case, platform))
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

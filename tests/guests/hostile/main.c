@@ -30,6 +30,9 @@
  *                register that other guests share.
  *   cr2-hold MS, cr2-probe   the same with CR2, which a guest may write
  *                directly and VMX does not switch.
+ *   cr8-, cd-, pkru-, fpu-hold MS / -probe, xcr0, ram-dirty, ram-zero,
+ *   puts-flood BYTES, dr-write, dr-read, rdpmc, wbinvd, monitor, mwait,
+ *   cr0-nw       the state-table attacks of isolation.c.
  *
  * "ESCAPED" (and status 1) means an attack got through; status 3 means a
  * trap the guest did not expect (traps.S).
@@ -40,6 +43,7 @@
 #include "lib/parse.h"
 
 #include "../common/identity_map.h"
+#include "isolation.h"
 #include "traps.h"
 
 #define MSR_TSC 0x10u
@@ -452,8 +456,16 @@ int main(int argc, char **argv)
 		return attack_cr2_hold(number_arg(argc, argv, 2, 500));
 	if (strcmp(what, "cr2-probe") == 0)
 		return attack_cr2_probe();
+	bool known;
+	int status = isolation_attack(what, number_arg(argc, argv, 2, 300), &known);
+
+	if (known)
+		return status;
 	skiff_puts("usage: hostile msr|vmrun|vmmcall|vmcall|vmxon|vmload|vmsave|clgi|"
 		   "mmio-beyond|mmio-lapic|mmio-ioapic|mmio-pci|storm [N]|"
-		   "kgs-hold MS|kgs-probe|cr2-hold MS|cr2-probe\n");
+		   "kgs-hold MS|kgs-probe|cr2-hold MS|cr2-probe|cr8-hold MS|cr8-probe|"
+		   "cd-hold MS|cd-probe|pkru-hold MS|pkru-probe|fpu-hold MS|fpu-probe|xcr0|"
+		   "ram-dirty|ram-zero|puts-flood BYTES|dr-write|dr-read|rdpmc|wbinvd|"
+		   "monitor|mwait|cr0-nw\n");
 	return SKIFF_EXIT_FAILURE;
 }

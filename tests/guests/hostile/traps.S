@@ -185,4 +185,103 @@ stub_swapgs:
 	swapgs                          /* cannot fault in ring 0 */
 	ret                             /* done */
 
+/* ---- state stubs (isolation.c): reads and writes Skiff must switch or deny ---- */
+
+/* stub_write_cr8(value): MOV to CR8 (the task priority). */
+	.globl stub_write_cr8
+stub_write_cr8:
+	movq %rdi, %cr8                 /* VMX: exits; SVM: the virtual TPR */
+	ret                             /* done */
+
+/* stub_read_cr8(): MOV from CR8. */
+	.globl stub_read_cr8
+stub_read_cr8:
+	movq %cr8, %rax                 /* VMX: exits; SVM: the virtual TPR */
+	ret                             /* value in RAX */
+
+/* stub_write_cr0(value): MOV to CR0. */
+	.globl stub_write_cr0
+stub_write_cr0:
+	movq %rdi, %cr0                 /* may raise #GP or exit */
+	ret                             /* done */
+
+/* stub_write_cr4(value): MOV to CR4. */
+	.globl stub_write_cr4
+stub_write_cr4:
+	movq %rdi, %cr4                 /* #GP for a bit the CPU does not have */
+	ret                             /* done */
+
+/* stub_write_dr0(value): MOV to DR0. */
+	.globl stub_write_dr0
+stub_write_dr0:
+	movq %rdi, %dr0                 /* must exit */
+	ret                             /* reached only if it did not */
+
+/* stub_read_dr0(): MOV from DR0. */
+	.globl stub_read_dr0
+stub_read_dr0:
+	movq %dr0, %rax                 /* must exit */
+	ret                             /* reached only if it did not */
+
+/* stub_rdpmc(): RDPMC of counter 0. */
+	.globl stub_rdpmc
+stub_rdpmc:
+	xorl %ecx, %ecx                 /* ECX: counter 0 */
+	rdpmc                           /* must exit (or #GP where no counter exists) */
+	ret                             /* reached only if it did not */
+
+/* stub_wbinvd(): WBINVD. */
+	.globl stub_wbinvd
+stub_wbinvd:
+	wbinvd                          /* must exit */
+	ret                             /* reached only if it did not */
+
+/* stub_monitor(address): MONITOR on a guest address. */
+	.globl stub_monitor
+stub_monitor:
+	movq %rdi, %rax                 /* RAX: the address to watch */
+	xorl %ecx, %ecx                 /* ECX: no extensions */
+	xorl %edx, %edx                 /* EDX: no hints */
+	monitor                         /* must exit (or #UD without MONITOR) */
+	ret                             /* reached only if it did not */
+
+/* stub_mwait(): MWAIT with no hints. */
+	.globl stub_mwait
+stub_mwait:
+	xorl %eax, %eax                 /* EAX: no hints (C1) */
+	xorl %ecx, %ecx                 /* ECX: no extensions */
+	mwait                           /* must exit (or #UD without MWAIT) */
+	ret                             /* reached only if it did not */
+
+/* stub_rdpkru(): RDPKRU; returns PKRU. */
+	.globl stub_rdpkru
+stub_rdpkru:
+	xorl %ecx, %ecx                 /* ECX must be 0 */
+	rdpkru                          /* #UD unless CR4.PKE */
+	ret                             /* PKRU in EAX */
+
+/* stub_wrpkru(value): WRPKRU. */
+	.globl stub_wrpkru
+stub_wrpkru:
+	movl %edi, %eax                 /* EAX: the new PKRU */
+	xorl %ecx, %ecx                 /* ECX must be 0 */
+	xorl %edx, %edx                 /* EDX must be 0 */
+	wrpkru                          /* #UD unless CR4.PKE */
+	ret                             /* done */
+
+/* stub_xgetbv(): XGETBV of XCR0. */
+	.globl stub_xgetbv
+stub_xgetbv:
+	xorl %ecx, %ecx                 /* ECX: XCR0 */
+	xgetbv                          /* #UD unless CR4.OSXSAVE */
+	shlq $32, %rdx                  /* high half into place */
+	orq %rdx, %rax                  /* combine with the low half */
+	ret                             /* XCR0 in RAX */
+
+/* stub_vzeroupper(): an AVX instruction. */
+	.globl stub_vzeroupper
+stub_vzeroupper:
+	vzeroupper                      /* #UD unless XCR0 enables AVX state */
+	ret                             /* done */
+
 stubs_end:

@@ -44,5 +44,19 @@ void stub_clgi(void);
 void stub_ud2(void);
 void stub_int3(void);
 void stub_swapgs(void);
+void stub_write_cr8(uint64_t value);
+uint64_t stub_read_cr8(void);
+void stub_write_cr0(uint64_t value);
+void stub_write_cr4(uint64_t value);
+void stub_write_dr0(uint64_t value);
+uint64_t stub_read_dr0(void);
+void stub_rdpmc(void);
+void stub_wbinvd(void);
+void stub_monitor(uintptr_t address);
+void stub_mwait(void);
+uint32_t stub_rdpkru(void);
+void stub_wrpkru(uint32_t value);
+uint64_t stub_xgetbv(void);
+void stub_vzeroupper(void);
 
 #endif
