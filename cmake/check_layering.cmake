@@ -6,6 +6,11 @@ set(bad "")
 foreach(folder ${generic})
   file(GLOB_RECURSE files ${SOURCE_DIR}/${folder}/*.c ${SOURCE_DIR}/${folder}/*.h
        ${SOURCE_DIR}/${folder}/*.S)
+  # A folder with nothing to check means a wrong SOURCE_DIR or a moved
+  # folder: passing then would check nothing at all.
+  if(NOT files)
+    message(FATAL_ERROR "layering check: no sources under ${SOURCE_DIR}/${folder}")
+  endif()
   foreach(f ${files})
     file(STRINGS ${f} lines REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"][^>\"]*(vmcb|vmcs|x86_svm/|x86_vmx/)")
     if(lines)
