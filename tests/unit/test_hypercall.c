@@ -71,6 +71,16 @@ static void test_puts(void)
 	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_CONTINUE);
 	CHECK(console_len == 5 && memcmp(console_out, "hello", 5) == 0);
 
+	/* Longer than one chunk: one chunk now, the rest left for the repeat. */
+	put_u64(0x1000, 0x2000);
+	put_u64(0x1008, HYPERCALL_PUTS_CHUNK + 7);
+	console_len = 0;
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_REPEAT);
+	CHECK(console_len == HYPERCALL_PUTS_CHUNK);
+	CHECK(get_u64(0x1000) == 0x2000 + HYPERCALL_PUTS_CHUNK && get_u64(0x1008) == 7);
+	console_len = 0;
+	CHECK(call(HC_PUTS, 0x1000, &res) == HC_DO_CONTINUE && console_len == 7);
+
 	/* data straddling the end of RAM */
 	put_u64(0x1000, RAM_SIZE - 2);
 	put_u64(0x1008, 5);
