@@ -201,6 +201,13 @@ const struct hal_ops *hal_select(const char *force);
 /* The backend in use after hal_select succeeded. */
 extern const struct hal_ops *hal;
 
+/*
+ * tags_recycled_note: a backend reports that its pool of ASIDs or VPIDs
+ * (what) ran out and started over, flushing every tag. Logged the first
+ * time only.
+ */
+void tags_recycled_note(const char *what);
+
 /* hal_exit_reason_name: a short fixed name for reason ("io", "cpuid", ...). */
 const char *hal_exit_reason_name(enum hal_exit_reason reason);
 

@@ -90,3 +90,12 @@ const char *hal_exit_reason_name(enum hal_exit_reason reason)
 		return "invalid";
 	return names[reason];
 }
+
+void tags_recycled_note(const char *what)
+{
+	static unsigned times;
+
+	/* Once is enough for the log (and for tests): it happens every round. */
+	if (times++ == 0)
+		log_printf("%s recycled: every guest's cached translations flushed", what);
+}

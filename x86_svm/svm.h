@@ -160,9 +160,10 @@ static inline bool svm_asid_current(const struct tag_slot *slot)
 /*
  * svm_asid_claim: before a VMRUN, make slot's ASID current and write it to
  * c; when the pool begins a new generation, also ask c for a flush of every
- * ASID with this entry. Callers skip it while svm_asid_current(slot).
+ * ASID with this entry and return true (false otherwise). Callers skip it
+ * while svm_asid_current(slot).
  */
-void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
+bool svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
 
 /*
  * svm_cr2_switch_to: before entering sv, make the CPU hold sv's CR2 (saving

@@ -31,16 +31,20 @@ uint32_t svm_asid_pool_size(void)
 	return tag_pool_size(&svm_asid_pool);
 }
 
-void svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c)
+bool svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c)
 {
+	bool flushed = false;
+
 	switch (tag_pool_claim(&svm_asid_pool, slot)) {
 	case TAG_KEPT:
-		return;
+		return false;
 	case TAG_FLUSH_ALL:
 		c->tlb_control = TLB_CONTROL_FLUSH_ALL;
+		flushed = true;
 		break;
 	case TAG_FRESH:
 		break;  /* unused since the last flush of all ASIDs */
 	}
 	c->guest_asid = slot->tag;
+	return flushed;
 }

@@ -77,7 +77,8 @@ static void svm_run(struct vcpu *vcpu, struct hal_exit *exit)
 	struct svm_vcpu *sv = vcpu->backend;
 
 	if (!svm_asid_current(&sv->asid)) {
-		svm_asid_claim(&sv->asid, &sv->vmcb->control);
+		if (svm_asid_claim(&sv->asid, &sv->vmcb->control))
+			tags_recycled_note("ASIDs");
 		vcpu->tag = sv->asid.tag;
 	}
 	svm_cr2_switch_to(sv);

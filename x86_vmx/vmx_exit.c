@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "hal/hal.h"
+#include "hal/tag_pool.h"
 #include "hypervisor/cpu.h"
 #include "vmx_arch.h"
 #include "vmx_caps.h"
@@ -66,8 +67,10 @@ static void claim_vpid(struct vcpu *vcpu, struct vmx_vcpu *v)
 
 	if (r == TAG_KEPT)
 		return;
-	if (r == TAG_FLUSH_ALL)
+	if (r == TAG_FLUSH_ALL) {
 		invvpid(INVVPID_ALL_CONTEXT, 0);
+		tags_recycled_note("VPIDs");
+	}
 	v->vpid = v->vpid_slot.tag;
 	vcpu->tag = v->vpid;
 	vmwrite(VMCS_VPID, v->vpid);
