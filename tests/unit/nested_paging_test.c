@@ -551,6 +551,8 @@ static void case_root_pointer(const struct np_format *f)
 		/* WB (6) in bits 2:0, walk length 4-1 in bits 5:3, A/D off. */
 		CHECK(ept_pointer(&fx.t) == (fx.t.root_hpa | 6 | (3 << 3)));
 		CHECK(ept_format_2m.largest_leaf_level == 2);
+		/* Guest RAM is write-back whatever the guest's PAT says (ignore-PAT). */
+		CHECK((ept_format.leaf_bits & 0x78) == 0x70 && (ept_format_2m.leaf_bits & 0x78) == 0x70);
 	} else {
 		CHECK(npt_ncr3(&fx.t) == fx.t.root_hpa);
 		CHECK(npt_flush_tlb_control(true) == 3);

@@ -207,7 +207,20 @@ static void test_cpuid_policy(void)
 
 	cpuid_policy_apply(1, 0, &r);
 	CHECK(!(r.ecx & (1u << 5)) && !(r.ecx & (1u << 26)) && !(r.ecx & (1u << 27)));
+	CHECK(!(r.ecx & (1u << 3)) && !(r.ecx & (1u << 15)));  /* MONITOR, PDCM */
 	CHECK(r.ecx & (1u << 31));
+	/* Leaf 7: no AVX2/AVX-512 (XCR0 is pinned), no PKU/OSPKE, no WAITPKG. */
+	r = (struct cpuid_regs){ 0, 0xffffffffu, 0xffffffffu, 0 };
+	cpuid_policy_apply(7, 0, &r);
+	CHECK(!(r.ebx & (1u << 5)) && !(r.ebx & (1u << 16)));
+	CHECK(!(r.ecx & (7u << 3)) && (r.ecx & 1u));
+	/* Leaves 5 (MWAIT) and 0xa (performance counters): nothing. */
+	r = (struct cpuid_regs){ 1, 1, 1, 1 };
+	cpuid_policy_apply(5, 0, &r);
+	CHECK(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
+	r = (struct cpuid_regs){ 1, 1, 1, 1 };
+	cpuid_policy_apply(0xa, 0, &r);
+	CHECK(r.eax == 0 && r.ebx == 0 && r.ecx == 0 && r.edx == 0);
 	r = (struct cpuid_regs){ 0, 0, 0xffffffffu, 0 };
 	cpuid_policy_apply(0x80000001, 0, &r);
 	CHECK(!(r.ecx & (1u << 2)) && (r.ecx & 1u));
