@@ -233,6 +233,7 @@ static void run_one(struct vm *vm)
 	/* A tick left pending from the host's own time would end the slice
 	 * at once: let it land before arming this one. */
 	(void)apic_timer_take_expired();
+	vm->slice_deadline = tsc_read() + slice_tsc;
 	if (hal->set_slice(&vm->vcpu, slice_tsc))
 		vm_run(vm);
 	else

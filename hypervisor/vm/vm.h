@@ -58,6 +58,7 @@ struct vm {
 	enum vm_end_reason end_reason;
 	uint64_t exit_count[HAL_EXIT_REASON_COUNT];
 	uint64_t slices;              /* time slices it used up and was preempted at */
+	uint64_t slice_deadline;      /* TSC at which vm_run ends the slice itself */
 	size_t line_len;
 	char line[VM_LINE_MAX];       /* guest output not yet copied to the log */
 	/* FXSAVE image of the guest's x87/SSE state, while it is not loaded. */
@@ -88,9 +89,10 @@ struct vm *vm_refuse(const char *name, unsigned id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * vm_run: run vm's vCPU until its time slice ends (the timer fired: the VM
- * stays runnable), it sleeps, or it ends (vm->state tells which). Handles
- * every exit; anything the guest does wrong ends only this VM.
+ * vm_run: run vm's vCPU until its time slice ends (the timer fired, or
+ * an exit came after vm->slice_deadline: the VM stays runnable), it sleeps,
+ * or it ends (vm->state tells which). Handles every exit; anything the guest
+ * does wrong ends only this VM.
  */
 void vm_run(struct vm *vm);
 

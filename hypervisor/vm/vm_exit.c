@@ -220,9 +220,21 @@ void vm_run(struct vm *vm)
 		hal->flush_nested_tlb(&vm->vcpu);
 		vm->nested.stale = false;
 	}
-	do {
+	for (;;) {
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
-	} while (handle_exit(vm, &env, &exit));
+		if (!handle_exit(vm, &env, &exit))
+			return;
+		/*
+		 * The slice ends here too: a guest that exits all the time (a
+		 * CPUID loop) may never be inside when the timer's interrupt is
+		 * recognised, on CPUs and emulators that check for it only after
+		 * a guest instruction.
+		 */
+		if (tsc_read() >= vm->slice_deadline) {
+			vm->slices++;
+			return;
+		}
+	}
 }

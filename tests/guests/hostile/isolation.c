@@ -387,6 +387,19 @@ static int puts_flood(uint64_t bytes)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+/* ---- the slice: a guest that exits all the time must still be preempted ---- */
+
+static int cpuid_storm(void)
+{
+	skiff_puts("attempting to keep the CPU with an endless CPUID loop\n");
+	for (;;) {
+		uint32_t a = 0, b, c = 0, d;
+
+		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	}
+	return SKIFF_EXIT_FAILURE;
+}
+
 int isolation_attack(const char *what, uint64_t ms, bool *known)
 {
 	*known = true;
@@ -403,6 +416,7 @@ int isolation_attack(const char *what, uint64_t ms, bool *known)
 	if (strcmp(what, "ram-dirty") == 0) return ram_dirty();
 	if (strcmp(what, "ram-zero") == 0) return ram_zero();
 	if (strcmp(what, "puts-flood") == 0) return puts_flood(ms);
+	if (strcmp(what, "cpuid-storm") == 0) return cpuid_storm();
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
 		if (strcmp(what, denied[i].name) == 0)
 			return attack_denied(denied[i].name, denied[i].run);

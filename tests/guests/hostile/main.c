@@ -32,7 +32,7 @@
  *                directly and VMX does not switch.
  *   cr8-, cd-, pkru-, fpu-hold MS / -probe, xcr0, ram-dirty, ram-zero,
  *   puts-flood BYTES, dr-write, dr-read, rdpmc, wbinvd, monitor, mwait,
- *   cr0-nw       the state-table attacks of isolation.c.
+ *   cr0-nw, cpuid-storm   the state-table attacks of isolation.c.
  *
  * "ESCAPED" (and status 1) means an attack got through; status 3 means a
  * trap the guest did not expect (traps.S).
@@ -466,6 +466,6 @@ int main(int argc, char **argv)
 		   "kgs-hold MS|kgs-probe|cr2-hold MS|cr2-probe|cr8-hold MS|cr8-probe|"
 		   "cd-hold MS|cd-probe|pkru-hold MS|pkru-probe|fpu-hold MS|fpu-probe|xcr0|"
 		   "ram-dirty|ram-zero|puts-flood BYTES|dr-write|dr-read|rdpmc|wbinvd|"
-		   "monitor|mwait|cr0-nw\n");
+		   "monitor|mwait|cr0-nw|cpuid-storm\n");
 	return SKIFF_EXIT_FAILURE;
 }
