@@ -200,7 +200,7 @@ def try_mutant(name, spec, src, build, log):
         open(full, "w").write(current.replace(old, new, 1))
     try:
         if run(["ninja", "-C", build, "-j2"], src, log) != 0:
-            return [], [], "the mutant does not build
+            return [], [], "the mutant does not build"
         caught, missed = [], []
         for test in tests:
             try:
