@@ -78,6 +78,10 @@ MUTANTS = {
         "VMX: the preemption timer is used without 'save timer value'",
         [("x86_vmx/vmx_caps.c", "\tif (!(caps->exit & EXIT_SAVE_PREEMPTION_TIMER))\n\t\tcaps->pin &= ~PIN_PREEMPTION_TIMER;\n", "")],
         ["unit.vmx_caps_test", "boot:bochs-vmx:iso_exit_storm"]),
+    "no-slice-deadline": (
+        "a slice ends only by the timer's interrupt, never at an exit past its deadline",
+        [("hypervisor/vm/vm_exit.c", "if (tsc_read() >= vm->slice_deadline) {", "if (0) {")],
+        ["boot:bochs-vmx:iso_exit_storm"]),
     "svm-dr-passes": (
         "SVM: writes to DR0 are not intercepted",
         [("x86_svm/svm_intercepts.c", '{ "DR0 write", VMCB_WORD_DR, 16 },', "")],
