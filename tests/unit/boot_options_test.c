@@ -39,6 +39,7 @@ static void test_options(void)
 	CHECK(parse("backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
 	CHECK(parse("backend=vmx") == 0 && strcmp(opts.backend, "vmx") == 0);
 	CHECK(parse("selftest=clock") == 0 && opts.selftest_clock && !opts.backend);
+	CHECK(parse("selftest=dirty-ram") == 0 && opts.selftest_dirty_ram && !opts.selftest_clock);
 	CHECK(parse("  backend=vmx   selftest=clock ") == 0);
 	CHECK(opts.selftest_clock && strcmp(opts.backend, "vmx") == 0);
 	/* The last backend= wins. */
