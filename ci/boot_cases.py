@@ -13,7 +13,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256}
+   "machine_mem": 256, "firmware": "uefi", "boot": "pxe"}
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -69,6 +69,8 @@ class BootCase:
     log_checks: list
     fair_slices: dict = None   # {"guests": [instance names], "max_ratio": number}
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
+    firmware: str = "bios"     # bios or uefi (QEMU only)
+    boot: str = "iso"          # iso or pxe (QEMU only)
 
 
 def case_files(main_file):
@@ -198,6 +200,17 @@ def _machine_mem(case):
     return megabytes
 
 
+def _firmware_and_boot(case):
+    """Return the case's (firmware, boot); anything but BIOS from a CD runs on QEMU only."""
+    firmware, boot = case.get("firmware", "bios"), case.get("boot", "iso")
+    if firmware not in ("bios", "uefi") or boot not in ("iso", "pxe"):
+        raise CaseError("case %s: firmware must be bios or uefi, boot iso or pxe" % case["name"])
+    if (firmware, boot) != ("bios", "iso") and case_platforms(case) != ["qemu-svm"]:
+        raise CaseError("case %s: firmware %s, boot %s need platforms [\"qemu-svm\"]"
+                        % (case["name"], firmware, boot))
+    return firmware, boot
+
+
 def _listed_guests(build, spec):
     """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
     list_path = os.path.join(build, spec["file"])
@@ -295,4 +308,5 @@ def resolve_case(case, build, disk_dir=None):
                     expectations=expectations, skiff_args=case.get("skiff_args", []),
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),
-                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case))
+                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
+                    firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1])
