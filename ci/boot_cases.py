@@ -13,7 +13,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256, "firmware": "uefi", "boot": "pxe"}
+   "machine_mem": 256, "firmware": "uefi", "boot": "pxe", "qemu_machine": "q35"}
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -71,6 +71,7 @@ class BootCase:
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
     firmware: str = "bios"     # bios or uefi (QEMU only)
     boot: str = "iso"          # iso or pxe (QEMU only)
+    qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
 
 
 def case_files(main_file):
@@ -205,9 +206,12 @@ def _firmware_and_boot(case):
     firmware, boot = case.get("firmware", "bios"), case.get("boot", "iso")
     if firmware not in ("bios", "uefi") or boot not in ("iso", "pxe"):
         raise CaseError("case %s: firmware must be bios or uefi, boot iso or pxe" % case["name"])
-    if (firmware, boot) != ("bios", "iso") and case_platforms(case) != ["qemu-svm"]:
-        raise CaseError("case %s: firmware %s, boot %s need platforms [\"qemu-svm\"]"
-                        % (case["name"], firmware, boot))
+    special = (firmware, boot) != ("bios", "iso") or "qemu_machine" in case
+    if special and case_platforms(case) != ["qemu-svm"]:
+        raise CaseError("case %s: firmware, boot and qemu_machine need platforms [\"qemu-svm\"]"
+                        % case["name"])
+    if case.get("qemu_machine", "pc") not in ("pc", "q35"):
+        raise CaseError("case %s: qemu_machine must be pc or q35" % case["name"])
     return firmware, boot
 
 
@@ -309,4 +313,5 @@ def resolve_case(case, build, disk_dir=None):
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),
                     fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
-                    firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1])
+                    firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
+                    qemu_machine=case.get("qemu_machine"))

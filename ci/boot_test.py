@@ -65,7 +65,8 @@ def run_test(build, platform, name, keep_dir=None):
             result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
                           case.skiff_args, timeout=timeout, keep_dir=keep_dir,
                           machine=MachineOptions(megabytes=case.machine_mem,
-                                                 firmware=case.firmware, boot=case.boot))
+                                                 firmware=case.firmware, boot=case.boot,
+                                                 qemu_machine=case.qemu_machine))
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

@@ -68,18 +68,21 @@ def platform_for(cpu, emulator):
     return "bochs-svm" if emulator == "bochs" else "qemu-svm"
 
 
-def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None):
+def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None,
+                 machine_type=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
     guest's clock and TSC to executed instructions (`-icount
     shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
     boot_args, when given, replace the BIOS CD boot of iso (see
-    skiff_media.qemu_boot_args: UEFI, network boot).
+    skiff_media.qemu_boot_args: UEFI, network boot). machine_type sets
+    QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register).
     """
     media = boot_args if boot_args is not None else ["-boot", "d", "-nic", "none", "-cdrom", iso]
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
-               "-display", "none", "-no-reboot"] + media + [
+               "-display", "none", "-no-reboot"] + (
+               ["-machine", machine_type] if machine_type else []) + media + [
                "-serial", "file:" + com1, "-serial", "file:" + com2,
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
@@ -227,6 +230,7 @@ class MachineOptions:
     bochs_model: str = None
     firmware: str = "bios"      # bios or uefi (QEMU only; skiff_media.FIRMWARES)
     boot: str = "iso"           # iso or pxe (QEMU only; skiff_media.BOOT_METHODS)
+    qemu_machine: str = None    # QEMU -machine (default: QEMU's pc)
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -267,7 +271,7 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
-                               boot_args)
+                               boot_args, machine.qemu_machine)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model)
