@@ -13,7 +13,8 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256, "qemu_cpu_flags": ["+pku"]}
+   "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
+   "qemu_machine": "q35"}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
@@ -73,6 +74,9 @@ class BootCase:
     fair_slices: dict = None   # {"guests": [instance names], "max_ratio": number}
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
     qemu_cpu_flags: list = None  # e.g. ["+pku"]: added to QEMU's -cpu model
+    firmware: str = "bios"     # bios or uefi (QEMU only)
+    boot: str = "iso"          # iso or pxe (QEMU only)
+    qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
 
 
 def case_files(main_file):
@@ -202,6 +206,20 @@ def _machine_mem(case):
     return megabytes
 
 
+def _firmware_and_boot(case):
+    """Return the case's (firmware, boot); anything but BIOS from a CD runs on QEMU only."""
+    firmware, boot = case.get("firmware", "bios"), case.get("boot", "iso")
+    if firmware not in ("bios", "uefi") or boot not in ("iso", "pxe"):
+        raise CaseError("case %s: firmware must be bios or uefi, boot iso or pxe" % case["name"])
+    special = (firmware, boot) != ("bios", "iso") or "qemu_machine" in case
+    if special and case_platforms(case) != ["qemu-svm"]:
+        raise CaseError("case %s: firmware, boot and qemu_machine need platforms [\"qemu-svm\"]"
+                        % case["name"])
+    if case.get("qemu_machine", "pc") not in ("pc", "q35"):
+        raise CaseError("case %s: qemu_machine must be pc or q35" % case["name"])
+    return firmware, boot
+
+
 def _listed_guests(build, spec):
     """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
     list_path = os.path.join(build, spec["file"])
@@ -312,4 +330,6 @@ def resolve_case(case, build, disk_dir=None):
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),
                     fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
-                    qemu_cpu_flags=_qemu_cpu_flags(case))
+                    qemu_cpu_flags=_qemu_cpu_flags(case),
+                    firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
+                    qemu_machine=case.get("qemu_machine"))

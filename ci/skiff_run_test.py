@@ -4,7 +4,8 @@
   skiff_run_test.py --build DIR --platform qemu-svm --test skiff-run-args
   skiff_run_test.py --list   (same line format as boot_test.py --list)
 
-A case gives the image, its arguments, optional block devices ("blocks",
+A case gives the image, its arguments, optional skiff-run options ("options",
+e.g. ["--firmware", "uefi"]), optional block devices ("blocks",
 generated as in ci/boot_tests.json and passed with --block), the exact
 standard output expected (null: not checked) and the exit status. Exit status 0 when both match,
 1 when not, 2 when the case cannot run.
@@ -62,6 +63,7 @@ def skiff_run_command(case, build, platform, disk_dir=None):
     timeout = case_timeout(case, platform)
     blocks = block_options(case, disk_dir) if disk_dir is not None else []
     return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform] + blocks
+            + case.get("options", [])
             + ["--timeout", str(timeout), image_path(build, case["image"])] + case["args"])
 
 

@@ -105,3 +105,12 @@ void log_printf(const char *fmt, ...)
 	line[sizeof prefix - 1 + body] = '\n';
 	log_raw(line, sizeof prefix - 1 + body + 1);
 }
+
+void console_mark_start(void)
+{
+	static const char console_marker[] = CONSOLE_START_MARKER;
+	static const char log_marker[] = LOG_START_MARKER;
+
+	guest_console_raw(console_marker, sizeof console_marker - 1);
+	log_raw(log_marker, sizeof log_marker - 1);
+}

@@ -28,6 +28,22 @@ void log_raw(const char *bytes, size_t len);
 void guest_console_raw(const char *bytes, size_t len);
 
 /*
+ * Start markers. Under UEFI the firmware (OVMF: on every serial port it
+ * finds) and GRUB write to COM1 and COM2 before Skiff runs. Skiff then
+ * writes CONSOLE_START_MARKER to COM1 and LOG_START_MARKER to COM2 before
+ * its first log line and before any guest runs; a reader drops everything
+ * up to the end of the first occurrence on each port. Guests write only
+ * after the markers, so none can move them. (The reset of text attributes
+ * in front undoes the firmware's colours on a terminal; the line break
+ * ends whatever line the firmware left open.)
+ */
+#define CONSOLE_START_MARKER "\x1b[0m\r\n\x02SKIFF-CONSOLE\x03\r\n"
+#define LOG_START_MARKER "\x1b[0m\r\n\x02SKIFF-LOG\x03\r\n"
+
+/* console_mark_start: write both start markers (call before anything else is written). */
+void console_mark_start(void);
+
+/*
  * console_flush: wait until both UARTs have sent every byte (transmitter
  * and shift register empty). power_off calls it: an emulator that exits
  * right away would otherwise lose the last bytes of the log.

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "hal/hal.h"
+#include "hypervisor/acpi/acpi_boot.h"
 #include "hypervisor/boot/descriptors.h"
 #include "hypervisor/boot/idt.h"
 #include "hypervisor/boot/legacy_pic.h"
@@ -60,6 +61,8 @@ static void log_boot_info(const struct boot_info *info)
 	uint64_t usable = 0;
 
 	log_printf("command line '%s'", info->cmdline);
+	if (info->efi_memory_map)
+		log_printf("memory map from the EFI memory-map tag (no BIOS-style map)");
 	for (unsigned i = 0; i < info->region_count; i++) {
 		const struct mb2_region *r = &info->regions[i];
 
@@ -110,9 +113,13 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	legacy_pic_mask_all();
 	tss_init();
 	idt_init();
-	log_printf("Skiff starting");
+	/* Parsed before the first line: under UEFI the markers must come first. */
 	parse_boot_info(magic, info_phys);
+	if (boot_info.efi)
+		console_mark_start();
+	log_printf("Skiff starting%s", boot_info.efi ? " (UEFI)" : "");
 	log_boot_info(&boot_info);
+	acpi_init(&boot_info);
 	frames_init(&boot_info);
 	log_printf("frames: %lu MiB free", frames_free_bytes() / MIB);
 	time_init();
@@ -125,6 +132,8 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	fpu_init();
 	start_backend();
 	status = guests_run_all(&boot_info);
+	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :
+		   skiff_options.on_end == ON_END_HALT ? "halt" : "power off");
 	log_printf("final status %u", status);
-	power_off(status);
+	power_end(skiff_options.on_end, status);
 }

@@ -90,6 +90,18 @@ static int apply_word(struct word w, struct skiff_options *out,
 		out->selftest_clock = true;
 		return 0;
 	}
+	if ((v = word_value(w, "on_end")).text) {
+		if (word_is(v, "poweroff"))
+			out->on_end = ON_END_POWEROFF;
+		else if (word_is(v, "reboot"))
+			out->on_end = ON_END_REBOOT;
+		else if (word_is(v, "halt"))
+			out->on_end = ON_END_HALT;
+		else
+			return fail(err, errlen, "on_end must be poweroff, reboot or halt, not '%.*s'",
+				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+		return 0;
+	}
 	if ((v = word_value(w, "limit")).text)
 		return apply_number((struct word){ "limit", 5 }, v, 1, 86400,
 				    &out->limit_seconds, err, errlen);
@@ -126,7 +138,7 @@ int options_parse(const char *cmdline, struct skiff_options *out,
 	bool first = true;
 
 	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false,
-				       .slice_ms = 10 };
+				       .slice_ms = 10, .on_end = ON_END_POWEROFF };
 	if (errlen > 0)
 		err[0] = '\0';
 	for (struct word w = next_word(&p); w.len > 0; w = next_word(&p)) {

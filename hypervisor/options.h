@@ -14,6 +14,10 @@
  *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
  *                     1..65535; default: all the CPU has), so that tag
  *                     recycling can be exercised with few VMs
+ *   on_end=poweroff|reboot|halt
+ *                     what the machine does when every guest has ended:
+ *                     ACPI soft-off (default), ACPI reset, or halt for good
+ *                     (power.h; docs/acpi.md)
  *
  * Words are separated by spaces. A first word that starts with '/' is taken
  * as the image's own path (some loaders pass it) and skipped. Anything else
@@ -25,6 +29,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* What the machine does at the end of a run (on_end=). */
+enum skiff_on_end { ON_END_POWEROFF, ON_END_REBOOT, ON_END_HALT };
+
 struct skiff_options {
 	const char *backend;      /* "svm", "vmx" or NULL (choose by CPU) */
 	bool selftest_clock;      /* selftest=clock */
@@ -32,6 +39,7 @@ struct skiff_options {
 	unsigned limit_seconds;   /* limit=, 0 for none */
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
+	enum skiff_on_end on_end; /* on_end=, default ON_END_POWEROFF */
 };
 
 /* The options in force, filled by main.c at boot. */

@@ -20,6 +20,8 @@ import time
 from skiff_grub import build_iso
 from skiff_guests import machine_megabytes
 from skiff_log import exit_status, parse_log
+from skiff_media import (build_hybrid_iso, build_netboot_tree, console_and_log,  # noqa: F401
+                         missing_tools, qemu_boot_args)
 
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 QEMU = "qemu-system-x86_64"
@@ -66,16 +68,22 @@ def platform_for(cpu, emulator):
     return "bochs-svm" if emulator == "bochs" else "qemu-svm"
 
 
-def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
+def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None,
+                 machine_type=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
     guest's clock and TSC to executed instructions (`-icount
     shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
+    boot_args, when given, replace the BIOS CD boot of iso (see
+    skiff_media.qemu_boot_args: UEFI, network boot). machine_type sets
+    QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register).
     """
+    media = boot_args if boot_args is not None else ["-boot", "d", "-nic", "none", "-cdrom", iso]
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
-               "-display", "none", "-boot", "d", "-nic", "none", "-no-reboot",
-               "-cdrom", iso, "-serial", "file:" + com1, "-serial", "file:" + com2,
+               "-display", "none", "-no-reboot"] + (
+               ["-machine", machine_type] if machine_type else []) + media + [
+               "-serial", "file:" + com1, "-serial", "file:" + com2,
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
         command += ["-icount", "shift=0,sleep=off"]
@@ -220,6 +228,9 @@ class MachineOptions:
     icount: bool = False
     bochs_ips: int = None
     bochs_model: str = None
+    firmware: str = "bios"      # bios or uefi (QEMU only; skiff_media.FIRMWARES)
+    boot: str = "iso"           # iso or pxe (QEMU only; skiff_media.BOOT_METHODS)
+    qemu_machine: str = None    # QEMU -machine (default: QEMU's pc)
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -237,31 +248,38 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
     if platform not in PLATFORMS:
         raise ValueError("unknown platform %r (one of %s)" % (platform, ", ".join(PLATFORMS)))
     missing = check_tools(platform)
+    machine = machine or MachineOptions()
+    if (machine.firmware, machine.boot) != ("bios", "iso"):
+        if platform != "qemu-svm":
+            raise ValueError("--firmware uefi and --boot pxe run on QEMU only (Bochs has "
+                             "neither OVMF nor a network boot ROM here)")
+        missing += missing_tools(machine.firmware, machine.boot)
     if missing:
         raise FileNotFoundError("missing for %s: %s" % (platform, ", ".join(missing)))
     if keep_dir is not None:
         os.makedirs(keep_dir, exist_ok=True)
-        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout,
-                        machine or MachineOptions())
+        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout, machine)
     with tempfile.TemporaryDirectory(prefix="skiff-run-") as workdir:
-        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout,
-                        machine or MachineOptions())
+        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine)
 
 
 def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
     """boot()'s body inside an existing work directory."""
-    iso = build_iso(workdir, hypervisor, list(skiff_words), guests)
+    iso, boot_args = _boot_medium(workdir, hypervisor, list(skiff_words), guests, machine)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
-        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
+        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
+                               boot_args, machine.qemu_machine)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model)
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)
+    if machine.firmware != "bios":
+        com2_text = _firmware_free_log(com2, machine.firmware)
     log = parse_log(com2_text)
     emulator_output = _read_text(output_path)
     if platform != "qemu-svm":
@@ -271,6 +289,35 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
             com1_bytes = f.read()
     except FileNotFoundError:
         com1_bytes = b""
+    com1_bytes, _ = console_and_log(com1_bytes, b"", machine.firmware)
     return BootResult(com1=com1_bytes, com2=com2_text, log=log,
                       status=exit_status(log, timed_out), seconds=seconds,
                       timed_out=timed_out, emulator_output=emulator_output)
+
+
+def _boot_medium(workdir, hypervisor, skiff_words, guests, machine):
+    """Build what the machine boots from; return (iso or None, QEMU boot arguments or None).
+
+    BIOS from a CD keeps the small BIOS-only ISO (fast to build); UEFI
+    boots the hybrid image an operator would use; a network boot gets a
+    netboot tree served by QEMU's TFTP server.
+    """
+    if machine.boot == "pxe":
+        netdir = os.path.join(workdir, "netboot")
+        build_netboot_tree(netdir, hypervisor, skiff_words, guests)
+        return None, qemu_boot_args(machine.firmware, "pxe", netdir)
+    if machine.firmware == "uefi":
+        iso = build_hybrid_iso(workdir, hypervisor, skiff_words, guests)
+        return iso, qemu_boot_args("uefi", "iso", iso)
+    return build_iso(workdir, hypervisor, skiff_words, guests), None
+
+
+def _firmware_free_log(path, firmware):
+    """Return Skiff's log text from path without what the firmware wrote before it."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return ""
+    _, log = console_and_log(b"", data, firmware)
+    return log.decode("utf-8", errors="replace")

@@ -33,6 +33,7 @@ import subprocess
 from skiff_guests import module_words
 
 GRUB_MKRESCUE = "grub-mkrescue"
+GRUB_PC_DIR = "/usr/lib/grub/i386-pc"
 # Only what a BIOS boot from the CD with this grub.cfg needs: the image
 # shrinks from about 9 MiB to under 1 MiB and builds several times faster.
 GRUB_MKRESCUE_OPTIONS = ["--locales=", "--fonts=", "--themes=",
@@ -116,33 +117,46 @@ def grub_config(skiff_words, guests):
     return "\n".join(lines)
 
 
-def build_iso(workdir, hypervisor, skiff_words, guests):
-    """Build WORKDIR/skiff.iso from the hypervisor ELF and the guests' images.
+def stage_boot_tree(root, hypervisor, skiff_words, guests):
+    """Copy Skiff, the guests' images and their disks under root/boot and write
+    root/boot/grub/grub.cfg: the tree every boot medium (ISO, USB, network) carries.
 
-    Returns the ISO's path. Raises FileNotFoundError when an input file or
-    grub-mkrescue is missing, RuntimeError when grub-mkrescue fails.
+    Raises FileNotFoundError when an input file is missing.
     """
     _, disks = disk_layout(guests)
     for path in [hypervisor] + [g.image for g in guests] + [f for _, f in disks]:
         if not os.path.isfile(path):
             raise FileNotFoundError("no such file: %s" % path)
-    if shutil.which(GRUB_MKRESCUE) is None:
-        raise FileNotFoundError("%s not found (packages grub-pc-bin, grub-common, "
-                                "xorriso, mtools)" % GRUB_MKRESCUE)
-    root = os.path.join(workdir, "iso")
-    os.makedirs(os.path.join(root, "boot", "grub"))
+    os.makedirs(os.path.join(root, "boot", "grub"), exist_ok=True)
     shutil.copyfile(hypervisor, os.path.join(root, "boot", "skiff.elf"))
     for index, guest in enumerate(guests):
         target = root + module_file_name(index, guest)
         shutil.copyfile(guest.image, target)
     if disks:
-        os.makedirs(os.path.join(root, "boot", "disks"))
+        os.makedirs(os.path.join(root, "boot", "disks"), exist_ok=True)
     for path, file in disks:
         shutil.copyfile(file, root + path)
     with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as cfg:
         cfg.write(grub_config(skiff_words, guests))
+
+
+def build_iso(workdir, hypervisor, skiff_words, guests):
+    """Build WORKDIR/skiff.iso (BIOS only) from the hypervisor ELF and the guests' images.
+
+    Returns the ISO's path. Raises FileNotFoundError when an input file or
+    grub-mkrescue is missing, RuntimeError when grub-mkrescue fails.
+    (tools/skiff_media.py builds the image that boots under BIOS and UEFI.)
+    """
+    if shutil.which(GRUB_MKRESCUE) is None:
+        raise FileNotFoundError("%s not found (packages grub-pc-bin, grub-common, "
+                                "xorriso, mtools)" % GRUB_MKRESCUE)
+    root = os.path.join(workdir, "iso")
+    stage_boot_tree(root, hypervisor, skiff_words, guests)
     iso = os.path.join(workdir, "skiff.iso")
-    done = subprocess.run([GRUB_MKRESCUE] + GRUB_MKRESCUE_OPTIONS + ["-o", iso, root], stdin=subprocess.DEVNULL,
+    # -d: BIOS only, also where GRUB's EFI files are installed (grub-mkrescue
+    # would otherwise add an EFI image and look for biosdisk there).
+    done = subprocess.run([GRUB_MKRESCUE, "-d", GRUB_PC_DIR] + GRUB_MKRESCUE_OPTIONS
+                          + ["-o", iso, root], stdin=subprocess.DEVNULL,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if done.returncode != 0 or not os.path.isfile(iso):
         raise RuntimeError("grub-mkrescue failed:\n" + done.stdout.decode(errors="replace"))

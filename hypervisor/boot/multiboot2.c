@@ -23,12 +23,25 @@
 #define TAG_MODULE 3
 #define TAG_MMAP 6
 #define TAG_ACPI_OLD 14
+#define TAG_EFI64_SYSTEM_TABLE 12
 #define TAG_ACPI_NEW 15
+#define TAG_EFI_MMAP 17
 
 #define TAG_HEADER_SIZE 8
 #define MODULE_FIXED_SIZE 16       /* header + mod_start + mod_end */
 #define MMAP_FIXED_SIZE 16         /* header + entry_size + entry_version */
 #define MMAP_ENTRY_MIN 24          /* base, length, type, reserved */
+#define EFI_MMAP_FIXED_SIZE 16     /* header + descriptor size + version */
+#define EFI_DESCRIPTOR_MIN 40      /* type, pad, physical, virtual, pages, attributes */
+#define EFI_PAGE_SHIFT 12
+#define RSDP_V1_SIZE 20
+#define RSDP_V2_SIZE 36
+
+/* multiboot2 memory types (the EFI map is translated into these). */
+#define MB2_USABLE 1
+#define MB2_RESERVED 2
+#define MB2_ACPI_RECLAIMABLE 3
+#define MB2_ACPI_NVS 4
 
 /* A parse in progress: the block and where to report. */
 struct parser {
@@ -38,7 +51,7 @@ struct parser {
 	struct boot_info *out;
 	char *err;
 	size_t errlen;
-	bool have_mmap, have_end, have_cmdline;
+	bool have_mmap, have_efi_mmap, have_end, have_cmdline;
 };
 
 static uint32_t read_u32(const uint8_t *p)
@@ -148,7 +161,103 @@ static int parse_mmap(struct parser *ps, const uint8_t *tag, uint32_t size,
 		r->type = read_u32(e + 16);
 	}
 	ps->out->region_count = count;
+	ps->out->efi_memory_map = false;   /* the BIOS-style map wins over tag 17 */
 	ps->have_mmap = true;
+	return 0;
+}
+
+/* efi_region_type: the multiboot2 type of an EFI memory type (UEFI 2.10, 7.2). */
+static uint32_t efi_region_type(uint32_t efi_type)
+{
+	switch (efi_type) {
+	case 1: case 2:     /* loader code and data: GRUB's, and Skiff's modules */
+	case 3: case 4:     /* boot-services code and data: free after ExitBootServices */
+	case 7:             /* conventional memory */
+		return MB2_USABLE;
+	case 9:
+		return MB2_ACPI_RECLAIMABLE;
+	case 10:
+		return MB2_ACPI_NVS;
+	default:
+		return MB2_RESERVED;
+	}
+}
+
+/* add_efi_region: append [base, base + length) of type, merged with its predecessor. */
+static int add_efi_region(struct parser *ps, uint64_t base, uint64_t length, uint32_t type)
+{
+	struct boot_info *out = ps->out;
+	struct mb2_region *last = out->region_count ? &out->regions[out->region_count - 1] : NULL;
+
+	if (last && last->type == type && last->base + last->length == base) {
+		last->length += length;
+		return 0;
+	}
+	if (out->region_count >= MB2_MAX_REGIONS)
+		return fail(ps, "EFI memory map has more than %u regions after merging",
+			    MB2_MAX_REGIONS);
+	out->regions[out->region_count++] = (struct mb2_region){ base, length, type };
+	return 0;
+}
+
+/*
+ * parse_efi_mmap: tag 17, the firmware's own map. Used only when the block
+ * has no tag 6; checked either way.
+ */
+static int parse_efi_mmap(struct parser *ps, const uint8_t *tag, uint32_t size,
+			  size_t offset)
+{
+	uint32_t desc_size, count;
+	bool fill = !ps->have_mmap;
+
+	if (size < EFI_MMAP_FIXED_SIZE)
+		return fail(ps, "EFI memory-map tag at offset %zu too short (%u bytes)", offset, size);
+	if (ps->have_efi_mmap)
+		return fail(ps, "second EFI memory-map tag at offset %zu", offset);
+	ps->have_efi_mmap = true;
+	desc_size = read_u32(tag + 8);
+	if (desc_size < EFI_DESCRIPTOR_MIN || desc_size % 8 != 0)
+		return fail(ps, "EFI memory-descriptor size %u is invalid", desc_size);
+	if ((size - EFI_MMAP_FIXED_SIZE) % desc_size != 0)
+		return fail(ps, "EFI memory-map tag size %u is not a whole number of %u-byte descriptors",
+			    size, desc_size);
+	count = (size - EFI_MMAP_FIXED_SIZE) / desc_size;
+	if (fill)
+		ps->out->region_count = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		const uint8_t *d = tag + EFI_MMAP_FIXED_SIZE + (size_t)i * desc_size;
+		uint64_t base = read_u64(d + 8), pages = read_u64(d + 24);
+
+		if (pages > (UINT64_MAX >> EFI_PAGE_SHIFT) ||
+		    base > UINT64_MAX - (pages << EFI_PAGE_SHIFT))
+			return fail(ps, "EFI memory descriptor %u (0x%lx, %lu pages) wraps around",
+				    i, (unsigned long)base, (unsigned long)pages);
+		if (fill && pages != 0) {
+			int rc = add_efi_region(ps, base, pages << EFI_PAGE_SHIFT,
+						efi_region_type(read_u32(d)));
+			if (rc)
+				return rc;
+		}
+	}
+	ps->out->efi = true;
+	if (fill)
+		ps->out->efi_memory_map = true;
+	return 0;
+}
+
+/* parse_acpi: tag 14 (ACPI 1.0 RSDP) or 15 (2.0 and later); prefer 15. */
+static int parse_acpi(struct parser *ps, uint32_t type, uint32_t size, size_t offset)
+{
+	uint32_t len = size - TAG_HEADER_SIZE;
+	uint32_t need = type == TAG_ACPI_NEW ? RSDP_V2_SIZE : RSDP_V1_SIZE;
+
+	if (len < need)
+		return fail(ps, "ACPI tag %u at offset %zu holds %u bytes, an RSDP needs %u",
+			    type, offset, len, need);
+	if (type == TAG_ACPI_NEW || ps->out->acpi_rsdp == 0) {
+		ps->out->acpi_rsdp = ps->phys + offset + TAG_HEADER_SIZE;
+		ps->out->acpi_rsdp_len = len;
+	}
 	return 0;
 }
 
@@ -171,9 +280,11 @@ static int parse_tag(struct parser *ps, size_t offset, uint32_t type, uint32_t s
 		return parse_mmap(ps, tag, size, offset);
 	case TAG_ACPI_OLD:
 	case TAG_ACPI_NEW:
-		/* The RSDP copy is the tag's data; prefer the ACPI 2.0 one. */
-		if (type == TAG_ACPI_NEW || ps->out->acpi_rsdp == 0)
-			ps->out->acpi_rsdp = ps->phys + offset + TAG_HEADER_SIZE;
+		return parse_acpi(ps, type, size, offset);
+	case TAG_EFI_MMAP:
+		return parse_efi_mmap(ps, tag, size, offset);
+	case TAG_EFI64_SYSTEM_TABLE:
+		ps->out->efi = true;
 		return 0;
 	default:
 		return 0;   /* tags Skiff does not use are skipped */
@@ -229,8 +340,8 @@ int mb2_parse(const void *info, uint64_t info_phys, size_t max_len,
 	rc = walk_tags(&ps);
 	if (rc)
 		return rc;
-	if (!ps.have_mmap)
-		return fail(&ps, "no memory map in the information block");
+	if (!ps.have_mmap && !ps.have_efi_mmap)
+		return fail(&ps, "no memory map (tag 6 or 17) in the information block");
 	out->info_start = info_phys;
 	out->info_end = info_phys + total;
 	return 0;

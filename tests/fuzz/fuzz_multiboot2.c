@@ -45,10 +45,20 @@ static void check_info(const struct boot_info *info, const uint8_t *block,
 		if (info->modules[i].end < info->modules[i].start ||
 		    !in_block(info->modules[i].cmdline, block, total))
 			abort();
-	/* The RSDP copy is a tag's data: after its 8-byte header, inside the block. */
+	/* The RSDP copy is a tag's data: after its 8-byte header, wholly inside the block. */
 	if (info->acpi_rsdp != 0 &&
-	    (info->acpi_rsdp < INFO_PHYS + 16 || info->acpi_rsdp > info->info_end))
+	    (info->acpi_rsdp < INFO_PHYS + 16 || info->acpi_rsdp_len < 20 ||
+	     info->acpi_rsdp_len > info->info_end - info->acpi_rsdp))
 		abort();
+	if (info->acpi_rsdp == 0 && info->acpi_rsdp_len != 0)
+		abort();
+	/* A map from tag 17 says so, and such a boot is an EFI one; no region wraps. */
+	if (info->efi_memory_map && !info->efi)
+		abort();
+	for (unsigned i = 0; i < info->region_count; i++)
+		if (info->efi_memory_map &&
+		    info->regions[i].base + info->regions[i].length < info->regions[i].base)
+			abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -37,6 +37,20 @@ def module_tag(start, end, cmdline):
     return tag(3, struct.pack("<II", start, end) + cmdline + b"\0")
 
 
+def efi_mmap_tag(entries, descriptor_size=48):
+    """Tag 17: the EFI memory map as GRUB copies it (UEFI memory descriptors)."""
+    data = struct.pack("<II", descriptor_size, 1)
+    for kind, base, pages in entries:
+        entry = struct.pack("<IIQQQQ", kind, 0, base, base, pages, 0xf)
+        data += entry + b"\0" * (descriptor_size - len(entry))
+    return tag(17, data)
+
+
+OVMF_MAP = [(7, 0, 0xa0), (6, 0xa0000, 0x60), (7, 0x100000, 0x700), (4, 0x800000, 0x100),
+            (2, 0x900000, 0x10), (9, 0x910000, 0x10), (10, 0x920000, 0x1),
+            (7, 0x921000, 0x76df), (11, 0xffc00000, 0x400)]
+
+
 def rsdp(revision):
     """An RSDP as ACPI lays it out: 20 bytes for ACPI 1.0, 36 from 2.0."""
     v1 = b"RSD PTR " + b"\0" + b"SKIFF " + bytes([revision]) + struct.pack("<I", 0x7fe1000)
@@ -71,6 +85,16 @@ MULTIBOOT2 = {
         mmap_tag(QEMU_MAP, entry_size=32),
         tag(14, rsdp(0))),
     "no-mmap.bin": block(tag(1, b"\0"), module_tag(0x200000, 0x200000, b"")),
+    "uefi-only-efi-map.bin": block(
+        tag(1, b"/boot/skiff.elf on_end=reboot\0"),
+        tag(12, struct.pack("<Q", 0x7f9ee018)),
+        module_tag(0x200000, 0x230000, b"hello -- a"),
+        efi_mmap_tag(OVMF_MAP),
+        tag(15, rsdp(2))),
+    "uefi-both-maps.bin": block(
+        efi_mmap_tag(OVMF_MAP, descriptor_size=40),
+        mmap_tag(QEMU_MAP),
+        tag(14, rsdp(0))),
 }
 
 OPTIONS = {

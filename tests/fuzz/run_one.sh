@@ -29,6 +29,7 @@ name=$(basename "$fuzzer")
 case $name in
 fuzz_guest_image) extra=-max_len=24576 ;;
 fuzz_hypercall) extra=-max_len=16448 ;;
+fuzz_acpi) extra=-max_len=8192 ;;
 *) extra= ;;
 esac
 

@@ -380,6 +380,157 @@ static void test_mutations(void)
 	CHECK(accepted > 0 && accepted < 20000);
 }
 
+/* add_efi_mmap: tag 17 with count descriptors of desc_size bytes {type, base, pages}. */
+static size_t add_efi_mmap(struct block *b, const uint64_t (*d)[3], unsigned count,
+			   uint32_t desc_size)
+{
+	static uint8_t data[8 + 64 * 300];
+	uint32_t version = 1;
+
+	memset(data, 0, sizeof data);
+	memcpy(data, &desc_size, 4);
+	memcpy(data + 4, &version, 4);
+	for (unsigned i = 0; i < count; i++) {
+		uint8_t *e = data + 8 + (size_t)desc_size * i;
+		uint32_t type = (uint32_t)d[i][0];
+
+		memcpy(e, &type, 4);
+		memcpy(e + 8, &d[i][1], 8);        /* physical start */
+		memcpy(e + 16, &d[i][1], 8);       /* virtual start: unused */
+		memcpy(e + 24, &d[i][2], 8);       /* pages */
+	}
+	return add_tag(b, 17, data, 8 + (size_t)desc_size * count);
+}
+
+/* An OVMF-like map: conventional, boot-services and loader memory merge. */
+static const uint64_t efi_map[7][3] = {
+	{ 7, 0, 0xa0 },            /* conventional 0..640K */
+	{ 0, 0xa0000, 0x60 },      /* reserved */
+	{ 7, 0x100000, 0x700 },    /* conventional 1M..8M */
+	{ 4, 0x800000, 0x100 },    /* boot-services data: usable after ExitBootServices */
+	{ 2, 0x900000, 0x10 },     /* loader data (GRUB's, the modules) */
+	{ 9, 0x910000, 0x10 },     /* ACPI reclaimable */
+	{ 10, 0x920000, 0x1 },     /* ACPI NVS */
+};
+
+static void test_efi_memory_map(void)
+{
+	struct block b;
+	size_t at;
+
+	block_start(&b);
+	add_tag(&b, 12, "\0\0\0\0\0\0\0\0", 8);   /* EFI64 system table pointer */
+	add_efi_mmap(&b, efi_map, 7, 48);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0);
+	CHECK(info.efi && info.efi_memory_map);
+	CHECK(info.region_count == 5);
+	CHECK(info.regions[0].base == 0 && info.regions[0].length == 0xa0000 &&
+	      info.regions[0].type == 1);
+	CHECK(info.regions[1].type == 2);
+	CHECK(info.regions[2].base == 0x100000 && info.regions[2].length == 0x810000 &&
+	      info.regions[2].type == 1);
+	CHECK(info.regions[3].type == 3 && info.regions[4].type == 4);
+
+	/* With a BIOS-style map too (as GRUB gives under OVMF), tag 6 wins, either order. */
+	block_start(&b);
+	add_efi_mmap(&b, efi_map, 7, 40);
+	add_mmap(&b, good_map, 3);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0 && info.region_count == 3 && !info.efi_memory_map);
+	CHECK(info.efi && info.regions[2].length == 0x7ee0000);
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	add_efi_mmap(&b, efi_map, 7, 40);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0 && info.region_count == 3 && !info.efi_memory_map);
+
+	/* BIOS boots say nothing of EFI. */
+	build_good(&b);
+	CHECK(parse_copy(&b, b.len) == 0 && !info.efi && !info.efi_memory_map);
+
+	block_start(&b);
+	at = add_efi_mmap(&b, efi_map, 7, 48);
+	put32(&b, at + 8, 36);                      /* descriptor below 40 bytes */
+	block_end(&b);
+	expect_error(&b, "descriptor size 36");
+	block_start(&b);
+	at = add_efi_mmap(&b, efi_map, 7, 48);
+	put32(&b, at + 4, 16 + 48 * 7 - 8);         /* a partial descriptor */
+	block_end(&b);
+	expect_error(&b, "whole number");
+	block_start(&b);
+	add_efi_mmap(&b, efi_map, 7, 48);
+	add_efi_mmap(&b, efi_map, 7, 48);
+	block_end(&b);
+	expect_error(&b, "second EFI memory-map");
+
+	/* Pages that wrap around the address space */
+	static uint64_t wrap[1][3] = { { 7, 0x100000, UINT64_C(1) << 52 } };
+	block_start(&b);
+	add_efi_mmap(&b, wrap, 1, 40);
+	block_end(&b);
+	expect_error(&b, "wraps around");
+
+	/* More regions than the limit, none mergeable */
+	static uint64_t many[MB2_MAX_REGIONS + 1][3];
+	for (unsigned i = 0; i <= MB2_MAX_REGIONS; i++) {
+		many[i][0] = i % 2 ? 7 : 0;
+		many[i][1] = 0x1000ull * i;
+		many[i][2] = 1;
+	}
+	block_start(&b);
+	add_efi_mmap(&b, many, MB2_MAX_REGIONS + 1, 40);
+	block_end(&b);
+	expect_error(&b, "more than 128 regions");
+	/* ...but 129 mergeable ones are one region */
+	for (unsigned i = 0; i <= MB2_MAX_REGIONS; i++)
+		many[i][0] = 7;
+	block_start(&b);
+	add_efi_mmap(&b, many, MB2_MAX_REGIONS + 1, 40);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0 && info.region_count == 1 &&
+	      info.regions[0].length == 0x1000ull * (MB2_MAX_REGIONS + 1));
+}
+
+/* ACPI tags must hold the RSDP they claim to carry; the 2.0 copy is preferred. */
+static void test_acpi_tags(void)
+{
+	uint8_t rsdp[36] = { 'R', 'S', 'D', ' ', 'P', 'T', 'R', ' ' };
+	struct block b;
+	size_t at14, at15;
+
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	add_tag(&b, 14, NULL, 0);                  /* an empty RSDP tag */
+	block_end(&b);
+	expect_error(&b, "ACPI tag 14 at offset");
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	add_tag(&b, 14, rsdp, 19);
+	block_end(&b);
+	expect_error(&b, "holds 19 bytes, an RSDP needs 20");
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	add_tag(&b, 15, rsdp, 20);                 /* a 2.0 tag with a 1.0-sized copy */
+	block_end(&b);
+	expect_error(&b, "an RSDP needs 36");
+
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	at15 = add_tag(&b, 15, rsdp, 36);
+	at14 = add_tag(&b, 14, rsdp, 20);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0);
+	CHECK(info.acpi_rsdp == INFO_PHYS + at15 + 8 && info.acpi_rsdp_len == 36);
+	block_start(&b);
+	add_mmap(&b, good_map, 3);
+	at14 = add_tag(&b, 14, rsdp, 20);
+	block_end(&b);
+	CHECK(parse_copy(&b, b.len) == 0);
+	CHECK(info.acpi_rsdp == INFO_PHYS + at14 + 8 && info.acpi_rsdp_len == 20);
+}
+
 static void test_err_buffer_small(void)
 {
 	struct block b;
@@ -398,6 +549,8 @@ int main(void)
 	test_no_cmdline_is_empty();
 	test_defects();
 	test_limits();
+	test_efi_memory_map();
+	test_acpi_tags();
 	test_huge_sizes();
 	test_alignment();
 	test_truncation();

@@ -26,10 +26,21 @@ static void expect_bad(const char *line, const char *message)
 		fprintf(stderr, "  '%s': got '%s' want '%s'\n", line, err, message);
 }
 
+static void test_on_end(void)
+{
+	CHECK(parse("on_end=reboot") == 0 && opts.on_end == ON_END_REBOOT);
+	CHECK(parse("on_end=halt backend=svm") == 0 && opts.on_end == ON_END_HALT);
+	CHECK(parse("on_end=halt on_end=poweroff") == 0 && opts.on_end == ON_END_POWEROFF);
+	expect_bad("on_end=off", "on_end must be poweroff, reboot or halt, not 'off'");
+	expect_bad("on_end=", "on_end must be poweroff, reboot or halt, not ''");
+	expect_bad("on_end", "unknown option 'on_end'");
+}
+
 static void test_defaults(void)
 {
 	CHECK(parse("") == 0);
 	CHECK(opts.backend == NULL && !opts.selftest_clock);
+	CHECK(opts.on_end == ON_END_POWEROFF);
 	CHECK(options_parse(NULL, &opts, err, sizeof err) == 0);
 	CHECK(parse("   \t ") == 0 && opts.backend == NULL);
 }
@@ -100,6 +111,7 @@ int main(void)
 {
 	test_defaults();
 	test_options();
+	test_on_end();
 	test_numbers();
 	test_path_skipped();
 	test_bad();

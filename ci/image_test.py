@@ -1,0 +1,95 @@
+#!/usr/bin/env python3
+"""Boot the image tools/skiff-image writes, as an operator would use it.
+
+  image_test.py --build DIR --platform qemu-svm --test image-usb-uefi
+  image_test.py --list   (same line format as boot_test.py --list)
+
+Each case runs `tools/skiff-image -o FILE hello one two`, then boots FILE in
+QEMU as a CD or as a USB stick (the same bytes written with dd), under
+SeaBIOS or OVMF, and checks the guest's console (after the start marker
+under UEFI), its log lines and the final status. Exit status 0 on a pass,
+1 on a failure, 2 when the case cannot run.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+CI_DIR = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
+
+from skiff_emulators import qemu_command, run_emulator  # noqa: E402
+from skiff_log import parse_log  # noqa: E402
+from skiff_media import OVMF, console_and_log  # noqa: E402
+
+SKIFF_IMAGE = os.path.join(CI_DIR, "..", "tools", "skiff-image")
+# name: (firmware, medium, QEMU time limit in seconds)
+CASES = {"image-cd-bios": ("bios", "cd", 30), "image-usb-bios": ("bios", "usb", 30),
+         "image-usb-uefi": ("uefi", "usb", 90)}
+EXPECTED_CONSOLE = b"Hello from Skiff!\nCommand line: 'one two'\narg[1]: one\narg[2]: two\nSUCCESS\n"
+CTEST_MARGIN_SECONDS = 60
+
+
+def medium_args(firmware, medium, image):
+    """QEMU's arguments for booting image as a CD or as a USB stick."""
+    args = ["-bios", OVMF] if firmware == "uefi" else []
+    if medium == "cd":
+        return args + ["-boot", "d", "-nic", "none", "-cdrom", image]
+    return args + ["-nic", "none", "-drive", "file=%s,format=raw,if=none,id=stick" % image,
+                   "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
+
+
+def run_case(build, name):
+    """Build the image and boot it; return the list of problems."""
+    firmware, medium, timeout = CASES[name]
+    hello = os.path.join(build, "examples", "hello", "hello.elf")
+    with tempfile.TemporaryDirectory(prefix="skiff-image-test-") as work:
+        image = os.path.join(work, "skiff.img")
+        done = subprocess.run([sys.executable, SKIFF_IMAGE, "-o", image, hello, "one", "two"],
+                              env=dict(os.environ, SKIFF_BUILD=build), stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT)
+        if done.returncode != 0:
+            return ["skiff-image failed: " + done.stdout.decode(errors="replace")]
+        com1, com2 = os.path.join(work, "com1"), os.path.join(work, "com2")
+        command = qemu_command(None, com1, com2, 256, boot_args=medium_args(firmware, medium, image))
+        seconds, timed_out = run_emulator(command, com2, timeout, os.path.join(work, "qemu.out"))
+        with open(com1, "rb") as f1, open(com2, "rb") as f2:
+            console, log_bytes = console_and_log(f1.read(), f2.read(), firmware)
+    log = parse_log(log_bytes.decode(errors="replace"))
+    print("%s: booted in %.2f s" % (name, seconds))
+    problems = []
+    if timed_out or log.final_status != 0:
+        problems.append("no final status 0 (timed out: %s); log:\n%s" % (timed_out, log_bytes[-3000:]))
+    if console != EXPECTED_CONSOLE:
+        problems.append("console %r, expected %r" % (console, EXPECTED_CONSOLE))
+    if any(line.startswith("skiff: power: ") for line in log.lines):
+        problems.append("power-off fell back: %s" % [l for l in log.lines if "power:" in l])
+    return problems
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--build")
+    parser.add_argument("--platform")
+    parser.add_argument("--test")
+    options = parser.parse_args(argv)
+    if options.list:
+        for name, (_, _, timeout) in CASES.items():
+            print("qemu-svm %s %d hello" % (name, timeout + CTEST_MARGIN_SECONDS))
+        return 0
+    if options.platform != "qemu-svm" or options.test not in CASES or not options.build:
+        parser.error("--build, --platform qemu-svm and --test %s are required" % "|".join(CASES))
+    problems = run_case(options.build, options.test)
+    title = "boot.qemu-svm.%s" % options.test
+    for problem in problems:
+        print("  - " + problem)
+    print("%s: %s" % (title, "FAIL" if problems else "PASS"))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
