@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "drivers/ata/ata.h"
 #include "drivers/pci/pci.h"
 #include "hal/hal.h"
 #include "hypervisor/boot/descriptors.h"
@@ -17,6 +18,7 @@
 #include "hypervisor/options.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
+#include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
@@ -121,6 +123,8 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 		time_selftest_clock();
 	start_backend();
 	pci_init();
+	ata_init();
+	storage_init();
 	status = guests_run_all(&boot_info);
 	log_printf("final status %u", status);
 	power_off(status);
