@@ -1,0 +1,173 @@
+/*
+ * disk - a guest for block devices that are disk regions (ci/disk_test.py).
+ *
+ * Declares one block device, "storage". Modes (first argument):
+ *
+ *   ack COUNT
+ *       Writes blocks 0, 1, 2, ... (up to COUNT, at most the capacity), each
+ *       filled with ack_pattern(block), and prints "ack N" after block N's
+ *       write returned OK: a promise that block N is on the disk. The test
+ *       cuts the machine's power (SIGKILL to the emulator) as soon as it
+ *       reads a chosen ack line and then finds every acknowledged block in
+ *       the file. Ends with "acked COUNT".
+ *   own TAG FILL CAPACITY
+ *       Checks the capacity, that every block holds the byte FILL (what the
+ *       test wrote into this guest's partition: another partition's fill
+ *       would mean a wrong region), then writes the byte TAG into every
+ *       block and reads it back. Prints SUCCESS.
+ *   readonly
+ *       Reads block 0, then checks that a write answers EINVAL and changed
+ *       nothing. Prints SUCCESS.
+ *
+ * Uses only the runtime, like the other test guests.
+ */
+#include "skiff.h"
+
+SKIFF_MANIFEST_BLOCK("storage");
+
+#define BLOCK 512u
+
+static uint8_t buf[BLOCK] __attribute__((aligned(64)));
+static uint8_t copy[BLOCK] __attribute__((aligned(64)));
+
+static uint64_t parse_u64(const char *s)
+{
+	uint64_t v = 0;
+
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+static int is(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+/* Byte i of block n in ack mode; ci/disk_test.py computes the same. */
+static uint8_t ack_pattern(uint64_t n, unsigned i)
+{
+	return (uint8_t)(n * 131u + i * 7u + 1u);
+}
+
+static int open_storage(uint64_t *h, struct skiff_block_info *info)
+{
+	if (skiff_block_find("storage", h) != SKIFF_OK || skiff_block_info(*h, info) != SKIFF_OK) {
+		skiff_puts("FAIL storage is not attached\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int ack(uint64_t count)
+{
+	struct skiff_block_info info;
+	uint64_t h, n;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	for (n = 0; n < count && (n + 1) * BLOCK <= info.capacity; n++) {
+		enum skiff_result r;
+
+		for (unsigned i = 0; i < BLOCK; i++)
+			buf[i] = ack_pattern(n, i);
+		r = skiff_block_write(h, n * BLOCK, buf, BLOCK);
+		if (r != SKIFF_OK) {
+			skiff_printf("FAIL write of block %llu: %d\n", (unsigned long long)n, (int)r);
+			return SKIFF_EXIT_FAILURE;
+		}
+		skiff_printf("ack %llu\n", (unsigned long long)n);
+	}
+	skiff_printf("acked %llu\n", (unsigned long long)n);
+	return SKIFF_EXIT_SUCCESS;
+}
+
+static int fill_is(uint8_t byte)
+{
+	for (unsigned i = 0; i < BLOCK; i++)
+		if (buf[i] != byte)
+			return 0;
+	return 1;
+}
+
+static int own(uint8_t tag, uint8_t fill, uint64_t capacity)
+{
+	struct skiff_block_info info;
+	uint64_t h, off;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	skiff_printf("capacity %llu\n", (unsigned long long)info.capacity);
+	if (info.capacity != capacity) {
+		skiff_printf("FAIL capacity %llu, expected %llu\n",
+			     (unsigned long long)info.capacity, (unsigned long long)capacity);
+		return SKIFF_EXIT_FAILURE;
+	}
+	for (off = 0; off < capacity; off += BLOCK)
+		if (skiff_block_read(h, off, buf, BLOCK) != SKIFF_OK || !fill_is(fill)) {
+			skiff_printf("FAIL block at %llu does not hold this partition's fill 0x%02x (first byte 0x%02x)\n",
+				     (unsigned long long)off, fill, buf[0]);
+			return SKIFF_EXIT_FAILURE;
+		}
+	skiff_printf("every block holds fill 0x%02x\n", fill);
+	for (unsigned i = 0; i < BLOCK; i++)
+		buf[i] = tag;
+	for (off = 0; off < capacity; off += BLOCK)
+		if (skiff_block_write(h, off, buf, BLOCK) != SKIFF_OK) {
+			skiff_printf("FAIL write at %llu\n", (unsigned long long)off);
+			return SKIFF_EXIT_FAILURE;
+		}
+	for (off = 0; off < capacity; off += BLOCK)
+		if (skiff_block_read(h, off, buf, BLOCK) != SKIFF_OK || !fill_is(tag)) {
+			skiff_printf("FAIL block at %llu lost tag 0x%02x\n", (unsigned long long)off, tag);
+			return SKIFF_EXIT_FAILURE;
+		}
+	skiff_printf("wrote tag 0x%02x to %llu blocks\n", tag, (unsigned long long)(capacity / BLOCK));
+	skiff_puts("SUCCESS\n");
+	return SKIFF_EXIT_SUCCESS;
+}
+
+static int readonly(void)
+{
+	struct skiff_block_info info;
+	uint64_t h;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	if (skiff_block_read(h, 0, copy, BLOCK) != SKIFF_OK) {
+		skiff_puts("FAIL read of block 0\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	for (unsigned i = 0; i < BLOCK; i++)
+		buf[i] = (uint8_t)~copy[i];
+	if (skiff_block_write(h, 0, buf, BLOCK) != SKIFF_EINVAL) {
+		skiff_puts("FAIL a write to a read-only device did not answer EINVAL\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	if (skiff_block_read(h, 0, buf, BLOCK) != SKIFF_OK) {
+		skiff_puts("FAIL read of block 0 after the refused write\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	for (unsigned i = 0; i < BLOCK; i++)
+		if (buf[i] != copy[i]) {
+			skiff_puts("FAIL the refused write changed block 0\n");
+			return SKIFF_EXIT_FAILURE;
+		}
+	skiff_puts("write: EINVAL, block 0 unchanged\nSUCCESS\n");
+	return SKIFF_EXIT_SUCCESS;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && is(argv[1], "ack"))
+		return ack(parse_u64(argv[2]));
+	if (argc > 4 && is(argv[1], "own"))
+		return own((uint8_t)parse_u64(argv[2]), (uint8_t)parse_u64(argv[3]),
+			   parse_u64(argv[4]));
+	if (argc > 1 && is(argv[1], "readonly"))
+		return readonly();
+	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly\n");
+	return SKIFF_EXIT_FAILURE;
+}
