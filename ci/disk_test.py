@@ -23,6 +23,9 @@ same emulator command it builds) and then reads the disk file on the host:
   disk-readonly    a read-only file: reads work, writes answer EINVAL, the file
                    is unchanged; a size that is not a multiple of 512 and a
                    missing file are refused before anything boots
+  disk-virtio-*    kvstore, power cut and hostile again with the files as
+                   virtio-blk disks (drivers/virtio_blk; QEMU only: Bochs has
+                   no virtio devices)
 """
 
 import argparse
@@ -58,7 +61,12 @@ CASES = {
     "disk-partitions": ["disk"],
     "disk-hostile": ["block"],
     "disk-readonly": ["disk"],
+    "disk-virtio-kvstore": ["kvstore"],
+    "disk-virtio-power-cut": ["disk"],
+    "disk-virtio-hostile": ["block"],
 }
+# Bochs emulates no virtio device: the virtio-blk cases run on QEMU only.
+VIRTIO_PLATFORMS = ("qemu-svm",)
 RUNS_PER_CASE = 3   # the most boots one case makes (for the CTest limit)
 POWER_CUT_AT = 60   # acknowledgement after which the power goes
 POWER_CUT_BLOCKS = 16384
@@ -68,9 +76,13 @@ class Failure(Exception):
     """A check of a case failed."""
 
 
+INTERFACE = ["ide"]   # the disk interface of the case being run (set by run_test)
+
+
 def skiff_run(build, platform, args, expect_status=0):
     """Run skiff-run; return (stdout text, stderr text). Raises Failure on a wrong status."""
     command = ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform]
+               + ["--disk-interface", INTERFACE[0]]
                + ["--timeout", str(RUN_TIMEOUT[platform])] + args)
     done = subprocess.run(command, env=dict(os.environ, SKIFF_BUILD=build),
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -153,7 +165,7 @@ def case_power_cut(build, platform, tmp):
         f.truncate(POWER_CUT_BLOCKS * SECTOR)
     guest = make_guest(image_path(build, "disk"), ["ack", str(POWER_CUT_BLOCKS)],
                        blocks=[parse_block_option("storage=" + disk)])
-    disks = plan_disks([guest], tmp)
+    disks = plan_disks([guest], tmp, interface=INTERFACE[0])
     iso = build_iso(tmp, os.path.join(build, "skiff.elf"), [], [guest])
     com1, com2 = os.path.join(tmp, "com1.out"), os.path.join(tmp, "com2.out")
     if platform == "qemu-svm":
@@ -275,13 +287,16 @@ def case_readonly(build, platform, tmp):
 
 RUNNERS = {"disk-kvstore": case_kvstore, "disk-power-cut": case_power_cut,
            "disk-partitions": case_partitions, "disk-hostile": case_hostile,
-           "disk-readonly": case_readonly}
+           "disk-readonly": case_readonly, "disk-virtio-kvstore": case_kvstore,
+           "disk-virtio-power-cut": case_power_cut, "disk-virtio-hostile": case_hostile}
 
 
 def list_tests():
     """Print one line per case and platform for CMake."""
     for name, images in CASES.items():
         for platform in PLATFORM_OPTIONS:
+            if "virtio" in name and platform not in VIRTIO_PLATFORMS:
+                continue
             limit = RUN_TIMEOUT[platform] * RUNS_PER_CASE + 60
             print("%s %s %d %s" % (platform, name, limit, " ".join(images)))
 
@@ -289,6 +304,7 @@ def list_tests():
 def run_test(build, platform, name):
     """Run one case; print the verdict; return the exit status."""
     title = "boot.%s.%s" % (platform, name)
+    INTERFACE[0] = "virtio" if "virtio" in name else "ide"
     start = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="skiff-disk-") as tmp:
         try:

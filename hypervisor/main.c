@@ -7,6 +7,7 @@
 
 #include "drivers/ata/ata.h"
 #include "drivers/pci/pci.h"
+#include "drivers/virtio_blk/virtio_blk.h"
 #include "hal/hal.h"
 #include "hypervisor/boot/descriptors.h"
 #include "hypervisor/boot/idt.h"
@@ -124,6 +125,7 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	start_backend();
 	pci_init();
 	ata_init();
+	virtio_blk_init();
 	storage_init();
 	status = guests_run_all(&boot_info);
 	log_printf("final status %u", status);

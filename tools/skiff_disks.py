@@ -7,6 +7,9 @@ ends, as with Solo5's hvt. A Block with snapshot=True keeps the older
 semantics instead: the file is copied into the boot image as a module and
 the guest's writes are lost at power-off.
 
+With interface "virtio" (QEMU only) the files become virtio-blk disks instead,
+driven by drivers/virtio_blk.
+
 Slots: the CD-ROM with GRUB takes one IDE position, which leaves three for
 disks: QEMU indexes 0, 1 and 3 (-cdrom is index 2), Bochs ata0-slave,
 ata1-master and ata1-slave (the CD is ata0-master). Skiff numbers disks in
@@ -40,6 +43,7 @@ class AttachedDisk:
     path: str
     number: int
     read_only: bool
+    interface: str = "ide"
 
 
 def is_read_only(path):
@@ -67,10 +71,17 @@ def check_disk_file(device, path):
                                                        // SECTOR * SECTOR), path))
 
 
-def _attach(disks, label, file, workdir):
+INTERFACES = ("ide", "virtio")
+MAX_VIRTIO = 4
+
+
+def _attach(disks, label, file, workdir, interface):
     """Append file as the next AttachedDisk; return it."""
     check_disk_file(label, file)
-    if len(disks) == MAX_ATTACHED:
+    if interface == "virtio" and len(disks) == MAX_VIRTIO:
+        raise GuestSpecError("--block %s=%s: Skiff drives at most %d virtio disks"
+                             % (label, file, MAX_VIRTIO))
+    if interface == "ide" and len(disks) == MAX_ATTACHED:
         raise GuestSpecError("--block %s=%s: at most %d files can be attached as disks "
                              "(add ,snapshot to copy the others into the boot image)"
                              % (label, file, MAX_ATTACHED))
@@ -79,28 +90,32 @@ def _attach(disks, label, file, workdir):
     if read_only:
         path = os.path.join(workdir, "readonly-%d.img" % len(disks))
         shutil.copyfile(file, path)
-    disk = AttachedDisk(path=path, number=len(disks), read_only=read_only)
+    disk = AttachedDisk(path=path, number=len(disks), read_only=read_only, interface=interface)
     disks.append(disk)
     return disk
 
 
-def plan_disks(guests, workdir, files=()):
+def plan_disks(guests, workdir, files=(), interface="ide"):
     """Number the machine's disks; return the AttachedDisk list.
 
     files (skiff-run --disk) come first, as disks 0, 1, ...; guests name
     their regions themselves (block.NAME=gpt:P or disk:N). Then every
     attached Block of guests, whose block.module becomes "disk:N" (",ro"
     for a read-only file) so that the guest's module line names it.
-    Raises GuestSpecError for a bad file or more than MAX_ATTACHED disks.
+    interface: "ide" (both emulators) or "virtio" (QEMU's virtio-blk; the
+    machine then has no IDE disk, so the numbers are the same).
+    Raises GuestSpecError for a bad file or too many disks.
     """
+    if interface not in INTERFACES:
+        raise GuestSpecError("disk interface %r is not one of %s" % (interface, INTERFACES))
     disks = []
     for file in files:
-        _attach(disks, "disk", file, workdir)
+        _attach(disks, "disk", file, workdir, interface)
     for guest in guests:
         for block in guest.blocks:
             if not block.attach:
                 continue
-            disk = _attach(disks, block.device, block.file, workdir)
+            disk = _attach(disks, block.device, block.file, workdir, interface)
             block.module = "disk:%d%s" % (disk.number, ",ro" if disk.read_only else "")
     return disks
 
@@ -109,8 +124,12 @@ def qemu_disk_options(disks):
     """Return QEMU's -drive options for the disks (raw IDE disks)."""
     options = []
     for disk in disks:
-        options += ["-drive", "file=%s,format=raw,if=ide,media=disk,index=%d"
-                    % (disk.path.replace(",", ",,"), QEMU_DISK_INDEXES[disk.number])]
+        path = disk.path.replace(",", ",,")
+        if disk.interface == "virtio":
+            options += ["-drive", "file=%s,format=raw,if=virtio" % path]
+        else:
+            options += ["-drive", "file=%s,format=raw,if=ide,media=disk,index=%d"
+                        % (path, QEMU_DISK_INDEXES[disk.number])]
     return options
 
 
@@ -132,6 +151,9 @@ def bochs_disk_lines(disks):
     no Bochs geometry fits."""
     lines = []
     for disk in disks:
+        if disk.interface != "ide":
+            raise GuestSpecError("Bochs emulates no %s disks: use --disk-interface ide"
+                                 % disk.interface)
         sectors = os.path.getsize(disk.path) // SECTOR
         geometry = bochs_geometry(sectors)
         if geometry is None:

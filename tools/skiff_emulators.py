@@ -216,7 +216,8 @@ class MachineOptions:
     qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
     `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
-    disks: host files attached as the machine's first disks (skiff_disks.py).
+    disks: host files attached as the machine's first disks (skiff_disks.py);
+    disk_interface: how attached files appear, "ide" or "virtio" (QEMU only).
     """
 
     megabytes: int = None
@@ -225,6 +226,7 @@ class MachineOptions:
     bochs_ips: int = None
     bochs_model: str = None
     disks: tuple = ()
+    disk_interface: str = "ide"
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -255,7 +257,8 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
 
 def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
     """boot()'s body inside an existing work directory."""
-    disks = plan_disks(guests, workdir, machine.disks)   # before the ISO: sets disk:N
+    disks = plan_disks(guests, workdir, machine.disks,   # before the ISO: sets disk:N
+                       machine.disk_interface)
     iso = build_iso(workdir, hypervisor, list(skiff_words), guests)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")

@@ -10,3 +10,6 @@ skiff_host_test(regions_test
 skiff_host_test(ata_identify_test
   ${CMAKE_SOURCE_DIR}/tests/unit/ata_identify_test.c
   ${CMAKE_SOURCE_DIR}/drivers/ata/ata_identify.c)
+skiff_host_test(vring_layout_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/vring_layout_test.c
+  ${CMAKE_SOURCE_DIR}/drivers/virtio_blk/vring_layout.c)
