@@ -18,6 +18,13 @@
  *   readonly
  *       Reads block 0, then checks that a write answers EINVAL and changed
  *       nothing. Prints SUCCESS.
+ *   bench COUNT
+ *       Block-path benchmarks (bench/disk_bench.py): `bench: NAME VALUE`
+ *       lines in TSC ticks (instructions under QEMU -icount and Bochs
+ *       sync=none): one read and one write round trip (minimum over 5 runs
+ *       of 16 calls, per call), then COUNT blocks written and read
+ *       sequentially and at pseudo-random offsets, as blocks per 10^9
+ *       ticks. Ends with `bench: done`.
  *
  * Uses only the runtime, like the other test guests.
  */
@@ -159,6 +166,82 @@ static int readonly(void)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+#define BENCH_CALLS 16u
+#define BENCH_REPS 5u
+
+/* round_trip: ticks per call of BENCH_CALLS calls on block 0, min of reps. */
+static uint64_t round_trip(uint64_t h, bool write)
+{
+	uint64_t best = UINT64_MAX;
+
+	for (unsigned r = 0; r < BENCH_REPS; r++) {
+		uint64_t t0 = skiff_tsc(), t;
+
+		for (unsigned i = 0; i < BENCH_CALLS; i++)
+			if (write)
+				(void)skiff_block_write(h, 0, buf, BLOCK);
+			else
+				(void)skiff_block_read(h, 0, buf, BLOCK);
+		t = skiff_tsc() - t0;
+		if (t < best)
+			best = t;
+	}
+	return (best + BENCH_CALLS / 2) / BENCH_CALLS;
+}
+
+/* blocks_per_1e9: count blocks moved in ticks, scaled to 10^9 ticks. */
+static uint64_t blocks_per_1e9(uint64_t count, uint64_t ticks)
+{
+	return ticks ? count * 1000000000u / ticks : 0;
+}
+
+/* pattern_run: count transfers at sequential or pseudo-random blocks; ticks. */
+static uint64_t pattern_run(uint64_t h, uint64_t blocks, uint64_t count, bool random,
+			    bool write, unsigned *errors)
+{
+	uint64_t x = 12345, t0 = skiff_tsc();
+
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t block = i % blocks;
+
+		if (random) {
+			x = x * 6364136223846793005u + 1442695040888963407u;
+			block = (x >> 33) % blocks;
+		}
+		if ((write ? skiff_block_write(h, block * BLOCK, buf, BLOCK)
+			   : skiff_block_read(h, block * BLOCK, buf, BLOCK)) != SKIFF_OK)
+			(*errors)++;
+	}
+	return skiff_tsc() - t0;
+}
+
+static int bench(uint64_t count)
+{
+	static const char *const names[4] = { "seq_read", "seq_write", "random_read", "random_write" };
+	struct skiff_block_info info;
+	unsigned errors = 0;
+	uint64_t h, blocks;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	blocks = info.capacity / BLOCK;
+	skiff_printf("bench: read_round_trip %llu\n", (unsigned long long)round_trip(h, false));
+	skiff_printf("bench: write_round_trip %llu\n", (unsigned long long)round_trip(h, true));
+	for (unsigned k = 0; k < 4; k++) {
+		uint64_t ticks = pattern_run(h, blocks, count, k >= 2, k % 2 == 1, &errors);
+
+		skiff_printf("bench: %s_blocks_per_1e9 %llu blocks=%llu ticks=%llu\n", names[k],
+			     (unsigned long long)blocks_per_1e9(count, ticks),
+			     (unsigned long long)count, (unsigned long long)ticks);
+	}
+	if (errors) {
+		skiff_printf("FAIL %u block calls failed\n", errors);
+		return SKIFF_EXIT_FAILURE;
+	}
+	skiff_puts("bench: done\n");
+	return SKIFF_EXIT_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 2 && is(argv[1], "ack"))
@@ -168,6 +251,8 @@ int main(int argc, char **argv)
 			   parse_u64(argv[4]));
 	if (argc > 1 && is(argv[1], "readonly"))
 		return readonly();
-	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly\n");
+	if (argc > 2 && is(argv[1], "bench"))
+		return bench(parse_u64(argv[2]));
+	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly | bench COUNT\n");
 	return SKIFF_EXIT_FAILURE;
 }
