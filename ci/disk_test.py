@@ -23,6 +23,9 @@ same emulator command it builds) and then reads the disk file on the host:
   disk-readonly    a read-only file: reads work, writes answer EINVAL, the file
                    is unchanged; a size that is not a multiple of 512 and a
                    missing file are refused before anything boots
+  disk-errors      QEMU's blkdebug fails every access to block 8: the guest gets
+                   EUNSPEC for it, Skiff logs it, block 9 still works, all end
+                   with status 0 (QEMU only; also disk-virtio-errors)
   disk-virtio-*    kvstore, power cut and hostile again with the files as
                    virtio-blk disks (drivers/virtio_blk; QEMU only: Bochs has
                    no virtio devices)
@@ -44,7 +47,7 @@ sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
 from boot_cases import image_path, pattern_bytes  # noqa: E402
 from skiff_disks import bochs_disk_lines, plan_disks, qemu_disk_options  # noqa: E402
-from skiff_emulators import bochs_command, qemu_command  # noqa: E402
+from skiff_emulators import bochs_command, qemu_command, run_emulator  # noqa: E402
 from skiff_gpt import make_gpt_image  # noqa: E402
 from skiff_grub import build_iso  # noqa: E402
 from skiff_guests import make_guest, parse_block_option  # noqa: E402
@@ -64,7 +67,12 @@ CASES = {
     "disk-virtio-kvstore": ["kvstore"],
     "disk-virtio-power-cut": ["disk"],
     "disk-virtio-hostile": ["block"],
+    "disk-errors": ["disk"],
+    "disk-virtio-errors": ["disk"],
 }
+# QEMU's blkdebug injects the device errors: the error cases run on QEMU only
+# (Bochs cannot make a disk fail).
+QEMU_ONLY = ("virtio", "errors")
 # Bochs emulates no virtio device: the virtio-blk cases run on QEMU only.
 VIRTIO_PLATFORMS = ("qemu-svm",)
 RUNS_PER_CASE = 3   # the most boots one case makes (for the CTest limit)
@@ -158,6 +166,48 @@ def power_cut(proc):
     proc.wait()
 
 
+def emulator_command(build, platform, tmp, guest, blkdebug=None):
+    """Build the ISO for guest in tmp; return (command, com1, com2) to run it.
+
+    blkdebug: a QEMU blkdebug configuration file that wraps the guest's one
+    attached disk (error injection; QEMU only).
+    """
+    disks = plan_disks([guest], tmp, interface=INTERFACE[0])
+    iso = build_iso(tmp, os.path.join(build, "skiff.elf"), [], [guest])
+    com1, com2 = os.path.join(tmp, "com1.out"), os.path.join(tmp, "com2.out")
+    if platform == "qemu-svm":
+        drives = qemu_disk_options(disks)
+        if blkdebug:
+            drives[1] = drives[1].replace("file=", "file=blkdebug:%s:" % blkdebug, 1)
+        command = qemu_command(iso, com1, com2, 128) + drives
+    else:
+        command = bochs_command(tmp, platform, iso, com1, com2, 128,
+                                disk_lines=bochs_disk_lines(disks))
+    return command, com1, com2
+
+
+def case_errors(build, platform, tmp):
+    """A device that fails one block: EUNSPEC for it, the guest and Skiff go on."""
+    disk = os.path.join(tmp, "errors.img")
+    with open(disk, "wb") as f:
+        f.truncate(64 * 1024)
+    config = os.path.join(tmp, "blkdebug.conf")
+    with open(config, "w") as f:
+        for event in ("read_aio", "write_aio"):
+            f.write('[inject-error]\nevent = "%s"\nerrno = "5"\nsector = "8"\n\n' % event)
+    guest = make_guest(image_path(build, "disk"), ["errors", "8"],
+                       blocks=[parse_block_option("storage=" + disk)])
+    command, com1, com2 = emulator_command(build, platform, tmp, guest, blkdebug=config)
+    seconds, timed_out = run_emulator(command, com2, RUN_TIMEOUT[platform],
+                                      os.path.join(tmp, "emulator.out"))
+    console = open(com1, errors="replace").read() if os.path.exists(com1) else ""
+    log = open(com2, errors="replace").read() if os.path.exists(com2) else ""
+    expect_in(console, "block 8: write 3, read 3\nblock 9: written and read back\nSUCCESS",
+              "the disk guest")
+    expect_in(log, "of sector 8 failed", "Skiff's log")
+    expect_in(log, "skiff: final status 0", "Skiff's log")
+
+
 def case_power_cut(build, platform, tmp):
     """Kill the emulator right after acknowledgement POWER_CUT_AT; check every ack."""
     disk = os.path.join(tmp, "acks.img")
@@ -165,14 +215,7 @@ def case_power_cut(build, platform, tmp):
         f.truncate(POWER_CUT_BLOCKS * SECTOR)
     guest = make_guest(image_path(build, "disk"), ["ack", str(POWER_CUT_BLOCKS)],
                        blocks=[parse_block_option("storage=" + disk)])
-    disks = plan_disks([guest], tmp, interface=INTERFACE[0])
-    iso = build_iso(tmp, os.path.join(build, "skiff.elf"), [], [guest])
-    com1, com2 = os.path.join(tmp, "com1.out"), os.path.join(tmp, "com2.out")
-    if platform == "qemu-svm":
-        command = qemu_command(iso, com1, com2, 128) + qemu_disk_options(disks)
-    else:
-        command = bochs_command(tmp, platform, iso, com1, com2, 128,
-                                disk_lines=bochs_disk_lines(disks))
+    command, com1, com2 = emulator_command(build, platform, tmp, guest)
     marker = b"ack %d\n" % POWER_CUT_AT
     with open(os.path.join(tmp, "emulator.out"), "wb") as out:
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out,
@@ -288,14 +331,15 @@ def case_readonly(build, platform, tmp):
 RUNNERS = {"disk-kvstore": case_kvstore, "disk-power-cut": case_power_cut,
            "disk-partitions": case_partitions, "disk-hostile": case_hostile,
            "disk-readonly": case_readonly, "disk-virtio-kvstore": case_kvstore,
-           "disk-virtio-power-cut": case_power_cut, "disk-virtio-hostile": case_hostile}
+           "disk-virtio-power-cut": case_power_cut, "disk-virtio-hostile": case_hostile,
+           "disk-errors": case_errors, "disk-virtio-errors": case_errors}
 
 
 def list_tests():
     """Print one line per case and platform for CMake."""
     for name, images in CASES.items():
         for platform in PLATFORM_OPTIONS:
-            if "virtio" in name and platform not in VIRTIO_PLATFORMS:
+            if any(word in name for word in QEMU_ONLY) and platform not in VIRTIO_PLATFORMS:
                 continue
             limit = RUN_TIMEOUT[platform] * RUNS_PER_CASE + 60
             print("%s %s %d %s" % (platform, name, limit, " ".join(images)))

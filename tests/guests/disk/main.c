@@ -18,6 +18,11 @@
  *   readonly
  *       Reads block 0, then checks that a write answers EINVAL and changed
  *       nothing. Prints SUCCESS.
+ *   errors BAD
+ *       The test makes the device fail every access to block BAD (QEMU's
+ *       blkdebug). A write and a read of BAD must answer EUNSPEC, and the
+ *       guest must go on: block BAD + 1 is written, read back and compared.
+ *       Prints SUCCESS.
  *   bench COUNT
  *       Block-path benchmarks (bench/disk_bench.py): `bench: NAME VALUE`
  *       lines in TSC ticks (instructions under QEMU -icount and Bochs
@@ -166,6 +171,37 @@ static int readonly(void)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+static int errors(uint64_t bad)
+{
+	struct skiff_block_info info;
+	enum skiff_result w, r;
+	uint64_t h;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	for (unsigned i = 0; i < BLOCK; i++)
+		buf[i] = (uint8_t)(i ^ 0x3c);
+	w = skiff_block_write(h, bad * BLOCK, buf, BLOCK);
+	r = skiff_block_read(h, bad * BLOCK, copy, BLOCK);
+	skiff_printf("block %llu: write %d, read %d\n", (unsigned long long)bad, (int)w, (int)r);
+	if (w != SKIFF_EUNSPEC || r != SKIFF_EUNSPEC) {
+		skiff_puts("FAIL a failing device did not answer EUNSPEC\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	if (skiff_block_write(h, (bad + 1) * BLOCK, buf, BLOCK) != SKIFF_OK ||
+	    skiff_block_read(h, (bad + 1) * BLOCK, copy, BLOCK) != SKIFF_OK) {
+		skiff_puts("FAIL the next block failed too\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	for (unsigned i = 0; i < BLOCK; i++)
+		if (copy[i] != buf[i]) {
+			skiff_puts("FAIL the next block did not read back\n");
+			return SKIFF_EXIT_FAILURE;
+		}
+	skiff_printf("block %llu: written and read back\nSUCCESS\n", (unsigned long long)(bad + 1));
+	return SKIFF_EXIT_SUCCESS;
+}
+
 #define BENCH_CALLS 16u
 #define BENCH_REPS 5u
 
@@ -251,8 +287,10 @@ int main(int argc, char **argv)
 			   parse_u64(argv[4]));
 	if (argc > 1 && is(argv[1], "readonly"))
 		return readonly();
+	if (argc > 2 && is(argv[1], "errors"))
+		return errors(parse_u64(argv[2]));
 	if (argc > 2 && is(argv[1], "bench"))
 		return bench(parse_u64(argv[2]));
-	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly | bench COUNT\n");
+	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly | errors BAD | bench COUNT\n");
 	return SKIFF_EXIT_FAILURE;
 }
