@@ -4,7 +4,8 @@
 # Installs what is missing (apt-get), builds into $BUILD (default
 # <repo>/build), measures everything twice and writes
 # $BUILD/bench/report.json, report.md and report.png. Extra arguments go to
-# bench/run_bench.py (e.g. --runs 1 for a quicker, unchecked run).
+# bench/run_bench.py (e.g. --runs 1 for a quicker, unchecked run). Then
+# bench/disk_bench.py measures the block paths (build/bench/disk.{json,md}).
 # Exit status: run_bench.py's (0 when every measurement produced figures).
 set -euo pipefail
 
@@ -37,5 +38,9 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the two guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops
-exec "$py" "$repo/bench/run_bench.py" --build "$build" "$@"
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk
+status=0
+"$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
+# Block paths per disk driver (build/bench/disk.{json,md}).
+"$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
+exit $status

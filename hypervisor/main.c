@@ -5,6 +5,9 @@
  */
 #include <stdint.h>
 
+#include "drivers/ata/ata.h"
+#include "drivers/pci/pci.h"
+#include "drivers/virtio_blk/virtio_blk.h"
 #include "hal/hal.h"
 #include "hypervisor/acpi/acpi_boot.h"
 #include "hypervisor/boot/descriptors.h"
@@ -18,6 +21,7 @@
 #include "hypervisor/options.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
+#include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
@@ -131,6 +135,10 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	/* Before the backend: VMXON fixes CR4's bits, and VMX copies the host's. */
 	fpu_init();
 	start_backend();
+	pci_init();
+	ata_init();
+	virtio_blk_init();
+	storage_init();
 	status = guests_run_all(&boot_info);
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :
 		   skiff_options.on_end == ON_END_HALT ? "halt" : "power off");

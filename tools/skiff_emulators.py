@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 
+from skiff_disks import bochs_disk_lines, plan_disks, qemu_disk_options
 from skiff_grub import build_iso
 from skiff_guests import machine_megabytes
 from skiff_log import exit_status, parse_log
@@ -90,7 +91,8 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None):
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
+                 disk_lines=()):
     """Return the text of a bochsrc for a headless, deterministic boot of iso.
 
     ips, when given, sets Bochs's emulated instructions per second (the
@@ -114,11 +116,11 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         "panic: action=fatal",
         "error: action=report",
         "speaker: enabled=0",
-        "log: %s" % log_file,
-        ""])
+        "log: %s" % log_file] + list(disk_lines) + [""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
+                  disk_lines=()):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -129,7 +131,8 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model,
+                              disk_lines))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -220,7 +223,9 @@ class MachineOptions:
     megabytes: machine RAM in MiB (default: skiff_guests.machine_megabytes);
     qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
-    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU).
+    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
+    disks: host files attached as the machine's first disks (skiff_disks.py);
+    disk_interface: how attached files appear, "ide" or "virtio" (QEMU only).
     """
 
     megabytes: int = None
@@ -231,6 +236,8 @@ class MachineOptions:
     firmware: str = "bios"      # bios or uefi (QEMU only; skiff_media.FIRMWARES)
     boot: str = "iso"           # iso or pxe (QEMU only; skiff_media.BOOT_METHODS)
     qemu_machine: str = None    # QEMU -machine (default: QEMU's pc)
+    disks: tuple = ()
+    disk_interface: str = "ide"
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -265,6 +272,8 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
 
 def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
     """boot()'s body inside an existing work directory."""
+    disks = plan_disks(guests, workdir, machine.disks,   # before the ISO: sets disk:N
+                       machine.disk_interface)
     iso, boot_args = _boot_medium(workdir, hypervisor, list(skiff_words), guests, machine)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")
@@ -272,9 +281,10 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
                                boot_args, machine.qemu_machine)
+        command += qemu_disk_options(disks)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model)
+                                machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks))
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)

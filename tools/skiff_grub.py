@@ -81,7 +81,7 @@ def disk_layout(guests):
     """Place the guests' disk files in the image.
 
     Returns (per_guest, disks): per_guest[i] lists the module path of each
-    of guests[i].blocks (None for a Block that names its module itself);
+    of guests[i].blocks (None for a Block that names its module or disk itself);
     disks lists (module path, host file) for every disk to copy, numbered
     /boot/disks/0.img, 1.img, ... in guest and block order.
     """
@@ -89,7 +89,7 @@ def disk_layout(guests):
     for guest in guests:
         paths = []
         for block in guest.blocks:
-            if block.file is None:
+            if block.file is None or block.module is not None:
                 paths.append(None)
                 continue
             path = "/boot/disks/%d.img" % len(disks)

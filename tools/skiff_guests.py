@@ -37,12 +37,15 @@ class Block:
     Either file, a host file copied into the boot image as a disk module
     (skiff_grub.py gives it its module path), or module, a module path
     written as is: tests use it to name a disk that is missing or that
-    another guest's block already loads.
+    another guest's block already loads. With attach, file becomes a disk
+    of the emulated machine instead and the guest writes into it
+    (skiff_disks.py sets module to its "disk:N").
     """
 
     device: str
     file: str = None
     module: str = None
+    attach: bool = False
 
 
 @dataclasses.dataclass
@@ -119,19 +122,36 @@ def make_block(device, file=None, module=None):
                              % (device, DEVICE_NAME_MAX_CHARS))
     if (file is None) == (module is None):
         raise GuestSpecError("block %s: give a file or a module path, not both" % device)
-    if module is not None and not module.startswith("/"):
+    if module is not None and not module.startswith(("/",) + REGION_PREFIXES):
         raise GuestSpecError("block %s: module path %r must start with '/'" % (device, module))
     if file is not None and not file:
         raise GuestSpecError("block %s: empty file name" % device)
     return Block(device=device, file=file, module=module)
 
 
+SNAPSHOT_SUFFIX = ",snapshot"
+REGION_PREFIXES = ("disk:", "gpt:")
+
+
 def parse_block_option(text):
-    """Parse NAME=FILE (skiff-run's --block, a --guest block.NAME=FILE) into a Block."""
+    """Parse NAME=FILE[,snapshot] (skiff-run's --block, a --guest block.NAME=FILE).
+
+    Without ,snapshot the file is attached as a disk (writes land in it);
+    with it, a copy goes into the boot image (writes are lost). A value
+    starting with disk: or gpt: names a region of an attached disk (see
+    skiff-run --disk) and is passed to Skiff as it is.
+    """
     device, equals, file = text.partition("=")
     if not equals:
         raise GuestSpecError("block %r: expected NAME=FILE" % text)
-    return make_block(device, file=file)
+    if file.startswith(REGION_PREFIXES):
+        return make_block(device, module=file)
+    snapshot = file.endswith(SNAPSHOT_SUFFIX)
+    if snapshot:
+        file = file[:-len(SNAPSHOT_SUFFIX)]
+    block = make_block(device, file=file)
+    block.attach = not snapshot
+    return block
 
 
 def make_guest(image, args=(), name=None, mem=None, count=1, blocks=()):
@@ -218,6 +238,6 @@ def machine_megabytes(guests):
     """
     guest_bytes = sum(g.mem_bytes() * g.count for g in guests)
     disk_bytes = sum(os.path.getsize(b.file) for g in guests for b in g.blocks
-                     if b.file is not None and os.path.isfile(b.file))
+                     if b.file is not None and not b.attach and os.path.isfile(b.file))
     total = 64 * MIB + guest_bytes + guest_bytes // 64 + disk_bytes
     return (total + 16 * MIB - 1) // (16 * MIB) * 16

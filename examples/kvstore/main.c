@@ -18,8 +18,8 @@
  *
  * Keys and values are single words: Skiff splits the command line on
  * spaces. Everything lives on the disk, so a later command sees what an
- * earlier one wrote; under tools/skiff-run the disk is a copy in the
- * emulated machine's RAM, so changes last for one run.
+ * earlier one wrote; with tools/skiff-run --block storage=FILE the disk is
+ * FILE itself, so a later run sees it too (,snapshot: a copy, one run).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -20,6 +20,8 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/options.h"
+#include "hypervisor/storage/regions.h"
+#include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/errno.h"
@@ -59,13 +61,22 @@ static struct data_module *find_data_module(const char *path)
  * out[] (bytes) and found[] (to be claimed by the caller once the guest
  * exists). 0, or -EINVAL with the reason in err.
  */
-static int resolve_disks(const struct guest_config *cfg, struct vm_disk_backing *out,
-			 struct data_module **found, char *err, size_t errlen)
+static int resolve_disks(const struct guest_config *cfg, const char *name,
+			 struct vm_disk_backing *out, struct data_module **found,
+			 char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < cfg->block_count; i++) {
 		const struct guest_block_arg *b = &cfg->blocks[i];
 		struct data_module *m = find_data_module(b->module);
 
+		found[i] = NULL;
+		if (region_is_spec(b->module)) {
+			if (storage_attach(b->module, name, b->device, &out[i], err, errlen) != 0) {
+				storage_release(name);
+				return -EINVAL;
+			}
+			continue;
+		}
 		if (!m) {
 			format(err, errlen, "block.%s=%s: no module has that path (load the disk with 'module2 %s %s')",
 			       b->device, b->module, b->module, b->module);
@@ -88,7 +99,8 @@ static int resolve_disks(const struct guest_config *cfg, struct vm_disk_backing 
 				return -EINVAL;
 			}
 		found[i] = m;
-		out[i] = (struct vm_disk_backing){ b->device, m->data, m->size };
+		out[i] = (struct vm_disk_backing){ .device = b->device, .data = m->data,
+						   .size = m->size };
 	}
 	return 0;
 }
@@ -180,14 +192,17 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 			format(name, sizeof(name), "%s", cfg.name);
 		if (!room_for(name))
 			return;
-		if (resolve_disks(&cfg, disks, claimed, err, sizeof(err)) != 0) {
+		if (resolve_disks(&cfg, name, disks, claimed, err, sizeof(err)) != 0) {
 			add_vm(vm_refuse(name, vm_count, "%s", err));
 			continue;
 		}
 		vm = vm_create(name, vm_count, &cfg, (const void *)(uintptr_t)mod->start,
 			       mod->end - mod->start, disks, cfg.block_count);
 		for (unsigned d = 0; vm && d < cfg.block_count; d++)
-			claimed[d]->owner = vm->name;
+			if (claimed[d])
+				claimed[d]->owner = vm->name;
+		if (!vm)
+			storage_release(name);
 		add_vm(vm);
 	}
 }

@@ -141,13 +141,17 @@ static void do_block(const struct hypercall_env *env, uint8_t *arg, bool write,
 	const struct hypercall_block *dev = env->block ? env->block(env->ctx, handle) : NULL;
 	uint8_t *buf = guest_ptr(&env->mem, data, len);
 
-	if (!dev || !block_request_ok(dev, offset, len)) {
+	if (!dev || !block_request_ok(dev, offset, len) || (write && dev->read_only)) {
 		store_i32(arg + 32, HC_EINVAL);
 		return;
 	}
 	if (!buf) {
 		refuse_call(res, "block: buffer [0x%llx, +0x%llx) is not inside guest memory",
 			    data, len);
+		return;
+	}
+	if (!dev->data) {
+		store_i32(arg + 32, dev->io(dev->io_ctx, write, offset, buf) == 0 ? HC_OK : HC_EUNSPEC);
 		return;
 	}
 	if (write)

@@ -40,11 +40,20 @@ enum hypercall_action {
 	HC_DO_REPEAT,    /* part done: re-enter at the same OUT, which repeats the call */
 };
 
-/* A block device as the dispatcher sees it: bytes in the hypervisor. */
+/*
+ * A block device as the dispatcher sees it: bytes in the hypervisor (data),
+ * or a region of a disk reached through io (data NULL).
+ */
 struct hypercall_block {
-	uint8_t *data;        /* capacity bytes */
+	uint8_t *data;        /* capacity bytes, or NULL */
 	uint64_t capacity;    /* a multiple of block_size */
 	uint16_t block_size;  /* a power of two */
+	bool read_only;       /* writes answer EINVAL */
+	/* io: move the block at offset (checked: aligned, inside) to or from
+	 * buf; 0 once done (a write: durable), a negative error otherwise,
+	 * which the guest sees as EUNSPEC. */
+	int (*io)(void *io_ctx, bool write, uint64_t offset, void *buf);
+	void *io_ctx;
 };
 
 /* The world as the dispatcher sees it. */
@@ -84,12 +93,13 @@ bool hypercall_is_port(uint16_t port);
  * with the reason in res->why and touches nothing. An unknown call number
  * is HC_DO_KILL too. Block calls answer HC_EINVAL in their ret field for a
  * handle with no device, an offset that is not block-aligned, a length other
- * than one block, or a block past the capacity; their data buffer must lie
- * in guest memory or the guest is killed. Net calls answer HC_EINVAL (no
- * net devices yet). A PUTS of more than HYPERCALL_PUTS_CHUNK bytes writes
- * that many, advances data and len in the guest's struct past them and
- * answers HC_DO_REPEAT (output is bounded per exit, so per slice). Never
- * reads or writes outside env->mem and the device.
+ * than one block, a block past the capacity, or a write to a read-only
+ * device; their data buffer must lie in guest memory or the guest is
+ * killed. A device error is HC_EUNSPEC (the guest goes on). Net calls
+ * answer HC_EINVAL (no net devices yet). A PUTS of more than
+ * HYPERCALL_PUTS_CHUNK bytes writes that many, advances data and len in the
+ * guest's struct past them and answers HC_DO_REPEAT (output is bounded per
+ * exit, so per slice). Never reads or writes outside env->mem and the device.
  */
 void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 			uint64_t arg_gpa, struct hypercall_result *res);

@@ -28,11 +28,16 @@ enum vm_end_reason {
 #define VM_LINE_MAX 160
 #define VM_BLOCK_SIZE 512u
 
-/* A disk module given to a guest: block.DEVICE=PATH resolved to its bytes. */
+/* A block device given to a guest: block.DEVICE=PATH resolved to a
+ * module's bytes (data), or block.DEVICE=disk:N / gpt:NAME to a disk region
+ * (data NULL, io and io_ctx as in struct hypercall_block). */
 struct vm_disk_backing {
 	const char *device;  /* manifest name */
 	uint8_t *data;
 	uint64_t size;       /* bytes; the device's capacity is this rounded down to blocks */
+	int (*io)(void *io_ctx, bool write, uint64_t offset, void *buf);
+	void *io_ctx;
+	bool read_only;
 };
 
 /* An attached block device, by manifest handle. */

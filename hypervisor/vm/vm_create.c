@@ -137,7 +137,8 @@ static void vm_attach_disks(struct vm *vm, const struct guest_image *img,
 			vm->disks[vm->disk_count++] = (struct vm_disk){
 				.handle = d + 1,
 				.dev = { disks[i].data, disks[i].size & ~(uint64_t)(VM_BLOCK_SIZE - 1),
-					 VM_BLOCK_SIZE },
+					 VM_BLOCK_SIZE, disks[i].read_only, disks[i].io,
+					 disks[i].io_ctx },
 			};
 		}
 	}

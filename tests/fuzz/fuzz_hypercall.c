@@ -273,7 +273,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.ram = ram;
 	ctx.walltime = le64(data + 11);
-	ctx.disk = (struct hypercall_block){ disk, DISK_SIZE, DISK_BLOCK };
+	ctx.disk = (struct hypercall_block){ .data = disk, .capacity = DISK_SIZE,
+					     .block_size = DISK_BLOCK };
 	for (unsigned i = 0; i < DISK_SIZE; i++)
 		disk[i] = ctx.disk_before[i] = (uint8_t)(i * 7 + 1);
 	env.mem = (struct guest_memory){ ram, RAM_SIZE };

@@ -33,13 +33,41 @@ static uint64_t fixed_time(void *ctx)
 
 static uint8_t *ram;
 static uint8_t disk_bytes[4 * 512];
-static const struct hypercall_block disk = { disk_bytes, sizeof(disk_bytes), 512 };
+static const struct hypercall_block disk = { .data = disk_bytes,
+	.capacity = sizeof(disk_bytes), .block_size = 512 };
 
-/* Handle 1 is the only device. */
+/* A device behind io (a disk region): records the last request and fails
+ * when told to, as a driver does on a device error. */
+struct io_log {
+	bool write;
+	uint64_t offset;
+	int calls;
+	int result;
+};
+static struct io_log io_log;
+
+static int region_io(void *ctx, bool write, uint64_t offset, void *buf)
+{
+	struct io_log *log = ctx;
+
+	log->write = write;
+	log->offset = offset;
+	log->calls++;
+	if (log->result == 0 && !write)
+		memset(buf, 0xcd, 512);
+	return log->result;
+}
+
+static const struct hypercall_block region = { .data = NULL, .capacity = 8 * 512,
+	.block_size = 512, .io = region_io, .io_ctx = &io_log };
+static const struct hypercall_block read_only = { .data = disk_bytes,
+	.capacity = sizeof(disk_bytes), .block_size = 512, .read_only = true };
+
+/* Handle 1 is a RAM disk, 2 a disk region, 3 a read-only RAM disk. */
 static const struct hypercall_block *block_lookup(void *ctx, uint64_t handle)
 {
 	(void)ctx;
-	return handle == 1 ? &disk : NULL;
+	return handle == 1 ? &disk : handle == 2 ? &region : handle == 3 ? &read_only : NULL;
 }
 
 static struct hypercall_env make_env(void)
@@ -172,14 +200,43 @@ static void test_block(void)
 	CHECK(block_call(HC_BLOCK_READ, 1, 0, 0x6000, 256, &res) == HC_EINVAL);
 	CHECK(block_call(HC_BLOCK_WRITE, 1, 0, 0x6000, 1024, &res) == HC_EINVAL);
 	CHECK(block_call(HC_BLOCK_WRITE, 1, UINT64_MAX - 511, 0x6000, 512, &res) == HC_EINVAL);
-	/* no device behind handles 0 and 2 */
+	/* no device behind handles 0 and 4 */
 	CHECK(block_call(HC_BLOCK_READ, 0, 0, 0x6000, 512, &res) == HC_EINVAL);
-	CHECK(block_call(HC_BLOCK_READ, 2, 0, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_READ, 4, 0, 0x6000, 512, &res) == HC_EINVAL);
 	/* a buffer outside RAM, or wrapping, ends the guest and moves nothing */
 	CHECK(block_call(HC_BLOCK_READ, 1, 0, RAM_SIZE - 256, 512, &res) == 0x55555555);
 	CHECK(res.action == HC_DO_KILL && strstr(res.why, "not inside guest memory"));
 	block_call(HC_BLOCK_WRITE, 1, 0, UINT64_MAX - 255, 512, &res);
 	CHECK(res.action == HC_DO_KILL && disk_bytes[0] == 0);
+}
+
+/* A region device: requests reach io with the offset; a device error is
+ * EUNSPEC and the guest goes on; refused requests never reach io. */
+static void test_block_region(void)
+{
+	struct hypercall_result res;
+
+	io_log = (struct io_log){ 0 };
+	memset(ram + 0x6000, 0, 512);
+	CHECK(block_call(HC_BLOCK_READ, 2, 7 * 512, 0x6000, 512, &res) == HC_OK);
+	CHECK(io_log.calls == 1 && !io_log.write && io_log.offset == 7 * 512 && ram[0x6000] == 0xcd);
+	CHECK(block_call(HC_BLOCK_WRITE, 2, 512, 0x6000, 512, &res) == HC_OK);
+	CHECK(io_log.calls == 2 && io_log.write && io_log.offset == 512);
+	io_log.result = -5;
+	CHECK(block_call(HC_BLOCK_WRITE, 2, 0, 0x6000, 512, &res) == HC_EUNSPEC);
+	CHECK(res.action == HC_DO_CONTINUE);
+	CHECK(block_call(HC_BLOCK_READ, 2, 0, 0x6000, 512, &res) == HC_EUNSPEC);
+	io_log.calls = 0;
+	CHECK(block_call(HC_BLOCK_READ, 2, 8 * 512, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_WRITE, 2, UINT64_MAX - 511, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(block_call(HC_BLOCK_WRITE, 2, 3, 0x6000, 512, &res) == HC_EINVAL);
+	CHECK(io_log.calls == 0);
+	/* read-only: reads work, writes are EINVAL and change nothing */
+	memset(disk_bytes, 0x11, 512);
+	memset(ram + 0x5000, 0xab, 512);
+	CHECK(block_call(HC_BLOCK_WRITE, 3, 0, 0x5000, 512, &res) == HC_EINVAL);
+	CHECK(disk_bytes[0] == 0x11);
+	CHECK(block_call(HC_BLOCK_READ, 3, 0, 0x5000, 512, &res) == HC_OK && ram[0x5000] == 0x11);
 }
 
 static void test_ports(void)
@@ -239,6 +296,7 @@ int main(void)
 	test_struct_bounds();
 	test_calls();
 	test_block();
+	test_block_region();
 	test_ports();
 	test_cpuid_policy();
 	free(ram);

@@ -1,0 +1,33 @@
+/*
+ * storage.h - guests' block devices backed by disk regions: the disks the
+ * drivers found, their GPTs, and which guest owns which region.
+ */
+#ifndef SKIFF_STORAGE_H
+#define SKIFF_STORAGE_H
+
+#include <stddef.h>
+
+#include "hypervisor/vm/vm.h"
+
+/*
+ * storage_init: read the GPT of every registered disk and log each disk's
+ * partitions, or why its table was refused (a disk without a valid GPT is
+ * still usable whole, as disk:N). Call once, after the drivers.
+ */
+void storage_init(void);
+
+/*
+ * storage_attach: back guest `owner`'s block device `device` with the
+ * region spec names ("disk:N[,ro]" or "gpt:NAME[,ro]", regions.h) and claim
+ * it for that guest. Fills *out. 0, or a negative error with the reason in
+ * err (an unknown disk or partition, an ambiguous name, an overlap with a
+ * region another guest owns, naming that guest).
+ */
+int storage_attach(const char *spec, const char *owner, const char *device,
+		   struct vm_disk_backing *out, char *err, size_t errlen);
+
+/* storage_release: forget every region claimed by owner (a guest that was
+ * not created after all). */
+void storage_release(const char *owner);
+
+#endif
