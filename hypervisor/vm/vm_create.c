@@ -35,16 +35,10 @@ static void np_frame_free(void *ctx, void *table, uint64_t hpa)
 	frames_free(hpa, FRAME_SIZE);
 }
 
-static void *np_frame_to_virt(void *ctx, uint64_t hpa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)hpa;
-}
-
 static const struct np_allocator frame_np_allocator = {
 	.alloc_table = np_frame_alloc,
 	.free_table = np_frame_free,
-	.to_virt = np_frame_to_virt,
+	.to_virt = NULL,  /* identity map: a table's hpa is its address */
 };
 
 /* Free memory when the VM being built started (one VM is built at a
