@@ -47,6 +47,8 @@ struct vm {
 	enum vm_state state;
 	struct guest_memory mem;
 	uint64_t mem_hpa;
+	struct guest_pages pages;     /* where each page is (vm_memory.c) */
+	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;
 	struct vcpu vcpu;

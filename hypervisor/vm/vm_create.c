@@ -11,6 +11,7 @@
 
 #include "hypervisor/console.h"
 #include "hypervisor/vm/fpu.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/time/time.h"
@@ -19,27 +20,6 @@
 #include "lib/kstring.h"
 
 #define GUEST_RAM_ALIGN (UINT64_C(2) << 20)
-
-/* Nested tables take their pages from the frame allocator (identity map). */
-static void *np_frame_alloc(void *ctx, uint64_t *hpa)
-{
-	(void)ctx;
-	*hpa = frame_alloc();
-	return *hpa ? (void *)(uintptr_t)*hpa : NULL;
-}
-
-static void np_frame_free(void *ctx, void *table, uint64_t hpa)
-{
-	(void)ctx;
-	(void)table;
-	frames_free(hpa, FRAME_SIZE);
-}
-
-static const struct np_allocator frame_np_allocator = {
-	.alloc_table = np_frame_alloc,
-	.free_table = np_frame_free,
-	.to_virt = NULL,  /* identity map: a table's hpa is its address */
-};
 
 /* Free memory when the VM being built started (one VM is built at a
  * time): the "overhead" log line for benchmarks subtracts from it. */
@@ -76,31 +56,10 @@ static int vm_take_ram(struct vm *vm, uint64_t size)
 	vm->mem_hpa = hpa;
 	vm->mem.base = (uint8_t *)(uintptr_t)hpa;
 	vm->mem.size = size;
-	/* Guests start from zeroed RAM; nothing of a previous owner survives.
-	 * Timed for benchmarks: boot figures report zeroing separately. */
-	uint64_t zero_tsc = tsc_read();
-	memset(vm->mem.base, 0, size);
-	log_printf("guest %s: zeroing took %llu tsc", vm->name,
-		   (unsigned long long)(tsc_read() - zero_tsc));
+	/* Not zeroed here: each page is zeroed when it is first placed or
+	 * touched (vm_memory.c), so nothing of a previous owner survives and
+	 * RAM the guest never uses costs no zeroing. */
 	return 0;
-}
-
-/* Map all RAM read/write, not executable; then each segment as its ELF asks. */
-static int vm_map_ram(struct vm *vm, const struct guest_image *img)
-{
-	int rc = np_init(&vm->nested, hal->nested_format, &frame_np_allocator);
-
-	if (rc)
-		return rc;
-	vm->nested_ready = true;
-	rc = np_map(&vm->nested, 0, vm->mem_hpa, vm->mem.size, NP_READ | NP_WRITE);
-	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
-		const struct guest_segment *s = &img->segments[i];
-
-		rc = np_protect(&vm->nested, s->start, s->end - s->start, s->perms);
-	}
-	vm->nested.stale = false;  /* no vCPU has used the table yet */
-	return rc;
 }
 
 static void boot_state_from_entry(const struct guest_entry_state *e,
@@ -162,15 +121,19 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 			.capacity = disks[i].size & ~(uint64_t)(VM_BLOCK_SIZE - 1),
 			.block_size = VM_BLOCK_SIZE,
 		};
-	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err)) ||
-	    guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
-			     cfg->args, tsc_hz(), blocks, disk_count, err, sizeof(err))) {
+	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err))) {
 		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
 		return -ENOEXEC;
 	}
-	if ((rc = vm_map_ram(vm, &img)) != 0) {
+	/* Zero and map only what the loader writes; the rest comes on first touch. */
+	if ((rc = vm_memory_prepare(vm, &img)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot build its nested page table (error %d)", rc);
 		return rc;
+	}
+	if (guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
+			     cfg->args, tsc_hz(), blocks, disk_count, err, sizeof(err))) {
+		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
+		return -ENOEXEC;
 	}
 	guest_entry_state(&img, vm->mem.size, &entry);
 	boot_state_from_entry(&entry, &boot);

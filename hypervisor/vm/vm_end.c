@@ -7,6 +7,7 @@
 
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 
@@ -82,6 +83,7 @@ static void release(struct vm *vm)
 		np_destroy(&vm->nested);
 		vm->nested_ready = false;
 	}
+	vm_memory_release(vm);
 	if (vm->mem.base) {
 		/* Scrub before returning: nothing a guest wrote may outlive it in
 		 * free memory, whoever takes those frames next. */

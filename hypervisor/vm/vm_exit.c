@@ -13,6 +13,9 @@
 #include "hypervisor/console.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/mem/frames.h"
+#include "lib/errno.h"
 #include "hypervisor/time/time.h"
 
 #define VECTOR_GP 13
@@ -143,6 +146,22 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 {
 	uint64_t gpa = exit->npf.gpa;
 
+	if (!exit->npf.mapped && gpa < vm->mem.size) {
+		int rc = vm_first_touch(vm, gpa);
+
+		if (rc == 0)
+			return true;  /* the guest retries the access */
+		if (rc == -ENOMEM) {
+			vm_end(vm, 1, VM_END_KILLED,
+			       "out of memory: first touch of gpa 0x%llx found no frame for a nested table "
+			       "(resident %llu KiB, peak %llu KiB, Skiff has %llu KiB free)",
+			       (unsigned long long)gpa,
+			       (unsigned long long)(vm->pages.resident * 4),
+			       (unsigned long long)(vm->pages.peak * 4),
+			       (unsigned long long)(frames_free_bytes() >> 10));
+			return false;
+		}
+	}
 	if (gpa >= vm->mem.size)
 		vm_end(vm, 1, VM_END_KILLED,
 		       "nested page fault: %s at gpa 0x%llx, outside its RAM [0, 0x%llx), rip 0x%llx",

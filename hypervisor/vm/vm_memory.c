@@ -1,0 +1,127 @@
+/*
+ * vm_memory.c - a VM's RAM on first touch (vm_memory.h).
+ *
+ * The RAM block is still reserved whole when the VM is built; what first
+ * touch saves is zeroing and mapping RAM the guest never uses. A first
+ * touch maps where nothing was present, and a not-present entry becoming
+ * present needs no TLB invalidation (no CPU can cache a translation that
+ * never existed; SDM vol. 3C "Maintaining Information That May Be Used by
+ * Guest-Physical Translations", AMD APM vol. 2 "Nested Paging"), so this
+ * path never flushes.
+ */
+#include "hypervisor/vm/vm_memory.h"
+
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
+
+/* Nested tables take their pages from the frame allocator (identity map). */
+static void *np_frame_alloc(void *ctx, uint64_t *hpa)
+{
+	(void)ctx;
+	*hpa = frame_alloc();
+	return *hpa ? (void *)(uintptr_t)*hpa : NULL;
+}
+
+static void np_frame_free(void *ctx, void *table, uint64_t hpa)
+{
+	(void)ctx;
+	(void)table;
+	frames_free(hpa, FRAME_SIZE);
+}
+
+static const struct np_allocator vm_np_allocator = {
+	.alloc_table = np_frame_alloc,
+	.free_table = np_frame_free,
+	.to_virt = NULL,  /* identity map: a table's hpa is its address */
+};
+
+/* place: zero [gpa, gpa+size) (4 KiB-aligned, inside RAM), map it, record it. */
+static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
+{
+	int rc;
+
+	memset(vm->mem.base + gpa, 0, size);
+	rc = np_map(&vm->nested, gpa, vm->mem_hpa + gpa, size, perms);
+	if (rc == 0)
+		gp_set_own(&vm->pages, gpa, size);
+	return rc;
+}
+
+int vm_first_touch(struct vm *vm, uint64_t gpa)
+{
+	uint64_t base, size;
+
+	/* The whole RAM block is reserved, so a 2 MiB frame is always there. */
+	if (!gp_first_touch_plan(&vm->pages, gpa, true, &base, &size))
+		return -ENOENT;
+	return place(vm, base, size, PLAIN_RAM_PERMS);
+}
+
+/* Hypercalls reach RAM through guest_ptr, which calls this for new pages. */
+static int populate(void *ctx, uint64_t gpa, uint64_t len)
+{
+	struct vm *vm = ctx;
+	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
+
+	for (; page < gpa + len; page += GP_PAGE_SIZE) {
+		int rc = 0;
+
+		if (gp_at(&vm->pages, page) == GP_NOWHERE)
+			rc = vm_first_touch(vm, page);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int record_alloc(struct vm *vm)
+{
+	uint64_t bytes = vm->mem.size / GP_PAGE_SIZE;
+
+	bytes = (bytes + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	vm->pages_hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
+	if (!vm->pages_hpa)
+		return -ENOMEM;
+	vm->pages_bytes = bytes;
+	gp_init(&vm->pages, (uint8_t *)(uintptr_t)vm->pages_hpa, vm->mem.size);
+	vm->mem.where = vm->pages.where;
+	vm->mem.populate = populate;
+	vm->mem.populate_ctx = vm;
+	return 0;
+}
+
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
+{
+	int rc = record_alloc(vm);
+
+	if (rc)
+		return rc;
+	/* hal->nested_format is set before any VM is built. */
+	if ((rc = np_init(&vm->nested, hal->nested_format, &vm_np_allocator)) != 0)
+		return rc;
+	vm->nested_ready = true;
+	/* GDT, guest page tables, boot information, manifest, command line. */
+	rc = place(vm, 0, GUEST_LOAD_MIN, PLAIN_RAM_PERMS);
+	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
+		const struct guest_segment *s = &img->segments[i];
+
+		rc = place(vm, s->start, s->end - s->start, s->perms);
+	}
+	vm->nested.stale = false;  /* no vCPU has used the table yet */
+	return rc;
+}
+
+void vm_memory_release(struct vm *vm)
+{
+	if (vm->pages_hpa) {
+		frames_free(vm->pages_hpa, vm->pages_bytes);
+		vm->pages_hpa = 0;
+		vm->mem.where = NULL;
+		vm->mem.populate = NULL;
+	}
+}

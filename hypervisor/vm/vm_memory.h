@@ -1,0 +1,36 @@
+/*
+ * vm_memory.h - a VM's RAM filled on first touch: what the loader places
+ * up front, the nested-page-fault path that fills the rest, and the hook
+ * that lets hypercalls reach pages the guest has not touched yet.
+ */
+#ifndef SKIFF_VM_MEMORY_H
+#define SKIFF_VM_MEMORY_H
+
+#include <stdint.h>
+
+#include "hypervisor/loader/guest_image.h"
+
+struct vm;
+
+/*
+ * vm_memory_prepare: set up vm's page record and empty nested table, then
+ * zero and map what the loader writes (the low area below GUEST_LOAD_MIN
+ * and each segment of img, with its permissions). Needs vm->mem set (RAM
+ * reserved, not zeroed). 0, or -ENOMEM (what was taken stays recorded in
+ * vm for vm_memory_release).
+ */
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
+
+/*
+ * vm_first_touch: gpa was accessed and no translation exists. Fills its
+ * 2 MiB block (when wholly plain RAM and untouched) or its 4 KiB page with
+ * zeros and maps it read/write/no-execute. Returns 0 (the guest retries the
+ * access), -ENOENT when gpa is outside RAM or already placed (not a first
+ * touch: the caller reports the fault), -ENOMEM when no table page is left.
+ */
+int vm_first_touch(struct vm *vm, uint64_t gpa);
+
+/* vm_memory_release: give back the page record (the RAM is vm_end's). */
+void vm_memory_release(struct vm *vm);
+
+#endif
