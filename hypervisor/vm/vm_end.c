@@ -75,15 +75,11 @@ static void log_guest_state(struct vm *vm)
 
 static void release(struct vm *vm)
 {
+	vm_memory_release(vm);  /* unmap and invalidate before anything is freed */
 	if (vm->vcpu_ready) {
 		hal->vcpu_destroy(&vm->vcpu);
 		vm->vcpu_ready = false;
 	}
-	if (vm->nested_ready) {
-		np_destroy(&vm->nested);
-		vm->nested_ready = false;
-	}
-	vm_memory_release(vm);
 	if (vm->mem.base) {
 		/* Scrub before returning: nothing a guest wrote may outlive it in
 		 * free memory, whoever takes those frames next. */

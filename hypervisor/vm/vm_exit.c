@@ -232,10 +232,7 @@ void vm_run(struct vm *vm)
 	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 
-	if (vm->nested.stale) {
-		hal->flush_nested_tlb(&vm->vcpu);
-		vm->nested.stale = false;
-	}
+	mem_flush_if_stale(&vm->space);
 	do {
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)

@@ -13,6 +13,8 @@
 
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -95,6 +97,21 @@ static int record_alloc(struct vm *vm)
 	return 0;
 }
 
+/*
+ * The backend's invalidation for this VM's translations. One CPU today:
+ * the set holds CPU 0 only, and the HAL's flush acts on the CPU that runs
+ * Skiff, which is that CPU. A VM without a vCPU has never run, so no CPU
+ * can hold its translations.
+ */
+static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
+{
+	struct vm *vm = ctx;
+
+	ASSERT(cpus->bits == 1);
+	if (vm->vcpu_ready)
+		hal->flush_nested_tlb(&vm->vcpu);
+}
+
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 {
 	int rc = record_alloc(vm);
@@ -105,6 +122,11 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 	if ((rc = np_init(&vm->nested, hal->nested_format, &vm_np_allocator)) != 0)
 		return rc;
 	vm->nested_ready = true;
+	vm->space = (struct mem_space){
+		.table = &vm->nested,
+		.invalidator = { invalidate_vm, vm },
+		.cpus = { 1 },
+	};
 	/* GDT, guest page tables, boot information, manifest, command line. */
 	rc = place(vm, 0, GUEST_LOAD_MIN, PLAIN_RAM_PERMS);
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
@@ -118,6 +140,14 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 
 void vm_memory_release(struct vm *vm)
 {
+	/* Through the one path: the table goes, then the flush, and only
+	 * after that may vm_end scrub and free the RAM. On SVM the flush is
+	 * due at the vCPU's next VMRUN, which never comes; its ASID is handed
+	 * out again only after a flush of every ASID (hal/tag_pool.h). */
+	if (vm->nested_ready) {
+		mem_teardown(&vm->space, NULL, NULL);
+		vm->nested_ready = false;
+	}
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;
