@@ -42,12 +42,16 @@ static const struct np_allocator vm_np_allocator = {
 	.to_virt = NULL,  /* identity map: a table's hpa is its address */
 };
 
-/* place: zero [gpa, gpa+size) (4 KiB-aligned, inside RAM), map it, record it. */
+/*
+ * place: zero [gpa, gpa+size) (4 KiB-aligned, inside RAM) unless idle time
+ * already did, map it, record it.
+ */
 static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 {
 	int rc;
 
-	memset(vm->mem.base + gpa, 0, size);
+	if (!gp_range_zeroed(&vm->pages, gpa, size))
+		memset(vm->mem.base + gpa, 0, size);
 	rc = np_map(&vm->nested, gpa, vm->mem_hpa + gpa, size, perms);
 	if (rc == 0)
 		gp_set_own(&vm->pages, gpa, size);
@@ -154,4 +158,53 @@ void vm_memory_release(struct vm *vm)
 		vm->mem.where = NULL;
 		vm->mem.populate = NULL;
 	}
+}
+
+/* Idle-time zeroing works in steps this size, so a wake-up waits little. */
+#define PREZERO_STEP (64u * 1024u)
+/* Blocks looked at per step while searching for one to zero. */
+#define PREZERO_SCAN 64u
+
+static bool prezero_candidate(const struct vm *vm, uint64_t block)
+{
+	return gp_block_untouched(&vm->pages, block) &&
+	       !gp_range_zeroed(&vm->pages, block, GP_BLOCK_SIZE);
+}
+
+bool vm_memory_prezero_step(struct vm *vm)
+{
+	uint64_t *block = &vm->prezero_block, *offset = &vm->prezero_offset;
+	unsigned scanned = 0;
+
+	if (!vm->pages_hpa)
+		return false;
+	/* A block touched meanwhile was zeroed by its own first touch. */
+	if (*offset && !gp_block_untouched(&vm->pages, *block)) {
+		*block += GP_BLOCK_SIZE;
+		*offset = 0;
+	}
+	while (*offset == 0 && *block < vm->mem.size && !prezero_candidate(vm, *block)) {
+		*block += GP_BLOCK_SIZE;
+		if (++scanned == PREZERO_SCAN)
+			return true;  /* bounded: go on at the next idle moment */
+	}
+	if (*block >= vm->mem.size)
+		return false;
+	memset(vm->mem.base + *block + *offset, 0, PREZERO_STEP);
+	*offset += PREZERO_STEP;
+	vm->prezeroed_bytes += PREZERO_STEP;
+	if (*offset == GP_BLOCK_SIZE) {
+		gp_mark_zeroed(&vm->pages, *block, GP_BLOCK_SIZE);
+		*block += GP_BLOCK_SIZE;
+		*offset = 0;
+	}
+	return true;
+}
+
+bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++)
+		if (vms[i]->state != VM_ENDED && vm_memory_prezero_step(vms[i]))
+			return true;
+	return false;
 }

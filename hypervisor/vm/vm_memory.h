@@ -6,6 +6,7 @@
 #ifndef SKIFF_VM_MEMORY_H
 #define SKIFF_VM_MEMORY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hypervisor/loader/guest_image.h"
@@ -29,6 +30,21 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
  * touch: the caller reports the fault), -ENOMEM when no table page is left.
  */
 int vm_first_touch(struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_memory_prezero_step: idle-time work: zero one bounded step (64 KiB)
+ * of an untouched 2 MiB block of vm's RAM, so its first touch only maps
+ * it. Returns true when it did some work (call again at the next idle
+ * moment), false when vm has nothing left to zero.
+ */
+bool vm_memory_prezero_step(struct vm *vm);
+
+/*
+ * vm_memory_idle_work: one prezero step for the first live VM of
+ * vms[0..count) that has one to do. Returns false when none had work, so
+ * the caller may halt.
+ */
+bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
 /* vm_memory_release: give back the page record (the RAM is vm_end's). */
 void vm_memory_release(struct vm *vm);
