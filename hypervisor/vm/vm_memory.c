@@ -60,10 +60,14 @@ static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 
 int vm_first_touch(struct vm *vm, uint64_t gpa)
 {
+	uint64_t block = gpa & ~(GP_BLOCK_SIZE - 1);
 	uint64_t base, size;
+	/* A 2 MiB page only where idle time already zeroed the block: zeroing
+	 * 2 MiB on the fault path costs as much as booting a guest, and a
+	 * guest that touches one word of a block must not pay for it. */
+	bool allow_2m = gp_range_zeroed(&vm->pages, block, GP_BLOCK_SIZE);
 
-	/* The whole RAM block is reserved, so a 2 MiB frame is always there. */
-	if (!gp_first_touch_plan(&vm->pages, gpa, true, &base, &size))
+	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
 		return -ENOENT;
 	return place(vm, base, size, PLAIN_RAM_PERMS);
 }
@@ -101,6 +105,16 @@ static int record_alloc(struct vm *vm)
 	return 0;
 }
 
+/* boot_info_span: bytes from GUEST_BOOT_INFO the loader may write, in pages. */
+static uint64_t boot_info_span(const struct guest_image *img)
+{
+	uint64_t bytes = GUEST_BOOT_INFO_SIZE + (uint64_t)img->manifest_size + GUEST_CMDLINE_MAX;
+	uint64_t limit = GUEST_LOAD_MIN - GUEST_BOOT_INFO;
+
+	bytes = (bytes + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
+	return bytes < limit ? bytes : limit;
+}
+
 /*
  * The backend's invalidation for this VM's translations. One CPU today:
  * the set holds CPU 0 only, and the HAL's flush acts on the CPU that runs
@@ -131,8 +145,13 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 		.invalidator = { invalidate_vm, vm },
 		.cpus = { 1 },
 	};
-	/* GDT, guest page tables, boot information, manifest, command line. */
-	rc = place(vm, 0, GUEST_LOAD_MIN, PLAIN_RAM_PERMS);
+	/* The GDT and the guest's page tables, then the boot information, the
+	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
+	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
+	rc = place(vm, GUEST_GDT_BASE, GUEST_PT_LOW + GP_PAGE_SIZE - GUEST_GDT_BASE,
+		   PLAIN_RAM_PERMS);
+	if (rc == 0)
+		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img), PLAIN_RAM_PERMS);
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 

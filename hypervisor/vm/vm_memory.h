@@ -15,17 +15,18 @@ struct vm;
 
 /*
  * vm_memory_prepare: set up vm's page record and empty nested table, then
- * zero and map what the loader writes (the low area below GUEST_LOAD_MIN
- * and each segment of img, with its permissions). Needs vm->mem set (RAM
+ * zero and map what the loader writes (the GDT and guest page tables, the
+ * boot information, manifest and command line, and each segment of img
+ * with its permissions). Needs vm->mem set (RAM
  * reserved, not zeroed). 0, or -ENOMEM (what was taken stays recorded in
  * vm for vm_memory_release).
  */
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 
 /*
- * vm_first_touch: gpa was accessed and no translation exists. Fills its
- * 2 MiB block (when wholly plain RAM and untouched) or its 4 KiB page with
- * zeros and maps it read/write/no-execute. Returns 0 (the guest retries the
+ * vm_first_touch: gpa was accessed and no translation exists. Maps its
+ * 2 MiB block (when wholly plain RAM, untouched and already zeroed at idle
+ * time) or its 4 KiB page (zeroed now) read/write/no-execute. Returns 0 (the guest retries the
  * access), -ENOENT when gpa is outside RAM or already placed (not a first
  * touch: the caller reports the fault), -ENOMEM when no table page is left.
  */
