@@ -27,8 +27,6 @@ void gp_set_own(struct guest_pages *gp, uint64_t gpa, uint64_t size)
 		gp->peak = gp->resident;
 }
 
-#define STATE_BYTES (UINT64_C(0x0101010101010101) * GP_STATE_MASK)
-
 /* block_untouched: no page of the 2 MiB block at first_page is placed. */
 static bool block_untouched(const struct guest_pages *gp, uint64_t first_page)
 {
@@ -37,33 +35,10 @@ static bool block_untouched(const struct guest_pages *gp, uint64_t first_page)
 
 	for (uint64_t i = 0; i < GP_PAGES_PER_BLOCK; i += sizeof(word)) {
 		memcpy(&word, w + i, sizeof(word));
-		if ((word & STATE_BYTES) != 0)
+		if (word != 0)
 			return false;
 	}
 	return true;
-}
-
-bool gp_block_untouched(const struct guest_pages *gp, uint64_t gpa)
-{
-	uint64_t first = (gpa & ~(GP_BLOCK_SIZE - 1)) / GP_PAGE_SIZE;
-
-	return first < gp->page_count && GP_PAGES_PER_BLOCK <= gp->page_count - first &&
-	       block_untouched(gp, first);
-}
-
-bool gp_range_zeroed(const struct guest_pages *gp, uint64_t gpa, uint64_t size)
-{
-	for (uint64_t p = gpa / GP_PAGE_SIZE; p < (gpa + size) / GP_PAGE_SIZE; p++)
-		if (gp->where[p] != (GP_NOWHERE | GP_ZEROED))
-			return false;
-	return true;
-}
-
-void gp_mark_zeroed(struct guest_pages *gp, uint64_t gpa, uint64_t size)
-{
-	for (uint64_t p = gpa / GP_PAGE_SIZE; p < (gpa + size) / GP_PAGE_SIZE; p++)
-		if (gp->where[p] == GP_NOWHERE)
-			gp->where[p] = GP_NOWHERE | GP_ZEROED;
 }
 
 bool gp_first_touch_plan(const struct guest_pages *gp, uint64_t gpa,
@@ -73,7 +48,7 @@ bool gp_first_touch_plan(const struct guest_pages *gp, uint64_t gpa,
 	uint64_t block = gpa & ~(GP_BLOCK_SIZE - 1);
 	uint64_t block_page = block / GP_PAGE_SIZE;
 
-	if (page >= gp->page_count || (gp->where[page] & GP_STATE_MASK) != GP_NOWHERE)
+	if (page >= gp->page_count || gp->where[page] != GP_NOWHERE)
 		return false;
 	if (allow_2m && block_page + GP_PAGES_PER_BLOCK <= gp->page_count &&
 	    block_untouched(gp, block_page)) {

@@ -24,15 +24,8 @@ enum gp_where {
 	GP_SWAPPED,       /* a swap slot */
 };
 
-/*
- * Set beside GP_NOWHERE when the page's frame is known to hold zeros
- * (zeroed at idle time), so its first touch need not zero it again.
- */
-#define GP_ZEROED 0x80u
-#define GP_STATE_MASK 0x7fu
-
 struct guest_pages {
-	uint8_t *where;        /* enum gp_where (| GP_ZEROED), one per 4 KiB page */
+	uint8_t *where;        /* enum gp_where, one per 4 KiB page */
 	uint64_t page_count;   /* pages of RAM: RAM size / 4 KiB */
 	uint64_t resident;     /* pages in GP_OWN */
 	uint64_t peak;         /* the most resident ever */
@@ -49,8 +42,7 @@ static inline enum gp_where gp_at(const struct guest_pages *gp, uint64_t gpa)
 {
 	uint64_t page = gpa / GP_PAGE_SIZE;
 
-	return page < gp->page_count ? (enum gp_where)(gp->where[page] & GP_STATE_MASK)
-				     : GP_NOWHERE;
+	return page < gp->page_count ? (enum gp_where)gp->where[page] : GP_NOWHERE;
 }
 
 /*
@@ -69,21 +61,6 @@ void gp_set_own(struct guest_pages *gp, uint64_t gpa, uint64_t size);
  */
 bool gp_first_touch_plan(const struct guest_pages *gp, uint64_t gpa,
 			 bool allow_2m, uint64_t *base, uint64_t *size);
-
-/*
- * gp_range_zeroed: every page of [gpa, gpa+size) (4 KiB-aligned, inside
- * RAM) is GP_NOWHERE with GP_ZEROED: its first touch may skip zeroing.
- */
-bool gp_range_zeroed(const struct guest_pages *gp, uint64_t gpa, uint64_t size);
-
-/*
- * gp_block_untouched: the aligned 2 MiB block at gpa lies wholly inside RAM
- * and none of its pages is placed (zeroed or not).
- */
-bool gp_block_untouched(const struct guest_pages *gp, uint64_t gpa);
-
-/* gp_mark_zeroed: flag the untouched pages of [gpa, gpa+size) GP_ZEROED. */
-void gp_mark_zeroed(struct guest_pages *gp, uint64_t gpa, uint64_t size);
 
 /*
  * gp_range_placed: every page of [gpa, gpa+len) is GP_OWN. Needs the range

@@ -47,11 +47,9 @@ struct vm {
 	unsigned id;
 	enum vm_state state;
 	struct guest_memory mem;
-	uint64_t mem_hpa;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */
 	struct mem_space space;       /* the one invalidation path's view of nested */
-	uint64_t prezero_block, prezero_offset;  /* idle-time zeroing's place */
-	uint64_t prezeroed_bytes;     /* zeroed at idle time, for the summary */
+	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;

@@ -13,13 +13,12 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/host_window.h"
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/time/time.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
-
-#define GUEST_RAM_ALIGN (UINT64_C(2) << 20)
 
 /* Free memory when the VM being built started (one VM is built at a
  * time): the "overhead" log line for benchmarks subtracts from it. */
@@ -42,23 +41,22 @@ static struct vm *vm_alloc(const char *name, unsigned id)
 	return vm;
 }
 
+/*
+ * vm_take_ram: RAM is taken page by page on first touch (vm_memory.c), so
+ * nothing is reserved: the guest may start when its RAM would fit in what
+ * is free now, and the sum of the guests' RAM may exceed the machine's.
+ */
 static int vm_take_ram(struct vm *vm, uint64_t size)
 {
-	uint64_t hpa = frames_alloc_contiguous(size, GUEST_RAM_ALIGN);
-
-	if (!hpa) {
+	if (size > frames_free_bytes() || vm->id >= HOST_WINDOW_COUNT) {
 		vm_end(vm, 1, VM_END_REFUSED,
-		       "asks for %llu MiB of RAM but only %llu MiB are free (or none contiguous)",
+		       "asks for %llu MiB of RAM but only %llu MiB are free",
 		       (unsigned long long)(size >> 20),
 		       (unsigned long long)(frames_free_bytes() >> 20));
 		return -ENOMEM;
 	}
-	vm->mem_hpa = hpa;
-	vm->mem.base = (uint8_t *)(uintptr_t)hpa;
+	vm->mem.base = host_window_of(vm->id);
 	vm->mem.size = size;
-	/* Not zeroed here: each page is zeroed when it is first placed or
-	 * touched (vm_memory.c), so nothing of a previous owner survives and
-	 * RAM the guest never uses costs no zeroing. */
 	return 0;
 }
 
@@ -144,10 +142,12 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		return rc;
 	}
 	vm->vcpu_ready = true;
-	/* Benchmarks: what this VM cost Skiff beyond its RAM (bookkeeping
-	 * page, nested tables, VMCB/VMCS and the like). */
+	/* Benchmarks: what this VM cost Skiff beyond the RAM it was given at
+	 * start (bookkeeping page, page record, nested tables, VMCB/VMCS,
+	 * window tables and the like). */
 	log_printf("guest %s: overhead %llu bytes", vm->name,
-		   (unsigned long long)(build_free_before - frames_free_bytes() - vm->mem.size));
+		   (unsigned long long)(build_free_before - frames_free_bytes() -
+					vm->pages.resident * FRAME_SIZE));
 	vm_attach_disks(vm, &img, disks, disk_count);
 	log_printf("guest %s: started (mem %lluM, entry 0x%llx, %u segments)", vm->name,
 		   (unsigned long long)(vm->mem.size >> 20),

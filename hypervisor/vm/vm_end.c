@@ -80,13 +80,8 @@ static void release(struct vm *vm)
 		hal->vcpu_destroy(&vm->vcpu);
 		vm->vcpu_ready = false;
 	}
-	if (vm->mem.base) {
-		/* Scrub before returning: nothing a guest wrote may outlive it in
-		 * free memory, whoever takes those frames next. */
-		memset(vm->mem.base, 0, vm->mem.size);
-		frames_free(vm->mem_hpa, vm->mem.size);
-		vm->mem.base = NULL;
-	}
+	/* vm_memory_release scrubbed and freed every frame of its RAM. */
+	vm->mem.base = NULL;
 }
 
 void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,

@@ -153,9 +153,9 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 			return true;  /* the guest retries the access */
 		if (rc == -ENOMEM) {
 			vm_end(vm, 1, VM_END_KILLED,
-			       "out of memory: first touch of gpa 0x%llx found no frame for a nested table "
-			       "(resident %llu KiB, peak %llu KiB, Skiff has %llu KiB free)",
-			       (unsigned long long)gpa,
+			       "out of memory: no frame left for its first touch of gpa 0x%llx "
+			       "(mem %llu MiB, resident %llu KiB, peak %llu KiB; Skiff has %llu KiB free)",
+			       (unsigned long long)gpa, (unsigned long long)(vm->mem.size >> 20),
 			       (unsigned long long)(vm->pages.resident * 4),
 			       (unsigned long long)(vm->pages.peak * 4),
 			       (unsigned long long)(frames_free_bytes() >> 10));

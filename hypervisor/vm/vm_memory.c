@@ -1,18 +1,22 @@
 /*
  * vm_memory.c - a VM's RAM on first touch (vm_memory.h).
  *
- * The RAM block is still reserved whole when the VM is built; what first
- * touch saves is zeroing and mapping RAM the guest never uses. A first
- * touch maps where nothing was present, and a not-present entry becoming
- * present needs no TLB invalidation (no CPU can cache a translation that
- * never existed; SDM vol. 3C "Maintaining Information That May Be Used by
- * Guest-Physical Translations", AMD APM vol. 2 "Nested Paging"), so this
- * path never flushes.
+ * Nothing is reserved when a VM is built: each page gets a frame when it
+ * is first placed or touched (a zeroed 4 KiB frame, or a 2 MiB frame that
+ * idle time zeroed), mapped in the VM's nested table and in its window in
+ * Skiff's address space (host_window.h), so the sum of the guests' mem=
+ * may exceed the machine's memory. A first touch maps where nothing was
+ * present, and a not-present entry becoming present needs no TLB
+ * invalidation (no CPU caches a translation that never existed; SDM vol.
+ * 3C "Maintaining Information That May Be Used by Guest-Physical
+ * Translations", AMD APM vol. 2 "Nested Paging"), so this path never
+ * flushes.
  */
 #include "hypervisor/vm/vm_memory.h"
 
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
@@ -43,32 +47,110 @@ static const struct np_allocator vm_np_allocator = {
 };
 
 /*
- * place: zero [gpa, gpa+size) (4 KiB-aligned, inside RAM) unless idle time
- * already did, map it, record it.
+ * The zeroed pool: 2 MiB frames zeroed at idle time, so a first touch can
+ * map a whole block without zeroing on the fault path. Refilled only while
+ * plenty stays free, and given back before any first touch fails.
  */
+#define POOL_FRAMES 4u
+#define POOL_MIN_FREE (UINT64_C(64) << 20)
+#define POOL_STEP (64u * 1024u)   /* per idle step, so a wake-up waits little */
+
+static uint64_t pool[POOL_FRAMES];
+static unsigned pool_count;
+static uint64_t pool_filling, pool_filled;
+
+static void pool_drain(void)
+{
+	while (pool_count)
+		frames_free(pool[--pool_count], GP_BLOCK_SIZE);
+	if (pool_filling) {
+		frames_free(pool_filling, GP_BLOCK_SIZE);
+		pool_filling = 0;
+	}
+}
+
+/* pool_step: one bounded step of refilling. false when nothing to do. */
+static bool pool_step(void)
+{
+	if (!pool_filling) {
+		if (pool_count == POOL_FRAMES || frames_free_bytes() < POOL_MIN_FREE + GP_BLOCK_SIZE)
+			return false;
+		pool_filling = frames_alloc_contiguous(GP_BLOCK_SIZE, GP_BLOCK_SIZE);
+		pool_filled = 0;
+		if (!pool_filling)
+			return false;
+	}
+	memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);
+	pool_filled += POOL_STEP;
+	if (pool_filled == GP_BLOCK_SIZE) {
+		pool[pool_count++] = pool_filling;
+		pool_filling = 0;
+	}
+	return true;
+}
+
+bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
+{
+	(void)vms;
+	(void)count;
+	return pool_step();
+}
+
+/* frame_for: a zeroed 4 KiB frame, giving the pool back when memory is short. */
+static uint64_t frame_for(void)
+{
+	uint64_t hpa = frame_alloc();
+
+	if (!hpa && (pool_count || pool_filling)) {
+		pool_drain();
+		hpa = frame_alloc();
+	}
+	return hpa;
+}
+
+/*
+ * map_page: hand the zeroed frame at hpa to the page (4 KiB or 2 MiB) at
+ * gpa: Skiff's window first, then the record (so teardown finds and frees
+ * the frame whatever fails next), then the nested table.
+ */
+static int map_page(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		    unsigned perms)
+{
+	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, size);
+
+	if (rc) {
+		frames_free(hpa, size);
+		return rc;
+	}
+	gp_set_own(&vm->pages, gpa, size);
+	return np_map(&vm->nested, gpa, hpa, size, perms);
+}
+
+/* place: give [gpa, gpa+size) (4 KiB-aligned, inside RAM) zeroed 4 KiB frames. */
 static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 {
-	int rc;
+	for (uint64_t page = gpa; page < gpa + size; page += GP_PAGE_SIZE) {
+		uint64_t hpa = frame_for();
+		int rc;
 
-	if (!gp_range_zeroed(&vm->pages, gpa, size))
-		memset(vm->mem.base + gpa, 0, size);
-	rc = np_map(&vm->nested, gpa, vm->mem_hpa + gpa, size, perms);
-	if (rc == 0)
-		gp_set_own(&vm->pages, gpa, size);
-	return rc;
+		if (!hpa)
+			return -ENOMEM;
+		if ((rc = map_page(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
+			return rc;
+	}
+	return 0;
 }
 
 int vm_first_touch(struct vm *vm, uint64_t gpa)
 {
-	uint64_t block = gpa & ~(GP_BLOCK_SIZE - 1);
 	uint64_t base, size;
-	/* A 2 MiB page only where idle time already zeroed the block: zeroing
-	 * 2 MiB on the fault path costs as much as booting a guest, and a
-	 * guest that touches one word of a block must not pay for it. */
-	bool allow_2m = gp_range_zeroed(&vm->pages, block, GP_BLOCK_SIZE);
 
-	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
+	if (!gp_first_touch_plan(&vm->pages, gpa, pool_count > 0, &base, &size))
 		return -ENOENT;
+	if (size == GP_BLOCK_SIZE) {
+		vm->prezeroed_bytes += GP_BLOCK_SIZE;
+		return map_page(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
+	}
 	return place(vm, base, size, PLAIN_RAM_PERMS);
 }
 
@@ -161,14 +243,41 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 	return rc;
 }
 
+/*
+ * release_frames: mem_teardown's last step, once no CPU can reach the
+ * guest's frames through its nested table: scrub each frame (nothing a
+ * guest wrote may outlive it in free memory), free it, then take the
+ * window down.
+ */
+static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
+{
+	struct vm *vm = ctx;
+	uint64_t window = (uint64_t)(uintptr_t)vm->mem.base;
+	uint64_t gpa = 0;
+
+	(void)unused_hpa;
+	(void)unused_size;
+	while (gpa < vm->mem.size) {
+		uint64_t hpa, size = GP_PAGE_SIZE;
+
+		if (gp_at(&vm->pages, gpa) != GP_NOWHERE &&
+		    host_window_lookup(window + gpa, &hpa, &size) == 0) {
+			memset((void *)(uintptr_t)hpa, 0, size);
+			frames_free(hpa, size);
+		}
+		gpa += size;
+	}
+	host_window_unmap(window, vm->mem.size);
+}
+
 void vm_memory_release(struct vm *vm)
 {
-	/* Through the one path: the table goes, then the flush, and only
-	 * after that may vm_end scrub and free the RAM. On SVM the flush is
-	 * due at the vCPU's next VMRUN, which never comes; its ASID is handed
-	 * out again only after a flush of every ASID (hal/tag_pool.h). */
+	/* Through the one path: the table goes, then the flush, and only then
+	 * are the frames scrubbed and freed. On SVM the flush is due at the
+	 * vCPU's next VMRUN, which never comes; its ASID is handed out again
+	 * only after a flush of every ASID (hal/tag_pool.h). */
 	if (vm->nested_ready) {
-		mem_teardown(&vm->space, NULL, NULL);
+		mem_teardown(&vm->space, release_frames, vm);
 		vm->nested_ready = false;
 	}
 	if (vm->pages_hpa) {
@@ -177,53 +286,4 @@ void vm_memory_release(struct vm *vm)
 		vm->mem.where = NULL;
 		vm->mem.populate = NULL;
 	}
-}
-
-/* Idle-time zeroing works in steps this size, so a wake-up waits little. */
-#define PREZERO_STEP (64u * 1024u)
-/* Blocks looked at per step while searching for one to zero. */
-#define PREZERO_SCAN 64u
-
-static bool prezero_candidate(const struct vm *vm, uint64_t block)
-{
-	return gp_block_untouched(&vm->pages, block) &&
-	       !gp_range_zeroed(&vm->pages, block, GP_BLOCK_SIZE);
-}
-
-bool vm_memory_prezero_step(struct vm *vm)
-{
-	uint64_t *block = &vm->prezero_block, *offset = &vm->prezero_offset;
-	unsigned scanned = 0;
-
-	if (!vm->pages_hpa)
-		return false;
-	/* A block touched meanwhile was zeroed by its own first touch. */
-	if (*offset && !gp_block_untouched(&vm->pages, *block)) {
-		*block += GP_BLOCK_SIZE;
-		*offset = 0;
-	}
-	while (*offset == 0 && *block < vm->mem.size && !prezero_candidate(vm, *block)) {
-		*block += GP_BLOCK_SIZE;
-		if (++scanned == PREZERO_SCAN)
-			return true;  /* bounded: go on at the next idle moment */
-	}
-	if (*block >= vm->mem.size)
-		return false;
-	memset(vm->mem.base + *block + *offset, 0, PREZERO_STEP);
-	*offset += PREZERO_STEP;
-	vm->prezeroed_bytes += PREZERO_STEP;
-	if (*offset == GP_BLOCK_SIZE) {
-		gp_mark_zeroed(&vm->pages, *block, GP_BLOCK_SIZE);
-		*block += GP_BLOCK_SIZE;
-		*offset = 0;
-	}
-	return true;
-}
-
-bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
-{
-	for (unsigned i = 0; i < count; i++)
-		if (vms[i]->state != VM_ENDED && vm_memory_prezero_step(vms[i]))
-			return true;
-	return false;
 }

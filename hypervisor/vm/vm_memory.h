@@ -15,11 +15,11 @@ struct vm;
 
 /*
  * vm_memory_prepare: set up vm's page record and empty nested table, then
- * zero and map what the loader writes (the GDT and guest page tables, the
- * boot information, manifest and command line, and each segment of img
- * with its permissions). Needs vm->mem set (RAM
- * reserved, not zeroed). 0, or -ENOMEM (what was taken stays recorded in
- * vm for vm_memory_release).
+ * give zeroed frames to what the loader writes (the GDT and guest page
+ * tables, the boot information, manifest and command line, and each
+ * segment of img with its permissions). Needs vm->mem.size and base (the
+ * VM's window, host_window_of). 0, or -ENOMEM (what was taken stays
+ * recorded in vm for vm_memory_release).
  */
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 
@@ -33,21 +33,18 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 int vm_first_touch(struct vm *vm, uint64_t gpa);
 
 /*
- * vm_memory_prezero_step: idle-time work: zero one bounded step (64 KiB)
- * of an untouched 2 MiB block of vm's RAM, so its first touch only maps
- * it. Returns true when it did some work (call again at the next idle
- * moment), false when vm has nothing left to zero.
- */
-bool vm_memory_prezero_step(struct vm *vm);
-
-/*
- * vm_memory_idle_work: one prezero step for the first live VM of
- * vms[0..count) that has one to do. Returns false when none had work, so
- * the caller may halt.
+ * vm_memory_idle_work: idle-time work for the live VMs vms[0..count):
+ * one bounded step (64 KiB) of zeroing a 2 MiB frame for the zeroed pool,
+ * from which first touches map whole blocks. Returns false when there was
+ * nothing to do, so the caller may halt.
  */
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
-/* vm_memory_release: give back the page record (the RAM is vm_end's). */
+/*
+ * vm_memory_release: the guest's end for its memory: the nested table
+ * through the one invalidation path, then every frame scrubbed and freed,
+ * the window taken down and the page record given back.
+ */
 void vm_memory_release(struct vm *vm);
 
 #endif

@@ -60,32 +60,6 @@ static void test_plans(void)
 	CHECK(gp_range_placed(&gp, 9 * MiB, 0));
 }
 
-static void test_zeroed_flag(void)
-{
-	struct guest_pages gp;
-
-	gp_init(&gp, where, 8 * MiB);
-	CHECK(gp_block_untouched(&gp, 2 * MiB) && !gp_block_untouched(&gp, 8 * MiB));
-	CHECK(!gp_range_zeroed(&gp, 2 * MiB, 2 * MiB));
-	gp_set_own(&gp, 2 * MiB + KiB4, KiB4);
-	gp_mark_zeroed(&gp, 2 * MiB, 2 * MiB);
-	/* Placed pages keep their state; the others are flagged. */
-	CHECK(gp_at(&gp, 2 * MiB + KiB4) == GP_OWN);
-	CHECK(gp_at(&gp, 2 * MiB) == GP_NOWHERE);
-	CHECK(gp_range_zeroed(&gp, 2 * MiB, KiB4));
-	CHECK(!gp_range_zeroed(&gp, 2 * MiB, 2 * KiB4));
-	CHECK(!gp_block_untouched(&gp, 2 * MiB));
-	/* A zeroed, untouched block is still a 2 MiB first touch. */
-	gp_mark_zeroed(&gp, 4 * MiB, 2 * MiB);
-	CHECK(gp_block_untouched(&gp, 4 * MiB) && gp_range_zeroed(&gp, 4 * MiB, 2 * MiB));
-	plan_is(&gp, 5 * MiB, true, 4 * MiB, 2 * MiB);
-	plan_is(&gp, 2 * MiB, true, 2 * MiB, KiB4);
-	/* Placing clears the flag. */
-	gp_set_own(&gp, 4 * MiB, 2 * MiB);
-	CHECK(!gp_range_zeroed(&gp, 4 * MiB, KiB4) && gp_range_placed(&gp, 4 * MiB, 2 * MiB));
-	CHECK(gp.resident == 1 + 512);
-}
-
 /* A populate hook that records what it was asked and places it. */
 static struct guest_pages hook_gp;
 static unsigned hook_calls;
@@ -131,7 +105,6 @@ static void test_guest_ptr_populates(void)
 int main(void)
 {
 	test_plans();
-	test_zeroed_flag();
 	test_guest_ptr_populates();
 	return check_report("mem_guest_pages_test");
 }
