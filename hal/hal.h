@@ -182,7 +182,14 @@ struct hal_ops {
 	 * with the host's timer interrupt instead.
 	 */
 	bool (*set_slice)(struct vcpu *vcpu, uint64_t tsc_ticks);
-	/* flush_nested_tlb: drop cached translations of vcpu->nested. */
+	/*
+	 * flush_nested_tlb: drop cached translations of vcpu->nested on this
+	 * CPU: at once (VMX: INVEPT single-context, INVVPID), or before the
+	 * vCPU's next guest instruction (SVM: TLB_CONTROL at the next VMRUN),
+	 * which suffices because tagged translations are used only while
+	 * their tag runs. Generic code calls it only through the memory
+	 * core's one invalidation path (hypervisor/mem/mem_invalidate.h).
+	 */
 	void (*flush_nested_tlb)(struct vcpu *vcpu);
 	/* nested_format: the entry format this backend's nested tables use. */
 	const struct np_format *nested_format;

@@ -130,6 +130,8 @@ static uint64_t make_leaf(const struct np_format *f, unsigned level,
 
 static uint64_t *table_at(const struct np_table *t, uint64_t hpa)
 {
+	if (t->alloc->to_virt == NULL)
+		return (uint64_t *)(uintptr_t)hpa;
 	return t->alloc->to_virt(t->alloc->ctx, hpa);
 }
 
@@ -409,6 +411,111 @@ static bool perms_ok(unsigned perms)
 	return (perms & ~(unsigned)NP_RWX) == 0 && (perms & NP_READ) != 0;
 }
 
+/* ---- one page at a time: the fault path's fast lane ---- */
+
+/*
+ * leaf_slot: the entry at leaf_level for gpa, creating the tables above it
+ * (or splitting a larger leaf) on the way. Returns NULL only on -ENOMEM,
+ * with every entry passed so far still consistent. Inlined with a constant
+ * leaf_level, so the shifts and the loop fold away.
+ */
+static inline __attribute__((always_inline)) uint64_t *
+leaf_slot(struct np_table *t, uint64_t gpa, unsigned leaf_level)
+{
+	const struct np_format *f = t->format;
+	bool identity = t->alloc->to_virt == NULL;
+	uint64_t *table = t->root;
+
+#pragma GCC unroll 3
+	for (unsigned level = ROOT_LEVEL; level > leaf_level; level--) {
+		uint64_t *e = &table[entry_index(gpa, level)];
+		uint64_t *child;
+
+		/* The root's bit 7 is reserved and never set, so one test of
+		 * the large-page bit serves every level here. */
+		if (__builtin_expect(entry_present(f, *e) &&
+				     (*e & f->large_page) == 0, 1)) {
+			table = identity ? (uint64_t *)(uintptr_t)table_address(f, *e)
+					 : table_at(t, table_address(f, *e));
+			continue;
+		}
+		if (child_table(t, e, level, &child) != 0)
+			return NULL;
+		table = child;
+	}
+	return &table[entry_index(gpa, leaf_level)];
+}
+
+/*
+ * map_one: the general walk's result for one aligned page at leaf_level,
+ * without its range arithmetic. Faults map one page at a time, so this
+ * is the case that must be short.
+ */
+static inline __attribute__((always_inline)) int
+map_one(struct np_table *t, uint64_t gpa, uint64_t hpa, unsigned level,
+	unsigned perms)
+{
+	uint64_t *e = leaf_slot(t, gpa, level);
+
+	if (e == NULL)
+		return -ENOMEM;
+	replace_entry(t, e, level, make_leaf(t->format, level, hpa, perms));
+	return 0;
+}
+
+/*
+ * unmap_one: np_unmap of one aligned page at leaf_level. Returns 1 when
+ * the page sits inside a larger leaf (the general walk splits it), else
+ * 0 with the page unmapped and any table left empty freed, as the general
+ * walk would.
+ */
+static inline __attribute__((always_inline)) int
+unmap_one(struct np_table *t, uint64_t gpa, unsigned leaf_level)
+{
+	const struct np_format *f = t->format;
+	uint64_t *path[ROOT_LEVEL + 1];
+	uint64_t *table = t->root;
+	unsigned level;
+
+	for (level = ROOT_LEVEL; level > leaf_level; level--) {
+		uint64_t *e = &table[entry_index(gpa, level)];
+
+		if (!entry_present(f, *e))
+			return 0;  /* nothing mapped below */
+		if (entry_is_leaf(f, *e, level))
+			return 1;
+		path[level] = e;
+		table = table_at(t, table_address(f, *e));
+	}
+	replace_entry(t, &table[entry_index(gpa, leaf_level)], leaf_level, 0);
+	/* Give back the tables this left empty, lowest first. */
+	for (level = leaf_level + 1; level <= ROOT_LEVEL; level++) {
+		uint64_t *e = path[level];
+		uint64_t hpa = table_address(f, *e);
+
+		if (!table_is_empty(t, table_at(t, hpa),
+				    entry_index(gpa + level_size(level - 1),
+						level - 1)))
+			break;
+		*e = 0;
+		free_one_table(t, hpa);
+		t->stale = true;  /* paging-structure caches may hold it */
+	}
+	return 0;
+}
+
+/*
+ * single_page_ok: [gpa, gpa+page) to [hpa, hpa+page) is one aligned page
+ * inside both address spaces (what gpa_range_ok and hpa_range_ok decide
+ * for this case, in fewer steps).
+ */
+static bool single_page_ok(const struct np_format *f, uint64_t gpa,
+			   uint64_t hpa, uint64_t page)
+{
+	return ((gpa | hpa) & (page - 1)) == 0 && gpa < GPA_LIMIT &&
+	       (hpa & ~f->address_mask) == 0;
+}
+
 /* ---- the API (contracts in nested_paging.h) ---- */
 
 int np_init(struct np_table *t, const struct np_format *f,
@@ -428,8 +535,14 @@ int np_init(struct np_table *t, const struct np_format *f,
 int np_map(struct np_table *t, uint64_t gpa, uint64_t hpa, uint64_t size,
 	   unsigned perms)
 {
-	if (!table_ok(t) || !gpa_range_ok(gpa, size) ||
-	    !hpa_range_ok(t->format, hpa, size) || !perms_ok(perms))
+	if (!table_ok(t) || !perms_ok(perms))
+		return -EINVAL;
+	if (size == NP_PAGE_4K && single_page_ok(t->format, gpa, hpa, size))
+		return map_one(t, gpa, hpa, 1, perms);
+	if (size == NP_PAGE_2M && t->format->largest_leaf_level >= 2 &&
+	    single_page_ok(t->format, gpa, hpa, size))
+		return map_one(t, gpa, hpa, 2, perms);
+	if (!gpa_range_ok(gpa, size) || !hpa_range_ok(t->format, hpa, size))
 		return -EINVAL;
 	return map_range(t, t->root, ROOT_LEVEL, gpa, gpa + size, hpa, perms);
 }
@@ -438,6 +551,11 @@ int np_unmap(struct np_table *t, uint64_t gpa, uint64_t size)
 {
 	if (!table_ok(t) || !gpa_range_ok(gpa, size))
 		return -EINVAL;
+	if (size == NP_PAGE_4K && unmap_one(t, gpa, 1) == 0)
+		return 0;
+	if (size == NP_PAGE_2M && (gpa & (size - 1)) == 0 &&
+	    unmap_one(t, gpa, 2) == 0)
+		return 0;
 	return unmap_range(t, t->root, ROOT_LEVEL, gpa, gpa + size);
 }
 

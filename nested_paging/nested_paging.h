@@ -55,6 +55,8 @@ struct np_allocator {
 	/* alloc_table: a zeroed, 4 KiB-aligned page; its hpa in *hpa. NULL when out. */
 	void *(*alloc_table)(void *ctx, uint64_t *hpa);
 	void (*free_table)(void *ctx, void *table, uint64_t hpa);
+	/* to_virt: NULL when a table's hpa is its address (identity map),
+	 * which saves a call on every level of every walk. */
 	void *(*to_virt)(void *ctx, uint64_t hpa);
 	void *ctx;
 };

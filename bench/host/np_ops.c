@@ -74,6 +74,7 @@ int main(int argc, char **argv)
 	unmap = strncmp(argv[2], "unmap_", 6) == 0;
 	page = strstr(argv[2], "_2m") ? NP_PAGE_2M : NP_PAGE_4K;
 	test_alloc_init(&alloc);
+	alloc.ops.to_virt = NULL;  /* identity, as in the hypervisor */
 	if (np_init(&t, f, &alloc.ops) != 0)
 		return 1;
 	if (unmap)

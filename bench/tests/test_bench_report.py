@@ -62,6 +62,18 @@ class ParseTest(unittest.TestCase):
         self.assertIsNone(figures["npf_first_touch"])
         self.assertIn("maps all guest RAM", reasons["npf_first_touch"])
 
+    def test_guest_figures_first_touch(self):
+        console = CONSOLE.replace("first_touch_delta 0", "first_touch_delta 2100") + \
+            "bench: first_touch_2m_delta 270000\n"
+        log = LOG.replace("skiff: guest bench_guest: zeroing took 262167 tsc\n", "").replace(
+            "npf=0", "npf=70")
+        figures, reasons, details = bench_report.guest_figures("bench_guest", console, log)
+        self.assertEqual(figures["boot_to_main"], 1001200 - 700000)
+        self.assertIsNone(figures["boot_zeroing"])
+        self.assertIn("first touch", reasons["boot_zeroing"])
+        self.assertEqual(figures["npf_first_touch"], 2100)
+        self.assertEqual(figures["npf_first_touch_2m"], 270000)
+
     def test_missing_line_is_an_error(self):
         with self.assertRaises(ValueError):
             bench_report.guest_figures("bench_guest", CONSOLE.replace("cpuid", "x"), LOG)
@@ -84,7 +96,7 @@ class ArithmeticTest(unittest.TestCase):
     def test_targets(self):
         checks = bench_report.target_checks({"svm": {"null_hypercall": 300, "cpuid": 251,
                                                      "max_hello_1g": 15},
-                                             "vmx": {"max_hello_1g": 503}})
+                                             "vmx": {"max_hello_1g": 1000}})
         met = {(c[0], c[1]): c[5] for c in checks}
         self.assertTrue(met[("svm", "null_hypercall")])
         self.assertFalse(met[("svm", "cpuid")])
@@ -110,7 +122,7 @@ class ReportTest(unittest.TestCase):
         text = bench_report.markdown(report)
         self.assertIn("| null_hypercall | 251 | 1,234,567 |", text)
         self.assertIn("| npt | n/a | n/a | 101.50 | n/a |", text)
-        self.assertIn("| svm | max_hello_1g | 15 | >= 450 | **no** |", text)
+        self.assertIn("| svm | max_hello_1g | 15 | >= 1,000 | **no** |", text)
         self.assertIn("figures identical: yes", text)
         self.assertIn("`svm.npf_first_touch`: not applicable", text)
 

@@ -24,6 +24,7 @@
 #include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
@@ -313,7 +314,7 @@ static void schedule(void)
 		vm = next_runnable(&cursor, now);
 		if (vm)
 			run_one(vm);
-		else
+		else if (!vm_memory_idle_work(vms, vm_count))
 			idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
 	}
 }
@@ -334,6 +335,11 @@ static uint8_t summarize(void)
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT]);
+		/* Shared and compressed pages do not exist yet: reported as 0. */
+		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=0 KiB compressed=0 KiB zeroed_idle=%llu KiB",
+			   vm->name, (unsigned long long)(vm->pages.resident * 4),
+			   (unsigned long long)(vm->pages.peak * 4),
+			   (unsigned long long)(vm->prezeroed_bytes >> 10));
 		if (vm->status > final)
 			final = vm->status;
 	}

@@ -1,7 +1,8 @@
 /*
  * guest_memory.h - reaching a guest's RAM from the hypervisor.
  *
- * A guest's RAM is one host-contiguous block mapped at guest-physical 0.
+ * A guest's RAM is one host-contiguous block at guest-physical 0, its
+ * pages filled on first touch.
  * Every address and length a guest hands over is untrusted: these helpers
  * are the only way hypervisor code turns one into a host pointer.
  */
@@ -11,9 +12,21 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hypervisor/mem/guest_pages.h"
+
 struct guest_memory {
 	uint8_t *base;   /* host address of guest-physical 0 */
 	uint64_t size;   /* bytes of RAM */
+	/*
+	 * RAM filled on first touch (hypervisor/mem/guest_pages.h): where[]
+	 * holds one enum gp_where per 4 KiB page, and
+	 * populate(populate_ctx, gpa, len) makes a range inside RAM present
+	 * before Skiff reads or writes it (0, or -errno when it cannot).
+	 * populate NULL: all of RAM is always present (host tests).
+	 */
+	const uint8_t *where;
+	int (*populate)(void *ctx, uint64_t gpa, uint64_t len);
+	void *populate_ctx;
 };
 
 /*
@@ -27,13 +40,34 @@ static inline bool guest_range_ok(const struct guest_memory *m, uint64_t gpa,
 }
 
 /*
+ * guest_range_present: the quick answer for a range inside RAM of at most
+ * one page (the common hypercall argument): both pages it may touch are
+ * present. Longer ranges answer false and take populate's page walk.
+ */
+static inline bool guest_range_present(const struct guest_memory *m,
+				       uint64_t gpa, uint64_t len)
+{
+	uint64_t last = len ? gpa + len - 1 : gpa;
+
+	return len <= 4096 && gpa < m->size && m->where[gpa >> 12] == GP_OWN &&
+	       m->where[last >> 12] == GP_OWN;
+}
+
+/*
  * guest_ptr: the host pointer for [gpa, gpa+len), or NULL when the range is
- * not wholly inside the guest's RAM.
+ * not wholly inside the guest's RAM (or, with populate, cannot be made
+ * present). Pages not yet touched are filled first, so Skiff never reads
+ * a frame's old contents nor writes where a later first touch would zero.
  */
 static inline void *guest_ptr(const struct guest_memory *m, uint64_t gpa,
 			      uint64_t len)
 {
-	return guest_range_ok(m, gpa, len) ? m->base + gpa : (void *)0;
+	if (!guest_range_ok(m, gpa, len))
+		return (void *)0;
+	if (m->populate && !guest_range_present(m, gpa, len) &&
+	    m->populate(m->populate_ctx, gpa, len) != 0)
+		return (void *)0;
+	return m->base + gpa;
 }
 
 #endif

@@ -11,6 +11,7 @@
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/mem/mem_invalidate.h"
 #include "nested_paging/nested_paging.h"
 
 enum vm_state {
@@ -51,7 +52,10 @@ struct vm {
 	unsigned id;
 	enum vm_state state;
 	struct guest_memory mem;
-	uint64_t mem_hpa;
+	struct guest_pages pages;     /* where each page is (vm_memory.c) */
+	struct mem_space space;       /* the one invalidation path's view of nested */
+	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
+	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;
 	struct vcpu vcpu;

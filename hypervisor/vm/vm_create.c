@@ -11,41 +11,14 @@
 
 #include "hypervisor/console.h"
 #include "hypervisor/vm/fpu.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/host_window.h"
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/time/time.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
-
-#define GUEST_RAM_ALIGN (UINT64_C(2) << 20)
-
-/* Nested tables take their pages from the frame allocator (identity map). */
-static void *np_frame_alloc(void *ctx, uint64_t *hpa)
-{
-	(void)ctx;
-	*hpa = frame_alloc();
-	return *hpa ? (void *)(uintptr_t)*hpa : NULL;
-}
-
-static void np_frame_free(void *ctx, void *table, uint64_t hpa)
-{
-	(void)ctx;
-	(void)table;
-	frames_free(hpa, FRAME_SIZE);
-}
-
-static void *np_frame_to_virt(void *ctx, uint64_t hpa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)hpa;
-}
-
-static const struct np_allocator frame_np_allocator = {
-	.alloc_table = np_frame_alloc,
-	.free_table = np_frame_free,
-	.to_virt = np_frame_to_virt,
-};
 
 /* Free memory when the VM being built started (one VM is built at a
  * time): the "overhead" log line for benchmarks subtracts from it. */
@@ -68,45 +41,23 @@ static struct vm *vm_alloc(const char *name, unsigned id)
 	return vm;
 }
 
+/*
+ * vm_take_ram: RAM is taken page by page on first touch (vm_memory.c), so
+ * nothing is reserved: the guest may start when its RAM would fit in what
+ * is free now, and the sum of the guests' RAM may exceed the machine's.
+ */
 static int vm_take_ram(struct vm *vm, uint64_t size)
 {
-	uint64_t hpa = frames_alloc_contiguous(size, GUEST_RAM_ALIGN);
-
-	if (!hpa) {
+	if (size > frames_free_bytes() || vm->id >= HOST_WINDOW_COUNT) {
 		vm_end(vm, 1, VM_END_REFUSED,
-		       "asks for %llu MiB of RAM but only %llu MiB are free (or none contiguous)",
+		       "asks for %llu MiB of RAM but only %llu MiB are free",
 		       (unsigned long long)(size >> 20),
 		       (unsigned long long)(frames_free_bytes() >> 20));
 		return -ENOMEM;
 	}
-	vm->mem_hpa = hpa;
-	vm->mem.base = (uint8_t *)(uintptr_t)hpa;
+	vm->mem.base = host_window_of(vm->id);
 	vm->mem.size = size;
-	/* Guests start from zeroed RAM; nothing of a previous owner survives.
-	 * Timed for benchmarks: boot figures report zeroing separately. */
-	uint64_t zero_tsc = tsc_read();
-	memset(vm->mem.base, 0, size);
-	log_printf("guest %s: zeroing took %llu tsc", vm->name,
-		   (unsigned long long)(tsc_read() - zero_tsc));
 	return 0;
-}
-
-/* Map all RAM read/write, not executable; then each segment as its ELF asks. */
-static int vm_map_ram(struct vm *vm, const struct guest_image *img)
-{
-	int rc = np_init(&vm->nested, hal->nested_format, &frame_np_allocator);
-
-	if (rc)
-		return rc;
-	vm->nested_ready = true;
-	rc = np_map(&vm->nested, 0, vm->mem_hpa, vm->mem.size, NP_READ | NP_WRITE);
-	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
-		const struct guest_segment *s = &img->segments[i];
-
-		rc = np_protect(&vm->nested, s->start, s->end - s->start, s->perms);
-	}
-	vm->nested.stale = false;  /* no vCPU has used the table yet */
-	return rc;
 }
 
 static void boot_state_from_entry(const struct guest_entry_state *e,
@@ -169,15 +120,19 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 			.capacity = disks[i].size & ~(uint64_t)(VM_BLOCK_SIZE - 1),
 			.block_size = VM_BLOCK_SIZE,
 		};
-	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err)) ||
-	    guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
-			     cfg->args, tsc_hz(), blocks, disk_count, err, sizeof(err))) {
+	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err))) {
 		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
 		return -ENOEXEC;
 	}
-	if ((rc = vm_map_ram(vm, &img)) != 0) {
+	/* Zero and map only what the loader writes; the rest comes on first touch. */
+	if ((rc = vm_memory_prepare(vm, &img)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot build its nested page table (error %d)", rc);
 		return rc;
+	}
+	if (guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
+			     cfg->args, tsc_hz(), blocks, disk_count, err, sizeof(err))) {
+		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
+		return -ENOEXEC;
 	}
 	guest_entry_state(&img, vm->mem.size, &entry);
 	boot_state_from_entry(&entry, &boot);
@@ -188,10 +143,12 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		return rc;
 	}
 	vm->vcpu_ready = true;
-	/* Benchmarks: what this VM cost Skiff beyond its RAM (bookkeeping
-	 * page, nested tables, VMCB/VMCS and the like). */
+	/* Benchmarks: what this VM cost Skiff beyond the RAM it was given at
+	 * start (bookkeeping page, page record, nested tables, VMCB/VMCS,
+	 * window tables and the like). */
 	log_printf("guest %s: overhead %llu bytes", vm->name,
-		   (unsigned long long)(build_free_before - frames_free_bytes() - vm->mem.size));
+		   (unsigned long long)(build_free_before - frames_free_bytes() -
+					vm->pages.resident * FRAME_SIZE));
 	vm_attach_disks(vm, &img, disks, disk_count);
 	log_printf("guest %s: started (mem %lluM, entry 0x%llx, %u segments)", vm->name,
 		   (unsigned long long)(vm->mem.size >> 20),

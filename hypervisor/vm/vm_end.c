@@ -7,6 +7,7 @@
 
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 
@@ -91,21 +92,13 @@ static void log_guest_state(struct vm *vm)
 
 static void release(struct vm *vm)
 {
+	vm_memory_release(vm);  /* unmap and invalidate before anything is freed */
 	if (vm->vcpu_ready) {
 		hal->vcpu_destroy(&vm->vcpu);
 		vm->vcpu_ready = false;
 	}
-	if (vm->nested_ready) {
-		np_destroy(&vm->nested);
-		vm->nested_ready = false;
-	}
-	if (vm->mem.base) {
-		/* Scrub before returning: nothing a guest wrote may outlive it in
-		 * free memory, whoever takes those frames next. */
-		memset(vm->mem.base, 0, vm->mem.size);
-		frames_free(vm->mem_hpa, vm->mem.size);
-		vm->mem.base = NULL;
-	}
+	/* vm_memory_release scrubbed and freed every frame of its RAM. */
+	vm->mem.base = NULL;
 }
 
 void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,

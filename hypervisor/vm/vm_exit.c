@@ -13,6 +13,9 @@
 #include "hypervisor/console.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/mem/frames.h"
+#include "lib/errno.h"
 #include "hypervisor/time/time.h"
 
 #define VECTOR_GP 13
@@ -146,6 +149,22 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 {
 	uint64_t gpa = exit->npf.gpa;
 
+	if (!exit->npf.mapped && gpa < vm->mem.size) {
+		int rc = vm_first_touch(vm, gpa);
+
+		if (rc == 0)
+			return true;  /* the guest retries the access */
+		if (rc == -ENOMEM) {
+			vm_end(vm, 1, VM_END_KILLED,
+			       "out of memory: no frame left for its first touch of gpa 0x%llx "
+			       "(mem %llu MiB, resident %llu KiB, peak %llu KiB; Skiff has %llu KiB free)",
+			       (unsigned long long)gpa, (unsigned long long)(vm->mem.size >> 20),
+			       (unsigned long long)(vm->pages.resident * 4),
+			       (unsigned long long)(vm->pages.peak * 4),
+			       (unsigned long long)(frames_free_bytes() >> 10));
+			return false;
+		}
+	}
 	if (gpa >= vm->mem.size)
 		vm_end(vm, 1, VM_END_KILLED,
 		       "nested page fault: %s at gpa 0x%llx, outside its RAM [0, 0x%llx), rip 0x%llx",
@@ -216,10 +235,7 @@ void vm_run(struct vm *vm)
 	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 
-	if (vm->nested.stale) {
-		hal->flush_nested_tlb(&vm->vcpu);
-		vm->nested.stale = false;
-	}
+	mem_flush_if_stale(&vm->space);
 	for (;;) {
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)

@@ -277,7 +277,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					     .block_size = DISK_BLOCK };
 	for (unsigned i = 0; i < DISK_SIZE; i++)
 		disk[i] = ctx.disk_before[i] = (uint8_t)(i * 7 + 1);
-	env.mem = (struct guest_memory){ ram, RAM_SIZE };
+	env.mem = (struct guest_memory){ .base = ram, .size = RAM_SIZE };
 	size -= HEADER_SIZE;
 	memset(ram, 0, RAM_SIZE);
 	memcpy(ram, data + HEADER_SIZE, size < RAM_SIZE ? size : RAM_SIZE);

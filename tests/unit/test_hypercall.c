@@ -72,7 +72,7 @@ static const struct hypercall_block *block_lookup(void *ctx, uint64_t handle)
 
 static struct hypercall_env make_env(void)
 {
-	return (struct hypercall_env){ .mem = { ram, RAM_SIZE }, .console = capture,
+	return (struct hypercall_env){ .mem = { .base = ram, .size = RAM_SIZE }, .console = capture,
 				       .walltime_ns = fixed_time, .block = block_lookup };
 }
 

@@ -67,6 +67,12 @@ int main(int argc, char **argv)
 		skiff_puts("ramtest: no free RAM to test\n");
 		return SKIFF_EXIT_FAILURE;
 	}
+	/* "sleep-first": leave Skiff idle time to zero untouched RAM ahead of
+	 * the first touch; the checks below then see that RAM. */
+	if (argc > 1 && argv[1][0] == 's') {
+		skiff_puts("ramtest: sleeping first\n");
+		skiff_poll(300000000ull);
+	}
 	if (check_zero(start, end) != SKIFF_EXIT_SUCCESS ||
 	    write_then_verify(start, end, 0, "pattern") != SKIFF_EXIT_SUCCESS ||
 	    write_then_verify(start, end, ~0ull, "complement") != SKIFF_EXIT_SUCCESS)

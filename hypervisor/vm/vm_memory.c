@@ -1,0 +1,289 @@
+/*
+ * vm_memory.c - a VM's RAM on first touch (vm_memory.h).
+ *
+ * Nothing is reserved when a VM is built: each page gets a frame when it
+ * is first placed or touched (a zeroed 4 KiB frame, or a 2 MiB frame that
+ * idle time zeroed), mapped in the VM's nested table and in its window in
+ * Skiff's address space (host_window.h), so the sum of the guests' mem=
+ * may exceed the machine's memory. A first touch maps where nothing was
+ * present, and a not-present entry becoming present needs no TLB
+ * invalidation (no CPU caches a translation that never existed; SDM vol.
+ * 3C "Maintaining Information That May Be Used by Guest-Physical
+ * Translations", AMD APM vol. 2 "Nested Paging"), so this path never
+ * flushes.
+ */
+#include "hypervisor/vm/vm_memory.h"
+
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/panic.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
+
+/* Nested tables take their pages from the frame allocator (identity map). */
+static void *np_frame_alloc(void *ctx, uint64_t *hpa)
+{
+	(void)ctx;
+	*hpa = frame_alloc();
+	return *hpa ? (void *)(uintptr_t)*hpa : NULL;
+}
+
+static void np_frame_free(void *ctx, void *table, uint64_t hpa)
+{
+	(void)ctx;
+	(void)table;
+	frames_free(hpa, FRAME_SIZE);
+}
+
+static const struct np_allocator vm_np_allocator = {
+	.alloc_table = np_frame_alloc,
+	.free_table = np_frame_free,
+	.to_virt = NULL,  /* identity map: a table's hpa is its address */
+};
+
+/*
+ * The zeroed pool: 2 MiB frames zeroed at idle time, so a first touch can
+ * map a whole block without zeroing on the fault path. Refilled only while
+ * plenty stays free, and given back before any first touch fails.
+ */
+#define POOL_FRAMES 4u
+#define POOL_MIN_FREE (UINT64_C(64) << 20)
+#define POOL_STEP (64u * 1024u)   /* per idle step, so a wake-up waits little */
+
+static uint64_t pool[POOL_FRAMES];
+static unsigned pool_count;
+static uint64_t pool_filling, pool_filled;
+
+static void pool_drain(void)
+{
+	while (pool_count)
+		frames_free(pool[--pool_count], GP_BLOCK_SIZE);
+	if (pool_filling) {
+		frames_free(pool_filling, GP_BLOCK_SIZE);
+		pool_filling = 0;
+	}
+}
+
+/* pool_step: one bounded step of refilling. false when nothing to do. */
+static bool pool_step(void)
+{
+	if (!pool_filling) {
+		if (pool_count == POOL_FRAMES || frames_free_bytes() < POOL_MIN_FREE + GP_BLOCK_SIZE)
+			return false;
+		pool_filling = frames_alloc_contiguous(GP_BLOCK_SIZE, GP_BLOCK_SIZE);
+		pool_filled = 0;
+		if (!pool_filling)
+			return false;
+	}
+	memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);
+	pool_filled += POOL_STEP;
+	if (pool_filled == GP_BLOCK_SIZE) {
+		pool[pool_count++] = pool_filling;
+		pool_filling = 0;
+	}
+	return true;
+}
+
+bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
+{
+	(void)vms;
+	(void)count;
+	return pool_step();
+}
+
+/* frame_for: a zeroed 4 KiB frame, giving the pool back when memory is short. */
+static uint64_t frame_for(void)
+{
+	uint64_t hpa = frame_alloc();
+
+	if (!hpa && (pool_count || pool_filling)) {
+		pool_drain();
+		hpa = frame_alloc();
+	}
+	return hpa;
+}
+
+/*
+ * map_page: hand the zeroed frame at hpa to the page (4 KiB or 2 MiB) at
+ * gpa: Skiff's window first, then the record (so teardown finds and frees
+ * the frame whatever fails next), then the nested table.
+ */
+static int map_page(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		    unsigned perms)
+{
+	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, size);
+
+	if (rc) {
+		frames_free(hpa, size);
+		return rc;
+	}
+	gp_set_own(&vm->pages, gpa, size);
+	return np_map(&vm->nested, gpa, hpa, size, perms);
+}
+
+/* place: give [gpa, gpa+size) (4 KiB-aligned, inside RAM) zeroed 4 KiB frames. */
+static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
+{
+	for (uint64_t page = gpa; page < gpa + size; page += GP_PAGE_SIZE) {
+		uint64_t hpa = frame_for();
+		int rc;
+
+		if (!hpa)
+			return -ENOMEM;
+		if ((rc = map_page(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int vm_first_touch(struct vm *vm, uint64_t gpa)
+{
+	uint64_t base, size;
+
+	if (!gp_first_touch_plan(&vm->pages, gpa, pool_count > 0, &base, &size))
+		return -ENOENT;
+	if (size == GP_BLOCK_SIZE) {
+		vm->prezeroed_bytes += GP_BLOCK_SIZE;
+		return map_page(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
+	}
+	return place(vm, base, size, PLAIN_RAM_PERMS);
+}
+
+/* Hypercalls reach RAM through guest_ptr, which calls this for new pages. */
+static int populate(void *ctx, uint64_t gpa, uint64_t len)
+{
+	struct vm *vm = ctx;
+	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
+
+	for (; page < gpa + len; page += GP_PAGE_SIZE) {
+		int rc = 0;
+
+		if (gp_at(&vm->pages, page) == GP_NOWHERE)
+			rc = vm_first_touch(vm, page);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int record_alloc(struct vm *vm)
+{
+	uint64_t bytes = vm->mem.size / GP_PAGE_SIZE;
+
+	bytes = (bytes + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	vm->pages_hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
+	if (!vm->pages_hpa)
+		return -ENOMEM;
+	vm->pages_bytes = bytes;
+	gp_init(&vm->pages, (uint8_t *)(uintptr_t)vm->pages_hpa, vm->mem.size);
+	vm->mem.where = vm->pages.where;
+	vm->mem.populate = populate;
+	vm->mem.populate_ctx = vm;
+	return 0;
+}
+
+/* boot_info_span: bytes from GUEST_BOOT_INFO the loader may write, in pages. */
+static uint64_t boot_info_span(const struct guest_image *img)
+{
+	uint64_t bytes = GUEST_BOOT_INFO_SIZE + (uint64_t)img->manifest_size + GUEST_CMDLINE_MAX;
+	uint64_t limit = GUEST_LOAD_MIN - GUEST_BOOT_INFO;
+
+	bytes = (bytes + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
+	return bytes < limit ? bytes : limit;
+}
+
+/*
+ * The backend's invalidation for this VM's translations. One CPU today:
+ * the set holds CPU 0 only, and the HAL's flush acts on the CPU that runs
+ * Skiff, which is that CPU. A VM without a vCPU has never run, so no CPU
+ * can hold its translations.
+ */
+static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
+{
+	struct vm *vm = ctx;
+
+	ASSERT(cpus->bits == 1);
+	if (vm->vcpu_ready)
+		hal->flush_nested_tlb(&vm->vcpu);
+}
+
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
+{
+	int rc = record_alloc(vm);
+
+	if (rc)
+		return rc;
+	/* hal->nested_format is set before any VM is built. */
+	if ((rc = np_init(&vm->nested, hal->nested_format, &vm_np_allocator)) != 0)
+		return rc;
+	vm->nested_ready = true;
+	vm->space = (struct mem_space){
+		.table = &vm->nested,
+		.invalidator = { invalidate_vm, vm },
+		.cpus = { 1 },
+	};
+	/* The GDT and the guest's page tables, then the boot information, the
+	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
+	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
+	rc = place(vm, GUEST_GDT_BASE, GUEST_PT_LOW + GP_PAGE_SIZE - GUEST_GDT_BASE,
+		   PLAIN_RAM_PERMS);
+	if (rc == 0)
+		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img), PLAIN_RAM_PERMS);
+	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
+		const struct guest_segment *s = &img->segments[i];
+
+		rc = place(vm, s->start, s->end - s->start, s->perms);
+	}
+	vm->nested.stale = false;  /* no vCPU has used the table yet */
+	return rc;
+}
+
+/*
+ * release_frames: mem_teardown's last step, once no CPU can reach the
+ * guest's frames through its nested table: scrub each frame (nothing a
+ * guest wrote may outlive it in free memory), free it, then take the
+ * window down.
+ */
+static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
+{
+	struct vm *vm = ctx;
+	uint64_t window = (uint64_t)(uintptr_t)vm->mem.base;
+	uint64_t gpa = 0;
+
+	(void)unused_hpa;
+	(void)unused_size;
+	while (gpa < vm->mem.size) {
+		uint64_t hpa, size = GP_PAGE_SIZE;
+
+		if (gp_at(&vm->pages, gpa) != GP_NOWHERE &&
+		    host_window_lookup(window + gpa, &hpa, &size) == 0) {
+			memset((void *)(uintptr_t)hpa, 0, size);
+			frames_free(hpa, size);
+		}
+		gpa += size;
+	}
+	host_window_unmap(window, vm->mem.size);
+}
+
+void vm_memory_release(struct vm *vm)
+{
+	/* Through the one path: the table goes, then the flush, and only then
+	 * are the frames scrubbed and freed. On SVM the flush is due at the
+	 * vCPU's next VMRUN, which never comes; its ASID is handed out again
+	 * only after a flush of every ASID (hal/tag_pool.h). */
+	if (vm->nested_ready) {
+		mem_teardown(&vm->space, release_frames, vm);
+		vm->nested_ready = false;
+	}
+	if (vm->pages_hpa) {
+		frames_free(vm->pages_hpa, vm->pages_bytes);
+		vm->pages_hpa = 0;
+		vm->mem.where = NULL;
+		vm->mem.populate = NULL;
+	}
+}

@@ -1,0 +1,50 @@
+/*
+ * vm_memory.h - a VM's RAM filled on first touch: what the loader places
+ * up front, the nested-page-fault path that fills the rest, and the hook
+ * that lets hypercalls reach pages the guest has not touched yet.
+ */
+#ifndef SKIFF_VM_MEMORY_H
+#define SKIFF_VM_MEMORY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hypervisor/loader/guest_image.h"
+
+struct vm;
+
+/*
+ * vm_memory_prepare: set up vm's page record and empty nested table, then
+ * give zeroed frames to what the loader writes (the GDT and guest page
+ * tables, the boot information, manifest and command line, and each
+ * segment of img with its permissions). Needs vm->mem.size and base (the
+ * VM's window, host_window_of). 0, or -ENOMEM (what was taken stays
+ * recorded in vm for vm_memory_release).
+ */
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
+
+/*
+ * vm_first_touch: gpa was accessed and no translation exists. Maps its
+ * 2 MiB block (when wholly plain RAM, untouched and already zeroed at idle
+ * time) or its 4 KiB page (zeroed now) read/write/no-execute. Returns 0 (the guest retries the
+ * access), -ENOENT when gpa is outside RAM or already placed (not a first
+ * touch: the caller reports the fault), -ENOMEM when no table page is left.
+ */
+int vm_first_touch(struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_memory_idle_work: idle-time work for the live VMs vms[0..count):
+ * one bounded step (64 KiB) of zeroing a 2 MiB frame for the zeroed pool,
+ * from which first touches map whole blocks. Returns false when there was
+ * nothing to do, so the caller may halt.
+ */
+bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
+
+/*
+ * vm_memory_release: the guest's end for its memory: the nested table
+ * through the one invalidation path, then every frame scrubbed and freed,
+ * the window taken down and the page record given back.
+ */
+void vm_memory_release(struct vm *vm);
+
+#endif

@@ -1,0 +1,12 @@
+# Host tests of the guest memory core (hypervisor/mem/).
+skiff_host_test(mem_guest_pages_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/mem_guest_pages_test.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/guest_pages.c)
+skiff_host_test(mem_invalidate_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/mem_invalidate_test.c
+  ${CMAKE_SOURCE_DIR}/tests/unit/tlb_model.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/mem_invalidate.c
+  ${CMAKE_SOURCE_DIR}/nested_paging/nested_paging.c
+  ${CMAKE_SOURCE_DIR}/ept/ept_format.c
+  ${CMAKE_SOURCE_DIR}/npt/npt_format.c
+  ${CMAKE_SOURCE_DIR}/tests/unit/nested_paging_testlib.c)
