@@ -74,6 +74,7 @@ static void log_guest_state(struct vm *vm)
 
 static void release(struct vm *vm)
 {
+	vm_net_detach(vm);
 	if (vm->vcpu_ready) {
 		hal->vcpu_destroy(&vm->vcpu);
 		vm->vcpu_ready = false;

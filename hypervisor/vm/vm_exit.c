@@ -33,6 +33,16 @@ static const struct hypercall_block *block_source(void *ctx, uint64_t handle)
 	return vm_block(ctx, handle);
 }
 
+static struct net_port *net_source(void *ctx, uint64_t handle)
+{
+	return vm_net_port(ctx, handle);
+}
+
+static uint64_t net_ready_source(void *ctx)
+{
+	return vm_net_ready(ctx);
+}
+
 /* What hypercalls of vm may reach: built once per vm_run, not per call. */
 static struct hypercall_env hypercall_env_of(struct vm *vm)
 {
@@ -40,6 +50,9 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
 		.block = block_source,
+		.sw = vm_net_switch(),
+		.net = vm->net_count ? net_source : NULL,
+		.net_ready = vm->net_count ? net_ready_source : NULL,
 	};
 }
 
@@ -59,6 +72,8 @@ static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
 		hal->advance(&vm->vcpu, exit);
 		vm->wake_tsc = tsc_read() + ns_to_tsc(res.sleep_ns);
 		vm->state = VM_SLEEPING;
+		vm->polling = res.poll_wait;
+		vm->poll_arg = arg;
 		return false;
 	case HC_DO_HALT:
 		vm_end(vm, res.status, VM_END_HALT, "halted with status %u", res.status);
@@ -213,6 +228,11 @@ void vm_run(struct vm *vm)
 	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 
+	/* Back from POLL (timeout or a frame): report what is ready now. */
+	if (vm->polling) {
+		hypercall_poll_complete(&env, vm->poll_arg);
+		vm->polling = false;
+	}
 	if (vm->nested.stale) {
 		hal->flush_nested_tlb(&vm->vcpu);
 		vm->nested.stale = false;

@@ -122,12 +122,14 @@ static void load(const uint8_t *elf, size_t len, const struct guest_image *img,
 
 	if (flags & 1)
 		for (unsigned d = 0; d < img->device_count; d++)
-			if (img->devices[d].type == GUEST_DEV_BLOCK)
-				blocks[count++] = (struct guest_attached_block){
-					img->devices[d].name,
-					(UINT64_C(1) << 20) * (d + 1), 512 };
+			blocks[count++] = (struct guest_attached_block){
+				.name = img->devices[d].name,
+				.capacity = (UINT64_C(1) << 20) * (d + 1), .block_size = 512,
+				.is_net = img->devices[d].type == GUEST_DEV_NET,
+				.mac = { 2, 0, 0, 0, 0, (uint8_t)d }, .mtu = 1500 };
 	if (flags & 2)
-		blocks[count++] = (struct guest_attached_block){ EXTRA_NAME, 4096, 4096 };
+		blocks[count++] = (struct guest_attached_block){
+			.name = EXTRA_NAME, .capacity = 4096, .block_size = 4096 };
 	memset(mem, 0, FUZZ_MEM);
 	rc = guest_image_load(elf, len, img, mem, FUZZ_MEM, cmdline, FUZZ_TSC_HZ,
 			      blocks, count, err, sizeof(err));
