@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 
+#include "drivers/pci/pci.h"
 #include "hal/hal.h"
 #include "hypervisor/boot/descriptors.h"
 #include "hypervisor/boot/idt.h"
@@ -119,6 +120,7 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	if (skiff_options.selftest_clock)
 		time_selftest_clock();
 	start_backend();
+	pci_init();
 	status = guests_run_all(&boot_info);
 	log_printf("final status %u", status);
 	power_off(status);
