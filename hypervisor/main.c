@@ -18,6 +18,7 @@
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
 #include "hypervisor/time/time.h"
+#include "net/uplink.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define IDENTITY_MAP_END (UINT64_C(4) << 30)
@@ -121,7 +122,9 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 		time_selftest_clock();
 	start_backend();
 	pci_init();
+	uplink_init();
 	status = guests_run_all(&boot_info);
+	uplink_log_stats();
 	log_printf("final status %u", status);
 	power_off(status);
 }

@@ -6,6 +6,9 @@
 #ifndef SKIFF_LIB_ERRNO_H
 #define SKIFF_LIB_ERRNO_H
 
+#ifndef EIO
+#define EIO 5
+#endif
 #ifndef ENOENT
 #define ENOENT 2
 #endif

@@ -131,7 +131,7 @@ struct net_port *net_attach(struct net_switch *sw, const struct net_port_config 
 		return NULL;
 	}
 	owner = fdb_find(sw, (unsigned)network, cfg->mac);
-	if (owner && owner->pinned) {
+	if (!cfg->uplink && owner && owner->pinned) {
 		format(err, errlen, "MAC %02x:%02x:%02x:%02x:%02x:%02x is already used on network %s",
 		       cfg->mac[0], cfg->mac[1], cfg->mac[2], cfg->mac[3], cfg->mac[4], cfg->mac[5],
 		       cfg->network);
@@ -143,7 +143,10 @@ struct net_port *net_attach(struct net_switch *sw, const struct net_port_config 
 		.notify = cfg->notify, .owner = cfg->owner,
 	};
 	memcpy(p->mac, cfg->mac, 6);
-	fdb_put(sw, (unsigned)network, cfg->mac, p->index, true);
+	/* An uplink never sends as itself: its NIC's MAC stays free for a
+	 * guest (emulators that filter on that one MAC need it). */
+	if (!cfg->uplink)
+		fdb_put(sw, (unsigned)network, cfg->mac, p->index, true);
 	return p;
 }
 
@@ -231,7 +234,9 @@ enum net_result net_send(struct net_switch *sw, struct net_port *from,
 		fdb_put(sw, from->network, src, from->index, false);
 	e = (dst[0] & 1u) ? NULL : fdb_find(sw, from->network, dst);
 	if (!e) {
-		flood(sw, from, frame, len);
+		/* From the wire, a unicast frame for no guest is not theirs to see. */
+		if (!(from->uplink && !(dst[0] & 1u)))
+			flood(sw, from, frame, len);
 		return NET_OK;
 	}
 	e->last_used = sw->clock;

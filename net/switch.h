@@ -6,7 +6,9 @@
  * Ethernet frames without FCS, 14..mtu+14 bytes. Delivery: a frame to a
  * unicast MAC the network has learned goes to that port only; broadcast,
  * multicast and unknown unicast are flooded to every other port of the
- * network. Nothing crosses networks.
+ * network, except unknown unicast from an uplink port (a NIC that may
+ * run promiscuous), which is dropped: guests see only frames for them.
+ * Nothing crosses networks.
  *
  * Isolation, by construction:
  *  - Memory: each port's receive queue is NET_QUEUE_SLOTS fixed slots in
@@ -20,7 +22,8 @@
  *  - Spoofing: a guest port may only send frames whose source MAC is its
  *    own (other frames are refused and counted), and guest MACs are pinned
  *    in the network's address table at attach time, so no port can take
- *    over another's address by learning.
+ *    over another's address by learning. An uplink port's own MAC is not
+ *    pinned (Skiff never sends as the NIC), so one guest may take it.
  *
  * Single-threaded: Skiff runs one vCPU at a time on one CPU; callers hold
  * no locks. Portable C (host tests and the fuzzer run it).

@@ -20,6 +20,7 @@ import time
 from skiff_grub import build_iso
 from skiff_guests import machine_megabytes
 from skiff_log import exit_status, parse_log
+import skiff_net
 
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 QEMU = "qemu-system-x86_64"
@@ -220,6 +221,7 @@ class MachineOptions:
     icount: bool = False
     bochs_ips: int = None
     bochs_model: str = None
+    nic: object = None   # a skiff_net.Nic: an e1000 for Skiff's uplink network
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -256,9 +258,12 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
+        command += skiff_net.qemu_args(machine.nic)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model)
+        with open(os.path.join(workdir, "bochsrc"), "a") as rc:
+            rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)

@@ -112,9 +112,6 @@ struct net_port *vm_net_port(struct vm *vm, uint64_t handle);
 /* vm_net_ready: the handles of vm (bit n = handle n) with a frame queued. */
 uint64_t vm_net_ready(struct vm *vm);
 
-/* vm_net_switch: the one switch every guest's net devices attach to. */
-struct net_switch *vm_net_switch(void);
-
 /* vm_block: the block device behind manifest handle, or NULL. */
 const struct hypercall_block *vm_block(struct vm *vm, uint64_t handle);
 

@@ -14,6 +14,7 @@
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/time/time.h"
+#include "net/uplink.h"
 
 #define VECTOR_GP 13
 
@@ -50,7 +51,7 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
 		.block = block_source,
-		.sw = vm_net_switch(),
+		.sw = net_the_switch(),
 		.net = vm->net_count ? net_source : NULL,
 		.net_ready = vm->net_count ? net_ready_source : NULL,
 	};

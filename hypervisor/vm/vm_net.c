@@ -10,18 +10,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
-
-static struct net_switch the_switch;
-static bool switch_ready;
-
-struct net_switch *vm_net_switch(void)
-{
-	if (!switch_ready) {
-		net_switch_init(&the_switch);
-		switch_ready = true;
-	}
-	return &the_switch;
-}
+#include "net/uplink.h"
 
 /* A frame was queued for one of vm's ports: a guest asleep in POLL wakes. */
 static void wake_on_frame(void *owner)
@@ -64,7 +53,7 @@ static int attach_one(struct vm *vm, const struct guest_net_arg *arg, uint64_t h
 		return -ENOMEM;
 	}
 	cfg.storage = (void *)(uintptr_t)n->storage_hpa;
-	n->port = net_attach(vm_net_switch(), &cfg, err, sizeof(err));
+	n->port = net_attach(net_the_switch(), &cfg, err, sizeof(err));
 	n->handle = handle;
 	format(n->device, sizeof(n->device), "%s", arg->device);
 	vm->net_count++;
@@ -102,7 +91,7 @@ void vm_net_detach(struct vm *vm)
 				   vm->name, n->device, (unsigned long long)st->sent,
 				   (unsigned long long)st->received, (unsigned long long)st->dropped,
 				   (unsigned long long)st->refused);
-			net_detach(vm_net_switch(), n->port);
+			net_detach(net_the_switch(), n->port);
 		}
 		if (n->storage_hpa)
 			frames_free(n->storage_hpa, (NET_PORT_STORAGE + FRAME_SIZE - 1) &

@@ -178,6 +178,11 @@ static void test_uplink_learning(void)
 	CHECK(net_send(&sw, nic, f, 64) == NET_OK && drain(g1) == 1 && drain(g2) == 0);
 	frame_to(f, host, g1->mac, 2);
 	CHECK(net_send(&sw, g1, f, 64) == NET_OK && drain(nic) == 1 && drain(g2) == 0);
+	/* Unicast from the wire to a MAC no guest has reaches no guest. */
+	frame_to(f, (const uint8_t[6]){ 2, 7, 7, 7, 7, 7 }, host, 5);
+	CHECK(net_send(&sw, nic, f, 64) == NET_OK && drain(g1) == 0 && drain(g2) == 0);
+	frame_to(f, (const uint8_t[6]){ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, host, 6);
+	CHECK(net_send(&sw, nic, f, 64) == NET_OK && drain(g1) == 1 && drain(g2) == 1);
 	/* The uplink cannot take over a guest's pinned MAC by learning. */
 	frame_to(f, g2->mac, g1->mac, 3);
 	CHECK(net_send(&sw, nic, f, 64) == NET_OK && drain(g2) == 1);
