@@ -33,7 +33,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)), "..", "tools"))
 
 from skiff_emulators import PLATFORMS  # noqa: E402
-from skiff_guests import GuestSpecError, make_block, make_guest  # noqa: E402
+from skiff_guests import GuestSpecError, make_block, make_guest, make_net  # noqa: E402
 
 CASES_FILE = os.path.join(os.path.dirname(os.path.realpath(__file__)), "boot_tests.json")
 IMAGE_FOLDERS = ("examples", os.path.join("tests", "guests"))
@@ -309,7 +309,9 @@ def resolve_case(case, build, disk_dir=None):
             guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
                                name=entry.get("name"), mem=entry.get("mem"),
                                count=entry.get("count", 1),
-                               blocks=_blocks(entry, disk_dir, index))
+                               blocks=_blocks(entry, disk_dir, index),
+                               nets=[make_net(n["name"], n["network"], n.get("mac"))
+                                     for n in entry.get("nets", [])])
         except GuestSpecError as error:
             raise CaseError("case %s: %s" % (case["name"], error))
         pairs.append((guest, _expectation(guest, entry)))

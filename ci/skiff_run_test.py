@@ -5,7 +5,8 @@
   skiff_run_test.py --list   (same line format as boot_test.py --list)
 
 A case gives the image, its arguments, optional skiff-run options ("options",
-e.g. ["--firmware", "uefi"]), optional block devices ("blocks",
+e.g. ["--firmware", "uefi"]), optional NIC ("net": skiff-run's --net DEV=SPEC, and
+"forwards": its --forward values), optional block devices ("blocks",
 generated as in ci/boot_tests.json and passed with --block), the exact
 standard output expected (null: not checked) and the exit status. Exit status 0 when both match,
 1 when not, 2 when the case cannot run.
@@ -62,7 +63,10 @@ def skiff_run_command(case, build, platform, disk_dir=None):
     """Return the skiff-run command line for a case (disks, if any, written to disk_dir)."""
     timeout = case_timeout(case, platform)
     blocks = block_options(case, disk_dir) if disk_dir is not None else []
-    return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform] + blocks
+    nets = ["--net", case["net"]] if case.get("net") else []
+    for forward in case.get("forwards", []):
+        nets += ["--forward", forward]
+    return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform] + blocks + nets
             + case.get("options", [])
             + ["--timeout", str(timeout), image_path(build, case["image"])] + case["args"])
 

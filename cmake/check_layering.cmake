@@ -1,7 +1,7 @@
 # Fails when generic code includes a vendor header (VMCB/VMCS or anything
 # from x86_svm/ or x86_vmx/). Run by the build (target layering_check) and
 # by CTest. Usage: cmake -DSOURCE_DIR=... -P check_layering.cmake
-set(generic lib hal nested_paging hypervisor drivers guest_rt)
+set(generic lib hal nested_paging hypervisor drivers net guest_rt)
 set(bad "")
 foreach(folder ${generic})
   file(GLOB_RECURSE files ${SOURCE_DIR}/${folder}/*.c ${SOURCE_DIR}/${folder}/*.h

@@ -9,7 +9,7 @@
 # lives in its backend folder, which is not on generic code's include path,
 # so including one from generic code is a build error. The check in
 # cmake/check_layering.cmake also catches relative-path includes.
-set(SKIFF_GENERIC_FOLDERS lib hal nested_paging hypervisor drivers)
+set(SKIFF_GENERIC_FOLDERS lib hal nested_paging hypervisor drivers net)
 set(SKIFF_GENERIC_INCLUDE ${CMAKE_BINARY_DIR}/generic_include)
 file(MAKE_DIRECTORY ${SKIFF_GENERIC_INCLUDE})
 foreach(folder ${SKIFF_GENERIC_FOLDERS})

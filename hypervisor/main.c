@@ -23,6 +23,7 @@
 #include "hypervisor/power.h"
 #include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
+#include "net/uplink.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define IDENTITY_MAP_END (UINT64_C(4) << 30)
@@ -139,7 +140,9 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	ata_init();
 	virtio_blk_init();
 	storage_init();
+	uplink_init();
 	status = guests_run_all(&boot_info);
+	uplink_log_stats();
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :
 		   skiff_options.on_end == ON_END_HALT ? "halt" : "power off");
 	log_printf("final status %u", status);

@@ -70,3 +70,17 @@ bool parse_size(const char *s, size_t len, uint64_t *out)
 	*out = value << shift;
 	return true;
 }
+
+bool parse_mac(const char *s, size_t len, uint8_t mac[6])
+{
+	if (len != 17)
+		return false;
+	for (unsigned i = 0; i < 6; i++) {
+		unsigned hi = digit_value(s[3 * i]), lo = digit_value(s[3 * i + 1]);
+
+		if (hi > 15 || lo > 15 || (i < 5 && s[3 * i + 2] != ':'))
+			return false;
+		mac[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}

@@ -21,4 +21,11 @@ bool parse_u64(const char *s, size_t len, uint64_t *out);
  */
 bool parse_size(const char *s, size_t len, uint64_t *out);
 
+/*
+ * parse_mac: the whole of s[0..len) as a MAC address "XX:XX:XX:XX:XX:XX"
+ * (hex digits, either case) into mac. Returns false on anything else and
+ * then leaves mac in an unspecified state.
+ */
+bool parse_mac(const char *s, size_t len, uint8_t mac[6]);
+
 #endif

@@ -23,6 +23,7 @@ from skiff_guests import machine_megabytes
 from skiff_log import exit_status, parse_log
 from skiff_media import (build_hybrid_iso, build_netboot_tree, console_and_log,  # noqa: F401
                          missing_tools, qemu_boot_args)
+import skiff_net
 
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 QEMU = "qemu-system-x86_64"
@@ -238,6 +239,7 @@ class MachineOptions:
     qemu_machine: str = None    # QEMU -machine (default: QEMU's pc)
     disks: tuple = ()
     disk_interface: str = "ide"
+    nic: object = None   # a skiff_net.Nic: an e1000 for Skiff's uplink network
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -282,9 +284,12 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
                                boot_args, machine.qemu_machine)
         command += qemu_disk_options(disks)
+        command += skiff_net.qemu_args(machine.nic)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks))
+        with open(os.path.join(workdir, "bochsrc"), "a") as rc:
+            rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)

@@ -2,7 +2,8 @@
 
 A guest module's command line follows hypervisor/loader/guest_cmdline.h:
 
-    NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]... [-- ARG...]
+    NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]...
+         [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
 
 This module builds the words of that line; skiff_grub.py quotes them for GRUB.
 """
@@ -19,9 +20,13 @@ GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
 GUEST_OPTION_KEYS = ("name", "mem", "count")
 BLOCK_PREFIX = "block."
+NET_PREFIX = "net."
+NETWORK_NAME_MAX_CHARS = 31
 DEVICE_NAME_MAX_CHARS = 67
 
 _DEVICE_RE = re.compile(r"^[A-Za-z0-9_.-]{1,%d}$" % DEVICE_NAME_MAX_CHARS)
+_NETWORK_RE = re.compile(r"^[A-Za-z0-9_.-]{1,%d}$" % NETWORK_NAME_MAX_CHARS)
+_MAC_RE = re.compile(r"^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$")
 _SIZE_RE = re.compile(r"^([0-9]+)([KMG]?)$", re.IGNORECASE)
 _SUFFIX_SHIFT = {"": 0, "K": 10, "M": 20, "G": 30}
 
@@ -49,6 +54,47 @@ class Block:
 
 
 @dataclasses.dataclass
+class Net:
+    """A net device of a guest: the manifest name, the switch network, an optional MAC."""
+
+    device: str
+    network: str
+    mac: str = None
+
+    def module_word(self):
+        """Return the net.DEV=NETWORK[,mac=...] word of the module line."""
+        word = "%s%s=%s" % (NET_PREFIX, self.device, self.network)
+        return word + (",mac=%s" % self.mac if self.mac else "")
+
+
+def make_net(device, network, mac=None):
+    """Build a checked Net; raises GuestSpecError on a bad device, network or MAC."""
+    if not _DEVICE_RE.match(device):
+        raise GuestSpecError("bad net device name %r (1..%d of [A-Za-z0-9_.-])"
+                             % (device, DEVICE_NAME_MAX_CHARS))
+    if not _NETWORK_RE.match(network or ""):
+        raise GuestSpecError("net %s: bad network name %r (1..%d of [A-Za-z0-9_.-])"
+                             % (device, network, NETWORK_NAME_MAX_CHARS))
+    if mac is not None and not _MAC_RE.match(mac):
+        raise GuestSpecError("net %s: bad MAC %r (XX:XX:XX:XX:XX:XX)" % (device, mac))
+    return Net(device=device, network=network, mac=mac)
+
+
+def parse_net_option(text):
+    """Parse DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX] (a --guest net.DEV=... word) into a Net."""
+    device, equals, value = text.partition("=")
+    if not equals:
+        raise GuestSpecError("net %r: expected DEV=NETWORK" % text)
+    network, comma, rest = value.partition(",")
+    mac = None
+    if comma:
+        if not rest.startswith("mac="):
+            raise GuestSpecError("net %s: unknown setting %r (only mac=)" % (device, rest))
+        mac = rest[len("mac="):]
+    return make_net(device, network, mac)
+
+
+@dataclasses.dataclass
 class Guest:
     """One guest module: an image file, its name, options and arguments.
 
@@ -63,6 +109,7 @@ class Guest:
     mem: str = None
     count: int = 1
     blocks: list = dataclasses.field(default_factory=list)
+    nets: list = dataclasses.field(default_factory=list)
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -154,12 +201,12 @@ def parse_block_option(text):
     return block
 
 
-def make_guest(image, args=(), name=None, mem=None, count=1, blocks=()):
+def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=()):
     """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
 
-    blocks: Block list; a device name may appear once.
+    blocks: Block list; nets: Net list; a device name may appear once in both.
     """
-    devices = [b.device for b in blocks]
+    devices = [b.device for b in blocks] + [n.device for n in nets]
     if len(set(devices)) != len(devices):
         raise GuestSpecError("a block device is given twice: %s" % devices)
     if mem is not None:
@@ -175,11 +222,11 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=()):
         if "\n" in arg or "\0" in arg:
             raise GuestSpecError("guest arguments cannot contain newlines or NUL bytes")
     return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
-                 blocks=list(blocks))
+                 blocks=list(blocks), nets=list(nets))
 
 
 def parse_guest_spec(spec):
-    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [block.DEV=FILE]... IMAGE [ARG...]'.
+    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [block.DEV=FILE]... [net.DEV=NETWORK]... IMAGE [ARG...]'.
 
     The value is split like a POSIX shell line (quotes group words).
     Leading KEY=VALUE words with KEY in name, mem, count, or block.DEV,
@@ -188,11 +235,13 @@ def parse_guest_spec(spec):
     """
     words = shlex.split(spec)
     options = {}
-    blocks = []
+    blocks, nets = [], []
     while words and "=" in words[0]:
         key, value = words[0].split("=", 1)
         if key.startswith(BLOCK_PREFIX):
             blocks.append(parse_block_option(key[len(BLOCK_PREFIX):] + "=" + value))
+        elif key.startswith(NET_PREFIX):
+            nets.append(parse_net_option(key[len(NET_PREFIX):] + "=" + value))
         elif key in GUEST_OPTION_KEYS:
             options[key] = value
         else:
@@ -200,7 +249,7 @@ def parse_guest_spec(spec):
         words.pop(0)
     if not words:
         raise GuestSpecError("--guest %r names no image" % spec)
-    return make_guest(words[0], words[1:], blocks=blocks, **options)
+    return make_guest(words[0], words[1:], blocks=blocks, nets=nets, **options)
 
 
 def module_words(guest, disk_paths=()):
@@ -222,6 +271,7 @@ def module_words(guest, disk_paths=()):
             raise GuestSpecError("block %s of guest %s has no module path"
                                  % (block.device, guest.name))
         words.append("block.%s=%s" % (block.device, path))
+    words.extend(net.module_word() for net in guest.nets)
     if any(arg != "" for arg in guest.args):
         words.append("--")
         words.extend(arg for arg in guest.args if arg != "")

@@ -180,6 +180,40 @@ enum skiff_result skiff_block_read(uint64_t handle, uint64_t offset, void *buf,
 enum skiff_result skiff_block_write(uint64_t handle, uint64_t offset,
 				    const void *buf, size_t len);
 
+/* ---- net devices ---- */
+
+#define SKIFF_NET_HLEN 14u   /* Ethernet header: destination, source, type */
+
+struct skiff_net_info {
+	uint8_t mac[6];        /* the device's own address: the only source allowed */
+	uint16_t mtu;          /* payload bytes; frames are 14..mtu + 14 bytes */
+};
+
+/*
+ * skiff_net_find: the handle of the net device the manifest names name.
+ * Returns SKIFF_OK and sets *handle, or SKIFF_EINVAL when no such net
+ * device is declared or Skiff did not attach it.
+ */
+enum skiff_result skiff_net_find(const char *name, uint64_t *handle);
+
+/* skiff_net_info: MAC and MTU of net device handle; SKIFF_EINVAL when it
+ * is not an attached net device of the manifest. */
+enum skiff_result skiff_net_info(uint64_t handle, struct skiff_net_info *info);
+
+/*
+ * skiff_net_write: send one Ethernet frame (no FCS) of len bytes. Returns
+ * SKIFF_OK, or SKIFF_EINVAL for a bad handle, a length outside 14..mtu + 14
+ * or a source address that is not the device's own.
+ */
+enum skiff_result skiff_net_write(uint64_t handle, const void *frame, size_t len);
+
+/*
+ * skiff_net_read: take the next frame into buf (cap bytes; mtu + 14 always
+ * suffices) and set *len. Returns SKIFF_OK, SKIFF_AGAIN when none is
+ * waiting, SKIFF_EINVAL for a bad handle or a buffer shorter than the frame.
+ */
+enum skiff_result skiff_net_read(uint64_t handle, void *buf, size_t cap, size_t *len);
+
 /* ---- Skiff's own calls ---- */
 
 /* skiff_nop: Skiff's do-nothing call (port 0x580): one guest-exit round trip. */

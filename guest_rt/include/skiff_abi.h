@@ -87,6 +87,13 @@ struct skiff_hc_block {
 	int32_t ret;              /* out: enum skiff_result */
 };
 
+struct skiff_hc_net {
+	uint64_t handle;
+	uint64_t data;            /* gpa of the frame */
+	uint64_t len;             /* frame bytes; NET_READ: buffer size in, frame size out */
+	int32_t ret;              /* out: enum skiff_result */
+};
+
 struct skiff_hc_halt {
 	uint64_t cookie;          /* gpa of trap registers, or 0 */
 	int32_t exit_status;
@@ -147,6 +154,7 @@ _Static_assert(offsetof(struct skiff_boot_info, host_features) == 40,
 _Static_assert(offsetof(struct skiff_boot_info, net_ring) == 48, "net_ring @48");
 _Static_assert(offsetof(struct skiff_hc_poll, ret) == 16, "poll ret @16");
 _Static_assert(offsetof(struct skiff_hc_block, ret) == 32, "block ret @32");
+_Static_assert(offsetof(struct skiff_hc_net, ret) == 24, "net ret @24");
 _Static_assert(offsetof(struct skiff_hc_halt, exit_status) == 8, "status @8");
 _Static_assert(sizeof(struct skiff_mft_entry) == 104, "manifest entry is 104 bytes");
 _Static_assert(offsetof(struct skiff_mft_entry, type) == 68, "type @68");

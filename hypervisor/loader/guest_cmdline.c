@@ -176,22 +176,37 @@ static int parse_count(const struct word *value, struct guest_config *out,
 	return 0;
 }
 
-/* check_device_name: a manifest name for block.DEV: 1..67 of [A-Za-z0-9_.-]. */
-static int check_device_name(const struct word *dev, char *err, size_t errlen)
+/* check_device_name: a manifest name for KIND.DEV: 1..67 of [A-Za-z0-9_.-]. */
+static int check_device_name(const char *kind, const struct word *dev, char *err,
+			     size_t errlen)
 {
 	char shown[SHOWN_MAX + 4];
 
 	if (dev->len == 0)
-		return fail(err, errlen, "block.=...: the device name is empty");
+		return fail(err, errlen, "%s.=...: the device name is empty", kind);
 	if (first_bad_char(dev->text, dev->len) < dev->len)
 		return fail(err, errlen,
-			    "block device name '%s' has a character outside [A-Za-z0-9_.-]",
-			    show(dev, shown));
+			    "%s device name '%s' has a character outside [A-Za-z0-9_.-]",
+			    kind, show(dev, shown));
 	if (dev->len > DEVICE_NAME_MAX)
 		return fail(err, errlen,
-			    "block device name '%s' is longer than %u characters",
-			    show(dev, shown), DEVICE_NAME_MAX);
+			    "%s device name '%s' is longer than %u characters",
+			    kind, show(dev, shown), DEVICE_NAME_MAX);
 	return 0;
+}
+
+/* device_taken: true when dev is already a block or net device of out. */
+static bool device_taken(const struct guest_config *out, const struct word *dev)
+{
+	for (unsigned i = 0; i < out->block_count; i++)
+		if (strlen(out->blocks[i].device) == dev->len &&
+		    memcmp(out->blocks[i].device, dev->text, dev->len) == 0)
+			return true;
+	for (unsigned i = 0; i < out->net_count; i++)
+		if (strlen(out->nets[i].device) == dev->len &&
+		    memcmp(out->nets[i].device, dev->text, dev->len) == 0)
+			return true;
+	return false;
 }
 
 static int parse_block(const struct word *dev, const struct word *path,
@@ -199,7 +214,7 @@ static int parse_block(const struct word *dev, const struct word *path,
 {
 	char shown[SHOWN_MAX + 4];
 	struct guest_block_arg *b;
-	int rc = check_device_name(dev, err, errlen);
+	int rc = check_device_name("block", dev, err, errlen);
 
 	if (rc < 0)
 		return rc;
@@ -210,11 +225,8 @@ static int parse_block(const struct word *dev, const struct word *path,
 		return fail(err, errlen,
 			    "block.%s: module path is longer than %zu bytes",
 			    shown, sizeof(b->module) - 1);
-	for (unsigned i = 0; i < out->block_count; i++) {
-		if (strlen(out->blocks[i].device) == dev->len &&
-		    memcmp(out->blocks[i].device, dev->text, dev->len) == 0)
-			return fail(err, errlen, "block.%s is given twice", shown);
-	}
+	if (device_taken(out, dev))
+		return fail(err, errlen, "block.%s is given twice (one block. or net. option per device)", shown);
 	if (out->block_count == GUEST_MAX_BLOCKS)
 		return fail(err, errlen, "more than %u block devices",
 			    GUEST_MAX_BLOCKS);
@@ -223,6 +235,60 @@ static int parse_block(const struct word *dev, const struct word *path,
 	b->device[dev->len] = '\0';
 	memcpy(b->module, path->text, path->len);
 	b->module[path->len] = '\0';
+	return 0;
+}
+
+/* parse_net_mac: the ",mac=XX:XX:XX:XX:XX:XX" part of net.DEV=, if any. */
+static int parse_net_mac(const char *dev, const struct word *rest,
+			 struct guest_net_arg *n, char *err, size_t errlen)
+{
+	struct word mac = { rest->text + 5, rest->len - 5 };
+	char shown[SHOWN_MAX + 4];
+
+	if (rest->len < 5 || memcmp(rest->text, ",mac=", 5) != 0)
+		return fail(err, errlen, "net.%s: unknown setting '%s' (only ,mac=XX:XX:XX:XX:XX:XX)",
+			    dev, show(rest, shown));
+	if (!parse_mac(mac.text, mac.len, n->mac))
+		return fail(err, errlen, "net.%s: mac=%s is not XX:XX:XX:XX:XX:XX", dev,
+			    show(&mac, shown));
+	if ((n->mac[0] & 1u) || (n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] |
+				  n->mac[4] | n->mac[5]) == 0)
+		return fail(err, errlen, "net.%s: mac=%s is not a unicast address", dev,
+			    show(&mac, shown));
+	n->has_mac = true;
+	return 0;
+}
+
+/* parse_net: net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]. */
+static int parse_net(const struct word *dev, const struct word *value,
+		     struct guest_config *out, char *err, size_t errlen)
+{
+	struct word network = { value->text, find_char(value, ',') };
+	struct word rest = { value->text + network.len, value->len - network.len };
+	char shown[SHOWN_MAX + 4], shown_net[SHOWN_MAX + 4];
+	struct guest_net_arg *n;
+	int rc = check_device_name("net", dev, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	show(dev, shown);
+	if (network.len == 0)
+		return fail(err, errlen, "net.%s= names no network", shown);
+	if (first_bad_char(network.text, network.len) < network.len ||
+	    network.len > GUEST_NETWORK_NAME_MAX - 1)
+		return fail(err, errlen, "net.%s: network '%s' is not 1..%u of [A-Za-z0-9_.-]",
+			    shown, show(&network, shown_net), GUEST_NETWORK_NAME_MAX - 1);
+	if (device_taken(out, dev))
+		return fail(err, errlen, "net.%s is given twice (one block. or net. option per device)", shown);
+	if (out->net_count == GUEST_MAX_NETS)
+		return fail(err, errlen, "more than %u net devices", GUEST_MAX_NETS);
+	n = &out->nets[out->net_count];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->device, dev->text, dev->len);
+	memcpy(n->network, network.text, network.len);
+	if (rest.len > 0 && (rc = parse_net_mac(shown, &rest, n, err, errlen)) < 0)
+		return rc;
+	out->net_count++;
 	return 0;
 }
 
@@ -257,6 +323,11 @@ static int parse_option(const struct word *w, struct guest_config *out,
 
 		return parse_block(&dev, &value, out, err, errlen);
 	}
+	if (key.len >= 4 && memcmp(key.text, "net.", 4) == 0) {
+		struct word dev = { key.text + 4, key.len - 4 };
+
+		return parse_net(&dev, &value, out, err, errlen);
+	}
 	return fail(err, errlen, "unknown option '%s='", show(&key, shown));
 }
 
@@ -275,7 +346,7 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	}
 	if (find_char(w, '=') == w->len)
 		return fail(err, errlen,
-			    "unexpected word '%s' (options are mem=, count= and block.DEV=; guest arguments go after --)",
+			    "unexpected word '%s' (options are mem=, count=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
 }

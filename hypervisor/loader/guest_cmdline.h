@@ -1,12 +1,16 @@
 /*
  * guest_cmdline.h - the grammar of a guest module's command line.
  *
- *   NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]... [-- ARG...]
+ *   NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]...
+ *        [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
  *
  * NAME: 1..31 characters from [A-Za-z0-9_.-], starting with a letter or
  * digit. SIZE: bytes with an optional K/M/G suffix, rounded up to 2 MiB,
  * at least 2 MiB and at most 4 GiB (default 32M). count: instances of this
- * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1. Words
+ * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1.
+ * net.DEV attaches NET device DEV to the switch's network NETWORK (1..31
+ * of [A-Za-z0-9_.-]), with a unicast MAC or, without mac=, one derived
+ * from the guest's and device's names (net/switch.h). Words
  * are separated by single or repeated spaces; everything after the first
  * "--" word is the guest's own command line, passed on exactly (words
  * re-joined by single spaces). See docs/command-line.md.
@@ -14,11 +18,14 @@
 #ifndef SKIFF_GUEST_CMDLINE_H
 #define SKIFF_GUEST_CMDLINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define GUEST_NAME_MAX 32           /* bytes, NUL included */
 #define GUEST_MAX_BLOCKS 8
+#define GUEST_MAX_NETS 8
+#define GUEST_NETWORK_NAME_MAX 32   /* bytes, NUL included */
 #define GUEST_DEFAULT_MEM (32u << 20)
 #define GUEST_MAX_COUNT 1024u
 
@@ -27,12 +34,21 @@ struct guest_block_arg {
 	char module[128];      /* path of the module that backs it */
 };
 
+struct guest_net_arg {
+	char device[68];       /* manifest name */
+	char network[GUEST_NETWORK_NAME_MAX];
+	bool has_mac;
+	uint8_t mac[6];        /* when has_mac */
+};
+
 struct guest_config {
 	char name[GUEST_NAME_MAX];
 	uint64_t mem_size;
 	unsigned count;
 	unsigned block_count;
 	struct guest_block_arg blocks[GUEST_MAX_BLOCKS];
+	unsigned net_count;
+	struct guest_net_arg nets[GUEST_MAX_NETS];
 	char args[8192];         /* the guest's own command line */
 };
 

@@ -58,6 +58,8 @@
 #define MFT_ENTRY_TYPE 68u
 #define MFT_ENTRY_BLOCK_CAPACITY 72u
 #define MFT_ENTRY_BLOCK_SIZE 80u
+#define MFT_ENTRY_NET_MAC 72u
+#define MFT_ENTRY_NET_MTU 78u
 #define MFT_ENTRY_UNION_SIZE 16u
 #define MFT_ENTRY_PRIVATE 88u
 #define MFT_ENTRY_PRIVATE_SIZE 8u
@@ -141,9 +143,10 @@ int guest_manifest_check(const uint8_t *elf, uint64_t offset, uint64_t size,
 
 /*
  * guest_manifest_attach: in the manifest copy mft (already copied from
- * the image), fill every declared device from blocks[0..block_count) and
- * mark it attached. -ENOEXEC with err when a declared device is not
- * provided or a provided block device is not declared as one.
+ * the image), fill every declared device from blocks[0..block_count)
+ * (block devices and, with is_net, net devices) and mark it attached.
+ * -ENOEXEC with err when a declared device is not provided or a provided
+ * device is not declared, or declared with the other type.
  */
 int guest_manifest_attach(uint8_t *mft, const struct guest_image *img,
 			  const struct guest_attached_block *blocks,

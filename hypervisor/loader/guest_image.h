@@ -84,11 +84,17 @@ struct guest_image {
 int guest_image_check(const void *elf, size_t len, uint64_t mem_size,
 		      struct guest_image *out, char *err, size_t errlen);
 
-/* The devices Skiff attaches to a guest, by manifest name. */
+/*
+ * A device Skiff attaches to a guest, by manifest name: a block device, or
+ * a net device when is_net (then capacity and block_size are unused).
+ */
 struct guest_attached_block {
 	const char *name;
 	uint64_t capacity;      /* bytes */
 	uint16_t block_size;
+	bool is_net;
+	uint8_t mac[6];         /* net: the device's MAC */
+	uint16_t mtu;           /* net: bytes of payload per frame */
 };
 
 /*

@@ -5,7 +5,8 @@
  *
  * Layout (Solo5 mft_abi.h): u32 version, u32 entries, then entries of 104
  * bytes: name[68], u32 type @68, union @72 (block: u64 capacity, u16
- * block_size), private @88, bool attached @96. Entry 0 is reserved.
+ * block_size; net: u8 mac[6], u16 mtu), private @88, bool attached @96.
+ * Entry 0 is reserved.
  */
 #include "hypervisor/loader/guest_elf.h"
 
@@ -140,7 +141,7 @@ find_block(const char *name, const struct guest_attached_block *blocks,
 	return NULL;
 }
 
-/* check_all_declared: every provided block names a declared block device. */
+/* check_all_declared: every provided device names a declared device of its type. */
 static int check_all_declared(const struct guest_image *img,
 			      const struct guest_attached_block *blocks,
 			      unsigned block_count, char *err, size_t errlen)
@@ -151,14 +152,17 @@ static int check_all_declared(const struct guest_image *img,
 		for (d = 0; d < img->device_count; d++)
 			if (strcmp(img->devices[d].name, blocks[i].name) == 0)
 				break;
+		uint32_t want = blocks[i].is_net ? GUEST_DEV_NET : GUEST_DEV_BLOCK;
+
 		if (d == img->device_count)
 			return guest_fail(err, errlen,
-					  "block device '%s' is provided but the image declares no device of that name",
-					  blocks[i].name);
-		if (img->devices[d].type != GUEST_DEV_BLOCK)
+					  "%s device '%s' is provided but the image declares no device of that name",
+					  type_name(want), blocks[i].name);
+		if (img->devices[d].type != want)
 			return guest_fail(err, errlen,
-					  "device '%s' is declared by the image as net, not block",
-					  blocks[i].name);
+					  "device '%s' is declared by the image as %s, not %s",
+					  blocks[i].name, type_name(img->devices[d].type),
+					  type_name(want));
 	}
 	return 0;
 }
@@ -175,18 +179,23 @@ static int attach_entry(uint8_t *e, const struct guest_device *dev,
 	/* The union, private data and flag belong to Skiff: never trust the image's. */
 	memset(e + MFT_ENTRY_BLOCK_CAPACITY, 0,
 	       MFT_ENTRY_UNION_SIZE + MFT_ENTRY_PRIVATE_SIZE + 1);
-	if (dev->type != GUEST_DEV_BLOCK || b == NULL) {
+	if (b == NULL) {
 		guest_printable_name(dev->name, shown);
 		if (dev->type == GUEST_DEV_NET)
 			return guest_fail(err, errlen,
-					  "device '%s' (net) is declared by the image but not provided (Skiff offers no network devices yet)",
-					  shown);
+					  "device '%s' (net) is declared by the image but not provided (add net.%s=NETWORK to the module command line)",
+					  shown, shown);
 		return guest_fail(err, errlen,
 				  "device '%s' (%s) is declared by the image but not provided (add block.%s=FILE to the module command line)",
 				  shown, type_name(dev->type), shown);
 	}
-	guest_write_le64(e + MFT_ENTRY_BLOCK_CAPACITY, b->capacity);
-	guest_write_le16(e + MFT_ENTRY_BLOCK_SIZE, b->block_size);
+	if (b->is_net) {
+		memcpy(e + MFT_ENTRY_NET_MAC, b->mac, 6);
+		guest_write_le16(e + MFT_ENTRY_NET_MTU, b->mtu);
+	} else {
+		guest_write_le64(e + MFT_ENTRY_BLOCK_CAPACITY, b->capacity);
+		guest_write_le16(e + MFT_ENTRY_BLOCK_SIZE, b->block_size);
+	}
 	e[MFT_ENTRY_ATTACHED] = 1;
 	return 0;
 }

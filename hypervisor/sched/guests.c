@@ -28,6 +28,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
+#include "net/uplink.h"
 
 #define MAX_VMS 1024
 
@@ -276,6 +277,9 @@ static void idle_until(uint64_t wake)
 
 	if (wake <= now)
 		return;
+	/* A NIC is polled: idle no longer than its receive latency allows. */
+	if (uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
+		wake = now + ns_to_tsc(UPLINK_POLL_NS);
 	if (!preemption) {
 		while (tsc_read() < wake)
 			__asm__ volatile("pause");
@@ -311,6 +315,7 @@ static void schedule(void)
 			end_all_at_limit();
 			break;
 		}
+		uplink_poll();
 		vm = next_runnable(&cursor, now);
 		if (vm)
 			run_one(vm);

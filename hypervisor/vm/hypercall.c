@@ -95,13 +95,47 @@ static void do_puts(const struct hypercall_env *env, uint8_t *arg,
 		env->console(env->ctx, bytes, len);
 }
 
-static void do_poll(uint8_t *arg, struct hypercall_result *res)
+static uint64_t ready_set(const struct hypercall_env *env)
 {
-	/* No device can have input yet: POLL is a sleep for the timeout. */
-	store_u64(arg + 8, 0);
-	store_i32(arg + 16, 0);
+	return env->net_ready ? env->net_ready(env->ctx) : 0;
+}
+
+/* POLL's ret: how many handles are ready (libgcc's popcount is not linked). */
+static int32_t count_bits(uint64_t v)
+{
+	int32_t n = 0;
+
+	for (; v; v &= v - 1)
+		n++;
+	return n;
+}
+
+static void write_poll_result(uint8_t *arg, uint64_t ready)
+{
+	store_u64(arg + 8, ready);
+	store_i32(arg + 16, count_bits(ready));
+}
+
+/* POLL: answer now when input is ready (or no wait is asked), else sleep. */
+static void do_poll(const struct hypercall_env *env, uint8_t *arg,
+		    struct hypercall_result *res)
+{
+	uint64_t ready = ready_set(env), timeout = load_u64(arg);
+
+	write_poll_result(arg, ready);
+	if (ready != 0)
+		return;
 	res->action = HC_DO_SLEEP;
-	res->sleep_ns = load_u64(arg);
+	res->sleep_ns = timeout;
+	res->poll_wait = true;
+}
+
+void hypercall_poll_complete(const struct hypercall_env *env, uint64_t arg_gpa)
+{
+	uint8_t *arg = guest_ptr(&env->mem, arg_gpa, POLL_SIZE);
+
+	if (arg)
+		write_poll_result(arg, ready_set(env));
 }
 
 static void do_halt(uint8_t *arg, struct hypercall_result *res)
@@ -114,10 +148,64 @@ static void do_halt(uint8_t *arg, struct hypercall_result *res)
 	res->halt_cookie = load_u64(arg);
 }
 
-/* Net calls: no net device can be attached yet, so every handle is bad. */
-static void do_net(uint8_t *arg)
+static struct net_port *net_port_of(const struct hypercall_env *env, uint64_t handle)
 {
-	store_i32(arg + 24, HC_EINVAL);
+	return env->net ? env->net(env->ctx, handle) : NULL;
+}
+
+/*
+ * NET_WRITE {handle @0, data @8, len @16, ret @24}: a bad length is refused
+ * before the buffer is looked at, so a "negative" length is EINVAL, not a
+ * reach outside RAM.
+ */
+static void do_net_write(const struct hypercall_env *env, uint8_t *arg,
+			 struct hypercall_result *res)
+{
+	struct net_port *port = net_port_of(env, load_u64(arg));
+	uint64_t data = load_u64(arg + 8), len = load_u64(arg + 16);
+	const uint8_t *frame;
+
+	if (!port || !net_frame_len_ok(port, len)) {
+		if (port)
+			port->stats.refused++;
+		store_i32(arg + 24, HC_EINVAL);
+		return;
+	}
+	frame = guest_ptr(&env->mem, data, len);
+	if (!frame) {
+		refuse_call(res, "net-write: frame [0x%llx, +0x%llx) is not inside guest memory",
+			    data, len);
+		return;
+	}
+	store_i32(arg + 24, (int32_t)net_send(env->sw, port, frame, len));
+}
+
+/* NET_READ {handle @0, data @8, len @16 in/out, ret @24}. */
+static void do_net_read(const struct hypercall_env *env, uint8_t *arg,
+			struct hypercall_result *res)
+{
+	struct net_port *port = net_port_of(env, load_u64(arg));
+	uint64_t data = load_u64(arg + 8), len = load_u64(arg + 16), got = 0;
+	uint8_t *buf;
+	enum net_result rc;
+
+	if (!port) {
+		store_i32(arg + 24, HC_EINVAL);
+		return;
+	}
+	/* Skiff writes at most one frame: only that much must be the guest's. */
+	if (len > (uint64_t)port->mtu + NET_HLEN)
+		len = (uint64_t)port->mtu + NET_HLEN;
+	buf = guest_ptr(&env->mem, data, len);
+	if (!buf) {
+		refuse_call(res, "net-read: buffer [0x%llx, +0x%llx) is not inside guest memory",
+			    data, len);
+		return;
+	}
+	rc = net_receive(port, buf, len, &got);
+	if (rc == NET_OK)
+		store_u64(arg + 16, got);
+	store_i32(arg + 24, (int32_t)rc);
 }
 
 /* block_request_ok: one whole, aligned block inside the device. */
@@ -204,11 +292,11 @@ void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 	switch (nr) {
 	case HC_WALLTIME: do_walltime(env, arg); break;
 	case HC_PUTS: do_puts(env, arg, res); break;
-	case HC_POLL: do_poll(arg, res); break;
+	case HC_POLL: do_poll(env, arg, res); break;
 	case HC_BLOCK_WRITE: do_block(env, arg, true, res); break;
 	case HC_BLOCK_READ: do_block(env, arg, false, res); break;
-	case HC_NET_WRITE:
-	case HC_NET_READ: do_net(arg); break;
+	case HC_NET_WRITE: do_net_write(env, arg, res); break;
+	case HC_NET_READ: do_net_read(env, arg, res); break;
 	case HC_HALT: do_halt(arg, res); break;
 	}
 }

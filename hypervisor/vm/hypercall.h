@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "hypervisor/vm/guest_memory.h"
+#include "net/switch.h"
 
 #define HYPERCALL_PORT_BASE 0x500u
 #define HYPERCALL_SOLO5_FIRST 1u
@@ -66,11 +67,19 @@ struct hypercall_env {
 	uint64_t (*walltime_ns)(void *ctx);
 	/* block: the device behind a manifest handle, NULL when none is attached. */
 	const struct hypercall_block *(*block)(void *ctx, uint64_t handle);
+	/* The switch and the guest's port behind a manifest handle (NULL when
+	 * no net device is attached there); net may be NULL: no net devices. */
+	struct net_switch *sw;
+	struct net_port *(*net)(void *ctx, uint64_t handle);
+	/* net_ready: the handles (bit n = handle n) with a frame queued. */
+	uint64_t (*net_ready)(void *ctx);
 };
 
 struct hypercall_result {
 	enum hypercall_action action;
 	uint64_t sleep_ns;     /* HC_DO_SLEEP */
+	bool poll_wait;        /* HC_DO_SLEEP from POLL: on waking, complete it
+				* with hypercall_poll_complete (a frame wakes it early) */
 	uint8_t status;        /* HC_DO_HALT: exit_status & 0xff */
 	uint64_t halt_cookie;  /* HC_DO_HALT: the cookie, 0 when none */
 	char why[128];         /* HC_DO_KILL: what was wrong */
@@ -96,13 +105,28 @@ bool hypercall_is_port(uint16_t port);
  * than one block, a block past the capacity, or a write to a read-only
  * device; their data buffer must lie in guest memory or the guest is
  * killed. A device error is HC_EUNSPEC (the guest goes on). Net calls
- * answer HC_EINVAL (no net devices yet). A PUTS of more than
- * HYPERCALL_PUTS_CHUNK bytes writes that many, advances data and len in the
- * guest's struct past them and answers HC_DO_REPEAT (output is bounded per
- * exit, so per slice). Never reads or writes outside env->mem and the device.
+ * answer HC_EINVAL for a handle with no net device, a NET_WRITE length
+ * outside 14..mtu+14 or a source MAC not the device's own, and a NET_READ
+ * buffer shorter than the frame (which stays queued); NET_READ answers
+ * HC_AGAIN when nothing is queued. Their data buffer (for NET_READ, its
+ * first min(len, mtu+14) bytes: all Skiff may write) must lie in guest
+ * memory or the guest is killed. POLL answers at once when a net device has
+ * a frame or the timeout is 0; otherwise it is HC_DO_SLEEP with poll_wait.
+ * A PUTS of more than HYPERCALL_PUTS_CHUNK bytes writes that many, advances
+ * data and len in the guest's struct past them and answers HC_DO_REPEAT
+ * (output is bounded per exit, so per slice). Never reads or writes outside
+ * env->mem, the device and the switch.
  */
 void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 			uint64_t arg_gpa, struct hypercall_result *res);
+
+/*
+ * hypercall_poll_complete: finish the POLL whose argument struct is at
+ * arg_gpa (checked when the call was made) once the guest wakes: writes
+ * the ready set from env->net_ready and ret (how many handles are ready).
+ * Does nothing when the struct is no longer inside env->mem.
+ */
+void hypercall_poll_complete(const struct hypercall_env *env, uint64_t arg_gpa);
 
 /* hypercall_name: "puts", "halt", ... for a port, "unknown" otherwise. */
 const char *hypercall_name(uint16_t port);

@@ -9,6 +9,7 @@
 
 #include "hal/hal.h"
 #include "hypervisor/loader/guest_cmdline.h"
+#include "hypervisor/loader/guest_image.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/mem/mem_invalidate.h"
@@ -41,6 +42,14 @@ struct vm_disk_backing {
 	bool read_only;
 };
 
+/* An attached net device: a port of the switch, by manifest handle. */
+struct vm_net {
+	uint64_t handle;
+	struct net_port *port;
+	uint64_t storage_hpa;   /* its receive queue (NET_PORT_STORAGE bytes) */
+	char device[GUEST_NAME_MAX];  /* for the log (cut to fit) */
+};
+
 /* An attached block device, by manifest handle. */
 struct vm_disk {
 	uint64_t handle;
@@ -62,6 +71,10 @@ struct vm {
 	bool vcpu_ready;
 	unsigned disk_count;
 	struct vm_disk disks[GUEST_MAX_BLOCKS];
+	unsigned net_count;
+	struct vm_net nets[GUEST_MAX_NETS];
+	bool polling;                 /* asleep in POLL: a frame wakes it */
+	uint64_t poll_arg;            /* gpa of that POLL's argument struct */
 	uint64_t wake_tsc;
 	uint8_t status;
 	enum vm_end_reason end_reason;
@@ -85,6 +98,29 @@ struct vm {
 struct vm *vm_create(const char *name, unsigned id, const struct guest_config *cfg,
 		     const void *image, uint64_t image_len,
 		     const struct vm_disk_backing *disks, unsigned disk_count);
+
+/*
+ * vm_net_attach: attach cfg's net.DEV= devices of vm to the switch, each
+ * under its manifest handle in img (the loader has checked that img
+ * declares them as net devices). Returns 0, or a negative errno after
+ * ending vm as refused with the reason (MAC already on the network,
+ * switch full, no memory for a queue).
+ */
+int vm_net_attach(struct vm *vm, const struct guest_config *cfg,
+		  const struct guest_image *img);
+
+/* vm_net_mac: the MAC device net of cfg gets on guest name's VM. */
+void vm_net_mac(const char *name, const struct guest_net_arg *net, uint8_t mac[6]);
+
+/* vm_net_detach: take vm's ports off the switch and free their queues;
+ * logs each port's counters. Safe to call twice. */
+void vm_net_detach(struct vm *vm);
+
+/* vm_net_port: the switch port behind manifest handle, or NULL. */
+struct net_port *vm_net_port(struct vm *vm, uint64_t handle);
+
+/* vm_net_ready: the handles of vm (bit n = handle n) with a frame queued. */
+uint64_t vm_net_ready(struct vm *vm);
 
 /* vm_block: the block device behind manifest handle, or NULL. */
 const struct hypercall_block *vm_block(struct vm *vm, uint64_t handle);

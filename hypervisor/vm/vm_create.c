@@ -108,7 +108,8 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		   const struct vm_disk_backing *disks, unsigned disk_count)
 {
 	static struct guest_image img;  /* large; one VM is built at a time */
-	struct guest_attached_block blocks[GUEST_MAX_BLOCKS];
+	struct guest_attached_block blocks[GUEST_MAX_BLOCKS + GUEST_MAX_NETS];
+	unsigned device_count = disk_count;
 	struct guest_entry_state entry;
 	struct hal_boot_state boot;
 	char err[256];
@@ -120,6 +121,14 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 			.capacity = disks[i].size & ~(uint64_t)(VM_BLOCK_SIZE - 1),
 			.block_size = VM_BLOCK_SIZE,
 		};
+	for (unsigned i = 0; i < cfg->net_count; i++) {
+		struct guest_attached_block *n = &blocks[device_count++];
+
+		*n = (struct guest_attached_block){
+			.name = cfg->nets[i].device, .is_net = true, .mtu = NET_MTU,
+		};
+		vm_net_mac(vm->name, &cfg->nets[i], n->mac);
+	}
 	if (guest_image_check(image, image_len, cfg->mem_size, &img, err, sizeof(err))) {
 		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
 		return -ENOEXEC;
@@ -130,10 +139,12 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		return rc;
 	}
 	if (guest_image_load(image, image_len, &img, vm->mem.base, vm->mem.size,
-			     cfg->args, tsc_hz(), blocks, disk_count, err, sizeof(err))) {
+			     cfg->args, tsc_hz(), blocks, device_count, err, sizeof(err))) {
 		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
 		return -ENOEXEC;
 	}
+	if ((rc = vm_net_attach(vm, cfg, &img)) != 0)
+		return rc;
 	guest_entry_state(&img, vm->mem.size, &entry);
 	boot_state_from_entry(&entry, &boot);
 	vm->vcpu.nested = &vm->nested;

@@ -92,6 +92,7 @@ static void log_guest_state(struct vm *vm)
 
 static void release(struct vm *vm)
 {
+	vm_net_detach(vm);
 	vm_memory_release(vm);  /* unmap and invalidate before anything is freed */
 	if (vm->vcpu_ready) {
 		hal->vcpu_destroy(&vm->vcpu);

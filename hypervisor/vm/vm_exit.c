@@ -17,6 +17,7 @@
 #include "hypervisor/mem/frames.h"
 #include "lib/errno.h"
 #include "hypervisor/time/time.h"
+#include "net/uplink.h"
 
 #define VECTOR_GP 13
 
@@ -36,6 +37,16 @@ static const struct hypercall_block *block_source(void *ctx, uint64_t handle)
 	return vm_block(ctx, handle);
 }
 
+static struct net_port *net_source(void *ctx, uint64_t handle)
+{
+	return vm_net_port(ctx, handle);
+}
+
+static uint64_t net_ready_source(void *ctx)
+{
+	return vm_net_ready(ctx);
+}
+
 /* What hypercalls of vm may reach: built once per vm_run, not per call. */
 static struct hypercall_env hypercall_env_of(struct vm *vm)
 {
@@ -43,6 +54,9 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
 		.block = block_source,
+		.sw = net_the_switch(),
+		.net = vm->net_count ? net_source : NULL,
+		.net_ready = vm->net_count ? net_ready_source : NULL,
 	};
 }
 
@@ -65,6 +79,8 @@ static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
 		hal->advance(&vm->vcpu, exit);
 		vm->wake_tsc = tsc_read() + ns_to_tsc(res.sleep_ns);
 		vm->state = VM_SLEEPING;
+		vm->polling = res.poll_wait;
+		vm->poll_arg = arg;
 		return false;
 	case HC_DO_HALT:
 		vm_end(vm, res.status, VM_END_HALT, "halted with status %u", res.status);
@@ -235,6 +251,11 @@ void vm_run(struct vm *vm)
 	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 
+	/* Back from POLL (timeout or a frame): report what is ready now. */
+	if (vm->polling) {
+		hypercall_poll_complete(&env, vm->poll_arg);
+		vm->polling = false;
+	}
 	mem_flush_if_stale(&vm->space);
 	for (;;) {
 		hal->run(&vm->vcpu, &exit);

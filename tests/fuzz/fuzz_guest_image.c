@@ -7,8 +7,8 @@
  * Input: IMAGE, CMDLINE, then a 3-byte trailer: u16 L (little-endian) and
  * a flags byte. CMDLINE is the last L % (room + 1) bytes before the
  * trailer (it may hold NULs: the loader takes the string up to the first),
- * IMAGE the rest. Flags bit 0 attaches every block device the image
- * declares; bit 1 also provides a block device "fuzz-extra", which the
+ * IMAGE the rest. Flags bit 0 attaches every device the image declares
+ * (block and net); bit 1 also provides a block device "fuzz-extra", which the
  * image may or may not declare. The image, the command line and guest RAM
  * each live in a heap block of exactly their size, so ASan reports any
  * access past one of them.
@@ -67,8 +67,8 @@ static uint32_t declared_as(const struct guest_image *img, const char *name)
 
 /*
  * load_should_succeed: the contract's answer for a command line that fits:
- * every provided device is a declared block device, and every declared
- * device is provided (Skiff has no network devices to offer).
+ * every provided device is declared with its type (block or net), and
+ * every declared device is provided.
  */
 static int load_should_succeed(const struct guest_image *img, uint8_t flags)
 {
@@ -78,7 +78,7 @@ static int load_should_succeed(const struct guest_image *img, uint8_t flags)
 		int provided = (flags & 1) ||
 			       ((flags & 2) && strcmp(img->devices[d].name, EXTRA_NAME) == 0);
 
-		if (img->devices[d].type != GUEST_DEV_BLOCK || !provided)
+		if (!provided)
 			return 0;
 	}
 	return 1;
@@ -122,12 +122,14 @@ static void load(const uint8_t *elf, size_t len, const struct guest_image *img,
 
 	if (flags & 1)
 		for (unsigned d = 0; d < img->device_count; d++)
-			if (img->devices[d].type == GUEST_DEV_BLOCK)
-				blocks[count++] = (struct guest_attached_block){
-					img->devices[d].name,
-					(UINT64_C(1) << 20) * (d + 1), 512 };
+			blocks[count++] = (struct guest_attached_block){
+				.name = img->devices[d].name,
+				.capacity = (UINT64_C(1) << 20) * (d + 1), .block_size = 512,
+				.is_net = img->devices[d].type == GUEST_DEV_NET,
+				.mac = { 2, 0, 0, 0, 0, (uint8_t)d }, .mtu = 1500 };
 	if (flags & 2)
-		blocks[count++] = (struct guest_attached_block){ EXTRA_NAME, 4096, 4096 };
+		blocks[count++] = (struct guest_attached_block){
+			.name = EXTRA_NAME, .capacity = 4096, .block_size = 4096 };
 	memset(mem, 0, FUZZ_MEM);
 	rc = guest_image_load(elf, len, img, mem, FUZZ_MEM, cmdline, FUZZ_TSC_HZ,
 			      blocks, count, err, sizeof(err));

@@ -122,6 +122,31 @@ static void test_blocks(void)
 	CHECK_EQ(cfg.block_count, 8);
 }
 
+static void test_nets(void)
+{
+	PARSES("a net.service=lan net.admin=uplink,mac=02:aB:00:11:22:ff block.d=/x");
+	CHECK_EQ(cfg.net_count, 2);
+	CHECK(strcmp(cfg.nets[0].device, "service") == 0);
+	CHECK(strcmp(cfg.nets[0].network, "lan") == 0);
+	CHECK(!cfg.nets[0].has_mac);
+	CHECK(strcmp(cfg.nets[1].network, "uplink") == 0);
+	CHECK(cfg.nets[1].has_mac && cfg.nets[1].mac[1] == 0xab && cfg.nets[1].mac[5] == 0xff);
+	REFUSED("a net.=lan", "net.=...: the device name is empty");
+	REFUSED("a net.s=", "net.s= names no network");
+	REFUSED("a net.s=,mac=02:00:00:00:00:01", "net.s= names no network");
+	REFUSED("a net.s=la/n", "network 'la/n' is not 1..31");
+	REFUSED("a net.s=abcdefghijklmnopqrstuvwxyz0123456", "is not 1..31");
+	REFUSED("a net.s=lan,mtu=9000", "unknown setting ',mtu=9000'");
+	REFUSED("a net.s=lan,mac=02:00:00:00:00", "is not XX:XX:XX:XX:XX:XX");
+	REFUSED("a net.s=lan,mac=03:00:00:00:00:01", "is not a unicast address");
+	REFUSED("a net.s=lan,mac=00:00:00:00:00:00", "is not a unicast address");
+	REFUSED("a net.s=lan net.s=wan", "net.s is given twice");
+	REFUSED("a block.s=/x net.s=wan", "net.s is given twice");
+	REFUSED("a net.s=wan block.s=/x", "block.s is given twice");
+	REFUSED("a net.0=n net.1=n net.2=n net.3=n net.4=n net.5=n net.6=n net.7=n net.8=n",
+		"more than 8 net devices");
+}
+
 static void test_block_limits(void)
 {
 	char line[512];
@@ -206,6 +231,7 @@ int main(void)
 	test_count();
 	test_names();
 	test_blocks();
+	test_nets();
 	test_block_limits();
 	test_unknown_words();
 	test_guest_args();

@@ -35,7 +35,8 @@ static uint16_t rd16(const uint8_t *mem, uint64_t gpa)
 	return (uint16_t)(mem[gpa] | mem[gpa + 1] << 8);
 }
 
-static const struct guest_attached_block storage = { "storage", 1 << 20, 512 };
+static const struct guest_attached_block storage = {
+	.name = "storage", .capacity = 1 << 20, .block_size = 512 };
 
 /* load: check and load e into a fresh mem; returns guest_image_load's result. */
 static int load(const struct test_elf *e, struct guest_image *img,
@@ -185,8 +186,15 @@ static void test_four_gib(void)
 static void test_missing_devices(void)
 {
 	static const struct guest_attached_block extra[] = {
-		{ "storage", 4096, 512 }, { "extra", 4096, 512 } };
-	static const struct guest_attached_block net[] = { { "net0", 4096, 512 } };
+		{ .name = "storage", .capacity = 4096, .block_size = 512 },
+		{ .name = "extra", .capacity = 4096, .block_size = 512 } };
+	static const struct guest_attached_block net[] = {
+		{ .name = "net0", .capacity = 4096, .block_size = 512 } };
+	static const struct guest_attached_block both[] = {
+		{ .name = "storage", .capacity = 4096, .block_size = 512 },
+		{ .name = "net0", .is_net = true, .mac = { 2, 1, 2, 3, 4, 5 }, .mtu = 1500 } };
+	static const struct guest_attached_block net_as_block[] = {
+		{ .name = "storage", .is_net = true, .mac = { 2, 1, 2, 3, 4, 5 }, .mtu = 1500 } };
 	struct test_elf_spec spec;
 	struct guest_image img;
 	struct test_elf e;
@@ -208,6 +216,21 @@ static void test_missing_devices(void)
 	CHECK_MSG(err, "device 'net0' (net) is declared by the image but not provided");
 	CHECK_EQ(load(&e, &img, mem, MEM, "", net, 1), -ENOEXEC);
 	CHECK_MSG(err, "device 'net0' is declared by the image as net, not block");
+	CHECK_EQ(load(&e, &img, mem, MEM, "", &storage, 1), -ENOEXEC);
+	CHECK_MSG(err, "add net.net0=NETWORK");
+	CHECK_EQ(load(&e, &img, mem, MEM, "", net_as_block, 1), -ENOEXEC);
+	CHECK_MSG(err, "device 'storage' is declared by the image as block, not net");
+	/* Both provided: the net entry gets its MAC and MTU, and is attached. */
+	CHECK_EQ(load(&e, &img, mem, MEM, "", both, 2), 0);
+	{
+		uint64_t entry = rd64(mem, 0x10020) + 8 + 2 * 104;
+
+		CHECK(strcmp((const char *)mem + entry, "net0") == 0);
+		CHECK_EQ(rd32(mem, entry + 68), 2);
+		CHECK(memcmp(mem + entry + 72, both[1].mac, 6) == 0);
+		CHECK_EQ(rd16(mem, entry + 78), 1500);
+		CHECK_EQ(mem[entry + 96], 1);
+	}
 	test_elf_free(&e);
 
 	/* No devices declared, none given: fine. */

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""A host peer for Skiff's uplink: ARP and ICMP echo through an emulated e1000's UDP back end.
+
+ci/net_peer.py --list prints the cases for CMake (boot.PLATFORM.net_uplink_peer on all three
+platforms); ci/net_peer.py --platform P --build B [--test net_uplink_peer]: boots tests/guests/netping as `responder 10.0.0.2 3` with
+`tools/skiff-run --net service=udp:PORT` (the emulated NIC receives on PORT and sends to PORT+1,
+one Ethernet frame per datagram), then, as host 10.0.0.1, resolves 10.0.0.2 by ARP and sends three
+ICMP echo requests, checking each reply (addresses, id, sequence, payload, checksum). Passes when
+every reply came and skiff-run exits 0 with the responder's SUCCESS on its output.
+"""
+
+import argparse
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+
+from skiff_net import NIC_MAC  # noqa: E402
+
+PEER_MAC = bytes([0x02, 0, 0, 0, 0, 0xfe])
+PEER_IP = bytes([10, 0, 0, 1])
+GUEST_IP = bytes([10, 0, 0, 2])
+GUEST_MAC = bytes(int(x, 16) for x in NIC_MAC.split(":"))
+BROADCAST = b"\xff" * 6
+COUNT = 3
+CASE = "net_uplink_peer"
+PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
+
+
+def default_timeout(platform):
+    """Seconds for one run: Bochs is slower to boot than QEMU."""
+    return 60 if platform == "qemu-svm" else 150
+
+
+def checksum(data):
+    """Return the Internet checksum of data."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xffff) + (total >> 16)
+    return ~total & 0xffff
+
+
+def arp_request():
+    """Return an ARP request for GUEST_IP from the peer."""
+    body = struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, PEER_MAC, PEER_IP, b"\0" * 6, GUEST_IP)
+    return BROADCAST + PEER_MAC + b"\x08\x06" + body
+
+
+def echo_request(seq, payload):
+    """Return an ICMP echo request frame to the guest."""
+    icmp = struct.pack("!BBHHH", 8, 0, 0, 0x7e57, seq) + payload
+    icmp = icmp[:2] + struct.pack("!H", checksum(icmp)) + icmp[4:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), seq, 0, 64, 1, 0, PEER_IP, GUEST_IP)
+    ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+    return GUEST_MAC + PEER_MAC + b"\x08\x00" + ip + icmp
+
+
+def is_arp_reply(frame):
+    """True when frame is the guest's ARP reply to the peer."""
+    return (len(frame) >= 42 and frame[12:14] == b"\x08\x06" and frame[20:22] == b"\x00\x02"
+            and frame[28:32] == GUEST_IP and frame[38:42] == PEER_IP and frame[0:6] == PEER_MAC)
+
+
+def is_echo_reply(frame, seq, payload):
+    """True when frame is the guest's correct echo reply for seq."""
+    if len(frame) < 42 or frame[12:14] != b"\x08\x00" or frame[23] != 1:
+        return False
+    icmp = frame[34:]
+    return (frame[0:6] == PEER_MAC and frame[26:30] == GUEST_IP and frame[30:34] == PEER_IP
+            and icmp[0] == 0 and struct.unpack("!HH", icmp[4:8]) == (0x7e57, seq)
+            and icmp[8:] == payload and checksum(icmp) == 0)
+
+
+def free_port_pair():
+    """Return (port, socket bound to port + 1) with port free on 127.0.0.1."""
+    for _ in range(50):
+        probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        if port >= 65535:
+            continue
+        peer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            peer.bind(("127.0.0.1", port + 1))
+        except OSError:
+            peer.close()
+            continue
+        return port, peer
+    raise RuntimeError("no free UDP port pair")
+
+
+def exchange(sock, port, frame, accept, deadline, resend=1.0):
+    """Send frame every resend seconds until a received frame satisfies accept."""
+    while time.time() < deadline:
+        sock.sendto(frame, ("127.0.0.1", port))
+        until = time.time() + resend
+        while time.time() < until:
+            sock.settimeout(max(0.01, until - time.time()))
+            try:
+                data, _ = sock.recvfrom(2048)
+            except socket.timeout:
+                break
+            if accept(data):
+                return True
+    return False
+
+
+def run_peer(sock, port, deadline, log):
+    """Resolve the guest and ping it COUNT times; return True when all answered."""
+    if not exchange(sock, port, arp_request(), is_arp_reply, deadline):
+        log.append("peer: no ARP reply from 10.0.0.2")
+        return False
+    log.append("peer: 10.0.0.2 is at %s" % NIC_MAC)
+    for seq in range(1, COUNT + 1):
+        payload = bytes((i * 5 + seq) & 0xff for i in range(56))
+        if not exchange(sock, port, echo_request(seq, payload),
+                        lambda f, s=seq, p=payload: is_echo_reply(f, s, p), deadline):
+            log.append("peer: no echo reply for seq %d" % seq)
+            return False
+    log.append("peer: %d/%d echo replies" % (COUNT, COUNT))
+    return True
+
+
+def main():
+    """Run the test; exit 0 on success."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--list", action="store_true", help="list the cases for CMake")
+    parser.add_argument("--platform", choices=PLATFORMS)
+    parser.add_argument("--build")
+    parser.add_argument("--test", default=CASE, choices=(CASE,))
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds for the emulator run (default 60 QEMU, 150 Bochs)")
+    options = parser.parse_args()
+    if options.list:
+        for platform in PLATFORMS:
+            print("%s %s %d netping" % (platform, CASE, 4 * default_timeout(platform)))
+        return 0
+    if not options.platform or not options.build:
+        parser.error("--platform and --build are needed")
+    if options.timeout is None:
+        options.timeout = default_timeout(options.platform)
+    cpu = "intel" if options.platform == "bochs-vmx" else "amd"
+    emulator = "qemu" if options.platform == "qemu-svm" else "bochs"
+    port, sock = free_port_pair()
+    image = os.path.join(options.build, "tests", "guests", "netping", "netping.elf")
+    command = [sys.executable, os.path.join(HERE, "..", "tools", "skiff-run"), "--cpu", cpu,
+               "--emulator", emulator, "--timeout", str(options.timeout),
+               "--net", "service=udp:%d" % port, image, "responder", "10.0.0.2", str(COUNT)]
+    env = dict(os.environ, SKIFF_BUILD=options.build)
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    log = []
+    ok = run_peer(sock, port, time.time() + options.timeout, log)
+    stdout, stderr = run.communicate(timeout=options.timeout + 30)
+    text = stdout.decode(errors="replace")
+    print("\n".join(log))
+    print("--- skiff-run (status %d) ---\n%s" % (run.returncode, text))
+    passed = ok and run.returncode == 0 and "served %d echo requests" % COUNT in text
+    if not passed:
+        print(stderr.decode(errors="replace")[-4000:])
+    print("boot.%s.%s: %s" % (options.platform, CASE, "PASS" if passed else "FAIL"))
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+/*
+ * vm_net.c - a guest's NET devices: ports of the virtual switch (net/),
+ * their receive queues in frames Skiff owns, and waking a guest that
+ * sleeps in POLL when a frame arrives for it.
+ */
+#include "hypervisor/vm/vm.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/mem/frames.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/kstring.h"
+#include "net/uplink.h"
+
+/* A frame was queued for one of vm's ports: a guest asleep in POLL wakes. */
+static void wake_on_frame(void *owner)
+{
+	struct vm *vm = owner;
+
+	if (vm->state == VM_SLEEPING && vm->polling)
+		vm->state = VM_RUNNABLE;
+}
+
+void vm_net_mac(const char *name, const struct guest_net_arg *net, uint8_t mac[6])
+{
+	if (net->has_mac)
+		memcpy(mac, net->mac, 6);
+	else
+		net_default_mac(name, net->device, mac);
+}
+
+static uint64_t handle_of(const struct guest_image *img, const char *device)
+{
+	for (unsigned d = 0; d < img->device_count; d++)
+		if (strcmp(img->devices[d].name, device) == 0)
+			return d + 1;
+	return 0;
+}
+
+static int attach_one(struct vm *vm, const struct guest_net_arg *arg, uint64_t handle)
+{
+	struct net_port_config cfg = {
+		.network = arg->network, .notify = wake_on_frame, .owner = vm,
+	};
+	struct vm_net *n = &vm->nets[vm->net_count];
+	char err[160];
+
+	vm_net_mac(vm->name, arg, cfg.mac);
+	n->storage_hpa = frames_alloc_contiguous(NET_PORT_STORAGE, FRAME_SIZE);
+	if (!n->storage_hpa) {
+		vm_end(vm, 1, VM_END_REFUSED, "net.%s: no memory for its receive queue",
+		       arg->device);
+		return -ENOMEM;
+	}
+	cfg.storage = (void *)(uintptr_t)n->storage_hpa;
+	n->port = net_attach(net_the_switch(), &cfg, err, sizeof(err));
+	n->handle = handle;
+	format(n->device, sizeof(n->device), "%s", arg->device);
+	vm->net_count++;
+	if (!n->port) {
+		vm_end(vm, 1, VM_END_REFUSED, "net.%s=%s: %s", arg->device, arg->network, err);
+		return -EINVAL;
+	}
+	log_printf("guest %s: net %s on network %s, mac %02x:%02x:%02x:%02x:%02x:%02x",
+		   vm->name, arg->device, arg->network, cfg.mac[0], cfg.mac[1], cfg.mac[2],
+		   cfg.mac[3], cfg.mac[4], cfg.mac[5]);
+	return 0;
+}
+
+int vm_net_attach(struct vm *vm, const struct guest_config *cfg,
+		  const struct guest_image *img)
+{
+	for (unsigned i = 0; i < cfg->net_count; i++) {
+		int rc = attach_one(vm, &cfg->nets[i], handle_of(img, cfg->nets[i].device));
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void vm_net_detach(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->net_count; i++) {
+		struct vm_net *n = &vm->nets[i];
+
+		if (n->port) {
+			const struct net_port_stats *st = &n->port->stats;
+
+			log_printf("net %s.%s: sent=%llu received=%llu dropped=%llu refused=%llu",
+				   vm->name, n->device, (unsigned long long)st->sent,
+				   (unsigned long long)st->received, (unsigned long long)st->dropped,
+				   (unsigned long long)st->refused);
+			net_detach(net_the_switch(), n->port);
+		}
+		if (n->storage_hpa)
+			frames_free(n->storage_hpa, (NET_PORT_STORAGE + FRAME_SIZE - 1) &
+						    ~(uint64_t)(FRAME_SIZE - 1));
+	}
+	vm->net_count = 0;
+}
+
+struct net_port *vm_net_port(struct vm *vm, uint64_t handle)
+{
+	for (unsigned i = 0; i < vm->net_count; i++)
+		if (vm->nets[i].handle == handle)
+			return vm->nets[i].port;
+	return NULL;
+}
+
+uint64_t vm_net_ready(struct vm *vm)
+{
+	uint64_t ready = 0;
+
+	for (unsigned i = 0; i < vm->net_count; i++)
+		if (vm->nets[i].port && net_pending(vm->nets[i].port) && vm->nets[i].handle < 64)
+			ready |= UINT64_C(1) << vm->nets[i].handle;
+	return ready;
+}

@@ -1,0 +1,45 @@
+/*
+ * uplink.h - the network named "uplink": Skiff's virtual switch bridged to
+ * a physical NIC (an Intel 82540EM found by PCI).
+ *
+ * The NIC is one uplink port of the switch: frames guests send to MACs the
+ * switch does not know (and broadcast, multicast) go out on the wire;
+ * frames from the wire reach only the guests they are addressed to
+ * (broadcast and multicast: every guest on "uplink"), never flooded to
+ * guests as unknown unicast, so the NIC can run promiscuous without
+ * guests seeing other hosts' traffic. The NIC is polled: on every
+ * scheduling decision, and at least every UPLINK_POLL_NS while the CPU
+ * idles; guests' frames are handed to the NIC as they are sent.
+ */
+#ifndef SKIFF_NET_UPLINK_H
+#define SKIFF_NET_UPLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "net/switch.h"
+
+#define UPLINK_NETWORK "uplink"
+#define UPLINK_POLL_NS 1000000u   /* 1 ms: the idle CPU's receive latency */
+
+/* net_the_switch: the one switch every guest's net devices attach to. */
+struct net_switch *net_the_switch(void);
+
+/*
+ * uplink_init: find the machine's NIC in the PCI scan, bring it up and
+ * attach it to the network "uplink". Logs what it found; without a NIC
+ * (or when it fails to start) guests on "uplink" only reach each other.
+ */
+void uplink_init(void);
+
+/* uplink_active: a NIC is attached. */
+bool uplink_active(void);
+
+/* uplink_poll: move received frames from the NIC into the switch, and
+ * retry guests' frames the NIC had no room for. Cheap when idle. */
+void uplink_poll(void);
+
+/* uplink_log_stats: one log line with the NIC's counters (at the end). */
+void uplink_log_stats(void);
+
+#endif

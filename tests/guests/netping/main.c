@@ -1,0 +1,257 @@
+/*
+ * netping - guests that talk over Skiff's virtual switch with hand-built
+ * frames, as Solo5's ARP + ping test unikernels do. Declares one net
+ * device, "service". Modes (first argument):
+ *
+ *   responder IP COUNT
+ *       Answers ARP requests for IP and ICMP echo requests to IP, sleeping
+ *       in POLL (30 s timeout) between frames; after COUNT echo requests
+ *       prints "served COUNT echo requests" and SUCCESS. Exits 1 when no
+ *       frame comes for 30 s (so it fails if a frame does not wake POLL:
+ *       the pinger's retries give up long before).
+ *   pinger IP PEER COUNT
+ *       Resolves PEER by ARP, then sends COUNT echo requests of 56 bytes
+ *       and checks each reply (addresses, id, sequence, payload); waits at
+ *       most 2 s per try, 3 tries each. Prints the peer's MAC, "COUNT/COUNT
+ *       replies" and SUCCESS; exits 1 on any failure.
+ *   flooder MS
+ *       Broadcasts 1,514-byte frames for MS milliseconds, as fast as it can;
+ *       prints "flood done" and exits 0 if every send was accepted.
+ *   spoof VICTIM-IP
+ *       Tries to send frames with another source MAC (a made-up one, a
+ *       broadcast one, and as a gratuitous ARP claiming VICTIM-IP with the
+ *       victim's default MAC 02:..): each must be refused with EINVAL while
+ *       a frame with its own MAC is accepted. Prints SUCCESS.
+ *
+ * Every mode first checks the manifest: the device is attached, its MAC
+ * unicast and locally administered, its MTU 1500 (prints "mac ok").
+ */
+#include "skiff.h"
+
+#include "../common/netframe.h"
+#include "lib/kstring.h"
+
+SKIFF_MANIFEST(SKIFF_DEVICE_NET("service"));
+
+#define MS 1000000ull
+#define SECOND 1000000000ull
+
+static uint64_t handle;
+static struct skiff_net_info info;
+static uint8_t frame[1600], reply[1600];
+
+static int fail(const char *why)
+{
+	skiff_printf("FAIL: %s\n", why);
+	return 1;
+}
+
+static uint64_t parse_u64(const char *s)
+{
+	uint64_t v = 0;
+
+	while (s && *s >= '0' && *s <= '9')
+		v = v * 10 + (uint64_t)(*s++ - '0');
+	return v;
+}
+
+static bool check_device(void)
+{
+	if (skiff_net_find("service", &handle) != SKIFF_OK ||
+	    skiff_net_info(handle, &info) != SKIFF_OK)
+		return false;
+	if ((info.mac[0] & 3u) != 2u || info.mtu != 1500)
+		return false;
+	skiff_printf("mac ok\n");
+	return true;
+}
+
+/* next_frame: wait until deadline (walltime) for a frame; its length or 0. */
+static size_t next_frame(uint64_t deadline)
+{
+	size_t len;
+
+	for (;;) {
+		uint64_t now = skiff_walltime_ns();
+
+		if (skiff_net_read(handle, frame, sizeof(frame), &len) == SKIFF_OK)
+			return len;
+		if (now >= deadline)
+			return 0;
+		skiff_poll(deadline - now);
+	}
+}
+
+static bool is_arp_for(const uint8_t *f, size_t len, unsigned op, const uint8_t *ip)
+{
+	return len >= ARP_FRAME_LEN && get16(f + 12) == ETH_TYPE_ARP &&
+	       get16(f + 20) == op && memcmp(f + 38, ip, 4) == 0;
+}
+
+static bool is_echo(const uint8_t *f, size_t len, unsigned type, const uint8_t *to)
+{
+	return len >= 14 + IP_HLEN + ICMP_HLEN && get16(f + 12) == ETH_TYPE_IPV4 &&
+	       f[14] == 0x45 && f[23] == 1 && memcmp(f + 30, to, 4) == 0 &&
+	       f[34] == type;
+}
+
+static int responder(const char *ip_text, uint64_t count)
+{
+	uint8_t ip[4];
+	uint64_t served = 0;
+
+	if (!netframe_parse_ip(ip_text, ip))
+		return fail("bad IP");
+	while (served < count) {
+		size_t len = next_frame(skiff_walltime_ns() + 30 * SECOND), out;
+
+		if (len == 0)
+			return fail("no frame for 30 s");
+		if (is_arp_for(frame, len, 1, ip)) {
+			out = netframe_arp(reply, 2, info.mac, ip, frame + 22, frame + 28);
+		} else if (is_echo(frame, len, 8, ip)) {
+			size_t ip_len = get16(frame + 16);
+
+			if (ip_len < IP_HLEN + ICMP_HLEN || 14 + ip_len > len)
+				continue;
+			out = netframe_icmp_echo(reply, 0, info.mac, frame + 6, ip, frame + 26,
+						 get16(frame + 38), get16(frame + 40),
+						 frame + 42, ip_len - IP_HLEN - ICMP_HLEN);
+			served++;
+		} else {
+			continue;
+		}
+		if (skiff_net_write(handle, reply, out) != SKIFF_OK)
+			return fail("reply refused");
+	}
+	skiff_printf("served %llu echo requests\n", (unsigned long long)served);
+	return 0;
+}
+
+/* resolve: the MAC of peer by ARP, in mac. */
+static bool resolve(const uint8_t *ip, const uint8_t *peer, uint8_t *mac)
+{
+	for (unsigned attempt = 0; attempt < 3; attempt++) {
+		uint64_t deadline = skiff_walltime_ns() + 2 * SECOND;
+		size_t len;
+
+		if (skiff_net_write(handle, reply,
+				    netframe_arp(reply, 1, info.mac, ip, NULL, peer)) != SKIFF_OK)
+			return false;
+		while ((len = next_frame(deadline)) != 0)
+			if (is_arp_for(frame, len, 2, ip) && memcmp(frame + 28, peer, 4) == 0) {
+				memcpy(mac, frame + 22, 6);
+				return true;
+			}
+	}
+	return false;
+}
+
+static bool echo_once(const uint8_t *ip, const uint8_t *peer, const uint8_t *mac, uint16_t seq)
+{
+	uint8_t payload[56];
+
+	for (unsigned i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 7 + seq);
+	for (unsigned attempt = 0; attempt < 3; attempt++) {
+		uint64_t deadline = skiff_walltime_ns() + 2 * SECOND;
+		size_t len, out = netframe_icmp_echo(reply, 8, info.mac, mac, ip, peer, 0x5eed, seq,
+						     payload, sizeof(payload));
+
+		if (skiff_net_write(handle, reply, out) != SKIFF_OK)
+			return false;
+		while ((len = next_frame(deadline)) != 0)
+			if (is_echo(frame, len, 0, ip) && memcmp(frame + 26, peer, 4) == 0 &&
+			    memcmp(frame + 6, mac, 6) == 0 && get16(frame + 38) == 0x5eed &&
+			    get16(frame + 40) == seq && len == out &&
+			    memcmp(frame + 42, payload, sizeof(payload)) == 0 &&
+			    netframe_checksum(frame + 34, len - 34) == 0)
+				return true;
+	}
+	return false;
+}
+
+static int pinger(const char *ip_text, const char *peer_text, uint64_t count)
+{
+	uint8_t ip[4], peer[4], mac[6];
+	char shown[18];
+	uint64_t ok = 0;
+
+	if (!netframe_parse_ip(ip_text, ip) || !netframe_parse_ip(peer_text, peer))
+		return fail("bad IP");
+	if (!resolve(ip, peer, mac))
+		return fail("no ARP reply");
+	netframe_print_mac(mac, shown);
+	skiff_printf("%s is at %s\n", peer_text, shown);
+	for (uint64_t seq = 1; seq <= count; seq++)
+		if (echo_once(ip, peer, mac, (uint16_t)seq))
+			ok++;
+	skiff_printf("%llu/%llu replies\n", (unsigned long long)ok, (unsigned long long)count);
+	return ok == count ? 0 : fail("replies missing");
+}
+
+static int flooder(uint64_t ms)
+{
+	uint64_t end = skiff_walltime_ns() + ms * MS, sent = 0;
+
+	netframe_eth(frame, netframe_broadcast, info.mac, ETH_TYPE_TEST);
+	memset(frame + 14, 0xf1, 1500);
+	while (skiff_walltime_ns() < end) {
+		if (skiff_net_write(handle, frame, 1514) != SKIFF_OK)
+			return fail("flood frame refused");
+		sent++;
+	}
+	skiff_printf("flood done\n");
+	return sent > 0 ? 0 : fail("nothing sent");
+}
+
+static int spoof(const char *victim_text)
+{
+	static const uint8_t made_up[6] = { 0x02, 0x12, 0x34, 0x56, 0x78, 0x9a };
+	uint8_t victim_ip[4], victim_mac[6];
+	int failures = 0;
+
+	if (!netframe_parse_ip(victim_text, victim_ip))
+		return fail("bad IP");
+	memcpy(victim_mac, made_up, 6);
+	victim_mac[5] ^= 1;
+	netframe_eth(frame, netframe_broadcast, made_up, ETH_TYPE_TEST);
+	memset(frame + 14, 0, 46);
+	if (skiff_net_write(handle, frame, 60) != SKIFF_EINVAL)
+		failures += fail("made-up source MAC accepted");
+	netframe_eth(frame, netframe_broadcast, netframe_broadcast, ETH_TYPE_TEST);
+	if (skiff_net_write(handle, frame, 60) != SKIFF_EINVAL)
+		failures += fail("broadcast source MAC accepted");
+	/* A gratuitous ARP taking the victim's address under another MAC. */
+	netframe_arp(frame, 2, victim_mac, victim_ip, netframe_broadcast, victim_ip);
+	if (skiff_net_write(handle, frame, ARP_FRAME_LEN) != SKIFF_EINVAL)
+		failures += fail("spoofed ARP accepted");
+	netframe_eth(frame, made_up, info.mac, ETH_TYPE_TEST);
+	if (skiff_net_write(handle, frame, 60) != SKIFF_OK)
+		failures += fail("own source MAC refused");
+	if (failures)
+		return 1;
+	skiff_printf("spoofed frames refused\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	if (!check_device())
+		return fail("net device 'service' not attached with a local MAC and MTU 1500");
+	if (argc >= 4 && strcmp(argv[1], "responder") == 0)
+		rc = responder(argv[2], parse_u64(argv[3]));
+	else if (argc >= 5 && strcmp(argv[1], "pinger") == 0)
+		rc = pinger(argv[2], argv[3], parse_u64(argv[4]));
+	else if (argc >= 3 && strcmp(argv[1], "flooder") == 0)
+		rc = flooder(parse_u64(argv[2]));
+	else if (argc >= 3 && strcmp(argv[1], "spoof") == 0)
+		rc = spoof(argv[2]);
+	else
+		return fail("usage: responder IP N | pinger IP PEER N | flooder MS | spoof IP");
+	if (rc == 0)
+		skiff_printf("SUCCESS\n");
+	return rc;
+}
