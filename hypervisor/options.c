@@ -86,6 +86,14 @@ static int apply_word(struct word w, struct skiff_options *out,
 		out->selftest_clock = true;
 		return 0;
 	}
+	if ((v = word_value(w, "console")).text) {
+		if (word_is(v, "framed") || word_is(v, "raw")) {
+			out->console_framed = word_is(v, "framed");
+			return 0;
+		}
+		return fail(err, errlen, "console must be raw or framed, not '%.*s'",
+			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+	}
 	if ((v = word_value(w, "limit")).text)
 		return apply_number((struct word){ "limit", 5 }, v, 1, 86400,
 				    &out->limit_seconds, err, errlen);

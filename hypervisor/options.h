@@ -11,6 +11,10 @@
  *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
  *                     1..65535; default: all the CPU has), so that tag
  *                     recycling can be exercised with few VMs
+ *   console=framed    write each guest's console output to COM1 as a frame
+ *                     naming its guest (docs/log-protocol.md), so a reader
+ *                     such as tools/skiff-run can tell several guests'
+ *                     bytes apart; default console=raw (the bytes alone)
  *
  * Words are separated by spaces. A first word that starts with '/' is taken
  * as the image's own path (some loaders pass it) and skipped. Anything else
@@ -28,6 +32,7 @@ struct skiff_options {
 	unsigned limit_seconds;   /* limit=, 0 for none */
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
+	bool console_framed;      /* console=framed */
 };
 
 /* The options in force, filled by main.c at boot. */

@@ -28,6 +28,12 @@ BOCHS = "bochs-bin"
 BOCHS_CPU = {"bochs-svm": "ryzen", "bochs-vmx": "corei7_haswell_4770"}
 BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 BOCHS_VGA_BIOS = "/usr/share/vgabios/vgabios.bin"
+# Deterministic: time follows instructions from a fixed date (tests, benchmarks).
+BOCHS_FAST_CLOCK = "clock: sync=none, time0=1700000000"
+# Real: the RTC starts at the host's UTC time and emulated time keeps pace
+# with the host's clock.
+BOCHS_REAL_CLOCK = "clock: sync=slowdown, time0=utc"
+BOCHS_REAL_CLOCK_IPS = 40000000
 POLL_SECONDS = 0.05
 GRACE_SECONDS = 3.0
 
@@ -82,16 +88,23 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
     return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None):
-    """Return the text of a bochsrc for a headless, deterministic boot of iso.
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
+                 real_clock=False):
+    """Return the text of a bochsrc for a headless boot of iso.
 
-    ips, when given, sets Bochs's emulated instructions per second (the
-    `cpu: ips=` option), which scales its virtual clock against the TSC;
-    model overrides the platform's CPU model.
+    By default the boot is deterministic: the clock follows executed
+    instructions and starts at a fixed date. real_clock starts the RTC at
+    the host's current UTC time and keeps the emulated clock in step with
+    real time (BOCHS_REAL_CLOCK). ips, when given, sets Bochs's emulated
+    instructions per second (the `cpu: ips=` option), which scales its
+    virtual clock against the TSC; model overrides the platform's CPU model.
     """
     cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
+    if ips is None and real_clock:
+        ips = BOCHS_REAL_CLOCK_IPS
     if ips is not None:
         cpu_line += ", ips=%d" % ips
+    clock_line = BOCHS_REAL_CLOCK if real_clock else BOCHS_FAST_CLOCK
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -102,7 +115,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         "com1: enabled=1, mode=file, dev=%s" % com1,
         "com2: enabled=1, mode=file, dev=%s" % com2,
         cpu_line,
-        "clock: sync=none, time0=1700000000",
+        clock_line,
         "panic: action=fatal",
         "error: action=report",
         "speaker: enabled=0",
@@ -110,7 +123,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         ""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
+                  real_clock=False):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -121,7 +135,8 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model,
+                              real_clock))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -168,11 +183,14 @@ def _stop(proc):
         proc.wait()
 
 
-def run_emulator(command, com2, timeout, output_path):
+def run_emulator(command, com2, timeout, output_path, watch=None):
     """Run command until it exits, the log is finished, or timeout seconds pass.
 
     Once Skiff's log is finished the emulator gets GRACE_SECONDS to power
-    off before it is stopped. Returns (seconds, timed_out).
+    off before it is stopped. watch, when given, is called every poll and
+    once at the end (to follow the serial files live). Whatever ends this
+    function, an exception or a signal included, the emulator's whole
+    process group is stopped first. Returns (seconds, timed_out).
     """
     start = time.monotonic()
     with open(output_path, "wb") as out:
@@ -180,20 +198,25 @@ def run_emulator(command, com2, timeout, output_path):
                                 stderr=subprocess.STDOUT, start_new_session=True)
     finished_at = None
     timed_out = False
-    while proc.poll() is None:
-        now = time.monotonic()
-        if finished_at is None and _log_finished(com2):
-            finished_at = now
-        if finished_at is not None and now - finished_at > GRACE_SECONDS:
-            break
-        if now - start > timeout:
-            timed_out = finished_at is None
-            break
-        time.sleep(POLL_SECONDS)
-    seconds = time.monotonic() - start
-    if proc.poll() is None:
-        _stop(proc)
-    return seconds, timed_out
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if finished_at is None and _log_finished(com2):
+                finished_at = now
+            if finished_at is not None and now - finished_at > GRACE_SECONDS:
+                break
+            if now - start > timeout:
+                timed_out = finished_at is None
+                break
+            if watch is not None:
+                watch()
+            time.sleep(POLL_SECONDS)
+    finally:
+        if proc.poll() is None:
+            _stop(proc)
+    if watch is not None:
+        watch()
+    return time.monotonic() - start, timed_out
 
 
 def check_tools(platform):
@@ -212,7 +235,9 @@ class MachineOptions:
     megabytes: machine RAM in MiB (default: skiff_guests.machine_megabytes);
     qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
-    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU).
+    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
+    real_clock: Bochs's RTC starts at the host's time and its clock keeps
+    real time (QEMU's TCG does both by default; icount is its fast clock).
     """
 
     megabytes: int = None
@@ -220,17 +245,20 @@ class MachineOptions:
     icount: bool = False
     bochs_ips: int = None
     bochs_model: str = None
+    real_clock: bool = False
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
-         machine=None):
+         machine=None, watch=None):
     """Boot Skiff with guests on platform; return a BootResult.
 
     hypervisor: path of skiff.elf; guests: skiff_guests.Guest list;
     skiff_words: Skiff's own command-line words; timeout: seconds for the
     emulator run. Work files live in a temporary directory that is removed
     afterwards, unless keep_dir names a directory to use (and keep).
-    machine: a MachineOptions, or None for the defaults.
+    machine: a MachineOptions, or None for the defaults. watch, when given,
+    is called as watch(com1_path, com2_path) while the emulator runs and
+    once after it ended, to follow the serial files live.
     Raises ValueError for an unknown platform, FileNotFoundError for a
     missing tool or file, RuntimeError when the ISO cannot be built.
     """
@@ -242,13 +270,13 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
     if keep_dir is not None:
         os.makedirs(keep_dir, exist_ok=True)
         return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout,
-                        machine or MachineOptions())
+                        machine or MachineOptions(), watch)
     with tempfile.TemporaryDirectory(prefix="skiff-run-") as workdir:
         return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout,
-                        machine or MachineOptions())
+                        machine or MachineOptions(), watch)
 
 
-def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
+def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine, watch):
     """boot()'s body inside an existing work directory."""
     iso = build_iso(workdir, hypervisor, list(skiff_words), guests)
     com1 = os.path.join(workdir, "com1.out")
@@ -258,9 +286,10 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model)
+                                machine.bochs_ips, machine.bochs_model, machine.real_clock)
     output_path = os.path.join(workdir, "emulator.out")
-    seconds, timed_out = run_emulator(command, com2, timeout, output_path)
+    follow = None if watch is None else (lambda: watch(com1, com2))
+    seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow)
     com2_text = _read_text(com2)
     log = parse_log(com2_text)
     emulator_output = _read_text(output_path)

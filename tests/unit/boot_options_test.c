@@ -95,8 +95,18 @@ static void test_numbers(void)
 	expect_bad("asids=99999999999999999999", "asids= must be a number from 1 to 65535, not '99999999999999999999'");
 }
 
+static void test_console(void)
+{
+	CHECK(parse("") == 0 && !opts.console_framed);
+	CHECK(parse("console=framed") == 0 && opts.console_framed);
+	CHECK(parse("console=framed console=raw") == 0 && !opts.console_framed);
+	expect_bad("console=tagged", "console must be raw or framed, not 'tagged'");
+	expect_bad("console=", "console must be raw or framed, not ''");
+}
+
 int main(void)
 {
+	test_console();
 	test_defaults();
 	test_options();
 	test_numbers();
