@@ -28,6 +28,18 @@ skiff_install_packages() {
   apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# skiff_build DIR: configure DIR with Ninja unless it already is, then bring
+# it up to date (ninja rebuilds only what changed: nothing, the second time).
+skiff_build() {
+  local build="$1"
+  if [ ! -f "$build/build.ninja" ]; then
+    echo "== configuring $build"
+    cmake -S . -B "$build" -G Ninja
+  fi
+  echo "== building what changed in $build"
+  ninja -C "$build" -j2
+}
+
 # skiff_fresh_build DIR: remove DIR, configure it with Ninja and build everything.
 skiff_fresh_build() {
   local build="$1"
