@@ -71,7 +71,7 @@ uintptr_t skiff_stack_guard(void)
 
 void skiff_stack_guard_init(void)
 {
-	uint64_t guard = skiff_stack_guard(), mem = skiff_mem_size();
+	uint64_t guard = skiff_stack_guard();
 	uint64_t *guard_pt;
 
 	if (guard == 0 || guard < skiff_heap_start())
@@ -79,7 +79,9 @@ void skiff_stack_guard_init(void)
 	for (uint64_t i = 0; i < PDPT_ENTRIES; i++)
 		tables.pdpt[i] = (uint64_t)(uintptr_t)tables.pd[i] | PTE_PRESENT | PTE_WRITE;
 	tables.pml4[0] = (uint64_t)(uintptr_t)tables.pdpt | PTE_PRESENT | PTE_WRITE;
-	for (uint64_t addr = 0; addr < mem; addr += LARGE_PAGE)
+	/* All 4 GiB, as the ABI's tables: beyond RAM, Skiff's nested table
+	 * decides (an access there ends the guest with Skiff's report). */
+	for (uint64_t addr = 0; addr < PDPT_ENTRIES * (1ull << 30); addr += LARGE_PAGE)
 		tables.pd[addr >> 30][(addr >> 21) % ENTRIES] =
 			addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
 	fill_small(tables.pt_low, 0);
