@@ -67,8 +67,9 @@ def block_options(case, disk_dir):
 
 
 def substitute(word, build, tmp):
-    """Replace {image:NAME}, {tmp} and {now} (the host's time in whole seconds) in a word."""
+    """Replace {image:NAME}, {build}, {tmp} and {now} (the host's time in seconds) in a word."""
     word = re.sub(r"\{image:([\w.-]+)\}", lambda m: image_path(build, m.group(1)), word)
+    word = word.replace("{build}", os.path.abspath(build))
     return word.replace("{tmp}", tmp).replace("{now}", str(int(time.time())))
 
 

@@ -7,11 +7,14 @@
  */
 #define _DEFAULT_SOURCE
 
+/* First, before anything defines the <stdint.h> types: newlib's own copy
+ * of this header compiles only after them. */
+#include <stdatomic.h>
+
 #include <endian.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
