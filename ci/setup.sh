@@ -4,7 +4,7 @@
 
 SKIFF_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools bochs bochsbios
                 vgabios bochs-term newlib-source cmake ninja-build gcc clang libclang-rt-14-dev
-                python3 binutils util-linux bsdutils)
+                python3 binutils util-linux bsdutils gdb)
 
 # skiff_install_packages: apt-get install the packages that are not installed yet.
 skiff_install_packages() {

@@ -10,7 +10,7 @@ standard output expected (null: not checked) and the exit status. Exit status 0 
 1 when not, 2 when the case cannot run. Optional keys (docs/testing.md):
 "options" (skiff-run options before the image, with {image:NAME} and
 {tmp} substituted), "image": null (no positional image), "live",
-"signal", "stderr", "stdout_lines", "files" and "walltime".
+"signal", "stderr", "stdout_lines", "files", "walltime" and "gdb".
 """
 
 import argparse
@@ -164,6 +164,22 @@ def check_stderr(case, run):
     return problems
 
 
+def check_gdb(case, build, tmp):
+    """gdb opens "gdb": {"core": PATH under {tmp}, ...} with the case's image; its output has each "expect"."""
+    spec = case.get("gdb")
+    if not spec:
+        return []
+    core = os.path.join(tmp, spec["core"])
+    if not os.path.isfile(core):
+        return ["no core file %s" % spec["core"]]
+    command = ["gdb", "-batch", "-nx"] + [w for c in spec["commands"] for w in ("-ex", c)]
+    done = subprocess.run(command + [image_path(build, case["image"]), core],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=120)
+    text = done.stdout.decode("utf-8", "replace")
+    return ["gdb's output lacks %r:\n%s" % (e, text) for e in spec["expect"] if e not in text]
+
+
 def check_stdout_lines(case, run):
     """Each line of "stdout_lines" occurs exactly the given number of times."""
     lines = run.stdout.decode("utf-8", "replace").split("\n")
@@ -242,7 +258,7 @@ def run_test(build, platform, name):
             problems.append("exit status %d, expected %d" % (run.status, case["status"]))
         problems += check_live(case, run) + check_stderr(case, run) + check_files(case, tmp)
         problems += check_cleanup(case, tmp) + check_walltime(case, run)
-        problems += check_stdout_lines(case, run)
+        problems += check_stdout_lines(case, run) + check_gdb(case, build, tmp)
     if problems:
         print("%s: FAIL\n  command: %s" % (title, command))
         for problem in problems:

@@ -28,6 +28,13 @@ void log_raw(const char *bytes, size_t len);
 void guest_console_raw(const char *bytes, size_t len);
 
 /*
+ * debug_channel_raw: bytes to the debug channel (COM3, 0x3e8), as they are:
+ * crashed guests' core records (hypervisor/debug/core_dump.h). A machine
+ * without COM3 reads its status port as all ones, so nothing waits.
+ */
+void debug_channel_raw(const char *bytes, size_t len);
+
+/*
  * console_flush: wait until both UARTs have sent every byte (transmitter
  * and shift register empty). power_off calls it: an emulator that exits
  * right away would otherwise lose the last bytes of the log.

@@ -100,6 +100,9 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "slice_ms")).text)
 		return apply_number((struct word){ "slice_ms", 8 }, v, 1, 1000,
 				    &out->slice_ms, err, errlen);
+	if ((v = word_value(w, "dumpcore")).text)
+		return apply_number((struct word){ "dumpcore", 8 }, v, 0, 1,
+				    &out->dumpcore, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);

@@ -33,6 +33,7 @@ struct skiff_options {
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
 	bool console_framed;      /* console=framed */
+	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 };
 
 /* The options in force, filled by main.c at boot. */

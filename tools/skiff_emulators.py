@@ -45,7 +45,8 @@ class BootResult:
     com1: the guests' console bytes; com2: Skiff's log text; log: its
     SkiffLog; status: skiff-run's exit status (see skiff_log.exit_status);
     seconds: wall time of the emulator; timed_out: the time limit ended it;
-    emulator_output: what the emulator itself printed (for diagnostics).
+    emulator_output: what the emulator itself printed (for diagnostics);
+    com3: the debug channel's bytes (b"" unless MachineOptions.debug_channel).
     """
 
     com1: bytes
@@ -55,6 +56,7 @@ class BootResult:
     seconds: float
     timed_out: bool
     emulator_output: str
+    com3: bytes = b""
 
 
 def platform_for(cpu, emulator):
@@ -72,12 +74,13 @@ def platform_for(cpu, emulator):
     return "bochs-svm" if emulator == "bochs" else "qemu-svm"
 
 
-def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
+def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, com3=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
     guest's clock and TSC to executed instructions (`-icount
     shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
+    com3, when given, is the file of the debug channel (COM3).
     """
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
                "-display", "none", "-boot", "d", "-nic", "none", "-no-reboot",
@@ -85,11 +88,13 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
         command += ["-icount", "shift=0,sleep=off"]
+    if com3:
+        command += ["-serial", "file:" + com3]
     return command
 
 
 def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
-                 real_clock=False):
+                 real_clock=False, com3=None):
     """Return the text of a bochsrc for a headless boot of iso.
 
     By default the boot is deterministic: the clock follows executed
@@ -97,7 +102,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
     the host's current UTC time and keeps the emulated clock in step with
     real time (BOCHS_REAL_CLOCK). ips, when given, sets Bochs's emulated
     instructions per second (the `cpu: ips=` option), which scales its
-    virtual clock against the TSC; model overrides the platform's CPU model.
+    virtual clock against the TSC; model overrides the platform's CPU model;
+    com3, when given, is the file of the debug channel (COM3).
     """
     cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
     if ips is None and real_clock:
@@ -114,6 +120,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         "boot: cdrom",
         "com1: enabled=1, mode=file, dev=%s" % com1,
         "com2: enabled=1, mode=file, dev=%s" % com2,
+        ("com3: enabled=1, mode=file, dev=%s" % com3) if com3 else "",
         cpu_line,
         clock_line,
         "panic: action=fatal",
@@ -124,7 +131,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
 
 
 def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
-                  real_clock=False):
+                  real_clock=False, com3=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -136,7 +143,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
         rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model,
-                              real_clock))
+                              real_clock, com3))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -237,7 +244,8 @@ class MachineOptions:
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
     `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
     real_clock: Bochs's RTC starts at the host's time and its clock keeps
-    real time (QEMU's TCG does both by default; icount is its fast clock).
+    real time (QEMU's TCG does both by default; icount is its fast clock);
+    debug_channel: COM3 goes to a file too (core records, BootResult.com3).
     """
 
     megabytes: int = None
@@ -246,6 +254,7 @@ class MachineOptions:
     bochs_ips: int = None
     bochs_model: str = None
     real_clock: bool = False
+    debug_channel: bool = False
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -281,12 +290,15 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     iso = build_iso(workdir, hypervisor, list(skiff_words), guests)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")
+    com3 = os.path.join(workdir, "com3.out") if machine.debug_channel else None
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
-        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
+        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
+                               com3)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model, machine.real_clock)
+                                machine.bochs_ips, machine.bochs_model, machine.real_clock,
+                                com3)
     output_path = os.path.join(workdir, "emulator.out")
     follow = None if watch is None else (lambda: watch(com1, com2))
     seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow)
@@ -300,6 +312,10 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
             com1_bytes = f.read()
     except FileNotFoundError:
         com1_bytes = b""
+    com3_bytes = b""
+    if com3 and os.path.isfile(com3):
+        with open(com3, "rb") as f:
+            com3_bytes = f.read()
     return BootResult(com1=com1_bytes, com2=com2_text, log=log,
                       status=exit_status(log, timed_out), seconds=seconds,
-                      timed_out=timed_out, emulator_output=emulator_output)
+                      timed_out=timed_out, emulator_output=emulator_output, com3=com3_bytes)

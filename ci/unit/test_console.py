@@ -95,3 +95,33 @@ class CrashTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CoreTest(unittest.TestCase):
+    def record(self, name, pages):
+        import struct
+        data = b"SKIFFCORE1\n" + name.encode() + b"\n" + struct.pack("<27Q", *range(27))
+        for gpa, fill in pages:
+            data += struct.pack("<Q", gpa) + bytes([fill]) * 4096
+        return data + struct.pack("<Q", 0xFFFFFFFFFFFFFFFF)
+
+    def test_records_and_core(self):
+        import struct
+        from skiff_core import CoreError, core_bytes, parse_records
+        data = self.record("a", [(0x100000, 1), (0x101000, 2), (0x200000, 3)]) + self.record("b.2", [])
+        records = parse_records(data)
+        self.assertEqual([r[0] for r in records], ["a", "b.2"])
+        self.assertEqual(records[0][1][16], 16)
+        core = core_bytes(records[0][1], records[0][2])
+        self.assertEqual(core[:4], b"\x7fELF")
+        e_type, machine = struct.unpack_from("<HH", core, 16)
+        phnum = struct.unpack_from("<H", core, 56)[0]
+        self.assertEqual((e_type, machine, phnum), (4, 62, 3))   # a note and two runs
+        p_type, _, offset, vaddr, _, filesz = struct.unpack_from("<IIQQQQ", core, 64 + 56)
+        self.assertEqual((p_type, vaddr, filesz), (1, 0x100000, 0x2000))
+        self.assertEqual(core[offset:offset + 1], b"\x01")
+        self.assertEqual(core[offset + 4096:offset + 4097], b"\x02")
+        with self.assertRaises(CoreError):
+            parse_records(data[:-3])
+        with self.assertRaises(CoreError):
+            parse_records(b"junk")

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "hypervisor/console.h"
+#include "hypervisor/debug/core_dump.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/options.h"
@@ -165,7 +166,10 @@ void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
 		log_printf("guest %s: refused: %s", vm->name, detail);
 	else
 		log_printf("guest %s: ended by skiff: %s", vm->name, detail);
-	if (reason == VM_END_KILLED && vm->vcpu_ready)
+	if (reason == VM_END_KILLED && vm->vcpu_ready) {
 		log_guest_state(vm);
+		if (skiff_options.dumpcore)
+			core_dump_write(vm);
+	}
 	release(vm);
 }

@@ -102,6 +102,9 @@ static void test_console(void)
 	CHECK(parse("console=framed console=raw") == 0 && !opts.console_framed);
 	expect_bad("console=tagged", "console must be raw or framed, not 'tagged'");
 	expect_bad("console=", "console must be raw or framed, not ''");
+	CHECK(parse("") == 0 && opts.dumpcore == 0);
+	CHECK(parse("dumpcore=1") == 0 && opts.dumpcore == 1);
+	expect_bad("dumpcore=2", "dumpcore= must be a number from 0 to 1, not '2'");
 }
 
 int main(void)
