@@ -1,14 +1,39 @@
 #!/usr/bin/env bash
-# ci/demo.sh: the demo command. Installs missing packages, builds a fresh
-# build/, then boots each example appliance (examples/*) on Skiff in QEMU
-# (AMD SVM + NPT) with tools/skiff-run, using the arguments in its demo.args,
-# and shows what it prints.
+# ci/demo.sh [--fresh] [EXAMPLE...]: the demo command. Installs missing
+# packages, brings build/ up to date (reusing what is built; --fresh starts
+# from scratch), then boots each example appliance (examples/*, or the ones
+# named) on Skiff in QEMU (AMD SVM + NPT) with tools/skiff-run, using the
+# arguments in its demo.args, and shows what it prints.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/setup.sh
 
+fresh=0
+if [ "${1:-}" = "--fresh" ]; then
+  fresh=1
+  shift
+fi
 skiff_install_packages
-skiff_fresh_build build
+if [ "$fresh" -eq 1 ]; then
+  skiff_fresh_build build
+else
+  skiff_build build
+fi
+
+cat <<'TEXT'
+
+== What you are looking at
+   Each example below is a unikernel appliance: one C program linked with
+   Skiff's runtime and newlib into a bootable ELF image. tools/skiff-run
+   puts Skiff (the hypervisor) and the image on a GRUB boot CD and starts
+   QEMU, which emulates an AMD CPU with SVM and nested paging. GRUB loads
+   Skiff, Skiff takes the machine, builds a VM for the appliance and runs
+   it; the lines under each heading are the appliance's own console output,
+   shown as it writes them. Skiff's log (what it did, and each guest's
+   exit status) goes to build/demo-NAME.log. Run one yourself with
+   tools/skiff-run build/examples/hello/hello.elf 'any words'.
+TEXT
+
 failed=0
 # run_example NAME: boot examples/NAME with the skiff-run arguments in its
 # demo.args (IMAGE stands for its image, DISK for a fresh zeroed 1 MiB disk;
@@ -35,10 +60,18 @@ run_example() {
   fi
 }
 
-for dir in examples/*/; do
-  name="$(basename "$dir")"
+names=("$@")
+if [ "${#names[@]}" -eq 0 ]; then
+  for dir in examples/*/; do
+    names+=("$(basename "$dir")")
+  done
+fi
+for name in "${names[@]}"; do
   if [ -f "build/examples/$name/$name.elf" ]; then
     run_example "$name"
+  else
+    echo "== $name: no such example in build/examples" >&2
+    failed=1
   fi
 done
 exit "$failed"

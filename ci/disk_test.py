@@ -321,7 +321,7 @@ def case_readonly(build, platform, tmp):
         f.write(bytes(1000))
     _, err = skiff_run(build, platform, ["--block", "storage=" + odd, image, "readonly"],
                        expect_status=2)
-    expect_in(err, "the file is 1000 bytes, not a non-zero multiple of 512", "skiff-run")
+    expect_in(err, "the file has 1000 bytes, not a multiple of the 512-byte block", "skiff-run")
     missing = os.path.join(tmp, "missing.img")
     _, err = skiff_run(build, platform, ["--block", "storage=" + missing, image, "readonly"],
                        expect_status=2)

@@ -4,7 +4,7 @@
 
 SKIFF_PACKAGES=(qemu-system-x86 grub-pc-bin grub-common xorriso mtools bochs bochsbios
                 vgabios bochs-term newlib-source cmake ninja-build gcc clang libclang-rt-14-dev
-                python3 binutils util-linux bsdutils grub-efi-amd64-bin ovmf ipxe-qemu)
+                python3 binutils util-linux bsdutils grub-efi-amd64-bin ovmf ipxe-qemu gdb)
 
 # skiff_install_packages: apt-get install the packages that are not installed yet.
 skiff_install_packages() {
@@ -26,6 +26,18 @@ skiff_install_packages() {
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# skiff_build DIR: configure DIR with Ninja unless it already is, then bring
+# it up to date (ninja rebuilds only what changed: nothing, the second time).
+skiff_build() {
+  local build="$1"
+  if [ ! -f "$build/build.ninja" ]; then
+    echo "== configuring $build"
+    cmake -S . -B "$build" -G Ninja
+  fi
+  echo "== building what changed in $build"
+  ninja -C "$build" -j2
 }
 
 # skiff_fresh_build DIR: remove DIR, configure it with Ninja and build everything.

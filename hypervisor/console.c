@@ -11,6 +11,7 @@
 
 #define COM1_BASE 0x3f8
 #define COM2_BASE 0x2f8
+#define COM3_BASE 0x3e8
 
 /* 16550 registers, as offsets from the base port. */
 #define UART_DATA 0          /* transmit holding / divisor low with DLAB */
@@ -59,6 +60,7 @@ void console_init(void)
 {
 	uart_init(COM1_BASE);
 	uart_init(COM2_BASE);
+	uart_init(COM3_BASE);
 }
 
 /* wait_all_sent: bounded, so a missing UART cannot hang power-off. */
@@ -75,6 +77,7 @@ void console_flush(void)
 {
 	wait_all_sent(COM1_BASE);
 	wait_all_sent(COM2_BASE);
+	wait_all_sent(COM3_BASE);
 }
 
 void log_raw(const char *bytes, size_t len)
@@ -85,6 +88,11 @@ void log_raw(const char *bytes, size_t len)
 void guest_console_raw(const char *bytes, size_t len)
 {
 	uart_write(COM1_BASE, bytes, len);
+}
+
+void debug_channel_raw(const char *bytes, size_t len)
+{
+	uart_write(COM3_BASE, bytes, len);
 }
 
 void log_printf(const char *fmt, ...)

@@ -102,12 +102,23 @@ static int apply_word(struct word w, struct skiff_options *out,
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
+	if ((v = word_value(w, "console")).text) {
+		if (word_is(v, "framed") || word_is(v, "raw")) {
+			out->console_framed = word_is(v, "framed");
+			return 0;
+		}
+		return fail(err, errlen, "console must be raw or framed, not '%.*s'",
+			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+	}
 	if ((v = word_value(w, "limit")).text)
 		return apply_number((struct word){ "limit", 5 }, v, 1, 86400,
 				    &out->limit_seconds, err, errlen);
 	if ((v = word_value(w, "slice_ms")).text)
 		return apply_number((struct word){ "slice_ms", 8 }, v, 1, 1000,
 				    &out->slice_ms, err, errlen);
+	if ((v = word_value(w, "dumpcore")).text)
+		return apply_number((struct word){ "dumpcore", 8 }, v, 0, 1,
+				    &out->dumpcore, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);

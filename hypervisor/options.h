@@ -18,6 +18,10 @@
  *                     what the machine does when every guest has ended:
  *                     ACPI soft-off (default), ACPI reset, or halt for good
  *                     (power.h; docs/acpi.md)
+ *   console=framed    write each guest's console output to COM1 as a frame
+ *                     naming its guest (docs/log-protocol.md), so a reader
+ *                     such as tools/skiff-run can tell several guests'
+ *                     bytes apart; default console=raw (the bytes alone)
  *
  * Words are separated by spaces. A first word that starts with '/' is taken
  * as the image's own path (some loaders pass it) and skipped. Anything else
@@ -40,6 +44,8 @@ struct skiff_options {
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
 	enum skiff_on_end on_end; /* on_end=, default ON_END_POWEROFF */
+	bool console_framed;      /* console=framed */
+	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 };
 
 /* The options in force, filled by main.c at boot. */

@@ -64,11 +64,13 @@ def check_disk_file(device, path):
     if not os.path.isfile(path):
         raise GuestSpecError("%s: not a regular file" % where)
     size = os.path.getsize(path)
-    if size == 0 or size % SECTOR:
-        raise GuestSpecError("%s: the file is %d bytes, not a non-zero multiple of %d "
+    if size < SECTOR:
+        raise GuestSpecError("%s: the file has %d bytes, less than one %d-byte block"
+                             % (where, size, SECTOR))
+    if size % SECTOR:
+        raise GuestSpecError("%s: the file has %d bytes, not a multiple of the %d-byte block "
                              "(a disk holds whole sectors; e.g. truncate -s %d %s)"
-                             % (where, size, SECTOR, max(SECTOR, (size + SECTOR - 1)
-                                                       // SECTOR * SECTOR), path))
+                             % (where, size, SECTOR, size // SECTOR * SECTOR, path))
 
 
 INTERFACES = ("ide", "virtio")

@@ -32,6 +32,12 @@ BOCHS = "bochs-bin"
 BOCHS_CPU = {"bochs-svm": "ryzen", "bochs-vmx": "corei7_haswell_4770"}
 BOCHS_BIOS = "/usr/share/bochs/BIOS-bochs-latest"
 BOCHS_VGA_BIOS = "/usr/share/vgabios/vgabios.bin"
+# Deterministic: time follows instructions from a fixed date (tests, benchmarks).
+BOCHS_FAST_CLOCK = "clock: sync=none, time0=1700000000"
+# Real: the RTC starts at the host's UTC time and emulated time keeps pace
+# with the host's clock.
+BOCHS_REAL_CLOCK = "clock: sync=slowdown, time0=utc"
+BOCHS_REAL_CLOCK_IPS = 40000000
 POLL_SECONDS = 0.05
 GRACE_SECONDS = 3.0
 
@@ -43,7 +49,8 @@ class BootResult:
     com1: the guests' console bytes; com2: Skiff's log text; log: its
     SkiffLog; status: skiff-run's exit status (see skiff_log.exit_status);
     seconds: wall time of the emulator; timed_out: the time limit ended it;
-    emulator_output: what the emulator itself printed (for diagnostics).
+    emulator_output: what the emulator itself printed (for diagnostics);
+    com3: the debug channel's bytes (b"" unless MachineOptions.debug_channel).
     """
 
     com1: bytes
@@ -53,6 +60,7 @@ class BootResult:
     seconds: float
     timed_out: bool
     emulator_output: str
+    com3: bytes = b""
 
 
 def platform_for(cpu, emulator):
@@ -71,7 +79,7 @@ def platform_for(cpu, emulator):
 
 
 def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None,
-                 machine_type=None):
+                 machine_type=None, com3=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
@@ -80,6 +88,7 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     boot_args, when given, replace the BIOS CD boot of iso (see
     skiff_media.qemu_boot_args: UEFI, network boot). machine_type sets
     QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register).
+    com3, when given, is the file of the debug channel (COM3).
     """
     media = boot_args if boot_args is not None else ["-boot", "d", "-nic", "none", "-cdrom", iso]
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
@@ -89,20 +98,29 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
         command += ["-icount", "shift=0,sleep=off"]
+    if com3:
+        command += ["-serial", "file:" + com3]
     return command
 
 
 def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
-                 disk_lines=()):
-    """Return the text of a bochsrc for a headless, deterministic boot of iso.
+                 disk_lines=(), real_clock=False, com3=None):
+    """Return the text of a bochsrc for a headless boot of iso.
 
-    ips, when given, sets Bochs's emulated instructions per second (the
-    `cpu: ips=` option), which scales its virtual clock against the TSC;
-    model overrides the platform's CPU model.
+    By default the boot is deterministic: the clock follows executed
+    instructions and starts at a fixed date. real_clock starts the RTC at
+    the host's current UTC time and keeps the emulated clock in step with
+    real time (BOCHS_REAL_CLOCK). ips, when given, sets Bochs's emulated
+    instructions per second (the `cpu: ips=` option), which scales its
+    virtual clock against the TSC; model overrides the platform's CPU model;
+    com3, when given, is the file of the debug channel (COM3).
     """
     cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
+    if ips is None and real_clock:
+        ips = BOCHS_REAL_CLOCK_IPS
     if ips is not None:
         cpu_line += ", ips=%d" % ips
+    clock_line = BOCHS_REAL_CLOCK if real_clock else BOCHS_FAST_CLOCK
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -112,8 +130,9 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         "boot: cdrom",
         "com1: enabled=1, mode=file, dev=%s" % com1,
         "com2: enabled=1, mode=file, dev=%s" % com2,
+        ("com3: enabled=1, mode=file, dev=%s" % com3) if com3 else "",
         cpu_line,
-        "clock: sync=none, time0=1700000000",
+        clock_line,
         "panic: action=fatal",
         "error: action=report",
         "speaker: enabled=0",
@@ -121,7 +140,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
 
 
 def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
-                  disk_lines=()):
+                  disk_lines=(), real_clock=False, com3=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -133,7 +152,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
         rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model,
-                              disk_lines))
+                              disk_lines, real_clock, com3))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -180,11 +199,14 @@ def _stop(proc):
         proc.wait()
 
 
-def run_emulator(command, com2, timeout, output_path):
+def run_emulator(command, com2, timeout, output_path, watch=None):
     """Run command until it exits, the log is finished, or timeout seconds pass.
 
     Once Skiff's log is finished the emulator gets GRACE_SECONDS to power
-    off before it is stopped. Returns (seconds, timed_out).
+    off before it is stopped. watch, when given, is called every poll and
+    once at the end (to follow the serial files live). Whatever ends this
+    function, an exception or a signal included, the emulator's whole
+    process group is stopped first. Returns (seconds, timed_out).
     """
     start = time.monotonic()
     with open(output_path, "wb") as out:
@@ -192,20 +214,25 @@ def run_emulator(command, com2, timeout, output_path):
                                 stderr=subprocess.STDOUT, start_new_session=True)
     finished_at = None
     timed_out = False
-    while proc.poll() is None:
-        now = time.monotonic()
-        if finished_at is None and _log_finished(com2):
-            finished_at = now
-        if finished_at is not None and now - finished_at > GRACE_SECONDS:
-            break
-        if now - start > timeout:
-            timed_out = finished_at is None
-            break
-        time.sleep(POLL_SECONDS)
-    seconds = time.monotonic() - start
-    if proc.poll() is None:
-        _stop(proc)
-    return seconds, timed_out
+    try:
+        while proc.poll() is None:
+            now = time.monotonic()
+            if finished_at is None and _log_finished(com2):
+                finished_at = now
+            if finished_at is not None and now - finished_at > GRACE_SECONDS:
+                break
+            if now - start > timeout:
+                timed_out = finished_at is None
+                break
+            if watch is not None:
+                watch()
+            time.sleep(POLL_SECONDS)
+    finally:
+        if proc.poll() is None:
+            _stop(proc)
+    if watch is not None:
+        watch()
+    return time.monotonic() - start, timed_out
 
 
 def check_tools(platform):
@@ -227,6 +254,9 @@ class MachineOptions:
     `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
     disks: host files attached as the machine's first disks (skiff_disks.py);
     disk_interface: how attached files appear, "ide" or "virtio" (QEMU only).
+    real_clock: Bochs's RTC starts at the host's time and its clock keeps
+    real time (QEMU's TCG does both by default; icount is its fast clock);
+    debug_channel: COM3 goes to a file too (core records, BootResult.com3).
     """
 
     megabytes: int = None
@@ -240,17 +270,21 @@ class MachineOptions:
     disks: tuple = ()
     disk_interface: str = "ide"
     nic: object = None   # a skiff_net.Nic: an e1000 for Skiff's uplink network
+    real_clock: bool = False
+    debug_channel: bool = False
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
-         machine=None):
+         machine=None, watch=None):
     """Boot Skiff with guests on platform; return a BootResult.
 
     hypervisor: path of skiff.elf; guests: skiff_guests.Guest list;
     skiff_words: Skiff's own command-line words; timeout: seconds for the
     emulator run. Work files live in a temporary directory that is removed
     afterwards, unless keep_dir names a directory to use (and keep).
-    machine: a MachineOptions, or None for the defaults.
+    machine: a MachineOptions, or None for the defaults. watch, when given,
+    is called as watch(com1_path, com2_path) while the emulator runs and
+    once after it ended, to follow the serial files live.
     Raises ValueError for an unknown platform, FileNotFoundError for a
     missing tool or file, RuntimeError when the ISO cannot be built.
     """
@@ -267,31 +301,36 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
         raise FileNotFoundError("missing for %s: %s" % (platform, ", ".join(missing)))
     if keep_dir is not None:
         os.makedirs(keep_dir, exist_ok=True)
-        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout, machine)
+        return _boot_in(keep_dir, platform, hypervisor, guests, skiff_words, timeout,
+                        machine or MachineOptions(), watch)
     with tempfile.TemporaryDirectory(prefix="skiff-run-") as workdir:
-        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine)
+        return _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout,
+                        machine or MachineOptions(), watch)
 
 
-def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine):
+def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine, watch):
     """boot()'s body inside an existing work directory."""
     disks = plan_disks(guests, workdir, machine.disks,   # before the ISO: sets disk:N
                        machine.disk_interface)
     iso, boot_args = _boot_medium(workdir, hypervisor, list(skiff_words), guests, machine)
     com1 = os.path.join(workdir, "com1.out")
     com2 = os.path.join(workdir, "com2.out")
+    com3 = os.path.join(workdir, "com3.out") if machine.debug_channel else None
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
-                               boot_args, machine.qemu_machine)
+                               boot_args, machine.qemu_machine, com3)
         command += qemu_disk_options(disks)
         command += skiff_net.qemu_args(machine.nic)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks))
+                                machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks),
+                                machine.real_clock, com3)
         with open(os.path.join(workdir, "bochsrc"), "a") as rc:
             rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")
-    seconds, timed_out = run_emulator(command, com2, timeout, output_path)
+    follow = None if watch is None else (lambda: watch(com1, com2))
+    seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow)
     com2_text = _read_text(com2)
     if machine.firmware != "bios":
         com2_text = _firmware_free_log(com2, machine.firmware)
@@ -305,9 +344,13 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     except FileNotFoundError:
         com1_bytes = b""
     com1_bytes, _ = console_and_log(com1_bytes, b"", machine.firmware)
+    com3_bytes = b""
+    if com3 and os.path.isfile(com3):
+        with open(com3, "rb") as f:
+            com3_bytes = f.read()
     return BootResult(com1=com1_bytes, com2=com2_text, log=log,
                       status=exit_status(log, timed_out), seconds=seconds,
-                      timed_out=timed_out, emulator_output=emulator_output)
+                      timed_out=timed_out, emulator_output=emulator_output, com3=com3_bytes)
 
 
 def _boot_medium(workdir, hypervisor, skiff_words, guests, machine):

@@ -28,6 +28,7 @@ guest and how block.DEV= finds it (docs/command-line.md).
 
 import os
 import shutil
+import signal
 import subprocess
 
 from skiff_guests import module_words
@@ -155,9 +156,29 @@ def build_iso(workdir, hypervisor, skiff_words, guests):
     iso = os.path.join(workdir, "skiff.iso")
     # -d: BIOS only, also where GRUB's EFI files are installed (grub-mkrescue
     # would otherwise add an EFI image and look for biosdisk there).
-    done = subprocess.run([GRUB_MKRESCUE, "-d", GRUB_PC_DIR] + GRUB_MKRESCUE_OPTIONS
-                          + ["-o", iso, root], stdin=subprocess.DEVNULL,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    if done.returncode != 0 or not os.path.isfile(iso):
-        raise RuntimeError("grub-mkrescue failed:\n" + done.stdout.decode(errors="replace"))
+    returncode, output = _run_in_own_group([GRUB_MKRESCUE, "-d", GRUB_PC_DIR]
+                                           + GRUB_MKRESCUE_OPTIONS + ["-o", iso, root])
+    if returncode != 0 or not os.path.isfile(iso):
+        raise RuntimeError("grub-mkrescue failed:\n" + output.decode(errors="replace"))
     return iso
+
+
+def _run_in_own_group(command):
+    """Run command in a process group of its own; return (status, output).
+
+    grub-mkrescue starts xorriso and others: if anything interrupts the
+    wait (a signal to skiff-run), the whole group is killed, not just the
+    first process.
+    """
+    proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        output, _ = proc.communicate()
+    except BaseException:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+        raise
+    return proc.returncode, output

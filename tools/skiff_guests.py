@@ -127,13 +127,15 @@ class Guest:
 def parse_size(text):
     """Parse SIZE (digits with an optional K, M or G suffix) into bytes.
 
-    The result is rounded up to a multiple of 2 MiB and must lie in
-    2 MiB..4 GiB. Raises GuestSpecError on anything else.
+    Digits alone mean MiB, as solo5-hvt's --mem does. The result is
+    rounded up to a multiple of 2 MiB and must lie in 2 MiB..4 GiB.
+    Raises GuestSpecError on anything else.
     """
     match = _SIZE_RE.match(text.strip())
     if not match:
-        raise GuestSpecError("bad size %r (expected digits with K, M or G)" % text)
-    size = int(match.group(1)) << _SUFFIX_SHIFT[match.group(2).upper()]
+        raise GuestSpecError("bad size %r (expected digits, MiB, or digits with K, M or G)"
+                             % text)
+    size = int(match.group(1)) << _SUFFIX_SHIFT[match.group(2).upper() or "M"]
     size = (size + 2 * MIB - 1) // (2 * MIB) * (2 * MIB)
     if size == 0 or size > GUEST_MAX_MEM:
         raise GuestSpecError("size %r out of range (2M..4G)" % text)

@@ -55,6 +55,8 @@ class GuestWordsTest(unittest.TestCase):
 
     def test_sizes(self):
         self.assertEqual(parse_size("1"), 2 << 20)
+        self.assertEqual(parse_size("64"), 64 << 20)      # bare digits: MiB, as solo5-hvt
+        self.assertEqual(parse_size("4096K"), 4 << 20)
         self.assertEqual(parse_size("64M"), 64 << 20)
         self.assertEqual(parse_size("3m"), 4 << 20)
         self.assertEqual(parse_size("1G"), 1 << 30)

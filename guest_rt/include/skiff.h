@@ -37,11 +37,17 @@
 #define SKIFF_EXIT_FAILURE 1
 #define SKIFF_EXIT_ABORT 255
 
-/* The most words skiff_args splits the command line into (argv[0] too). */
-#define SKIFF_MAX_ARGS 64
+/*
+ * The most words skiff_args splits the command line into (argv[0] too):
+ * enough for every word a command line of SKIFF_CMDLINE_MAX bytes can hold
+ * (one character and a space each), so no word is ever dropped.
+ */
+#define SKIFF_MAX_ARGS (SKIFF_CMDLINE_MAX / 2 + 1)
 
 /* Bytes below the top of RAM the heap leaves to the stack. */
 #define SKIFF_STACK_RESERVE (256u * 1024u)
+/* The unmapped page between the heap and the stack's reserve. */
+#define SKIFF_STACK_GUARD 4096u
 
 /* ---- console ---- */
 
@@ -119,10 +125,21 @@ uintptr_t skiff_heap_start(void);
 
 /*
  * skiff_heap_end: the end of the free memory above the heap start: RAM
- * minus SKIFF_STACK_RESERVE for the stack. Returns skiff_heap_start() when
- * RAM is too small to leave any heap.
+ * minus SKIFF_STACK_RESERVE for the stack and SKIFF_STACK_GUARD for the
+ * guard page below it. Returns skiff_heap_start() when RAM is too small to
+ * leave any heap.
  */
 uintptr_t skiff_heap_end(void);
+
+/*
+ * skiff_stack_guard: the address of the unmapped guard page below the
+ * stack (mem_size - SKIFF_STACK_RESERVE - SKIFF_STACK_GUARD), so a stack
+ * overflow faults there instead of running over the heap; 0 when RAM is
+ * too small for one (under 2 MiB plus the reserve and the guard). The
+ * runtime sets it up before main (its own page tables, identical to the
+ * ABI's but for that page).
+ */
+uintptr_t skiff_stack_guard(void);
 
 /* ---- command line ---- */
 
@@ -132,8 +149,8 @@ const char *skiff_cmdline(void);
 /*
  * skiff_args: the split command line, as main receives it: sets *argv to
  * argv[0] (the appliance's name) followed by the words that are not the
- * environment, NULL-terminated, and returns argc. Words beyond
- * SKIFF_MAX_ARGS - 1 (environment included) are dropped.
+ * environment, NULL-terminated, and returns argc. Every word is kept
+ * (SKIFF_MAX_ARGS covers the longest command line).
  */
 int skiff_args(char ***argv);
 

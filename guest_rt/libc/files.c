@@ -1,50 +1,52 @@
 /*
  * files.c - the file-system calls: a Skiff guest has no file system (its
- * block devices are reached through skiff.h), so these fail with ENOSYS,
- * each warning once on the console.
+ * block devices are reached through skiff.h), so every path names nothing:
+ * these fail with the errno POSIX gives for that (ENOENT; EROFS for what
+ * would create something), quietly unless SKIFF_DEBUG is set (glue_refuse).
  */
 #include "glue.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* open: no files to open. Returns -1, errno ENOSYS. */
+/* open: no file exists (ENOENT), and none can be created (EROFS). */
 int open(const char *path, int flags, ...)
 {
 	static bool warned;
 
-	return glue_unsupported("open", &warned);
+	return glue_refuse("open", (flags & O_CREAT) ? EROFS : ENOENT, &warned);
 }
 
-/* unlink: nothing to remove. Returns -1, errno ENOSYS. */
+/* unlink: nothing to remove. Returns -1, errno ENOENT. */
 int unlink(const char *path)
 {
 	static bool warned;
 
-	return glue_unsupported("unlink", &warned);
+	return glue_refuse("unlink", ENOENT, &warned);
 }
 
-/* link: nothing to link. Returns -1, errno ENOSYS. */
+/* link: nothing to link. Returns -1, errno ENOENT. */
 int link(const char *existing, const char *new_path)
 {
 	static bool warned;
 
-	return glue_unsupported("link", &warned);
+	return glue_refuse("link", ENOENT, &warned);
 }
 
-/* stat: no paths to describe. Returns -1, errno ENOSYS. */
+/* stat: no paths to describe. Returns -1, errno ENOENT. */
 int stat(const char *restrict path, struct stat *restrict st)
 {
 	static bool warned;
 
-	return glue_unsupported("stat", &warned);
+	return glue_refuse("stat", ENOENT, &warned);
 }
 
-/* mkdir: nowhere to create one. Returns -1, errno ENOSYS. */
+/* mkdir: nowhere to create one. Returns -1, errno EROFS. */
 int mkdir(const char *path, mode_t mode)
 {
 	static bool warned;
 
-	return glue_unsupported("mkdir", &warned);
+	return glue_refuse("mkdir", EROFS, &warned);
 }

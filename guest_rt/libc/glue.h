@@ -16,13 +16,14 @@
 #define GLUE_NSEC_PER_SEC 1000000000ull
 
 /*
- * glue_unsupported: the common body of a call Skiff cannot provide (no
- * files, no processes). Sets errno to ENOSYS and returns -1; the first
- * call for each *warned flag also prints "skiff libc: CALL() is not
- * supported" on the console, so a program that ignores the error still
- * leaves a trace, without flooding the console from a loop.
+ * glue_refuse: the common body of a call Skiff cannot provide (no files,
+ * no processes). Sets errno to error (the one POSIX gives for the case, say
+ * ENOENT for a path that does not exist) and returns -1. The console stays
+ * quiet unless the environment has SKIFF_DEBUG: then the first call for
+ * each *warned flag prints "skiff libc: CALL() failed: NAME", so a program
+ * that ignores the error can be traced, without flooding the console.
  */
-int glue_unsupported(const char *call, bool *warned);
+int glue_refuse(const char *call, int error, bool *warned);
 
 /*
  * glue_monotonic_ns: nanoseconds on the monotonic clock: the TSC scaled by

@@ -77,18 +77,18 @@ pid_t wait(int *status)
 	return -1;
 }
 
-/* fork: one address space, one vCPU: ENOSYS, warned once. */
+/* fork: one address space, one vCPU: no second process can be made (EAGAIN). */
 pid_t fork(void)
 {
 	static bool warned;
 
-	return glue_unsupported("fork", &warned);
+	return glue_refuse("fork", EAGAIN, &warned);
 }
 
-/* execve: nothing to execute but the image itself: ENOSYS, warned once. */
+/* execve: there is no file to execute (ENOENT): the image is all there is. */
 int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static bool warned;
 
-	return glue_unsupported("execve", &warned);
+	return glue_refuse("execve", ENOENT, &warned);
 }

@@ -4,18 +4,22 @@
 #include "glue.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "skiff.h"
 
-int glue_unsupported(const char *call, bool *warned)
+int glue_refuse(const char *call, int error, bool *warned)
 {
-	if (!*warned) {
+	if (!*warned && getenv("SKIFF_DEBUG")) {
 		*warned = true;
 		/* Straight to the console: stdio may be what is failing. */
 		skiff_puts("skiff libc: ");
 		skiff_puts(call);
-		skiff_puts("() is not supported (ENOSYS)\n");
+		skiff_puts("() failed: ");
+		skiff_puts(strerror(error));
+		skiff_puts("\n");
 	}
-	errno = ENOSYS;
+	errno = error;
 	return -1;
 }

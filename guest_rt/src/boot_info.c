@@ -52,9 +52,11 @@ uintptr_t skiff_heap_end(void)
 	uintptr_t start = skiff_heap_start();
 	uint64_t mem = boot_info->mem_size;
 
-	if (mem < SKIFF_STACK_RESERVE || mem - SKIFF_STACK_RESERVE < start)
+	uint64_t below = SKIFF_STACK_RESERVE + SKIFF_STACK_GUARD;
+
+	if (mem < below || mem - below < start)
 		return start;
-	return (uintptr_t)(mem - SKIFF_STACK_RESERVE);
+	return (uintptr_t)(mem - below);
 }
 
 const char *skiff_cmdline(void)

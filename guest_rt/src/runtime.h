@@ -35,6 +35,13 @@ void skiff_tls_init(void);
 /* __stack_chk_fail: gcc calls it when a function's canary was overwritten. */
 _Noreturn void __stack_chk_fail(void);
 
+/*
+ * skiff_stack_guard_init: unmap the guard page below the stack
+ * (skiff_stack_guard) by switching to the runtime's own page tables. Call
+ * once, after skiff_boot_info_record; does nothing when RAM is too small.
+ */
+void skiff_stack_guard_init(void);
+
 /* The appliance's name: generated per image by skiff_guest() in CMake. */
 extern const char skiff_app_name[];
 

@@ -71,6 +71,7 @@ _Noreturn void skiff_start(const struct skiff_boot_info *bi)
 	/* Before any code compiled with the stack protector or using TLS. */
 	skiff_tls_init();
 	skiff_boot_info_record(bi);
+	skiff_stack_guard_init();
 	argc = skiff_args(&argv);
 	skiff_c_init();
 	skiff_main_return(main(argc, argv));

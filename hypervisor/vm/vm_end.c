@@ -6,8 +6,11 @@
 #include <stdarg.h>
 
 #include "hypervisor/console.h"
+#include "hypervisor/debug/core_dump.h"
+#include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/options.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 
@@ -33,6 +36,21 @@ static void flush_line(struct vm *vm)
 }
 
 /*
+ * console=framed: a frame header "\0NAME\0LEN\0" before the bytes tells a
+ * reader whose they are and how many follow, whatever they contain
+ * (docs/log-protocol.md).
+ */
+static void write_frame_header(const struct vm *vm, uint64_t len)
+{
+	char header[GUEST_NAME_MAX + 32];
+	int n = format(header, sizeof header, "%c%s%c%llu%c", 0, vm->name, 0,
+		       (unsigned long long)len, 0);
+
+	if (n > 0)
+		guest_console_raw(header, (size_t)n);
+}
+
+/*
  * A C1 control (U+0080..U+009F): raw, a byte 0x80..0x9f that no UTF-8 lead
  * byte announced; encoded, the same after 0xc2. Terminals take some (0x9b is
  * CSI) as commands. prev is the line's byte before c, or 0 at its start.
@@ -49,6 +67,8 @@ static bool is_c1_control(unsigned char prev, unsigned char c)
  */
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len)
 {
+	if (skiff_options.console_framed)
+		write_frame_header(vm, len);
 	guest_console_raw(bytes, len);
 	for (uint64_t i = 0; i < len; i++) {
 		char c = bytes[i];
@@ -75,6 +95,41 @@ void vm_console_write(struct vm *vm, const char *bytes, uint64_t len)
 	}
 }
 
+#define BACKTRACE_FRAMES 8
+
+/*
+ * log_frames: the return addresses of the guest's frame-pointer chain,
+ * "guest NAME: frames 0x... 0x...", for tools/skiff-run to symbolize with
+ * the image. Guest-virtual addresses are taken as guest-physical (the
+ * ABI's identity map); the chain is guest data, so every read is checked
+ * against the guest's RAM and the walk stops at the first frame that is
+ * misaligned, outside RAM or not above the one before: a bad chain only
+ * shortens the list.
+ */
+static void log_frames(struct vm *vm, uint64_t fp)
+{
+	char line[BACKTRACE_FRAMES * 20 + 1];
+	size_t used = 0;
+
+	line[0] = '\0';
+	for (int i = 0; i < BACKTRACE_FRAMES && fp != 0 && (fp & 7) == 0; i++) {
+		const uint64_t *frame = guest_ptr(&vm->mem, fp, 2 * sizeof(uint64_t));
+		int n;
+
+		if (!frame || frame[1] == 0)
+			break;
+		n = format(line + used, sizeof line - used, " 0x%llx", (unsigned long long)frame[1]);
+		if (n < 0 || (size_t)n >= sizeof line - used)
+			break;
+		used += (size_t)n;
+		if (frame[0] <= fp)
+			break;
+		fp = frame[0];
+	}
+	if (used > 0)
+		log_printf("guest %s: frames%s", vm->name, line);
+}
+
 /* The registers of a guest that Skiff ended, for the report. */
 static void log_guest_state(struct vm *vm)
 {
@@ -87,6 +142,7 @@ static void log_guest_state(struct vm *vm)
 	log_printf("guest %s: rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx rsi=0x%llx rdi=0x%llx rbp=0x%llx",
 		   vm->name, R(HAL_REG_RAX), R(HAL_REG_RBX), R(HAL_REG_RCX), R(HAL_REG_RDX),
 		   R(HAL_REG_RSI), R(HAL_REG_RDI), R(HAL_REG_RBP));
+	log_frames(vm, R(HAL_REG_RBP));
 #undef R
 }
 
@@ -121,7 +177,10 @@ void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
 		log_printf("guest %s: refused: %s", vm->name, detail);
 	else
 		log_printf("guest %s: ended by skiff: %s", vm->name, detail);
-	if (reason == VM_END_KILLED && vm->vcpu_ready)
+	if (reason == VM_END_KILLED && vm->vcpu_ready) {
 		log_guest_state(vm);
+		if (skiff_options.dumpcore)
+			core_dump_write(vm);
+	}
 	release(vm);
 }

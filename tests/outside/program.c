@@ -7,6 +7,9 @@
  * output (expected.txt) and exit status: 3, which success by accident
  * (0) or a crash (1, 255) cannot imitate. Nothing here knows about Skiff.
  */
+/* First, as C11 code may: skiff-cc must find gcc's header, not newlib's. */
+#include <stdatomic.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +34,10 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	time_t now = time(NULL);
 	volatile double two = 2.0, sixth = M_PI / 6;
+	atomic_int started = 0;
 
-	printf("hello, %s\n", who ? who : "nobody");
+	atomic_fetch_add(&started, 1);
+	printf("hello, %s\n", atomic_load(&started) == 1 && who ? who : "nobody");
 	for (int i = 1; i < argc; i++)
 		printf("argv[%d] = %s\n", i, argv[i]);
 

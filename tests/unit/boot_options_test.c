@@ -107,8 +107,21 @@ static void test_numbers(void)
 	expect_bad("asids=99999999999999999999", "asids= must be a number from 1 to 65535, not '99999999999999999999'");
 }
 
+static void test_console(void)
+{
+	CHECK(parse("") == 0 && !opts.console_framed);
+	CHECK(parse("console=framed") == 0 && opts.console_framed);
+	CHECK(parse("console=framed console=raw") == 0 && !opts.console_framed);
+	expect_bad("console=tagged", "console must be raw or framed, not 'tagged'");
+	expect_bad("console=", "console must be raw or framed, not ''");
+	CHECK(parse("") == 0 && opts.dumpcore == 0);
+	CHECK(parse("dumpcore=1") == 0 && opts.dumpcore == 1);
+	expect_bad("dumpcore=2", "dumpcore= must be a number from 0 to 1, not '2'");
+}
+
 int main(void)
 {
+	test_console();
 	test_defaults();
 	test_options();
 	test_on_end();

@@ -30,6 +30,7 @@ int check_strto(void);
 int check_errno(void);
 int check_math(void);
 int check_clocks(void);
+int check_posix(void);
 int check_runtime(int argc, char **argv);
 
 /* rng_next: a fixed-seed xorshift64 stream, so every run does the same work. */

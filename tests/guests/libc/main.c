@@ -15,7 +15,7 @@ int main(int argc, char **argv)
 {
 	int (*const groups[])(void) = {
 		check_formats, check_heap, check_sorting, check_jumps,
-		check_strto, check_errno, check_math, check_clocks,
+		check_strto, check_errno, check_math, check_clocks, check_posix,
 	};
 	int failures = check_runtime(argc, argv);
 

@@ -146,8 +146,15 @@ static int hunt(void)
 
 	/* The prefix's first 8 bytes, still masked: word ^ mask8 == first8 finds them. */
 	memcpy(&first8, prefix_masked, sizeof(first8));
-	/* Every 8-byte word from SCAN_START up (hold aligns its copies to 8). */
+	uint64_t guard = skiff_stack_guard();
+
+	/* Every 8-byte word from SCAN_START up (hold aligns its copies to 8),
+	 * but the runtime's unmapped guard page below the stack. */
 	for (uint64_t addr = SCAN_START; addr + PREFIX_LEN <= mem; addr += 8) {
+		if (guard && addr >= guard && addr < guard + SKIFF_STACK_GUARD) {
+			addr = guard + SKIFF_STACK_GUARD - 8;
+			continue;
+		}
 		uint64_t word = *(const volatile uint64_t *)(uintptr_t)addr;
 
 		if (word != 0)
