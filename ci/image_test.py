@@ -6,7 +6,7 @@
 
 Each case runs `tools/skiff-image -o FILE hello one two`, then boots FILE in
 QEMU as a CD or as a USB stick (the same bytes written with dd), under
-SeaBIOS or OVMF, and checks the guest's console (after the start marker
+SeaBIOS or OVMF, or in Bochs as a CD under its BIOS, and checks the guest's console (after the start marker
 under UEFI), its log lines and the final status. Exit status 0 on a pass,
 1 on a failure, 2 when the case cannot run.
 """
@@ -20,14 +20,17 @@ import tempfile
 CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
-from skiff_emulators import qemu_command, run_emulator  # noqa: E402
+from skiff_emulators import bochs_command, qemu_command, run_emulator  # noqa: E402
 from skiff_log import parse_log  # noqa: E402
 from skiff_media import OVMF, console_and_log  # noqa: E402
 
 SKIFF_IMAGE = os.path.join(CI_DIR, "..", "tools", "skiff-image")
-# name: (firmware, medium, QEMU time limit in seconds)
-CASES = {"image-cd-bios": ("bios", "cd", 30), "image-usb-bios": ("bios", "usb", 30),
-         "image-usb-uefi": ("uefi", "usb", 90)}
+# name: (firmware, medium, QEMU time limit in seconds, platforms). Bochs boots the
+# image only from a CD under its BIOS: it has no OVMF and no USB boot here.
+CASES = {"image-cd-bios": ("bios", "cd", 30, ("qemu-svm", "bochs-svm", "bochs-vmx")),
+         "image-usb-bios": ("bios", "usb", 30, ("qemu-svm",)),
+         "image-usb-uefi": ("uefi", "usb", 90, ("qemu-svm",))}
+BOCHS_SLOWNESS = 4
 EXPECTED_CONSOLE = b"Hello from Skiff!\nCommand line: 'one two'\narg[1]: one\narg[2]: two\nSUCCESS\n"
 CTEST_MARGIN_SECONDS = 60
 
@@ -41,9 +44,9 @@ def medium_args(firmware, medium, image):
                    "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
 
 
-def run_case(build, name):
-    """Build the image and boot it; return the list of problems."""
-    firmware, medium, timeout = CASES[name]
+def run_case(build, platform, name):
+    """Build the image and boot it on platform; return the list of problems."""
+    firmware, medium, timeout, _ = CASES[name]
     hello = os.path.join(build, "examples", "hello", "hello.elf")
     with tempfile.TemporaryDirectory(prefix="skiff-image-test-") as work:
         image = os.path.join(work, "skiff.img")
@@ -53,7 +56,12 @@ def run_case(build, name):
         if done.returncode != 0:
             return ["skiff-image failed: " + done.stdout.decode(errors="replace")]
         com1, com2 = os.path.join(work, "com1"), os.path.join(work, "com2")
-        command = qemu_command(None, com1, com2, 256, boot_args=medium_args(firmware, medium, image))
+        if platform == "qemu-svm":
+            command = qemu_command(None, com1, com2, 256,
+                                   boot_args=medium_args(firmware, medium, image))
+        else:
+            timeout *= BOCHS_SLOWNESS
+            command = bochs_command(work, platform, image, com1, com2, 256)
         seconds, timed_out = run_emulator(command, com2, timeout, os.path.join(work, "qemu.out"))
         with open(com1, "rb") as f1, open(com2, "rb") as f2:
             console, log_bytes = console_and_log(f1.read(), f2.read(), firmware)
@@ -78,13 +86,15 @@ def main(argv):
     parser.add_argument("--test")
     options = parser.parse_args(argv)
     if options.list:
-        for name, (_, _, timeout) in CASES.items():
-            print("qemu-svm %s %d hello" % (name, timeout + CTEST_MARGIN_SECONDS))
+        for name, (_, _, timeout, platforms) in CASES.items():
+            for platform in platforms:
+                slowness = 1 if platform == "qemu-svm" else BOCHS_SLOWNESS
+                print("%s %s %d hello" % (platform, name, timeout * slowness + CTEST_MARGIN_SECONDS))
         return 0
-    if options.platform != "qemu-svm" or options.test not in CASES or not options.build:
-        parser.error("--build, --platform qemu-svm and --test %s are required" % "|".join(CASES))
-    problems = run_case(options.build, options.test)
-    title = "boot.qemu-svm.%s" % options.test
+    if options.test not in CASES or not options.build or options.platform not in CASES[options.test][3]:
+        parser.error("--build, --test %s and one of its platforms are required" % "|".join(CASES))
+    problems = run_case(options.build, options.platform, options.test)
+    title = "boot.%s.%s" % (options.platform, options.test)
     for problem in problems:
         print("  - " + problem)
     print("%s: %s" % (title, "FAIL" if problems else "PASS"))
