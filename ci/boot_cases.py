@@ -13,7 +13,8 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256, "firmware": "uefi", "boot": "pxe", "qemu_machine": "q35"}
+   "machine_mem": 256, "firmware": "uefi", "boot": "pxe", "qemu_machine": "q35",
+   "cpus": 4}
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -72,6 +73,7 @@ class BootCase:
     firmware: str = "bios"     # bios or uefi (QEMU only)
     boot: str = "iso"          # iso or pxe (QEMU only)
     qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
+    cpus: int = None           # processors of the machine (default 1)
 
 
 def case_files(main_file):
@@ -215,6 +217,14 @@ def _firmware_and_boot(case):
     return firmware, boot
 
 
+def _cpus(case):
+    """Return the case's processor count (1..64) or None."""
+    cpus = case.get("cpus")
+    if cpus is not None and (not isinstance(cpus, int) or not 1 <= cpus <= 64):
+        raise CaseError("case %s: cpus must be 1..64" % case["name"])
+    return cpus
+
+
 def _listed_guests(build, spec):
     """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
     list_path = os.path.join(build, spec["file"])
@@ -314,4 +324,4 @@ def resolve_case(case, build, disk_dir=None):
                     log_checks=case.get("log_checks", []),
                     fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
-                    qemu_machine=case.get("qemu_machine"))
+                    qemu_machine=case.get("qemu_machine"), cpus=_cpus(case))

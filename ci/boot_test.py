@@ -66,7 +66,8 @@ def run_test(build, platform, name, keep_dir=None):
                           case.skiff_args, timeout=timeout, keep_dir=keep_dir,
                           machine=MachineOptions(megabytes=case.machine_mem,
                                                  firmware=case.firmware, boot=case.boot,
-                                                 qemu_machine=case.qemu_machine))
+                                                 qemu_machine=case.qemu_machine,
+                                                 cpus=case.cpus))
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

@@ -69,7 +69,7 @@ def platform_for(cpu, emulator):
 
 
 def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None,
-                 machine_type=None):
+                 machine_type=None, cpus=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
@@ -77,12 +77,14 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
     boot_args, when given, replace the BIOS CD boot of iso (see
     skiff_media.qemu_boot_args: UEFI, network boot). machine_type sets
-    QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register).
+    QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register);
+    cpus QEMU's -smp (the processors the firmware lists in the MADT).
     """
     media = boot_args if boot_args is not None else ["-boot", "d", "-nic", "none", "-cdrom", iso]
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
                "-display", "none", "-no-reboot"] + (
-               ["-machine", machine_type] if machine_type else []) + media + [
+               ["-machine", machine_type] if machine_type else []) + (
+               ["-smp", str(cpus)] if cpus else []) + media + [
                "-serial", "file:" + com1, "-serial", "file:" + com2,
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
@@ -90,7 +92,7 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None):
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None, cpus=None):
     """Return the text of a bochsrc for a headless, deterministic boot of iso.
 
     ips, when given, sets Bochs's emulated instructions per second (the
@@ -100,6 +102,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
     cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
     if ips is not None:
         cpu_line += ", ips=%d" % ips
+    if cpus is not None:
+        cpu_line += ", count=%d" % cpus   # processors in the MADT; Skiff runs on the first
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -118,7 +122,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         ""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
+                  cpus=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -129,7 +134,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model, cpus))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -231,6 +236,7 @@ class MachineOptions:
     firmware: str = "bios"      # bios or uefi (QEMU only; skiff_media.FIRMWARES)
     boot: str = "iso"           # iso or pxe (QEMU only; skiff_media.BOOT_METHODS)
     qemu_machine: str = None    # QEMU -machine (default: QEMU's pc)
+    cpus: int = None            # processors of the machine (default 1)
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -271,10 +277,10 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
-                               boot_args, machine.qemu_machine)
+                               boot_args, machine.qemu_machine, machine.cpus)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model)
+                                machine.bochs_ips, machine.bochs_model, machine.cpus)
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)
