@@ -14,7 +14,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
    "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
-   "qemu_machine": "q35"}
+   "qemu_machine": "q35", "cpus": 4}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
@@ -77,6 +77,7 @@ class BootCase:
     firmware: str = "bios"     # bios or uefi (QEMU only)
     boot: str = "iso"          # iso or pxe (QEMU only)
     qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
+    cpus: int = None           # processors of the machine (default 1)
 
 
 def case_files(main_file):
@@ -220,6 +221,14 @@ def _firmware_and_boot(case):
     return firmware, boot
 
 
+def _cpus(case):
+    """Return the case's processor count (1..64) or None."""
+    cpus = case.get("cpus")
+    if cpus is not None and (not isinstance(cpus, int) or not 1 <= cpus <= 64):
+        raise CaseError("case %s: cpus must be 1..64" % case["name"])
+    return cpus
+
+
 def _listed_guests(build, spec):
     """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
     list_path = os.path.join(build, spec["file"])
@@ -334,4 +343,4 @@ def resolve_case(case, build, disk_dir=None):
                     fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
                     qemu_cpu_flags=_qemu_cpu_flags(case),
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
-                    qemu_machine=case.get("qemu_machine"))
+                    qemu_machine=case.get("qemu_machine"), cpus=_cpus(case))

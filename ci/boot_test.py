@@ -57,7 +57,8 @@ def machine_options(case, platform):
     if case.qemu_cpu_flags and platform == "qemu-svm":
         qemu_cpu = ",".join([QEMU_CPU] + case.qemu_cpu_flags)
     return MachineOptions(megabytes=case.machine_mem, qemu_cpu=qemu_cpu, firmware=case.firmware,
-                          boot=case.boot, qemu_machine=case.qemu_machine)
+                          boot=case.boot, qemu_machine=case.qemu_machine,
+                          cpus=case.cpus)
 
 
 def run_test(build, platform, name, keep_dir=None):

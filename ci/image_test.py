@@ -6,28 +6,38 @@
 
 Each case runs `tools/skiff-image -o FILE hello one two`, then boots FILE in
 QEMU as a CD or as a USB stick (the same bytes written with dd), under
-SeaBIOS or OVMF, and checks the guest's console (after the start marker
+SeaBIOS or OVMF, or in Bochs as a CD under its BIOS, and checks the guest's console (after the start marker
 under UEFI), its log lines and the final status. Exit status 0 on a pass,
 1 on a failure, 2 when the case cannot run.
 """
 
 import argparse
+import functools
+import http.server
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 
 CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
-from skiff_emulators import qemu_command, run_emulator  # noqa: E402
+from skiff_emulators import bochs_command, qemu_command, run_emulator  # noqa: E402
 from skiff_log import parse_log  # noqa: E402
-from skiff_media import OVMF, console_and_log  # noqa: E402
+from skiff_media import OVMF, console_and_log, qemu_boot_args  # noqa: E402
 
 SKIFF_IMAGE = os.path.join(CI_DIR, "..", "tools", "skiff-image")
-# name: (firmware, medium, QEMU time limit in seconds)
-CASES = {"image-cd-bios": ("bios", "cd", 30), "image-usb-bios": ("bios", "usb", 30),
-         "image-usb-uefi": ("uefi", "usb", 90)}
+# name: (firmware, medium, QEMU time limit in seconds, platforms). Bochs boots the
+# image only from a CD under its BIOS: it has no OVMF and no USB boot here.
+CASES = {"image-cd-bios": ("bios", "cd", 30, ("qemu-svm", "bochs-svm", "bochs-vmx")),
+         "image-usb-bios": ("bios", "usb", 30, ("qemu-svm",)),
+         "image-usb-uefi": ("uefi", "usb", 90, ("qemu-svm",)),
+         "image-pxe-http": ("bios", "http", 60, ("qemu-svm",))}
+# QEMU's user-mode network reaches the host's 127.0.0.1 as 10.0.2.2.
+HOST_FROM_GUEST = "10.0.2.2"
+BOCHS_SLOWNESS = 4
 EXPECTED_CONSOLE = b"Hello from Skiff!\nCommand line: 'one two'\narg[1]: one\narg[2]: two\nSUCCESS\n"
 CTEST_MARGIN_SECONDS = 60
 
@@ -41,25 +51,82 @@ def medium_args(firmware, medium, image):
                    "-device", "qemu-xhci", "-device", "usb-storage,drive=stick,bootindex=0"]
 
 
-def run_case(build, name):
-    """Build the image and boot it; return the list of problems."""
-    firmware, medium, timeout = CASES[name]
+class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files and remembers which paths were fetched (in server.fetched)."""
+
+    def do_GET(self):
+        self.server.fetched.append(self.path)
+        super().do_GET()
+
+    def log_message(self, *args):
+        pass
+
+
+def _http_server(folder):
+    """Start an HTTP server for folder on 127.0.0.1 (any port) in a thread; return it."""
+    handler = functools.partial(_RecordingHandler, directory=folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.fetched = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _skiff_image(build, arguments):
+    """Run tools/skiff-image; return its output, or raise RuntimeError when it fails."""
     hello = os.path.join(build, "examples", "hello", "hello.elf")
+    done = subprocess.run([sys.executable, SKIFF_IMAGE] + arguments + [hello, "one", "two"],
+                          env=dict(os.environ, SKIFF_BUILD=build), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    if done.returncode != 0:
+        raise RuntimeError("skiff-image failed: " + done.stdout.decode(errors="replace"))
+
+
+def _http_boot_args(build, work):
+    """Write a netboot tree fetching over HTTP; return (QEMU arguments, HTTP server).
+
+    The TFTP folder holds only GRUB (boot/grub): Skiff and the guest can
+    arrive only over HTTP, from the tree served on the host.
+    """
+    tree = os.path.join(work, "net")
+    os.makedirs(tree)
+    server = _http_server(tree)
+    _skiff_image(build, ["--netboot", tree, "--http",
+                         "%s:%d" % (HOST_FROM_GUEST, server.server_address[1])])
+    tftp = os.path.join(work, "tftp")
+    shutil.copytree(os.path.join(tree, "boot", "grub"), os.path.join(tftp, "boot", "grub"))
+    return qemu_boot_args("bios", "pxe", tftp), server
+
+
+def run_case(build, platform, name):
+    """Build the image and boot it on platform; return the list of problems."""
+    firmware, medium, timeout, _ = CASES[name]
+    server = None
     with tempfile.TemporaryDirectory(prefix="skiff-image-test-") as work:
         image = os.path.join(work, "skiff.img")
-        done = subprocess.run([sys.executable, SKIFF_IMAGE, "-o", image, hello, "one", "two"],
-                              env=dict(os.environ, SKIFF_BUILD=build), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT)
-        if done.returncode != 0:
-            return ["skiff-image failed: " + done.stdout.decode(errors="replace")]
+        try:
+            if medium == "http":
+                boot_args, server = _http_boot_args(build, work)
+            else:
+                _skiff_image(build, ["-o", image])
+                boot_args = medium_args(firmware, medium, image)
+        except RuntimeError as error:
+            return [str(error)]
         com1, com2 = os.path.join(work, "com1"), os.path.join(work, "com2")
-        command = qemu_command(None, com1, com2, 256, boot_args=medium_args(firmware, medium, image))
+        if platform == "qemu-svm":
+            command = qemu_command(None, com1, com2, 256, boot_args=boot_args)
+        else:
+            timeout *= BOCHS_SLOWNESS
+            command = bochs_command(work, platform, image, com1, com2, 256)
         seconds, timed_out = run_emulator(command, com2, timeout, os.path.join(work, "qemu.out"))
         with open(com1, "rb") as f1, open(com2, "rb") as f2:
             console, log_bytes = console_and_log(f1.read(), f2.read(), firmware)
     log = parse_log(log_bytes.decode(errors="replace"))
     print("%s: booted in %.2f s" % (name, seconds))
     problems = []
+    if server is not None:
+        server.shutdown()
+        if "/boot/skiff.elf" not in server.fetched or "/boot/g0-hello.elf" not in server.fetched:
+            problems.append("Skiff and the guest were not fetched over HTTP: %s" % server.fetched)
     if timed_out or log.final_status != 0:
         problems.append("no final status 0 (timed out: %s); log:\n%s" % (timed_out, log_bytes[-3000:]))
     if console != EXPECTED_CONSOLE:
@@ -78,13 +145,15 @@ def main(argv):
     parser.add_argument("--test")
     options = parser.parse_args(argv)
     if options.list:
-        for name, (_, _, timeout) in CASES.items():
-            print("qemu-svm %s %d hello" % (name, timeout + CTEST_MARGIN_SECONDS))
+        for name, (_, _, timeout, platforms) in CASES.items():
+            for platform in platforms:
+                slowness = 1 if platform == "qemu-svm" else BOCHS_SLOWNESS
+                print("%s %s %d hello" % (platform, name, timeout * slowness + CTEST_MARGIN_SECONDS))
         return 0
-    if options.platform != "qemu-svm" or options.test not in CASES or not options.build:
-        parser.error("--build, --platform qemu-svm and --test %s are required" % "|".join(CASES))
-    problems = run_case(options.build, options.test)
-    title = "boot.qemu-svm.%s" % options.test
+    if options.test not in CASES or not options.build or options.platform not in CASES[options.test][3]:
+        parser.error("--build, --test %s and one of its platforms are required" % "|".join(CASES))
+    problems = run_case(options.build, options.platform, options.test)
+    title = "boot.%s.%s" % (options.platform, options.test)
     for problem in problems:
         print("  - " + problem)
     print("%s: %s" % (title, "FAIL" if problems else "PASS"))

@@ -42,6 +42,8 @@ void guest_console_raw(const char *bytes, size_t len);
 
 /* console_mark_start: write both start markers (call before anything else is written). */
 void console_mark_start(void);
+
+/*
  * debug_channel_raw: bytes to the debug channel (COM3, 0x3e8), as they are:
  * crashed guests' core records (hypervisor/debug/core_dump.h). A machine
  * without COM3 reads its status port as all ones, so nothing waits.

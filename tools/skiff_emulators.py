@@ -79,7 +79,7 @@ def platform_for(cpu, emulator):
 
 
 def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=None,
-                 machine_type=None, com3=None):
+                 machine_type=None, com3=None, cpus=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
@@ -89,11 +89,13 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     skiff_media.qemu_boot_args: UEFI, network boot). machine_type sets
     QEMU's -machine (default pc, i440fx; q35 has an ACPI reset register).
     com3, when given, is the file of the debug channel (COM3).
+    cpus is QEMU's -smp (the processors the firmware lists in the MADT).
     """
     media = boot_args if boot_args is not None else ["-boot", "d", "-nic", "none", "-cdrom", iso]
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
                "-display", "none", "-no-reboot"] + (
-               ["-machine", machine_type] if machine_type else []) + media + [
+               ["-machine", machine_type] if machine_type else []) + (
+               ["-smp", str(cpus)] if cpus else []) + media + [
                "-serial", "file:" + com1, "-serial", "file:" + com2,
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
@@ -104,7 +106,7 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
 
 
 def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
-                 disk_lines=(), real_clock=False, com3=None):
+                 disk_lines=(), real_clock=False, com3=None, cpus=None):
     """Return the text of a bochsrc for a headless boot of iso.
 
     By default the boot is deterministic: the clock follows executed
@@ -121,6 +123,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
     if ips is not None:
         cpu_line += ", ips=%d" % ips
     clock_line = BOCHS_REAL_CLOCK if real_clock else BOCHS_FAST_CLOCK
+    if cpus is not None:
+        cpu_line += ", count=%d" % cpus   # processors in the MADT; Skiff runs on the first
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -140,7 +144,7 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
 
 
 def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
-                  disk_lines=(), real_clock=False, com3=None):
+                  disk_lines=(), real_clock=False, com3=None, cpus=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -152,7 +156,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
         rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model,
-                              disk_lines, real_clock, com3))
+                              disk_lines, real_clock, com3, cpus))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -272,6 +276,7 @@ class MachineOptions:
     nic: object = None   # a skiff_net.Nic: an e1000 for Skiff's uplink network
     real_clock: bool = False
     debug_channel: bool = False
+    cpus: int = None            # processors of the machine (default 1)
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -319,13 +324,14 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
         command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
-                               boot_args, machine.qemu_machine, com3)
+                               boot_args, machine.qemu_machine, com3,
+                               machine.cpus)
         command += qemu_disk_options(disks)
         command += skiff_net.qemu_args(machine.nic)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks),
-                                machine.real_clock, com3)
+                                machine.real_clock, com3, machine.cpus)
         with open(os.path.join(workdir, "bochsrc"), "a") as rc:
             rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")

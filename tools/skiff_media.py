@@ -28,6 +28,7 @@ after_marker() drops what came before it.
 """
 
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -136,17 +137,29 @@ def build_hybrid_iso(workdir, hypervisor, skiff_words, guests, output=None):
     return output
 
 
-def build_netboot_tree(netdir, hypervisor, skiff_words, guests):
+def build_netboot_tree(netdir, hypervisor, skiff_words, guests, http_server=None):
     """Fill netdir with what a TFTP/HTTP server hands out to boot Skiff over the network.
 
-    Returns {"bios": path of the PXE image, "uefi": path of the EFI image},
-    relative to netdir (what a DHCP server names as the boot file). Raises
-    as build_hybrid_iso does.
+    http_server: None to fetch everything by TFTP from the server that
+    booted the client; "HOST" or "HOST:PORT" to have GRUB fetch Skiff, the
+    guests and their disks over HTTP from there (GRUB's own images and
+    grub.cfg still come by TFTP). Returns {"bios": path of the PXE image,
+    "uefi": path of the EFI image}, relative to netdir (what a DHCP server
+    names as the boot file). Raises as build_hybrid_iso does, and
+    ValueError for an HTTP server name GRUB cannot take.
     """
     missing = missing_tools(boot="pxe")
     if missing:
         raise FileNotFoundError("missing for a network boot tree: %s" % ", ".join(missing))
+    if http_server is not None and not re.match(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$", http_server):
+        raise ValueError("HTTP server %r: expected HOST or HOST:PORT" % http_server)
     stage_boot_tree(netdir, hypervisor, skiff_words, guests)
+    if http_server is not None:
+        cfg_path = os.path.join(netdir, "boot", "grub", "grub.cfg")
+        with open(cfg_path) as cfg:
+            text = cfg.read()
+        with open(cfg_path, "w") as cfg:
+            cfg.write("set root=(http,%s)\n" % http_server + text)
     for platform_dir in (GRUB_PC_DIR, grub_efi_dir()):
         _run(["grub-mknetdir", "--net-directory=" + netdir, "--subdir=boot/grub",
               "-d", platform_dir, "--locales=", "--fonts=", "--themes="], "grub-mknetdir")

@@ -72,6 +72,16 @@ class CaseFirmwareTest(unittest.TestCase):
         resolved = resolve_case(case, "/nonexistent")
         self.assertEqual((resolved.firmware, resolved.boot), ("uefi", "pxe"))
 
+    def test_qemu_machine(self):
+        case = {"name": "x", "qemu_machine": "q35", "guests": []}
+        with self.assertRaises(CaseError):          # all platforms: Bochs has no q35
+            resolve_case(case, "/nonexistent")
+        case = {"name": "x", "qemu_machine": "isapc", "platforms": ["qemu-svm"], "guests": []}
+        with self.assertRaises(CaseError):
+            resolve_case(case, "/nonexistent")
+        case = {"name": "x", "qemu_machine": "q35", "platforms": ["qemu-svm"], "guests": []}
+        self.assertEqual(resolve_case(case, "/nonexistent").qemu_machine, "q35")
+
     def test_the_firmware_cases_are_well_formed(self):
         names = [c["name"] for c in load_cases() if c.get("firmware") or c.get("boot")]
         self.assertTrue({"uefi_hello", "uefi_multi", "uefi_block", "pxe_hello", "pxe_multi",

@@ -13,6 +13,12 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 
+/*
+ * No table Skiff reads comes near this (a DSDT of a large server is a few
+ * hundred KiB; an MADT of 10^4 entries 160 KiB): a longer one is a lie, and
+ * checksumming it would read through device memory.
+ */
+#define TABLE_MAX_BYTES (UINT32_C(16) << 20)
 #define RSDP_V1_SIZE 20
 #define RSDP_V2_SIZE 36
 #define NOTE_MAX 160
@@ -65,6 +71,11 @@ const uint8_t *acpi_map_table(struct acpi_parse *ps, uint64_t phys, const char *
 	if (*len < ACPI_HEADER_SIZE || *len < min_len) {
 		acpi_refuse(ps, "%s at 0x%lx: length %u is below %u", sig, (unsigned long)phys,
 			    *len, min_len > ACPI_HEADER_SIZE ? min_len : ACPI_HEADER_SIZE);
+		return NULL;
+	}
+	if (*len > TABLE_MAX_BYTES) {
+		acpi_refuse(ps, "%s at 0x%lx: length %u is above %u", sig, (unsigned long)phys, *len,
+			    TABLE_MAX_BYTES);
 		return NULL;
 	}
 	table = ps->env->map(ps->env->ctx, phys, *len);
@@ -130,7 +141,7 @@ static const uint8_t *root_table(struct acpi_parse *ps, const uint8_t *rsdp, siz
 /* visit_entry: read the table at phys if it is one Skiff uses (first of each kind). */
 static void visit_entry(struct acpi_parse *ps, uint64_t phys, bool *seen_fadt, bool *seen_madt)
 {
-	const uint8_t *header = ps->env->map(ps->env->ctx, phys, ACPI_HEADER_SIZE);
+	const uint8_t *header = phys ? ps->env->map(ps->env->ctx, phys, ACPI_HEADER_SIZE) : NULL;
 	const uint8_t *table;
 	uint32_t len;
 

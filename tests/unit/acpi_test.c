@@ -171,7 +171,10 @@ static void test_fadt_lies(void)
 	img.mem[AT_FADT + 9] ^= 0x55;              /* checksum */
 	CHECK(parse(&img) == -EINVAL && strstr(notes, "FACP at 0x100400: bad checksum"));
 	acpi_build(&img);
-	acpi_put32(&img, AT_FADT + 4, 0x7fffffff);  /* length far past memory */
+	acpi_put32(&img, AT_FADT + 4, 0x7fffffff);  /* a length no table has */
+	CHECK(parse(&img) == -EINVAL && strstr(notes, "length 2147483647 is above 16777216"));
+	acpi_build(&img);
+	acpi_put32(&img, AT_FADT + 4, AT_END - AT_FADT + 1);  /* one byte past memory */
 	CHECK(parse(&img) == -EINVAL && strstr(notes, "runs outside readable memory"));
 	acpi_build(&img);
 	acpi_put64(&img, AT_FADT + 176, 0x12345);   /* PM1a beyond the I/O space */

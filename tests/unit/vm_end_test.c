@@ -1,9 +1,11 @@
 /*
  * vm_end_test.c - host tests for hypervisor/vm/vm_end.c: a guest's RAM goes
- * back to the frame allocator only after it is scrubbed, and the log copy
- * of a guest's output carries no control bytes (C0, DEL, C1 raw or
- * UTF-8-encoded) while ordinary UTF-8 passes.
+ * back through the memory core (vm_memory_release, which scrubs each frame
+ * after the one invalidation path: tests/unit/mem_*) before its vCPU is
+ * destroyed, and the log copy of a guest's output carries no control bytes
+ * (C0, DEL, C1 raw or UTF-8-encoded) while ordinary UTF-8 passes.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +19,8 @@
 
 static char logged[4096];
 static size_t logged_len;
-static int freed_calls;
-static int freed_dirty;        /* bytes not zero when handed back */
+static int released_calls;
+static bool memory_released_before_vcpu;
 static int destroyed_vcpus;
 
 void log_raw(const char *bytes, size_t len)
@@ -41,18 +43,16 @@ void guest_console_raw(const char *bytes, size_t len)
 	(void)len;
 }
 
-void frames_free(uint64_t hpa, uint64_t bytes)
+void vm_memory_release(struct vm *vm)
 {
-	const uint8_t *p = (const uint8_t *)(uintptr_t)hpa;
-
-	freed_calls++;
-	for (uint64_t i = 0; i < bytes; i++)
-		freed_dirty += p[i] != 0;
+	memory_released_before_vcpu = destroyed_vcpus == 0;
+	released_calls++;
+	vm->nested_ready = false;
 }
 
-void np_destroy(struct np_table *t)
+void vm_net_detach(struct vm *vm)
 {
-	(void)t;
+	(void)vm;
 }
 
 static void fake_vcpu_destroy(struct vcpu *v)
@@ -82,20 +82,19 @@ static struct vm *new_vm(size_t ram)
 	snprintf(vm->name, sizeof(vm->name), "g");
 	vm->mem.base = malloc(ram);
 	vm->mem.size = ram;
-	vm->mem_hpa = (uint64_t)(uintptr_t)vm->mem.base;
 	vm->vcpu_ready = true;
 	memset(vm->mem.base, 0xa5, ram);   /* what the guest left */
 	return vm;
 }
 
-static void test_ram_scrubbed_before_free(void)
+static void test_ram_released_before_vcpu(void)
 {
 	struct vm *vm = new_vm(64 * 1024);
 	void *ram = vm->mem.base;
 
 	vm_end(vm, 1, VM_END_KILLED, "test");
-	CHECK(freed_calls == 1);
-	CHECK(freed_dirty == 0);
+	CHECK(released_calls == 1);
+	CHECK(memory_released_before_vcpu);
 	CHECK(destroyed_vcpus == 1);
 	CHECK(vm->mem.base == NULL && vm->state == VM_ENDED);
 	free(ram);
@@ -134,7 +133,7 @@ static void test_log_filter(void)
 
 int main(void)
 {
-	test_ram_scrubbed_before_free();
+	test_ram_released_before_vcpu();
 	test_log_filter();
 	return check_report("vm_end_test");
 }
