@@ -36,6 +36,8 @@ if ((${#missing[@]})); then
 fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
-# Only what the benchmarks run: skiff.elf, the two guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops
+# Only what the benchmarks run: skiff.elf, the guests, the host program.
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops netping
+# Network path lengths (guest-to-guest echo over the switch), printed only.
+"$py" "$repo/bench/net_bench.py" --build "$build"
 exec "$py" "$repo/bench/run_bench.py" --build "$build" "$@"
