@@ -5,7 +5,7 @@
 # which only generator expressions know. The target skiff_cc builds what
 # the script links (the runtime, the glue, newlib), so `ninja` leaves a
 # usable bin/skiff-cc.
-# Included from guest_rt/CMakeLists.txt, after newlib/ and libc/.
+# Included from guest_rt/CMakeLists.txt, after newlib/, libc/ and lwip/.
 
 find_program(SKIFF_NM NAMES ${CMAKE_NM} nm REQUIRED)
 execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=include
@@ -24,6 +24,8 @@ set(SKIFF_CC_START_OBJECTS
     "'$<JOIN:$<TARGET_OBJECTS:skiff_rt_start>$<SEMICOLON>$<TARGET_OBJECTS:skiff_libc_start>,' '>'")
 set(SKIFF_CC_RUNTIME "$<TARGET_FILE:skiff_rt>")
 set(SKIFF_CC_GLUE "$<TARGET_FILE:skiff_libc_glue>")
+set(SKIFF_CC_LWIP "$<TARGET_FILE:skiff_lwip>")
+set(SKIFF_CC_LWIP_INCLUDE ${SKIFF_LWIP_SRC}/src/include)
 
 configure_file(${CMAKE_SOURCE_DIR}/tools/skiff-cc
                ${CMAKE_CURRENT_BINARY_DIR}/skiff-cc.in @ONLY)
@@ -34,4 +36,4 @@ file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/bin/skiff-cc
 
 add_custom_target(skiff_cc ALL)
 add_dependencies(skiff_cc skiff_rt_start skiff_rt skiff_libc_glue
-                 skiff_libc_start skiff_newlib_build)
+                 skiff_libc_start skiff_newlib_build skiff_lwip)

@@ -63,10 +63,26 @@ void uplink_init(void)
 			   cfg.storage ? err : "no memory");
 		return;
 	}
-	e1000_promiscuous(&nic, true);
+	uplink_update_filter();
 	log_printf("uplink: e1000 at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, on network %s",
 		   dev->bus, dev->slot, dev->function, nic.mac[0], nic.mac[1], nic.mac[2],
 		   nic.mac[3], nic.mac[4], nic.mac[5], UPLINK_NETWORK);
+}
+
+void uplink_update_filter(void)
+{
+	uint8_t macs[NET_MAX_PORTS][6];
+	unsigned count = 0;
+
+	if (!port)
+		return;
+	for (unsigned i = 0; i < NET_MAX_PORTS; i++) {
+		const struct net_port *p = &the_switch.ports[i];
+
+		if (p->used && p != port && p->network == port->network)
+			memcpy(macs[count++], p->mac, 6);
+	}
+	e1000_filter(&nic, (const uint8_t (*)[6])macs, count);
 }
 
 bool uplink_active(void)

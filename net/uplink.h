@@ -6,8 +6,9 @@
  * switch does not know (and broadcast, multicast) go out on the wire;
  * frames from the wire reach only the guests they are addressed to
  * (broadcast and multicast: every guest on "uplink"), never flooded to
- * guests as unknown unicast, so the NIC can run promiscuous without
- * guests seeing other hosts' traffic. The NIC is polled: on every
+ * guests as unknown unicast. The NIC's exact-match receive filter holds
+ * the MACs of the guests on "uplink" (up to 15; beyond that it runs
+ * promiscuous and the switch does the filtering alone). The NIC is polled: on every
  * scheduling decision, and at least every UPLINK_POLL_NS while the CPU
  * idles; guests' frames are handed to the NIC as they are sent.
  */
@@ -38,6 +39,10 @@ bool uplink_active(void);
 /* uplink_poll: move received frames from the NIC into the switch, and
  * retry guests' frames the NIC had no room for. Cheap when idle. */
 void uplink_poll(void);
+
+/* uplink_update_filter: reprogram the NIC's receive filter with the MACs
+ * of the guest ports now on "uplink" (call after one attaches or leaves). */
+void uplink_update_filter(void);
 
 /* uplink_log_stats: one log line with the NIC's counters (at the end). */
 void uplink_log_stats(void);

@@ -193,11 +193,23 @@ int e1000_init(struct e1000 *nic, const struct pci_device *dev)
 	return 0;
 }
 
-void e1000_promiscuous(struct e1000 *nic, bool on)
+void e1000_filter(struct e1000 *nic, const uint8_t (*macs)[6], unsigned count)
 {
+	bool promiscuous = count > E1000_FILTER_SLOTS;
 	uint32_t rctl = rd(nic, REG_RCTL);
 
-	wr(nic, REG_RCTL, on ? rctl | RCTL_UPE : rctl & ~RCTL_UPE);
+	for (unsigned i = 0; i < E1000_FILTER_SLOTS; i++) {
+		const uint8_t *m = macs[i];
+
+		/* Invalid first, so the device never matches half an address. */
+		wr(nic, REG_RAH0 + 8 * (i + 1), 0);
+		if (promiscuous || i >= count)
+			continue;
+		wr(nic, REG_RAL0 + 8 * (i + 1), (uint32_t)m[0] | (uint32_t)m[1] << 8 |
+						(uint32_t)m[2] << 16 | (uint32_t)m[3] << 24);
+		wr(nic, REG_RAH0 + 8 * (i + 1), (uint32_t)m[4] | (uint32_t)m[5] << 8 | RAH_VALID);
+	}
+	wr(nic, REG_RCTL, promiscuous ? rctl | RCTL_UPE : rctl & ~RCTL_UPE);
 }
 
 int e1000_transmit(struct e1000 *nic, const void *frame, size_t len)

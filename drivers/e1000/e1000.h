@@ -45,11 +45,16 @@ const struct pci_device *e1000_find(const struct pci_bus_set *set);
  */
 int e1000_init(struct e1000 *nic, const struct pci_device *dev);
 
+#define E1000_FILTER_SLOTS 15u   /* exact-match receive addresses besides its own */
+
 /*
- * e1000_promiscuous: receive every unicast frame too (the switch then
- * keeps only those for its guests' MACs), or not.
+ * e1000_filter: receive unicast frames only for the NIC's own MAC and
+ * macs[0..count) (6 bytes each), in the device's exact-match receive
+ * address registers 1..15; with more than E1000_FILTER_SLOTS addresses,
+ * receive every unicast frame instead (promiscuous). Broadcast and
+ * multicast are always received.
  */
-void e1000_promiscuous(struct e1000 *nic, bool on);
+void e1000_filter(struct e1000 *nic, const uint8_t (*macs)[6], unsigned count);
 
 /*
  * e1000_transmit: queue frame[0..len) (14..E1000_BUFFER bytes, no FCS: the

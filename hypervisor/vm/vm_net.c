@@ -61,6 +61,7 @@ static int attach_one(struct vm *vm, const struct guest_net_arg *arg, uint64_t h
 		vm_end(vm, 1, VM_END_REFUSED, "net.%s=%s: %s", arg->device, arg->network, err);
 		return -EINVAL;
 	}
+	uplink_update_filter();
 	log_printf("guest %s: net %s on network %s, mac %02x:%02x:%02x:%02x:%02x:%02x",
 		   vm->name, arg->device, arg->network, cfg.mac[0], cfg.mac[1], cfg.mac[2],
 		   cfg.mac[3], cfg.mac[4], cfg.mac[5]);
@@ -92,6 +93,8 @@ void vm_net_detach(struct vm *vm)
 				   (unsigned long long)st->received, (unsigned long long)st->dropped,
 				   (unsigned long long)st->refused);
 			net_detach(net_the_switch(), n->port);
+			n->port = NULL;
+			uplink_update_filter();
 		}
 		if (n->storage_hpa)
 			frames_free(n->storage_hpa, (NET_PORT_STORAGE + FRAME_SIZE - 1) &

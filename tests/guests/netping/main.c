@@ -14,6 +14,9 @@
  *       and checks each reply (addresses, id, sequence, payload); waits at
  *       most 2 s per try, 3 tries each. Prints the peer's MAC, "COUNT/COUNT
  *       replies" and SUCCESS; exits 1 on any failure.
+ *   bench IP PEER COUNT
+ *       Like pinger, COUNT round trips of 64-byte and then of 1,472-byte
+ *       payloads; prints "rtt SIZE bytes: N tsc" (mean per round trip).
  *   flooder MS
  *       Broadcasts 1,514-byte frames for MS milliseconds, as fast as it can;
  *       prints "flood done" and exits 0 if every send was accepted.
@@ -147,16 +150,17 @@ static bool resolve(const uint8_t *ip, const uint8_t *peer, uint8_t *mac)
 	return false;
 }
 
-static bool echo_once(const uint8_t *ip, const uint8_t *peer, const uint8_t *mac, uint16_t seq)
+static bool echo_once(const uint8_t *ip, const uint8_t *peer, const uint8_t *mac, uint16_t seq,
+		      size_t size)
 {
-	uint8_t payload[56];
+	static uint8_t payload[1472];
 
-	for (unsigned i = 0; i < sizeof(payload); i++)
+	for (unsigned i = 0; i < size; i++)
 		payload[i] = (uint8_t)(i * 7 + seq);
 	for (unsigned attempt = 0; attempt < 3; attempt++) {
 		uint64_t deadline = skiff_walltime_ns() + 2 * SECOND;
 		size_t len, out = netframe_icmp_echo(reply, 8, info.mac, mac, ip, peer, 0x5eed, seq,
-						     payload, sizeof(payload));
+						     payload, size);
 
 		if (skiff_net_write(handle, reply, out) != SKIFF_OK)
 			return false;
@@ -164,7 +168,7 @@ static bool echo_once(const uint8_t *ip, const uint8_t *peer, const uint8_t *mac
 			if (is_echo(frame, len, 0, ip) && memcmp(frame + 26, peer, 4) == 0 &&
 			    memcmp(frame + 6, mac, 6) == 0 && get16(frame + 38) == 0x5eed &&
 			    get16(frame + 40) == seq && len == out &&
-			    memcmp(frame + 42, payload, sizeof(payload)) == 0 &&
+			    memcmp(frame + 42, payload, size) == 0 &&
 			    netframe_checksum(frame + 34, len - 34) == 0)
 				return true;
 	}
@@ -184,10 +188,35 @@ static int pinger(const char *ip_text, const char *peer_text, uint64_t count)
 	netframe_print_mac(mac, shown);
 	skiff_printf("%s is at %s\n", peer_text, shown);
 	for (uint64_t seq = 1; seq <= count; seq++)
-		if (echo_once(ip, peer, mac, (uint16_t)seq))
+		if (echo_once(ip, peer, mac, (uint16_t)seq, 56))
 			ok++;
 	skiff_printf("%llu/%llu replies\n", (unsigned long long)ok, (unsigned long long)count);
 	return ok == count ? 0 : fail("replies missing");
+}
+
+/*
+ * bench: COUNT echo round trips with payloads of 64 and of 1,472 bytes
+ * (the largest in one 1,514-byte frame); prints the mean TSC ticks per
+ * round trip for each (instructions under QEMU -icount).
+ */
+static int bench(const char *ip_text, const char *peer_text, uint64_t count)
+{
+	static const size_t sizes[2] = { 64, 1472 };
+	uint8_t ip[4], peer[4], mac[6];
+
+	if (!netframe_parse_ip(ip_text, ip) || !netframe_parse_ip(peer_text, peer) ||
+	    !resolve(ip, peer, mac) || count == 0)
+		return fail("no peer");
+	for (unsigned s = 0; s < 2; s++) {
+		uint64_t start = skiff_tsc();
+
+		for (uint64_t seq = 1; seq <= count; seq++)
+			if (!echo_once(ip, peer, mac, (uint16_t)seq, sizes[s]))
+				return fail("echo lost");
+		skiff_printf("rtt %u bytes: %llu tsc\n", (unsigned)sizes[s],
+			     (unsigned long long)((skiff_tsc() - start) / count));
+	}
+	return 0;
 }
 
 static int flooder(uint64_t ms)
@@ -245,6 +274,8 @@ int main(int argc, char **argv)
 		rc = responder(argv[2], parse_u64(argv[3]));
 	else if (argc >= 5 && strcmp(argv[1], "pinger") == 0)
 		rc = pinger(argv[2], argv[3], parse_u64(argv[4]));
+	else if (argc >= 5 && strcmp(argv[1], "bench") == 0)
+		rc = bench(argv[2], argv[3], parse_u64(argv[4]));
 	else if (argc >= 3 && strcmp(argv[1], "flooder") == 0)
 		rc = flooder(parse_u64(argv[2]));
 	else if (argc >= 3 && strcmp(argv[1], "spoof") == 0)
