@@ -36,6 +36,7 @@ class FrameDecoder:
         self._pending = b""
         self._name = None
         self._left = 0
+        self._started = False
 
     def feed(self, data):
         """Add data; return [(name, bytes), ...] of the body bytes now known."""
@@ -53,7 +54,16 @@ class FrameDecoder:
         return pieces
 
     def _take_header(self):
-        """Consume one complete header from _pending; False when it is not all there yet."""
+        """Consume one complete header from _pending; False when it is not all there yet.
+
+        Bytes before the first frame are not Skiff's (firmware such as OVMF
+        writes to COM1 before Skiff starts) and are skipped.
+        """
+        if not self._started and self._pending[:1] != b"\0":
+            start = self._pending.find(b"\0")
+            self._pending = self._pending[start:] if start >= 0 else b""
+            if not self._pending:
+                return False
         if self._pending[:1] != b"\0":
             raise FrameError("guest console frame expected, got %r" % self._pending[:16])
         fields = self._pending[1:].split(b"\0", 2)
@@ -65,6 +75,7 @@ class FrameDecoder:
         if not name or len(name) > FRAME_FIELD_MAX or not length.isdigit():
             raise FrameError("bad guest console frame header %r" % self._pending[:32])
         self._pending = fields[2]
+        self._started = True
         self._name = name.decode("ascii", "replace")
         self._left = int(length)
         return True

@@ -28,9 +28,16 @@ class FrameDecoderTest(unittest.TestCase):
             self.assertEqual(joined.get("b.2"), b"\0\n\x1b[1m")
             self.assertTrue(decoder.finished())
 
+    def test_firmware_noise_before_the_first_frame_is_skipped(self):
+        decoder = FrameDecoder()
+        self.assertEqual(decoder.feed(b"BdsDxe: loading Boot0001\r\n"), [])
+        self.assertEqual(decoder.feed(frame("g", b"hi")), [("g", b"hi")])
+
     def test_malformed(self):
+        decoder = FrameDecoder()
+        decoder.feed(frame("g", b"x"))
         with self.assertRaises(FrameError):
-            FrameDecoder().feed(b"raw bytes")
+            decoder.feed(b"raw bytes")
         with self.assertRaises(FrameError):
             FrameDecoder().feed(b"\0name\0x1\0")
 
