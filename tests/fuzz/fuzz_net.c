@@ -101,7 +101,7 @@ static unsigned queued_total(void)
 static void guest_call(uint16_t nr, uint64_t addr, uint64_t len)
 {
 	struct hypercall_env env = {
-		.mem = { ram, RAM_SIZE }, .console = console_stub, .walltime_ns = walltime_stub,
+		.mem = { .base = ram, .size = RAM_SIZE }, .console = console_stub, .walltime_ns = walltime_stub,
 		.sw = &sw, .net = net_stub, .net_ready = ready_stub,
 	};
 	struct hypercall_result res;
