@@ -17,6 +17,7 @@
 #include "hypervisor/options.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
+#include "hypervisor/smp/smp.h"
 #include "hypervisor/time/time.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
@@ -125,7 +126,9 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	parse_options(boot_info.cmdline);
 	if (skiff_options.selftest_clock)
 		time_selftest_clock();
+	smp_start_cpus(&boot_info);   /* before VMX operation, which blocks INIT */
 	start_backend();
+	smp_enable_backends();
 	status = guests_run_all(&boot_info);
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :
 		   skiff_options.on_end == ON_END_HALT ? "halt" : "power off");

@@ -11,6 +11,8 @@
  *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
  *                     1..65535; default: all the CPU has), so that tag
  *                     recycling can be exercised with few VMs
+ *   cpus=N            run on at most N CPUs (1..256; default 1): the boot
+ *                     CPU and APs from the ACPI MADT (hypervisor/smp/)
  *   on_end=poweroff|reboot|halt
  *                     what the machine does when every guest has ended:
  *                     ACPI soft-off (default), ACPI reset, or halt for good
@@ -36,6 +38,7 @@ struct skiff_options {
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
 	enum skiff_on_end on_end; /* on_end=, default ON_END_POWEROFF */
+	unsigned max_cpus;        /* cpus=, default 1 */
 };
 
 /* The options in force, filled by main.c at boot. */
