@@ -13,7 +13,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "final_status": 1, "forbidden": ["secret"],
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
-   "machine_mem": 256}
+   "machine_mem": 256, "cpus": 2}
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -69,6 +69,7 @@ class BootCase:
     log_checks: list
     fair_slices: dict = None   # {"guests": [instance names], "max_ratio": number}
     machine_mem: int = None    # the machine's RAM in MiB; None: sized from the guests
+    cpus: int = None           # the machine's processors; None: one
 
 
 def case_files(main_file):
@@ -198,6 +199,14 @@ def _machine_mem(case):
     return megabytes
 
 
+def _cpus(case):
+    """Return the case's cpus (processors of the machine) or None."""
+    cpus = case.get("cpus")
+    if cpus is not None and (not isinstance(cpus, int) or not 1 <= cpus <= 64):
+        raise CaseError("case %s: cpus must be 1..64" % case["name"])
+    return cpus
+
+
 def _listed_guests(build, spec):
     """Read a "file<TAB>reason fragment" list; return (guest, expectation) pairs."""
     list_path = os.path.join(build, spec["file"])
@@ -295,4 +304,5 @@ def resolve_case(case, build, disk_dir=None):
                     expectations=expectations, skiff_args=case.get("skiff_args", []),
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),
-                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case))
+                    fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
+                    cpus=_cpus(case))

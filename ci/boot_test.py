@@ -64,7 +64,7 @@ def run_test(build, platform, name, keep_dir=None):
             timeout = case_timeout(raw_case, platform)
             result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
                           case.skiff_args, timeout=timeout, keep_dir=keep_dir,
-                          machine=MachineOptions(megabytes=case.machine_mem))
+                          machine=MachineOptions(megabytes=case.machine_mem, cpus=case.cpus))
     except (CaseError, OSError, RuntimeError, ValueError) as error:
         print("%s: cannot run: %s" % (title, error))
         return 2

@@ -66,12 +66,13 @@ def platform_for(cpu, emulator):
     return "bochs-svm" if emulator == "bochs" else "qemu-svm"
 
 
-def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
+def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, cpus=None):
     """Return QEMU's argument list for booting iso with SVM and NPT.
 
     cpu overrides the CPU model (default QEMU_CPU); icount ties the
     guest's clock and TSC to executed instructions (`-icount
-    shift=0,sleep=off`), which makes TSC deltas exact instruction counts.
+    shift=0,sleep=off`), which makes TSC deltas exact instruction counts;
+    cpus gives the machine that many processors (-smp; default one).
     """
     command = [QEMU, "-cpu", cpu or QEMU_CPU, "-m", "%dM" % megabytes,
                "-display", "none", "-boot", "d", "-nic", "none", "-no-reboot",
@@ -79,19 +80,25 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False):
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
     if icount:
         command += ["-icount", "shift=0,sleep=off"]
+    if cpus:
+        command += ["-smp", str(cpus)]
     return command
 
 
-def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None):
+def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
+                 cpus=None):
     """Return the text of a bochsrc for a headless, deterministic boot of iso.
 
     ips, when given, sets Bochs's emulated instructions per second (the
     `cpu: ips=` option), which scales its virtual clock against the TSC;
-    model overrides the platform's CPU model.
+    model overrides the platform's CPU model; cpus gives the machine that
+    many processors (`cpu: count=`; default one).
     """
     cpu_line = "cpu: model=%s, reset_on_triple_fault=0" % (model or BOCHS_CPU[platform])
     if ips is not None:
         cpu_line += ", ips=%d" % ips
+    if cpus:
+        cpu_line += ", count=%d" % cpus
     return "\n".join([
         "megs: %d" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
@@ -110,7 +117,8 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
         ""])
 
 
-def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None):
+def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model=None,
+                  cpus=None):
     """Write the bochsrc into workdir and return the command that runs Bochs.
 
     Debian's Bochs has no headless display, so the term display runs
@@ -121,7 +129,7 @@ def bochs_command(workdir, platform, iso, com1, com2, megabytes, ips=None, model
     cont_file = os.path.join(workdir, "cont")
     log_file = os.path.join(workdir, "bochs.log")
     with open(rc_file, "w") as rc:
-        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model))
+        rc.write(bochs_config(platform, iso, com1, com2, megabytes, log_file, ips, model, cpus))
     with open(cont_file, "w") as cont:
         cont.write("c\n")
     inner = " ".join(shlex.quote(w) for w in [BOCHS, "-q", "-f", rc_file, "-rc", cont_file])
@@ -212,7 +220,8 @@ class MachineOptions:
     megabytes: machine RAM in MiB (default: skiff_guests.machine_megabytes);
     qemu_cpu: QEMU -cpu value (default QEMU_CPU); icount: QEMU counts
     instructions as time (-icount shift=0,sleep=off); bochs_ips: Bochs's
-    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU).
+    `cpu: ips=`; bochs_model: Bochs's `cpu: model=` (default BOCHS_CPU);
+    cpus: processors of the machine (QEMU -smp, Bochs `cpu: count=`).
     """
 
     megabytes: int = None
@@ -220,6 +229,7 @@ class MachineOptions:
     icount: bool = False
     bochs_ips: int = None
     bochs_model: str = None
+    cpus: int = None
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -255,10 +265,11 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     com2 = os.path.join(workdir, "com2.out")
     megabytes = machine.megabytes or machine_megabytes(guests)
     if platform == "qemu-svm":
-        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount)
+        command = qemu_command(iso, com1, com2, megabytes, machine.qemu_cpu, machine.icount,
+                               machine.cpus)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
-                                machine.bochs_ips, machine.bochs_model)
+                                machine.bochs_ips, machine.bochs_model, machine.cpus)
     output_path = os.path.join(workdir, "emulator.out")
     seconds, timed_out = run_emulator(command, com2, timeout, output_path)
     com2_text = _read_text(com2)
