@@ -62,6 +62,7 @@ def skiff_run_command(case, build, platform, disk_dir=None):
     timeout = case_timeout(case, platform)
     blocks = block_options(case, disk_dir) if disk_dir is not None else []
     return ([sys.executable, SKIFF_RUN] + PLATFORM_OPTIONS[platform] + blocks
+            + case.get("options", [])
             + ["--timeout", str(timeout), image_path(build, case["image"])] + case["args"])
 
 
@@ -94,6 +95,9 @@ def run_test(build, platform, name):
     problems = compare_stdout(case.get("stdout"), done.stdout)
     if done.returncode != case["status"]:
         problems.append("exit status %d, expected %d" % (done.returncode, case["status"]))
+    stderr = done.stderr.decode("utf-8", "replace")
+    problems += ["standard error has no %r" % text for text in case.get("stderr_has", [])
+                 if text not in stderr]
     if problems:
         print("%s: FAIL\n  command: %s" % (title, command))
         for problem in problems:

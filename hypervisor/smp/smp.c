@@ -224,6 +224,14 @@ void smp_start_cpus(const struct boot_info *info)
 void smp_enable_backends(void)
 {
 	smp_bringup_enable_backends(&machine, &plan, &result);
+	for (unsigned i = 1; i < plan.count; i++)
+		if (result.backend[i])
+			log_printf("smp: CPU %u (APIC ID %u) in long mode on its own stack, GDT and TSS, %s on",
+				   i, plan.apic_ids[i], hal->name);
+	if (plan.skipped[SMP_SKIP_UNREACHABLE] || plan.skipped[SMP_SKIP_DISABLED])
+		log_printf("smp: not used: %u only online-capable, %u with an APIC ID above %u",
+			   plan.skipped[SMP_SKIP_DISABLED], plan.skipped[SMP_SKIP_UNREACHABLE],
+			   SMP_XAPIC_MAX_ID);
 	log_printf("smp: %u CPUs in the MADT, %u started (cpus=%u)%s", plan.madt_count,
 		   result.with_backend, skiff_options.max_cpus,
 		   result.with_backend > 1 ? "; guests run on the boot CPU" : "");
