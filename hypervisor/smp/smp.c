@@ -81,6 +81,9 @@ static bool send_init(void *ctx, uint32_t apic_id)
 	(void)ctx;
 	if (!send_ipi(apic_id, ICR_INIT_ASSERT))
 		return false;
+	if (!apic)
+		return true;   /* x2APIC mode has no level de-assert */
+	/* The MP specification's de-assert: older APICs need it, newer ignore it. */
 	delay_us(NULL, 10);
 	return send_ipi(apic_id, ICR_INIT_DEASSERT);
 }
