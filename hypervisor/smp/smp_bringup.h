@@ -26,7 +26,7 @@
 
 #define SMP_INIT_WAIT_US 10000u    /* INIT to the first STARTUP */
 #define SMP_SIPI_WAIT_US 200u      /* between the two STARTUPs */
-#define SMP_ARRIVAL_WAIT_US 200000u /* the AP's report, after the second STARTUP */
+#define SMP_ARRIVAL_WAIT_US 1000000u /* the AP's report, after the second STARTUP */
 
 /* What the sequence needs from the machine; every call names the AP by plan index. */
 struct smp_platform {
