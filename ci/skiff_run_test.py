@@ -264,6 +264,8 @@ def run_test(build, platform, name):
         problems += check_live(case, run) + check_stderr(case, run) + check_files(case, tmp)
         problems += check_cleanup(case, tmp) + check_walltime(case, run)
         problems += check_stdout_lines(case, run) + check_gdb(case, build, tmp)
+        problems += ["standard error has no %r" % text for text in case.get("stderr_has", [])
+                     if text not in run.stderr.decode("utf-8", "replace")]
     if problems:
         print("%s: FAIL\n  command: %s" % (title, command))
         for problem in problems:

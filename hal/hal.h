@@ -7,8 +7,9 @@
  * vendor-neutral exit record. Generic code never sees a VMCB or a VMCS; a
  * backend keeps its private state behind vcpu->backend.
  *
- * Calling discipline: everything here runs on the one physical CPU with
- * interrupts disabled, so no operation needs locking.
+ * Calling discipline: guests run on the boot CPU only, with interrupts
+ * disabled, so no operation needs locking. Other CPUs call cpu_init_ap
+ * alone (one at a time, while the boot CPU waits) and nothing else yet.
  */
 #ifndef SKIFF_HAL_H
 #define SKIFF_HAL_H
@@ -145,8 +146,25 @@ struct hal_ops {
 	 * at most why_len bytes). Must not fault on CPUs of the other vendor.
 	 */
 	bool (*probe)(char *why, size_t why_len);
-	/* cpu_init: turn virtualization on for this CPU. 0 or -errno. */
+	/*
+	 * cpu_init: turn virtualization on for the boot CPU and set up what
+	 * every CPU shares (permission maps, MSR bitmap, tag pools). 0 or -errno.
+	 */
 	int (*cpu_init)(void);
+	/*
+	 * cpu_init_ap: turn virtualization on for the calling CPU, another than
+	 * the boot CPU, with pages of its own (the SVM host save area and
+	 * host-state VMCB, the VMXON region). Needs: cpu_init succeeded on the
+	 * boot CPU (else -EINVAL); the calling CPU in long mode on its own GDT,
+	 * TSS and stack, of the boot CPU's model (what probe found holds for it);
+	 * no other CPU using the frame allocator or the log meanwhile (the
+	 * caller starts CPUs one at a time). Stores what the backend needs to
+	 * run guests on this CPU in *per_cpu, a slot generic code keeps for the
+	 * CPU and never reads. 0, or -ENOMEM, -ENOTSUP, -EBUSY, -EINVAL as
+	 * cpu_init; on failure nothing stays allocated or switched on. Logs
+	 * only failures.
+	 */
+	int (*cpu_init_ap)(void **per_cpu);
 	/*
 	 * vcpu_create: set up vcpu (nested already points at a built table) to
 	 * start in *boot. 0 or -errno (-ENOMEM when out of frames).

@@ -22,6 +22,7 @@
 #include "hypervisor/panic.h"
 #include "hypervisor/power.h"
 #include "hypervisor/storage/storage.h"
+#include "hypervisor/smp/smp.h"
 #include "hypervisor/time/time.h"
 #include "net/uplink.h"
 
@@ -135,7 +136,9 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 		frames_dirty_all();
 	/* Before the backend: VMXON fixes CR4's bits, and VMX copies the host's. */
 	fpu_init();
+	smp_start_cpus(&boot_info);   /* before VMX operation, which blocks INIT */
 	start_backend();
+	smp_enable_backends();
 	pci_init();
 	ata_init();
 	virtio_blk_init();

@@ -14,6 +14,8 @@
  *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
  *                     1..65535; default: all the CPU has), so that tag
  *                     recycling can be exercised with few VMs
+ *   cpus=N            run on at most N CPUs (1..256; default 1): the boot
+ *                     CPU and APs from the ACPI MADT (hypervisor/smp/)
  *   on_end=poweroff|reboot|halt
  *                     what the machine does when every guest has ended:
  *                     ACPI soft-off (default), ACPI reset, or halt for good
@@ -46,6 +48,7 @@ struct skiff_options {
 	enum skiff_on_end on_end; /* on_end=, default ON_END_POWEROFF */
 	bool console_framed;      /* console=framed */
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
+	unsigned max_cpus;        /* cpus=, default 1 */
 };
 
 /* The options in force, filled by main.c at boot. */

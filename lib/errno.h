@@ -15,6 +15,9 @@
 #ifndef E2BIG
 #define E2BIG 7
 #endif
+#ifndef EIO
+#define EIO 5
+#endif
 #ifndef ENOEXEC
 #define ENOEXEC 8
 #endif
@@ -41,6 +44,9 @@
 #endif
 #ifndef ENOSYS
 #define ENOSYS 38
+#endif
+#ifndef ETIMEDOUT
+#define ETIMEDOUT 110
 #endif
 #ifndef ENOTSUP
 #define ENOTSUP 95

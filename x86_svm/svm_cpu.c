@@ -71,3 +71,28 @@ int svm_cpu_init(void)
 		   skiff_options.max_tags ? " (asids=)" : "");
 	return 0;
 }
+
+int svm_cpu_init_ap(void **per_cpu)
+{
+	uint64_t hsave, host_vmcb, efer;
+
+	if (!svm_host_vmcb_pa)
+		return -EINVAL;   /* the boot CPU first: it probed and made the maps */
+	hsave = frame_alloc();
+	host_vmcb = frame_alloc();
+	if (!hsave || !host_vmcb) {
+		if (hsave)
+			frames_free(hsave, FRAME_SIZE);
+		if (host_vmcb)
+			frames_free(host_vmcb, FRAME_SIZE);
+		log_printf("svm: no memory for this CPU's host save area");
+		return -ENOMEM;
+	}
+	efer = rdmsr(MSR_EFER) | EFER_SVME;
+	if (svm_caps.nx)
+		efer |= EFER_NXE;
+	wrmsr(MSR_EFER, efer);
+	wrmsr(MSR_VM_HSAVE_PA, hsave);
+	*per_cpu = (void *)(uintptr_t)host_vmcb;
+	return 0;
+}

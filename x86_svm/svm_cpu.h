@@ -18,4 +18,12 @@ extern uint64_t svm_msrpm_pa;
  */
 int svm_cpu_init(void);
 
+/*
+ * svm_cpu_init_ap: hal.h cpu_init_ap: EFER.SVME (and NXE) and a host save
+ * area of the calling CPU's own; *per_cpu gets the host-physical address
+ * of its host-state VMCB (the world switch of a guest run on this CPU must
+ * use that one, not the boot CPU's svm_host_vmcb_pa).
+ */
+int svm_cpu_init_ap(void **per_cpu);
+
 #endif

@@ -118,6 +118,7 @@ const struct hal_ops hal_svm_ops = {
 	.name = "svm",
 	.probe = svm_probe,
 	.cpu_init = svm_cpu_init,
+	.cpu_init_ap = svm_cpu_init_ap,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.run = svm_run,

@@ -168,3 +168,32 @@ int vmx_cpu_init(void)
 		   skiff_options.max_tags ? " (asids=)" : "");
 	return 0;
 }
+
+int vmx_cpu_init_ap(void **per_cpu)
+{
+	uint64_t region;
+	enum vmx_result result;
+	int err;
+
+	if (!vmxon_region_hpa)
+		return -EINVAL;   /* the boot CPU first: it probed and made the MSR bitmap */
+	err = enable_feature_control();
+	if (err)
+		return err;
+	region = frame_alloc();
+	if (!region) {
+		log_printf("vmx: no memory for this CPU's VMXON region");
+		return -ENOMEM;
+	}
+	*(uint32_t *)(uintptr_t)region = vmx_caps.revision;
+	set_fixed_control_registers();
+	result = vmxon(region);
+	if (result != VMX_OK) {
+		log_printf("vmx: VMXON failed on this CPU (%s)",
+			   result == VMX_FAIL_VALID ? "already in VMX operation" : "region refused");
+		frames_free(region, FRAME_SIZE);
+		return result == VMX_FAIL_VALID ? -EBUSY : -EINVAL;
+	}
+	*per_cpu = (void *)(uintptr_t)region;
+	return 0;
+}

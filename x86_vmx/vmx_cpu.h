@@ -26,6 +26,13 @@ bool vmx_probe(char *why, size_t why_len);
 int vmx_cpu_init(void);
 
 /*
+ * vmx_cpu_init_ap: hal.h cpu_init_ap: feature control, fixed CR bits and
+ * VMXON on the calling CPU with a VMXON region of its own, whose
+ * host-physical address goes to *per_cpu. The MSR bitmap stays shared.
+ */
+int vmx_cpu_init_ap(void **per_cpu);
+
+/*
  * vmx_nested_format: the EPT format guests' tables use: a copy of ept_format,
  * or of ept_format_2m when the CPU has no 1 GiB EPT pages, made by probe
  * (the HAL table is constant and points here).

@@ -10,6 +10,7 @@ const struct hal_ops hal_vmx_ops = {
 	.name = "vmx",
 	.probe = vmx_probe,
 	.cpu_init = vmx_cpu_init,
+	.cpu_init_ap = vmx_cpu_init_ap,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_destroy = vmx_vcpu_destroy,
 	.run = vmx_run,

@@ -40,6 +40,30 @@ uint64_t tss_base(void);
 
 /* tss_limit: the TSS limit (its size minus one). */
 uint32_t tss_limit(void);
+
+#define CPU_IST_STACK_SIZE 8192
+#define CPU_TSS_WORDS 13         /* the 104-byte 64-bit TSS, as 8-byte words */
+
+/*
+ * One more CPU's own descriptor tables (the boot CPU uses skiff_gdt and
+ * the static TSS): a GDT laid out as skiff_gdt, whose TSS slot names this
+ * CPU's TSS, and the TSS's interrupt stacks. Another CPU must not share
+ * them: LTR marks the TSS busy, and the IST stacks are in use while a
+ * double fault, NMI or machine check is handled.
+ */
+struct cpu_tables {
+	uint64_t gdt[SKIFF_GDT_ENTRIES];
+	uint64_t tss[CPU_TSS_WORDS];
+	uint8_t ist_stacks[3][CPU_IST_STACK_SIZE] __attribute__((aligned(16)));
+};
+
+/*
+ * cpu_tables_load: fill *t (any content before), load its GDT and TR on the
+ * calling CPU. Needs: long mode on skiff_gdt's selectors (they keep their
+ * values, so CS and the data segments need no reload). t stays in use for
+ * as long as the CPU runs.
+ */
+void cpu_tables_load(struct cpu_tables *t);
 #endif
 
 #endif

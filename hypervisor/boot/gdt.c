@@ -60,18 +60,45 @@ static void tss_descriptor(uint64_t base, uint32_t limit, uint64_t out[2])
 	out[1] = base >> 32;
 }
 
+_Static_assert(sizeof(struct tss64) == 8 * CPU_TSS_WORDS, "cpu_tables holds one TSS");
+_Static_assert(CPU_IST_STACK_SIZE == IST_STACK_SIZE, "every CPU gets the same IST stacks");
+
+/* tss_fill: an empty TSS whose IST slots point at the tops of stacks. */
+static void tss_fill(struct tss64 *tss, uint8_t stacks[3][IST_STACK_SIZE])
+{
+	memset(tss, 0, sizeof *tss);
+	/* Stacks grow down: each IST entry points at its stack's top. */
+	tss->ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(uintptr_t)(stacks[0] + IST_STACK_SIZE);
+	tss->ist[IST_NMI - 1] = (uint64_t)(uintptr_t)(stacks[1] + IST_STACK_SIZE);
+	tss->ist[IST_MACHINE_CHECK - 1] = (uint64_t)(uintptr_t)(stacks[2] + IST_STACK_SIZE);
+	tss->iomap_base = sizeof *tss;
+}
+
+/* load_tr: LTR marks the descriptor busy; it must be "available" before. */
+static void load_tr(void)
+{
+	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SKIFF_TSS_SELECTOR) : "memory");
+}
+
 void tss_init(void)
 {
-	memset(&skiff_tss, 0, sizeof skiff_tss);
-	/* Stacks grow down: each IST entry points at its stack's top. */
-	skiff_tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)(uintptr_t)(ist_stacks[0] + IST_STACK_SIZE);
-	skiff_tss.ist[IST_NMI - 1] = (uint64_t)(uintptr_t)(ist_stacks[1] + IST_STACK_SIZE);
-	skiff_tss.ist[IST_MACHINE_CHECK - 1] = (uint64_t)(uintptr_t)(ist_stacks[2] + IST_STACK_SIZE);
-	skiff_tss.iomap_base = sizeof skiff_tss;
-
+	tss_fill(&skiff_tss, ist_stacks);
 	tss_descriptor(tss_base(), tss_limit(), &skiff_gdt[SKIFF_TSS_SELECTOR / 8]);
-	/* LTR marks the descriptor busy; it must be "available" before. */
-	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SKIFF_TSS_SELECTOR) : "memory");
+	load_tr();
+}
+
+void cpu_tables_load(struct cpu_tables *t)
+{
+	struct tss64 *tss = (struct tss64 *)(void *)t->tss;
+	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gdtr = {
+		sizeof t->gdt - 1, (uint64_t)(uintptr_t)t->gdt };
+
+	/* Code and data as in skiff_gdt, so every selector keeps its meaning. */
+	memcpy(t->gdt, skiff_gdt, SKIFF_TSS_SELECTOR);
+	tss_fill(tss, t->ist_stacks);
+	tss_descriptor((uint64_t)(uintptr_t)tss, tss_limit(), &t->gdt[SKIFF_TSS_SELECTOR / 8]);
+	__asm__ volatile("lgdt %0" : : "m"(gdtr) : "memory");
+	load_tr();
 }
 
 uint64_t gdt_base(void)

@@ -64,13 +64,18 @@ void idt_set_interrupt(unsigned vector, void (*stub)(void))
 		set_gate(vector, (uint64_t)(uintptr_t)stub);
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct idt_pointer pointer = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
 
+	__asm__ volatile("lidt %0" : : "m"(pointer) : "memory");
+}
+
+void idt_init(void)
+{
 	for (unsigned v = 0; v < EXCEPTION_VECTORS; v++)
 		set_gate(v, exception_stub_table[v]);
 	/* An NMI is an event, not a fault: counted, never a panic. */
 	set_gate(VECTOR_NMI, (uint64_t)(uintptr_t)nmi_stub);
-	__asm__ volatile("lidt %0" : : "m"(pointer) : "memory");
+	idt_load();
 }

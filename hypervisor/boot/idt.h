@@ -16,6 +16,13 @@
 void idt_init(void);
 
 /*
+ * idt_load: load the IDT idt_init built on the calling CPU (another CPU:
+ * every CPU shares the one table, which only the boot CPU changes, before
+ * guests run). Needs: this CPU's TSS loaded (the IST slots).
+ */
+void idt_load(void);
+
+/*
  * idt_set_interrupt: route vector (32..255) to stub, an assembly entry that
  * saves what it clobbers and ends in iretq. Other vectors are ignored.
  */

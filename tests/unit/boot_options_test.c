@@ -119,6 +119,16 @@ static void test_console(void)
 	expect_bad("dumpcore=2", "dumpcore= must be a number from 0 to 1, not '2'");
 }
 
+static void test_cpus(void)
+{
+	CHECK(parse("") == 0 && opts.max_cpus == 1);   /* one CPU unless asked */
+	CHECK(parse("cpus=4") == 0 && opts.max_cpus == 4);
+	CHECK(parse("cpus=256") == 0 && opts.max_cpus == 256);
+	expect_bad("cpus=0", "cpus= must be a number from 1 to 256, not '0'");
+	expect_bad("cpus=257", "cpus= must be a number from 1 to 256, not '257'");
+	expect_bad("cpus=all", "cpus= must be a number from 1 to 256, not 'all'");
+}
+
 int main(void)
 {
 	test_console();
@@ -126,6 +136,7 @@ int main(void)
 	test_options();
 	test_on_end();
 	test_numbers();
+	test_cpus();
 	test_path_skipped();
 	test_bad();
 	test_long_word();

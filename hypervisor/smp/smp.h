@@ -1,0 +1,34 @@
+/*
+ * smp.h - running on more than one CPU: which CPUs, started how.
+ *
+ * Today the APs are brought up and their backend enabled, then they halt
+ * for good: every guest still runs on the boot CPU (docs/architecture.md,
+ * "SMP"). cpus=N on Skiff's command line caps the CPUs used (default 1).
+ */
+#ifndef SKIFF_SMP_H
+#define SKIFF_SMP_H
+
+#include "hypervisor/boot/multiboot2.h"
+
+/*
+ * smp_start_cpus: give the boot CPU its struct percpu (GS base), choose the
+ * CPUs from the MADT (acpi_init done) and the cpus= option (options parsed),
+ * and start each AP up to C on its own tables (frames_init and time_init
+ * done). Call once, before the boot CPU's backend is on: no CPU may be in
+ * VMX operation yet, which would block INIT. An AP that fails is logged
+ * ("smp: CPU with APIC ID N left out: <step> failed") and left out.
+ */
+void smp_start_cpus(const struct boot_info *info);
+
+/*
+ * smp_enable_backends: after the boot CPU's hal->cpu_init succeeded, have
+ * each started AP turn the backend on itself, one at a time, then log how
+ * many CPUs were found and how many run ("smp: N CPUs in the MADT, M
+ * started (cpus=K)").
+ */
+void smp_enable_backends(void);
+
+/* smp_cpu_count: CPUs running with the backend on, the boot CPU included (1 before). */
+unsigned smp_cpu_count(void);
+
+#endif
