@@ -6,40 +6,15 @@
 
 #include "lib/kstring.h"
 
-static const struct skiff_mft *manifest(void)
-{
-	return (const struct skiff_mft *)(uintptr_t)skiff_boot_info()->mft;
-}
-
-/* attached_net: handle's manifest entry if it is an attached net device. */
+/* attached_net: handle's manifest entry if it is an attached net device, else NULL. */
 static const struct skiff_mft_entry *attached_net(uint64_t handle)
 {
-	const struct skiff_mft *m = manifest();
-	const struct skiff_mft_entry *e;
-
-	if (!skiff_boot_info()->mft || handle == 0 || handle >= m->entries ||
-	    handle >= SKIFF_MFT_MAX_ENTRIES)
-		return NULL;
-	e = &m->e[handle];
-	if (e->type != SKIFF_MFT_NET || !e->attached)
-		return NULL;
-	return e;
+	return skiff_mft_attached(handle, SKIFF_MFT_NET);
 }
 
 enum skiff_result skiff_net_find(const char *name, uint64_t *handle)
 {
-	const struct skiff_mft *m = manifest();
-
-	if (!skiff_boot_info()->mft)
-		return SKIFF_EINVAL;
-	for (uint64_t h = 1; h < m->entries && h < SKIFF_MFT_MAX_ENTRIES; h++) {
-		if (strncmp(m->e[h].name, name, SKIFF_MFT_NAME_SIZE) == 0 &&
-		    attached_net(h)) {
-			*handle = h;
-			return SKIFF_OK;
-		}
-	}
-	return SKIFF_EINVAL;
+	return skiff_mft_find(name, SKIFF_MFT_NET, handle);
 }
 
 enum skiff_result skiff_net_info(uint64_t handle, struct skiff_net_info *info)

@@ -42,6 +42,17 @@ _Noreturn void __stack_chk_fail(void);
  */
 void skiff_stack_guard_init(void);
 
+/*
+ * skiff_mft_attached: the manifest entry of handle when it is an attached
+ * device of type (SKIFF_MFT_BLOCK, SKIFF_MFT_NET), else NULL (no manifest,
+ * handle 0 -- reserved -- or out of range, another type, not attached).
+ */
+const struct skiff_mft_entry *skiff_mft_attached(uint64_t handle, uint32_t type);
+
+/* skiff_mft_find: the handle of the attached device of type called name;
+ * SKIFF_EINVAL when there is none. */
+enum skiff_result skiff_mft_find(const char *name, uint32_t type, uint64_t *handle);
+
 /* The appliance's name: generated per image by skiff_guest() in CMake. */
 extern const char skiff_app_name[];
 
