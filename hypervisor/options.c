@@ -18,18 +18,6 @@ struct word {
 	size_t len;
 };
 
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (errlen > 0)
-		format_v(err, errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
 /* word_is: the word equals the NUL-terminated s. */
 static bool word_is(struct word w, const char *s)
 {
@@ -57,7 +45,7 @@ static int apply_number(struct word key, struct word v, unsigned min, unsigned m
 	uint64_t n;
 
 	if (!parse_u64(v.text, v.len, &n) || n < min || n > max)
-		return fail(err, errlen, "%.*s= must be a number from %u to %u, not '%.*s'",
+		return format_refusal(err, errlen, "%.*s= must be a number from %u to %u, not '%.*s'",
 			    (int)key.len, key.text, min, max,
 			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 	*dst = (unsigned)n;
@@ -75,7 +63,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		else if (word_is(v, "vmx"))
 			out->backend = "vmx";
 		else
-			return fail(err, errlen, "backend must be svm or vmx, not '%.*s'",
+			return format_refusal(err, errlen, "backend must be svm or vmx, not '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
@@ -85,7 +73,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 			return 0;
 		}
 		if (!word_is(v, "clock"))
-			return fail(err, errlen, "unknown self-test '%.*s'",
+			return format_refusal(err, errlen, "unknown self-test '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		out->selftest_clock = true;
 		return 0;
@@ -98,7 +86,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		else if (word_is(v, "halt"))
 			out->on_end = ON_END_HALT;
 		else
-			return fail(err, errlen, "on_end must be poweroff, reboot or halt, not '%.*s'",
+			return format_refusal(err, errlen, "on_end must be poweroff, reboot or halt, not '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
@@ -107,7 +95,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 			out->console_framed = word_is(v, "framed");
 			return 0;
 		}
-		return fail(err, errlen, "console must be raw or framed, not '%.*s'",
+		return format_refusal(err, errlen, "console must be raw or framed, not '%.*s'",
 			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 	}
 	if ((v = word_value(w, "limit")).text)
@@ -125,7 +113,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);
-	return fail(err, errlen, "unknown option '%.*s'",
+	return format_refusal(err, errlen, "unknown option '%.*s'",
 		    (int)(w.len < QUOTE_MAX ? w.len : QUOTE_MAX), w.text);
 }
 

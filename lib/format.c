@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdint.h>
 
+#include "lib/errno.h"
 #include "lib/kstring.h"
 
 struct cursor {
@@ -264,4 +265,16 @@ int format(char *buf, size_t size, const char *fmt, ...)
 	n = format_v(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
+}
+
+int format_refusal(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen > 0) {
+		va_start(ap, fmt);
+		format_v(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
 }

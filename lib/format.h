@@ -20,4 +20,12 @@ int format_v(char *buf, size_t size, const char *fmt, va_list ap);
 int format(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * format_refusal: the message of a refused input into err (errlen bytes;
+ * nothing written when errlen is 0), for parsers that return an error code
+ * and say why. Always returns -EINVAL.
+ */
+int format_refusal(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif
