@@ -108,8 +108,11 @@ static uint64_t frame_for(const struct vm *spare)
 		pool_drain();
 		hpa = frame_alloc();
 	}
-	while (!hpa && vm_reclaim_zero_pages(spare) > 0)
+	while (!hpa) {
+		if (vm_reclaim_zero_pages(spare) == 0 && vm_reclaim_exhausted())
+			break;
 		hpa = frame_alloc();
+	}
 	return hpa;
 }
 

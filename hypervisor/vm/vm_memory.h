@@ -45,9 +45,17 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
  * as all zero from started guests (not spare, which may be NULL), looking
  * at no more than 4096 pages from where the last call stopped. Each goes
  * through the one invalidation path; its next touch maps a zeroed frame.
- * Returns how many frames were freed.
+ * Returns how many frames were freed: 0 with more to look at is possible,
+ * so callers repeat until vm_reclaim_exhausted().
  */
 unsigned vm_reclaim_zero_pages(const struct vm *spare);
+
+/*
+ * vm_reclaim_exhausted: a whole round over every tracked guest's pages has
+ * passed since the last frame was reclaimed: further calls would find
+ * nothing until memory changes.
+ */
+bool vm_reclaim_exhausted(void);
 
 /* vm_reclaim_track: let reclaim see vm (on) or forget it (off). */
 void vm_reclaim_track(struct vm *vm, bool on);

@@ -22,10 +22,23 @@
 static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
 static uint64_t cursor_gpa;
+/* Pages of all tracked VMs, and pages passed over since the last frame
+ * was freed: once the second reaches the first, a whole round found
+ * nothing and the caller must stop asking. */
+static uint64_t tracked_pages, fruitless_pages;
 
 void vm_reclaim_track(struct vm *vm, bool on)
 {
+	if (on && !tracked[vm->id])
+		tracked_pages += vm->mem.size / GP_PAGE_SIZE;
+	else if (!on && tracked[vm->id])
+		tracked_pages -= vm->mem.size / GP_PAGE_SIZE;
 	tracked[vm->id] = on ? vm : NULL;
+}
+
+bool vm_reclaim_exhausted(void)
+{
+	return fruitless_pages >= tracked_pages;
 }
 
 static bool frame_is_zero(uint64_t hpa)
@@ -86,19 +99,26 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare)
 	while (freed < RECLAIM_WANT && scanned < RECLAIM_SCAN_PAGES &&
 	       vms_passed <= HOST_WINDOW_COUNT) {
 		struct vm *vm = tracked[cursor_vm];
+		uint64_t step;
 		bool got;
 
 		/* A VM still being built may hold zero pages the loader is about
 		 * to write, and spare is in the middle of a hypercall. */
 		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
+			if (vm && cursor_gpa < vm->mem.size)
+				fruitless_pages += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
 			cursor_gpa = 0;
 			vms_passed++;
 			continue;
 		}
-		cursor_gpa += try_page(vm, cursor_gpa, &got);
+		step = try_page(vm, cursor_gpa, &got);
+		cursor_gpa += step;
+		fruitless_pages = got ? 0 : fruitless_pages + step / GP_PAGE_SIZE;
 		freed += got;
 		scanned++;
 	}
+	if (vms_passed > HOST_WINDOW_COUNT && freed == 0)
+		fruitless_pages = tracked_pages;  /* a whole round within this call */
 	return freed;
 }
