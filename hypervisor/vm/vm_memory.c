@@ -96,24 +96,38 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
 	return pool_step();
 }
 
+/* Table pages a new mapping may need: three levels in the nested table
+ * and three in Skiff's window table. */
+#define TABLE_HEADROOM 6u
+
 /*
- * frame_for: a zeroed 4 KiB frame. When none is free: the pool goes back
- * first, then zero pages are reclaimed (cheapest first), sparing spare.
+ * ensure_free: at least frames free frames. When short, the pool goes back
+ * first, then zero pages are reclaimed (cheapest first, in bounded steps,
+ * for at most one whole round), sparing spare. false when that was not
+ * enough.
  */
+static bool ensure_free(const struct vm *spare, uint64_t frames)
+{
+	uint64_t want = frames * FRAME_SIZE;
+
+	if (frames_free_bytes() >= want)
+		return true;
+	pool_drain();
+	for (uint64_t round = 0; frames_free_bytes() < want;) {
+		uint64_t passed;
+
+		if (vm_reclaim_zero_pages(spare, &passed) == 0 &&
+		    (round += passed) >= vm_reclaim_round_pages())
+			return false;  /* a whole round found nothing */
+	}
+	return true;
+}
+
+/* frame_for: a zeroed 4 KiB frame, with room left for the tables that map it. */
 static uint64_t frame_for(const struct vm *spare)
 {
-	uint64_t hpa = frame_alloc();
-
-	if (!hpa && (pool_count || pool_filling)) {
-		pool_drain();
-		hpa = frame_alloc();
-	}
-	while (!hpa) {
-		if (vm_reclaim_zero_pages(spare) == 0 && vm_reclaim_exhausted())
-			break;
-		hpa = frame_alloc();
-	}
-	return hpa;
+	(void)ensure_free(spare, 1 + TABLE_HEADROOM);
+	return frame_alloc();
 }
 
 /*

@@ -22,10 +22,7 @@
 static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
 static uint64_t cursor_gpa;
-/* Pages of all tracked VMs, and pages passed over since the last frame
- * was freed: once the second reaches the first, a whole round found
- * nothing and the caller must stop asking. */
-static uint64_t tracked_pages, fruitless_pages;
+static uint64_t tracked_pages;   /* of all tracked VMs: one round */
 
 void vm_reclaim_track(struct vm *vm, bool on)
 {
@@ -36,9 +33,9 @@ void vm_reclaim_track(struct vm *vm, bool on)
 	tracked[vm->id] = on ? vm : NULL;
 }
 
-bool vm_reclaim_exhausted(void)
+uint64_t vm_reclaim_round_pages(void)
 {
-	return fruitless_pages >= tracked_pages;
+	return tracked_pages;
 }
 
 static bool frame_is_zero(uint64_t hpa)
@@ -92,10 +89,11 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 	return GP_PAGE_SIZE;
 }
 
-unsigned vm_reclaim_zero_pages(const struct vm *spare)
+unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 {
 	unsigned freed = 0, scanned = 0, vms_passed = 0;
 
+	*passed = 0;
 	while (freed < RECLAIM_WANT && scanned < RECLAIM_SCAN_PAGES &&
 	       vms_passed <= HOST_WINDOW_COUNT) {
 		struct vm *vm = tracked[cursor_vm];
@@ -106,7 +104,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare)
 		 * to write, and spare is in the middle of a hypercall. */
 		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
 			if (vm && cursor_gpa < vm->mem.size)
-				fruitless_pages += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
+				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
 			cursor_gpa = 0;
 			vms_passed++;
@@ -114,11 +112,11 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare)
 		}
 		step = try_page(vm, cursor_gpa, &got);
 		cursor_gpa += step;
-		fruitless_pages = got ? 0 : fruitless_pages + step / GP_PAGE_SIZE;
+		*passed += step / GP_PAGE_SIZE;
 		freed += got;
 		scanned++;
 	}
-	if (vms_passed > HOST_WINDOW_COUNT && freed == 0)
-		fruitless_pages = tracked_pages;  /* a whole round within this call */
+	if (vms_passed > HOST_WINDOW_COUNT)
+		*passed = tracked_pages;  /* a whole round within this call */
 	return freed;
 }
