@@ -171,7 +171,11 @@ static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 {
 	uint64_t base, size;
 
-	if (!gp_first_touch_plan(&vm->pages, gpa, pool_count > 0, &base, &size))
+	/* A pool frame only while there is room for its tables: when memory
+	 * is short the pool goes back and 4 KiB pages take its place. */
+	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE;
+
+	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
 		return -ENOENT;
 	if (size == GP_BLOCK_SIZE) {
 		vm->prezeroed_bytes += GP_BLOCK_SIZE;
