@@ -27,6 +27,15 @@ void gp_set_own(struct guest_pages *gp, uint64_t gpa, uint64_t size)
 		gp->peak = gp->resident;
 }
 
+void gp_set_nowhere(struct guest_pages *gp, uint64_t gpa)
+{
+	uint64_t page = gpa / GP_PAGE_SIZE;
+
+	if (gp->where[page] == GP_OWN)
+		gp->resident--;
+	gp->where[page] = GP_NOWHERE;
+}
+
 /* block_untouched: no page of the 2 MiB block at first_page is placed. */
 static bool block_untouched(const struct guest_pages *gp, uint64_t first_page)
 {

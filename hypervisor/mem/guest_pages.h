@@ -52,6 +52,12 @@ static inline enum gp_where gp_at(const struct guest_pages *gp, uint64_t gpa)
 void gp_set_own(struct guest_pages *gp, uint64_t gpa, uint64_t size);
 
 /*
+ * gp_set_nowhere: record the page at gpa (4 KiB-aligned, inside RAM, in
+ * GP_OWN) as given back: its next touch is a first touch again.
+ */
+void gp_set_nowhere(struct guest_pages *gp, uint64_t gpa);
+
+/*
  * gp_first_touch_plan: gpa (inside RAM, in a GP_NOWHERE page) was touched.
  * Returns the page to fill, in *base and *size: the aligned 2 MiB block
  * when it lies wholly inside RAM, no page of it is placed yet and

@@ -341,10 +341,11 @@ static uint8_t summarize(void)
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT]);
 		/* Shared and compressed pages do not exist yet: reported as 0. */
-		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=0 KiB compressed=0 KiB zeroed_idle=%llu KiB",
+		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=0 KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
 			   vm->name, (unsigned long long)(vm->pages.resident * 4),
 			   (unsigned long long)(vm->pages.peak * 4),
-			   (unsigned long long)(vm->prezeroed_bytes >> 10));
+			   (unsigned long long)(vm->prezeroed_bytes >> 10),
+			   (unsigned long long)(vm->zero_reclaimed * 4));
 		if (vm->status > final)
 			final = vm->status;
 	}

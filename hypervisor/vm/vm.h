@@ -64,6 +64,7 @@ struct vm {
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */
 	struct mem_space space;       /* the one invalidation path's view of nested */
 	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
+	uint64_t zero_reclaimed;      /* zero pages taken back under pressure */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;

@@ -96,16 +96,38 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
 	return pool_step();
 }
 
-/* frame_for: a zeroed 4 KiB frame, giving the pool back when memory is short. */
-static uint64_t frame_for(void)
-{
-	uint64_t hpa = frame_alloc();
+/* Table pages a new mapping may need: three levels in the nested table
+ * and three in Skiff's window table. */
+#define TABLE_HEADROOM 6u
 
-	if (!hpa && (pool_count || pool_filling)) {
-		pool_drain();
-		hpa = frame_alloc();
+/*
+ * ensure_free: at least frames free frames. When short, the pool goes back
+ * first, then zero pages are reclaimed (cheapest first, in bounded steps,
+ * for at most one whole round), sparing spare. false when that was not
+ * enough.
+ */
+static bool ensure_free(const struct vm *spare, uint64_t frames)
+{
+	uint64_t want = frames * FRAME_SIZE;
+
+	if (frames_free_bytes() >= want)
+		return true;
+	pool_drain();
+	for (uint64_t round = 0; frames_free_bytes() < want;) {
+		uint64_t passed;
+
+		if (vm_reclaim_zero_pages(spare, &passed) == 0 &&
+		    (round += passed) >= vm_reclaim_round_pages())
+			return false;  /* a whole round found nothing */
 	}
-	return hpa;
+	return true;
+}
+
+/* frame_for: a zeroed 4 KiB frame, with room left for the tables that map it. */
+static uint64_t frame_for(const struct vm *spare)
+{
+	(void)ensure_free(spare, 1 + TABLE_HEADROOM);
+	return frame_alloc();
 }
 
 /*
@@ -126,11 +148,15 @@ static int map_page(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
 	return np_map(&vm->nested, gpa, hpa, size, perms);
 }
 
-/* place: give [gpa, gpa+size) (4 KiB-aligned, inside RAM) zeroed 4 KiB frames. */
-static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
+/*
+ * place: give [gpa, gpa+size) (4 KiB-aligned, inside RAM) zeroed 4 KiB
+ * frames; reclaim spares spare (vm itself when it must keep what it has).
+ */
+static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms,
+		 const struct vm *spare)
 {
 	for (uint64_t page = gpa; page < gpa + size; page += GP_PAGE_SIZE) {
-		uint64_t hpa = frame_for();
+		uint64_t hpa = frame_for(spare);
 		int rc;
 
 		if (!hpa)
@@ -141,17 +167,28 @@ static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 	return 0;
 }
 
-int vm_first_touch(struct vm *vm, uint64_t gpa)
+static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 {
 	uint64_t base, size;
 
-	if (!gp_first_touch_plan(&vm->pages, gpa, pool_count > 0, &base, &size))
+	/* A pool frame only while there is room for its tables: when memory
+	 * is short the pool goes back and 4 KiB pages take its place. */
+	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE;
+
+	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
 		return -ENOENT;
 	if (size == GP_BLOCK_SIZE) {
 		vm->prezeroed_bytes += GP_BLOCK_SIZE;
 		return map_page(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
 	}
-	return place(vm, base, size, PLAIN_RAM_PERMS);
+	return place(vm, base, size, PLAIN_RAM_PERMS, spare);
+}
+
+/* From a nested page fault: the guest is between two instructions, so
+ * its own zero pages may be reclaimed too. */
+int vm_first_touch(struct vm *vm, uint64_t gpa)
+{
+	return first_touch(vm, gpa, NULL);
 }
 
 /* Hypercalls reach RAM through guest_ptr, which calls this for new pages. */
@@ -163,8 +200,9 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 	for (; page < gpa + len; page += GP_PAGE_SIZE) {
 		int rc = 0;
 
+		/* Pages populated for this call must stay until it is done. */
 		if (gp_at(&vm->pages, page) == GP_NOWHERE)
-			rc = vm_first_touch(vm, page);
+			rc = first_touch(vm, page, vm);
 		if (rc)
 			return rc;
 	}
@@ -227,17 +265,18 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 		.invalidator = { invalidate_vm, vm },
 		.cpus = { 1 },
 	};
+	vm_reclaim_track(vm, true);
 	/* The GDT and the guest's page tables, then the boot information, the
 	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
 	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
 	rc = place(vm, GUEST_GDT_BASE, GUEST_PT_LOW + GP_PAGE_SIZE - GUEST_GDT_BASE,
-		   PLAIN_RAM_PERMS);
+		   PLAIN_RAM_PERMS, vm);
 	if (rc == 0)
-		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img), PLAIN_RAM_PERMS);
+		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img), PLAIN_RAM_PERMS, vm);
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 
-		rc = place(vm, s->start, s->end - s->start, s->perms);
+		rc = place(vm, s->start, s->end - s->start, s->perms, vm);
 	}
 	vm->nested.stale = false;  /* no vCPU has used the table yet */
 	return rc;
@@ -277,6 +316,7 @@ void vm_memory_release(struct vm *vm)
 	 * vCPU's next VMRUN, which never comes; its ASID is handed out again
 	 * only after a flush of every ASID (hal/tag_pool.h). */
 	if (vm->nested_ready) {
+		vm_reclaim_track(vm, false);
 		mem_teardown(&vm->space, release_frames, vm);
 		vm->nested_ready = false;
 	}

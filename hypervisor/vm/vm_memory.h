@@ -41,6 +41,23 @@ int vm_first_touch(struct vm *vm, uint64_t gpa);
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
 /*
+ * vm_reclaim_zero_pages: take back up to 64 frames of plain RAM that read
+ * as all zero from started guests (not spare, which may be NULL), looking
+ * at no more than 4096 pages from where the last call stopped; *passed
+ * says how many guest pages it went past. Each goes through the one
+ * invalidation path; its next touch maps a zeroed frame. Returns how many
+ * frames were freed: 0 may still leave some further on, so callers repeat
+ * until the pages passed add up to vm_reclaim_round_pages().
+ */
+unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed);
+
+/* vm_reclaim_round_pages: the pages of every guest reclaim looks at. */
+uint64_t vm_reclaim_round_pages(void);
+
+/* vm_reclaim_track: let reclaim see vm (on) or forget it (off). */
+void vm_reclaim_track(struct vm *vm, bool on);
+
+/*
  * vm_memory_release: the guest's end for its memory: the nested table
  * through the one invalidation path, then every frame scrubbed and freed,
  * the window taken down and the page record given back.

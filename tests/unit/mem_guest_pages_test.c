@@ -58,6 +58,14 @@ static void test_plans(void)
 	CHECK(gp_range_placed(&gp, 2 * MiB, 2 * MiB));
 	CHECK(!gp_range_placed(&gp, 2 * MiB, 2 * MiB + 1));
 	CHECK(gp_range_placed(&gp, 9 * MiB, 0));
+
+	/* Given back: a first touch again; peak stays. */
+	gp_set_nowhere(&gp, 3 * MiB);
+	CHECK(gp.resident == 1 + 512 && gp.peak == 2 + 512);
+	CHECK(gp_at(&gp, 3 * MiB) == GP_NOWHERE);
+	plan_is(&gp, 3 * MiB + 1, true, 3 * MiB, KiB4);
+	gp_set_nowhere(&gp, 3 * MiB);
+	CHECK(gp.resident == 1 + 512);
 }
 
 /* A populate hook that records what it was asked and places it. */

@@ -73,10 +73,31 @@ int main(int argc, char **argv)
 		skiff_puts("ramtest: sleeping first\n");
 		skiff_poll(300000000ull);
 	}
+	/* "zero-only": read every page (all zero), hold them a while, read
+	 * them again: under memory pressure Skiff may take these pages back
+	 * meanwhile, and they must come back as zeros. */
+	if (argc > 1 && argv[1][0] == 'z') {
+		if (check_zero(start, end) != SKIFF_EXIT_SUCCESS)
+			return SKIFF_EXIT_FAILURE;
+		skiff_puts("ramtest: holding zeros\n");
+		skiff_poll(500000000ull);
+		if (check_zero(start, end) != SKIFF_EXIT_SUCCESS)
+			return SKIFF_EXIT_FAILURE;
+		skiff_puts("SUCCESS\n");
+		return SKIFF_EXIT_SUCCESS;
+	}
 	if (check_zero(start, end) != SKIFF_EXIT_SUCCESS ||
 	    write_then_verify(start, end, 0, "pattern") != SKIFF_EXIT_SUCCESS ||
 	    write_then_verify(start, end, ~0ull, "complement") != SKIFF_EXIT_SUCCESS)
 		return SKIFF_EXIT_FAILURE;
+	/* "hold": keep every page for a while, so guests beside it that
+	 * touch more than is left run out while this one still holds it. */
+	if (argc > 1 && argv[1][0] == 'h') {
+		skiff_puts("ramtest: holding\n");
+		skiff_poll(500000000ull);
+		if (write_then_verify(start, end, 0, "after holding") != SKIFF_EXIT_SUCCESS)
+			return SKIFF_EXIT_FAILURE;
+	}
 	skiff_printf("ramtest: %llu MiB tested\n",
 		     (unsigned long long)((end - start) >> 20));
 	skiff_puts("SUCCESS\n");

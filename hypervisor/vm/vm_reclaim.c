@@ -1,0 +1,122 @@
+/*
+ * vm_reclaim.c - taking frames back from guests when none is free
+ * (vm_memory.h). One kind so far, the cheapest: 4 KiB pages of plain RAM
+ * that read as all zero. Each goes through the one invalidation path
+ * (mem_remove: unmap, invalidate, then release), and its next touch is a
+ * first touch that maps a fresh zeroed frame: the guest sees the same
+ * contents and notices only time.
+ */
+#include "hypervisor/vm/vm_memory.h"
+
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/vm/vm.h"
+
+/* Bounds per call, so a large guest cannot stall Skiff. */
+#define RECLAIM_SCAN_PAGES 4096u
+#define RECLAIM_WANT 64u
+#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
+
+static struct vm *tracked[HOST_WINDOW_COUNT];
+static unsigned cursor_vm;
+static uint64_t cursor_gpa;
+static uint64_t tracked_pages;   /* of all tracked VMs: one round */
+
+void vm_reclaim_track(struct vm *vm, bool on)
+{
+	if (on && !tracked[vm->id])
+		tracked_pages += vm->mem.size / GP_PAGE_SIZE;
+	else if (!on && tracked[vm->id])
+		tracked_pages -= vm->mem.size / GP_PAGE_SIZE;
+	tracked[vm->id] = on ? vm : NULL;
+}
+
+uint64_t vm_reclaim_round_pages(void)
+{
+	return tracked_pages;
+}
+
+static bool frame_is_zero(uint64_t hpa)
+{
+	const uint64_t *word = (const uint64_t *)(uintptr_t)hpa;
+
+	for (unsigned i = 0; i < FRAME_SIZE / sizeof(*word); i++)
+		if (word[i] != 0)
+			return false;
+	return true;
+}
+
+struct zero_page {
+	struct vm *vm;
+	uint64_t gpa;
+};
+
+/* mem_remove's last step: the guest can no longer reach the frame. */
+static void release_zero_page(void *ctx, uint64_t hpa, uint64_t size)
+{
+	struct zero_page *z = ctx;
+
+	host_window_unmap((uint64_t)(uintptr_t)z->vm->mem.base + z->gpa, size);
+	frames_free(hpa, size);
+}
+
+/*
+ * try_page: reclaim vm's page at gpa when it is a 4 KiB frame of plain RAM
+ * holding only zeros. Returns the bytes the caller may skip (the page, or
+ * a whole 2 MiB leaf) and sets *freed.
+ */
+static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
+{
+	struct zero_page z = { vm, gpa };
+	uint64_t hpa, size;
+	unsigned perms;
+
+	*freed = false;
+	if (gp_at(&vm->pages, gpa) != GP_OWN ||
+	    np_lookup(&vm->nested, gpa, &hpa, &perms, &size) != 0)
+		return GP_PAGE_SIZE;
+	if (size != GP_PAGE_SIZE)
+		return size - (gpa & (size - 1));
+	if (perms != PLAIN_RAM_PERMS || !frame_is_zero(hpa))
+		return GP_PAGE_SIZE;
+	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, 0, release_zero_page, &z) == 0) {
+		gp_set_nowhere(&vm->pages, gpa);
+		vm->zero_reclaimed++;
+		*freed = true;
+	}
+	return GP_PAGE_SIZE;
+}
+
+unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
+{
+	unsigned freed = 0, scanned = 0, vms_passed = 0;
+
+	*passed = 0;
+	while (freed < RECLAIM_WANT && scanned < RECLAIM_SCAN_PAGES &&
+	       vms_passed <= HOST_WINDOW_COUNT) {
+		struct vm *vm = tracked[cursor_vm];
+		uint64_t step;
+		bool got;
+
+		/* A VM still being built may hold zero pages the loader is about
+		 * to write, and spare is in the middle of a hypercall. */
+		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
+			if (vm && cursor_gpa < vm->mem.size)
+				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
+			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
+			cursor_gpa = 0;
+			vms_passed++;
+			continue;
+		}
+		step = try_page(vm, cursor_gpa, &got);
+		cursor_gpa += step;
+		*passed += step / GP_PAGE_SIZE;
+		freed += got;
+		scanned++;
+	}
+	if (vms_passed > HOST_WINDOW_COUNT)
+		*passed = tracked_pages;  /* a whole round within this call */
+	return freed;
+}
