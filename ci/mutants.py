@@ -80,7 +80,8 @@ MUTANTS = {
         ["unit.vmx_caps_test", "boot:bochs-vmx:iso_exit_storm"]),
     "no-slice-deadline": (
         "a slice ends only by the timer's interrupt, never at an exit past its deadline",
-        [("hypervisor/vm/vm_exit.c", "if (tsc_read() >= vm->slice_deadline) {", "if (0) {")],
+        [("hypervisor/vm/vm_exit.c", "if ((++exits & 63) == 0 && tsc_read() >= vm->slice_deadline) {",
+          "if (0 && ++exits) {")],
         ["boot:bochs-vmx:iso_exit_storm"]),
     "svm-dr-passes": (
         "SVM: writes to DR0 are not intercepted",
@@ -149,21 +150,33 @@ def run(cmd, cwd, log, timeout=None):
 
 
 def export_tree(work):
-    """Put HEAD's files (plus uncommitted edits of tracked files) into work/src."""
+    """Make work/src hold the tracked files of the source tree (uncommitted edits included).
+
+    A file is written only when its bytes differ from the copy already there, and then with
+    a fresh modification time, so an existing build in work/build rebuilds exactly what
+    changed (never trusting an old object because the source kept an old timestamp).
+    """
     src = os.path.join(work, "src")
-    if os.path.isdir(src):
-        shutil.rmtree(src)
-    os.makedirs(src)
+    os.makedirs(src, exist_ok=True)
     files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True,
                            capture_output=True).stdout.split(b"\0")
     for name in files:
         if not name:
             continue
         rel = name.decode()
-        dest = os.path.join(src, rel)
+        origin, dest = os.path.join(REPO, rel), os.path.join(src, rel)
+        if not os.path.isfile(origin):
+            continue
+        with open(origin, "rb") as f:
+            data = f.read()
+        if os.path.isfile(dest):
+            with open(dest, "rb") as f:
+                if f.read() == data:
+                    continue
         os.makedirs(os.path.dirname(dest), exist_ok=True)
-        if os.path.isfile(os.path.join(REPO, rel)):
-            shutil.copy2(os.path.join(REPO, rel), dest)
+        with open(dest, "wb") as f:
+            f.write(data)
+        shutil.copymode(origin, dest)
     return src
 
 
