@@ -34,19 +34,23 @@ MUTANTS = {
         "the FPU switch never loads the next guest's x87/SSE registers",
         [("hypervisor/vm/fpu.c", '__asm__ volatile("fxrstor64 (%0)" : : "r"(to) : "memory");', ";")],
         ["boot:qemu-svm:iso_fpu", "boot:bochs-vmx:iso_fpu"]),
-    "no-zeroing-at-create": (
-        "a new guest's RAM is not zeroed",
-        [("hypervisor/vm/vm_create.c", "memset(vm->mem.base, 0, size);", ";")],
+    "no-zeroing-4k": (
+        "a frame handed to a guest on first touch is not zeroed",
+        [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
+          ";")],
         ["boot:qemu-svm:iso_ram"]),
-    "no-scrub-at-end": (
-        "an ended guest's RAM goes back to the allocator unscrubbed",
-        [("hypervisor/vm/vm_end.c", "memset(vm->mem.base, 0, vm->mem.size);", ";")],
-        ["unit.vm_end_test"]),
-    "no-zeroing-no-scrub": (
-        "neither zeroing at creation nor scrubbing at the end",
-        [("hypervisor/vm/vm_create.c", "memset(vm->mem.base, 0, size);", ";"),
-         ("hypervisor/vm/vm_end.c", "memset(vm->mem.base, 0, vm->mem.size);", ";")],
-        ["boot:qemu-svm:iso_ram", "unit.vm_end_test"]),
+    "no-zeroing-pool": (
+        "the 2 MiB frames of the zeroed pool are not zeroed at idle time",
+        [("hypervisor/vm/vm_memory.c",
+          "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
+        ["boot:qemu-svm:iso_ram"]),
+    "no-zeroing-anywhere": (
+        "neither 4 KiB frames nor the pool's 2 MiB frames are zeroed",
+        [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
+          ";"),
+         ("hypervisor/vm/vm_memory.c",
+          "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
+        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram"]),
     "ignore-asids": (
         "asids= is parsed but ignored",
         [("x86_svm/svm_cpu.c", "svm_asid_init(svm_caps.asid_count, skiff_options.max_tags);",
