@@ -59,9 +59,11 @@ static struct data_module *find_data_module(const char *path)
 }
 
 /*
- * resolve_disks: the data modules behind cfg's block.DEV= options, in
- * out[] (bytes) and found[] (to be claimed by the caller once the guest
- * exists). 0, or -EINVAL with the reason in err.
+ * resolve_disks: the backing of each of cfg's block.DEV= options, in out[]:
+ * a data module (also in found[], to be claimed by the caller once the
+ * guest exists) or a disk region (claimed for guest `name` at once; found[]
+ * NULL). 0, or -EINVAL with the reason in err; the caller then releases the
+ * regions claimed so far (storage_release_since).
  */
 static int resolve_disks(const struct guest_config *cfg, const char *name,
 			 struct vm_disk_backing *out, struct data_module **found,
@@ -73,10 +75,8 @@ static int resolve_disks(const struct guest_config *cfg, const char *name,
 
 		found[i] = NULL;
 		if (region_is_spec(b->module)) {
-			if (storage_attach(b->module, name, b->device, &out[i], err, errlen) != 0) {
-				storage_release(name);
+			if (storage_attach(b->module, name, b->device, &out[i], err, errlen) != 0)
 				return -EINVAL;
-			}
 			continue;
 		}
 		if (!m) {
@@ -186,6 +186,7 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 	for (unsigned i = 0; i < cfg.count; i++) {
 		struct vm_disk_backing disks[GUEST_MAX_BLOCKS];
 		struct data_module *claimed[GUEST_MAX_BLOCKS];
+		unsigned regions = storage_mark();
 		struct vm *vm;
 
 		if (cfg.count > 1)
@@ -195,6 +196,7 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 		if (!room_for(name))
 			return;
 		if (resolve_disks(&cfg, name, disks, claimed, err, sizeof(err)) != 0) {
+			storage_release_since(regions);   /* disk regions it claimed before failing */
 			add_vm(vm_refuse(name, vm_count, "%s", err));
 			continue;
 		}
@@ -203,8 +205,8 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 		for (unsigned d = 0; vm && d < cfg.block_count; d++)
 			if (claimed[d])
 				claimed[d]->owner = vm->name;
-		if (!vm)
-			storage_release(name);
+		if (!vm || vm->state == VM_ENDED)   /* refused: its regions are free again */
+			storage_release_since(regions);
 		add_vm(vm);
 	}
 }

@@ -97,11 +97,15 @@ int storage_attach(const char *spec, const char *owner, const char *device,
 	return 0;
 }
 
-void storage_release(const char *owner)
+unsigned storage_mark(void)
+{
+	return claims.count;
+}
+
+void storage_release_since(unsigned mark)
 {
 	/* Entries stay in place: bindings of live guests point into the
 	 * table. An empty region overlaps nothing. */
-	for (unsigned i = 0; i < claims.count; i++)
-		if (strcmp(claims.entries[i].owner, owner) == 0)
-			claims.entries[i].region.sectors = 0;
+	for (unsigned i = mark; i < claims.count; i++)
+		claims.entries[i].region.sectors = 0;
 }

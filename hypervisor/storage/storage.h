@@ -26,8 +26,13 @@ void storage_init(void);
 int storage_attach(const char *spec, const char *owner, const char *device,
 		   struct vm_disk_backing *out, char *err, size_t errlen);
 
-/* storage_release: forget every region claimed by owner (a guest that was
- * not created after all). */
-void storage_release(const char *owner);
+/*
+ * storage_mark, storage_release_since: a guest that is not created after
+ * all gives back the regions it claimed: take a mark before its first
+ * storage_attach, and release everything claimed since that mark. (Guest
+ * names need not be unique, so release goes by claim, not by name.)
+ */
+unsigned storage_mark(void);
+void storage_release_since(unsigned mark);
 
 #endif

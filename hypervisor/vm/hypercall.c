@@ -239,7 +239,9 @@ static void do_block(const struct hypercall_env *env, uint8_t *arg, bool write,
 		return;
 	}
 	if (!dev->data) {
-		store_i32(arg + 32, dev->io(dev->io_ctx, write, offset, buf) == 0 ? HC_OK : HC_EUNSPEC);
+		bool done = dev->io && dev->io(dev->io_ctx, write, offset, buf) == 0;
+
+		store_i32(arg + 32, done ? HC_OK : HC_EUNSPEC);
 		return;
 	}
 	if (write)

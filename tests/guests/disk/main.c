@@ -18,6 +18,11 @@
  *   readonly
  *       Reads block 0, then checks that a write answers EINVAL and changed
  *       nothing. Prints SUCCESS.
+ *   solo5
+ *       The contract of Solo5's block test (tests/test_blk): every tenth
+ *       sector, from 0, is written with the bytes '0' + i % 10 and read
+ *       back; a write at the capacity and a read of half a block answer
+ *       EINVAL. Prints SUCCESS; the test then checks the file.
  *   errors BAD
  *       The test makes the device fail every access to block BAD (QEMU's
  *       blkdebug). A write and a read of BAD must answer EUNSPEC, and the
@@ -171,6 +176,39 @@ static int readonly(void)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+static int solo5_blk(void)
+{
+	struct skiff_block_info info;
+	uint64_t h, written = 0;
+
+	if (open_storage(&h, &info))
+		return SKIFF_EXIT_FAILURE;
+	for (uint64_t sector = 0; sector * BLOCK < info.capacity; sector += 10) {
+		for (unsigned i = 0; i < BLOCK; i++) {
+			buf[i] = (uint8_t)('0' + i % 10);
+			copy[i] = 0;
+		}
+		if (skiff_block_write(h, sector * BLOCK, buf, BLOCK) != SKIFF_OK ||
+		    skiff_block_read(h, sector * BLOCK, copy, BLOCK) != SKIFF_OK) {
+			skiff_printf("FAIL sector %llu\n", (unsigned long long)sector);
+			return SKIFF_EXIT_FAILURE;
+		}
+		for (unsigned i = 0; i < BLOCK; i++)
+			if (copy[i] != buf[i]) {
+				skiff_printf("FAIL sector %llu reads back wrong\n", (unsigned long long)sector);
+				return SKIFF_EXIT_FAILURE;
+			}
+		written++;
+	}
+	if (skiff_block_write(h, info.capacity, buf, BLOCK) != SKIFF_EINVAL ||
+	    skiff_block_read(h, 0, copy, BLOCK / 2) != SKIFF_EINVAL) {
+		skiff_puts("FAIL a bad request was not EINVAL\n");
+		return SKIFF_EXIT_FAILURE;
+	}
+	skiff_printf("%llu sectors written and read back\nSUCCESS\n", (unsigned long long)written);
+	return SKIFF_EXIT_SUCCESS;
+}
+
 static int errors(uint64_t bad)
 {
 	struct skiff_block_info info;
@@ -287,10 +325,12 @@ int main(int argc, char **argv)
 			   parse_u64(argv[4]));
 	if (argc > 1 && is(argv[1], "readonly"))
 		return readonly();
+	if (argc > 1 && is(argv[1], "solo5"))
+		return solo5_blk();
 	if (argc > 2 && is(argv[1], "errors"))
 		return errors(parse_u64(argv[2]));
 	if (argc > 2 && is(argv[1], "bench"))
 		return bench(parse_u64(argv[2]));
-	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly | errors BAD | bench COUNT\n");
+	skiff_puts("usage: disk ack COUNT | own TAG FILL CAPACITY | readonly | solo5 | errors BAD | bench COUNT\n");
 	return SKIFF_EXIT_FAILURE;
 }
