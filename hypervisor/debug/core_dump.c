@@ -4,6 +4,8 @@
  */
 #include "hypervisor/debug/core_dump.h"
 
+#include "hypervisor/vm/guest_memory.h"
+
 #include "hal/hal.h"
 #include "hypervisor/console.h"
 #include "hypervisor/vm/vm.h"
@@ -66,9 +68,10 @@ void core_dump_write(struct vm *vm)
 	debug_channel_raw("\n", 1);
 	put_registers(vm);
 	for (uint64_t gpa = 0; gpa + CORE_PAGE <= vm->mem.size; gpa += CORE_PAGE) {
-		const uint8_t *page = vm->mem.base + gpa;
+		/* A page never touched reads as zeros: like a zero page, left out. */
+		const uint8_t *page = guest_ptr_if_present(&vm->mem, gpa, CORE_PAGE);
 
-		if (page_is_zero(page))
+		if (!page || page_is_zero(page))
 			continue;
 		put_u64(gpa);
 		debug_channel_raw((const char *)page, CORE_PAGE);

@@ -70,4 +70,20 @@ static inline void *guest_ptr(const struct guest_memory *m, uint64_t gpa,
 	return m->base + gpa;
 }
 
+/*
+ * guest_ptr_if_present: guest_ptr without filling anything: NULL also when
+ * a page of the range was never touched (it would read as zeros). For
+ * readers of a guest that is ending (backtraces, core files), which must
+ * neither allocate nor trust the guest's pointers.
+ */
+static inline const void *guest_ptr_if_present(const struct guest_memory *m, uint64_t gpa,
+					       uint64_t len)
+{
+	if (!guest_range_ok(m, gpa, len))
+		return (void *)0;
+	if (m->populate && !guest_range_present(m, gpa, len))
+		return (void *)0;
+	return m->base + gpa;
+}
+
 #endif

@@ -113,7 +113,7 @@ static void log_frames(struct vm *vm, uint64_t fp)
 
 	line[0] = '\0';
 	for (int i = 0; i < BACKTRACE_FRAMES && fp != 0 && (fp & 7) == 0; i++) {
-		const uint64_t *frame = guest_ptr(&vm->mem, fp, 2 * sizeof(uint64_t));
+		const uint64_t *frame = guest_ptr_if_present(&vm->mem, fp, 2 * sizeof(uint64_t));
 		int n;
 
 		if (!frame || frame[1] == 0)
