@@ -39,7 +39,10 @@ def get(port, path, deadline):
     """GET path until an answer comes or deadline passes; return (status, body) or None."""
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=5) as reply:
+            # A generous read timeout: a retry after the request reached the
+            # guest would be counted twice by its JSON API (a slow Bochs run
+            # under load answers in seconds, not milliseconds).
+            with urllib.request.urlopen("http://127.0.0.1:%d%s" % (port, path), timeout=30) as reply:
                 return reply.status, reply.read().decode()
         except (OSError, ValueError):
             time.sleep(0.5)
