@@ -37,7 +37,8 @@ TEXT
 failed=0
 # run_example NAME: boot examples/NAME with the skiff-run arguments in its
 # demo.args (IMAGE stands for its image, DISK for a fresh zeroed 1 MiB disk;
-# without demo.args: just the image).
+# without demo.args: just the image), with examples/NAME/demo_client.py
+# running on the host beside it when there is one.
 run_example() {
   local name="$1" image="build/examples/$1/$1.elf" disk="build/demo-$1-disk.img"
   local words=("$image") word status=0
@@ -52,7 +53,16 @@ run_example() {
   echo
   echo "== $name: tools/skiff-run ${words[*]}"
   echo "   (its console below; Skiff's log in build/demo-$name.log)"
+  # An example with a demo_client.py (a server) gets a visitor from the host.
+  local client=""
+  if [ -f "examples/$name/demo_client.py" ]; then
+    python3 "examples/$name/demo_client.py" &
+    client=$!
+  fi
   SKIFF_BUILD=build tools/skiff-run --timeout 60 "${words[@]}" 2>"build/demo-$name.log" || status=$?
+  if [ -n "$client" ]; then
+    wait "$client" || true
+  fi
   echo "== $name exited with status $status"
   if [ "$status" -ne 0 ]; then
     failed=1
