@@ -33,9 +33,9 @@ class DiskFiles(unittest.TestCase):
     def test_checks_name_the_problem(self):
         with self.assertRaisesRegex(GuestSpecError, r"--block s=.*: no such file"):
             check_disk_file("s", os.path.join(self.dir, "nope.img"))
-        with self.assertRaisesRegex(GuestSpecError, r"1000 bytes, not a non-zero multiple of 512"):
+        with self.assertRaisesRegex(GuestSpecError, r"1000 bytes, not a multiple of the 512-byte block"):
             check_disk_file("s", self.file("odd.img", 1000))
-        with self.assertRaisesRegex(GuestSpecError, r"0 bytes"):
+        with self.assertRaisesRegex(GuestSpecError, r"0 bytes, less than one 512-byte block"):
             check_disk_file("s", self.file("empty.img", 0))
         with self.assertRaisesRegex(GuestSpecError, r"not a regular file"):
             check_disk_file("s", self.dir)
