@@ -132,6 +132,10 @@ MUTANTS = {
         "C1 control bytes reach the log",
         [("hypervisor/vm/vm_end.c", "if (is_c1_control(", "if (0 && is_c1_control(")],
         ["unit.vm_end_test"]),
+    "nmi-panics": (
+        "a physical NMI goes to the exception handler (a panic) instead of being counted",
+        [("hypervisor/boot/idt.c", "set_gate(VECTOR_NMI, (uint64_t)(uintptr_t)nmi_stub);", ";")],
+        ["boot:qemu-svm:iso_nmi"]),
     "hostile-fault-any-reason": (
         "the triple-fault exit is reported as an unhandled exit instead",
         [("hypervisor/vm/vm_exit.c", 'vm_end(vm, 1, VM_END_KILLED, "triple fault at rip 0x%llx"',
