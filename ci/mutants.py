@@ -38,19 +38,19 @@ MUTANTS = {
         "a frame handed to a guest on first touch is not zeroed",
         [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
           ";")],
-        ["boot:qemu-svm:iso_ram"]),
+        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram"]),
     "no-zeroing-pool": (
         "the 2 MiB frames of the zeroed pool are not zeroed at idle time",
         [("hypervisor/vm/vm_memory.c",
           "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
-        ["boot:qemu-svm:iso_ram"]),
+        ["boot:qemu-svm:iso_ram_pool", "boot:bochs-vmx:iso_ram_pool"]),
     "no-zeroing-anywhere": (
         "neither 4 KiB frames nor the pool's 2 MiB frames are zeroed",
         [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
           ";"),
          ("hypervisor/vm/vm_memory.c",
           "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
-        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram"]),
+        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram", "boot:qemu-svm:iso_ram_pool"]),
     "ignore-asids": (
         "asids= is parsed but ignored",
         [("x86_svm/svm_cpu.c", "svm_asid_init(svm_caps.asid_count, skiff_options.max_tags);",
