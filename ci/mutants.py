@@ -135,7 +135,11 @@ MUTANTS = {
     "nmi-panics": (
         "a physical NMI goes to the exception handler (a panic) instead of being counted",
         [("hypervisor/boot/idt.c", "set_gate(VECTOR_NMI, (uint64_t)(uintptr_t)nmi_stub);", ";")],
-        ["boot:qemu-svm:iso_nmi"]),
+        ["boot:qemu-svm:iso_nmi", "boot:bochs-vmx:iso_nmi_ap", "boot:bochs-svm:iso_nmi_ap"]),
+    "vmx-nmi-not-taken": (
+        "VMX: after an NMI exit the host's NMI handler is not run (the NMI goes uncounted)",
+        [("x86_vmx/vmx_exit.c", '__asm__ volatile("int $2" : : : "memory");', ";")],
+        ["boot:bochs-vmx:iso_nmi_ap"]),
     "hostile-fault-any-reason": (
         "the triple-fault exit is reported as an unhandled exit instead",
         [("hypervisor/vm/vm_exit.c", 'vm_end(vm, 1, VM_END_KILLED, "triple fault at rip 0x%llx"',
