@@ -14,10 +14,12 @@ The data format is documented in docs/testing.md. In short, a case is
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
    "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
-   "qemu_machine": "q35", "cpus": 4}
+   "qemu_machine": "q35", "cpus": 4, "nmi_after": "text of a guest's line"}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
+nmi_after (qemu-svm only) sends the machine one NMI, through QEMU's
+monitor, once that text appears on the guests' console.
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -78,6 +80,7 @@ class BootCase:
     boot: str = "iso"          # iso or pxe (QEMU only)
     qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
     cpus: int = None           # processors of the machine (default 1)
+    nmi_after: str = None      # console text after which QEMU's monitor sends an NMI
 
 
 def case_files(main_file):
@@ -221,6 +224,19 @@ def _firmware_and_boot(case):
     return firmware, boot
 
 
+def _nmi_after(case):
+    """Return the case's nmi_after text or None; only QEMU's monitor can send an NMI."""
+    text = case.get("nmi_after")
+    if text is None:
+        return None
+    if not isinstance(text, str) or not text:
+        raise CaseError("case %s: nmi_after must be a non-empty string" % case["name"])
+    if case_platforms(case) != ["qemu-svm"]:
+        raise CaseError("case %s: nmi_after needs platforms [\"qemu-svm\"] (Bochs cannot "
+                        "be sent an NMI from outside)" % case["name"])
+    return text
+
+
 def _cpus(case):
     """Return the case's processor count (1..64) or None."""
     cpus = case.get("cpus")
@@ -343,4 +359,5 @@ def resolve_case(case, build, disk_dir=None):
                     fair_slices=_fair_slices(case, names), machine_mem=_machine_mem(case),
                     qemu_cpu_flags=_qemu_cpu_flags(case),
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
-                    qemu_machine=case.get("qemu_machine"), cpus=_cpus(case))
+                    qemu_machine=case.get("qemu_machine"), cpus=_cpus(case),
+                    nmi_after=_nmi_after(case))

@@ -58,7 +58,7 @@ def machine_options(case, platform):
         qemu_cpu = ",".join([QEMU_CPU] + case.qemu_cpu_flags)
     return MachineOptions(megabytes=case.machine_mem, qemu_cpu=qemu_cpu, firmware=case.firmware,
                           boot=case.boot, qemu_machine=case.qemu_machine,
-                          cpus=case.cpus)
+                          cpus=case.cpus, nmi_after=case.nmi_after)
 
 
 def run_test(build, platform, name, keep_dir=None):

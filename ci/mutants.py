@@ -38,19 +38,19 @@ MUTANTS = {
         "a frame handed to a guest on first touch is not zeroed",
         [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
           ";")],
-        ["boot:qemu-svm:iso_ram"]),
+        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram"]),
     "no-zeroing-pool": (
         "the 2 MiB frames of the zeroed pool are not zeroed at idle time",
         [("hypervisor/vm/vm_memory.c",
           "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
-        ["boot:qemu-svm:iso_ram"]),
+        ["boot:qemu-svm:iso_ram_pool", "boot:bochs-vmx:iso_ram_pool"]),
     "no-zeroing-anywhere": (
         "neither 4 KiB frames nor the pool's 2 MiB frames are zeroed",
         [("hypervisor/mem/frames.c", "memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);",
           ";"),
          ("hypervisor/vm/vm_memory.c",
           "memset((void *)(uintptr_t)(pool_filling + pool_filled), 0, POOL_STEP);", ";")],
-        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram"]),
+        ["boot:qemu-svm:iso_ram", "boot:bochs-vmx:iso_ram", "boot:qemu-svm:iso_ram_pool"]),
     "ignore-asids": (
         "asids= is parsed but ignored",
         [("x86_svm/svm_cpu.c", "svm_asid_init(svm_caps.asid_count, skiff_options.max_tags);",
@@ -132,6 +132,14 @@ MUTANTS = {
         "C1 control bytes reach the log",
         [("hypervisor/vm/vm_end.c", "if (is_c1_control(", "if (0 && is_c1_control(")],
         ["unit.vm_end_test"]),
+    "nmi-panics": (
+        "a physical NMI goes to the exception handler (a panic) instead of being counted",
+        [("hypervisor/boot/idt.c", "set_gate(VECTOR_NMI, (uint64_t)(uintptr_t)nmi_stub);", ";")],
+        ["boot:qemu-svm:iso_nmi", "boot:bochs-vmx:iso_nmi_ap", "boot:bochs-svm:iso_nmi_ap"]),
+    "vmx-nmi-not-taken": (
+        "VMX: after an NMI exit the host's NMI handler is not run (the NMI goes uncounted)",
+        [("x86_vmx/vmx_exit.c", '__asm__ volatile("int $2" : : : "memory");', ";")],
+        ["boot:bochs-vmx:iso_nmi_ap"]),
     "hostile-fault-any-reason": (
         "the triple-fault exit is reported as an unhandled exit instead",
         [("hypervisor/vm/vm_exit.c", 'vm_end(vm, 1, VM_END_KILLED, "triple fault at rip 0x%llx"',

@@ -36,6 +36,13 @@ static struct boot_info boot_info;
 /* skiff_main: called once by entry.S on the boot stack; never returns. */
 __attribute__((noreturn)) void skiff_main(uint32_t magic, uint64_t info_phys);
 
+/* log_nmis: physical NMIs are counted, never fatal; say how many came. */
+static void log_nmis(void)
+{
+	if (nmi_count)
+		log_printf("nmi: %llu physical NMIs counted", (unsigned long long)nmi_count);
+}
+
 /* stop: end without a final status line (log readers report a failure). */
 __attribute__((noreturn)) static void stop(void)
 {
@@ -146,6 +153,7 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	uplink_init();
 	status = guests_run_all(&boot_info);
 	uplink_log_stats();
+	log_nmis();
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :
 		   skiff_options.on_end == ON_END_HALT ? "halt" : "power off");
 	log_printf("final status %u", status);

@@ -72,6 +72,10 @@ static int apply_word(struct word w, struct skiff_options *out,
 			out->selftest_dirty_ram = true;
 			return 0;
 		}
+		if (word_is(v, "nmi")) {
+			out->selftest_nmi = true;
+			return 0;
+		}
 		if (!word_is(v, "clock"))
 			return format_refusal(err, errlen, "unknown self-test '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);

@@ -8,6 +8,10 @@
  *   selftest=dirty-ram  fill every free frame with a marker before any guest
  *                     is built, so tests see what a guest would find in
  *                     frames that were used before (emulator RAM starts zero)
+ *   selftest=nmi      with a second CPU (cpus=2), that CPU sends the boot CPU
+ *                     one NMI about a second after it started, while guests
+ *                     run: a physical NMI on demand where no emulator can
+ *                     be told to raise one (Bochs)
  *   limit=SECONDS     end every guest still running after SECONDS (1..86400;
  *                     default: no limit)
  *   slice_ms=N        a guest's time slice in milliseconds (1..1000; default 10)
@@ -42,6 +46,7 @@ struct skiff_options {
 	const char *backend;      /* "svm", "vmx" or NULL (choose by CPU) */
 	bool selftest_clock;      /* selftest=clock */
 	bool selftest_dirty_ram;  /* selftest=dirty-ram */
+	bool selftest_nmi;        /* selftest=nmi */
 	unsigned limit_seconds;   /* limit=, 0 for none */
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */

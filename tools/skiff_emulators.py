@@ -13,6 +13,7 @@ import os
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -261,6 +262,8 @@ class MachineOptions:
     real_clock: Bochs's RTC starts at the host's time and its clock keeps
     real time (QEMU's TCG does both by default; icount is its fast clock);
     debug_channel: COM3 goes to a file too (core records, BootResult.com3).
+    nmi_after: on qemu-svm, QEMU's monitor sends the machine one NMI as soon
+    as this text appears on COM1 (the guests' console).
     """
 
     megabytes: int = None
@@ -277,6 +280,7 @@ class MachineOptions:
     real_clock: bool = False
     debug_channel: bool = False
     cpus: int = None            # processors of the machine (default 1)
+    nmi_after: str = None       # QEMU only: send one NMI once the console shows this text
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -315,6 +319,7 @@ def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None
 
 def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machine, watch):
     """boot()'s body inside an existing work directory."""
+    follow = None if watch is None else (lambda: watch(com1, com2))
     disks = plan_disks(guests, workdir, machine.disks,   # before the ISO: sets disk:N
                        machine.disk_interface)
     iso, boot_args = _boot_medium(workdir, hypervisor, list(skiff_words), guests, machine)
@@ -328,6 +333,10 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
                                machine.cpus)
         command += qemu_disk_options(disks)
         command += skiff_net.qemu_args(machine.nic)
+        if machine.nmi_after:
+            monitor = os.path.join(workdir, "monitor.sock")
+            command += ["-monitor", "unix:%s,server=on,wait=off" % monitor]
+            follow = _nmi_sender(com1, machine.nmi_after, monitor, follow)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks),
@@ -335,7 +344,6 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
         with open(os.path.join(workdir, "bochsrc"), "a") as rc:
             rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")
-    follow = None if watch is None else (lambda: watch(com1, com2))
     seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow)
     com2_text = _read_text(com2)
     if machine.firmware != "bios":
@@ -357,6 +365,36 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
     return BootResult(com1=com1_bytes, com2=com2_text, log=log,
                       status=exit_status(log, timed_out), seconds=seconds,
                       timed_out=timed_out, emulator_output=emulator_output, com3=com3_bytes)
+
+
+def _nmi_sender(com1, text, monitor, watch):
+    """Return a poll function that sends one NMI through QEMU's monitor once com1 holds text.
+
+    It also calls watch (when not None) on every poll. The monitor socket
+    may not exist yet on early polls; the NMI is then sent on a later one.
+    """
+    needle = text.encode()
+    state = {"sent": False}
+
+    def poll():
+        if watch is not None:
+            watch()
+        if state["sent"]:
+            return
+        try:
+            with open(com1, "rb") as f:
+                if needle not in f.read():
+                    return
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(5)
+                sock.connect(monitor)
+                sock.sendall(b"nmi\n")
+                time.sleep(0.2)     # let the monitor read the line before the socket closes
+        except (FileNotFoundError, ConnectionRefusedError):
+            return
+        state["sent"] = True
+
+    return poll
 
 
 def _boot_medium(workdir, hypervisor, skiff_words, guests, machine):

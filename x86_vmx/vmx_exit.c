@@ -76,6 +76,18 @@ static void claim_vpid(struct vcpu *vcpu, struct vmx_vcpu *v)
 	vmwrite(VMCS_VPID, v->vpid);
 }
 
+/*
+ * take_host_nmi: with NMI exiting, a physical NMI becomes the VM exit
+ * (basic reason 0) and never goes through the host's IDT. Raising vector 2
+ * in software runs the host's own NMI handler, which counts it as on SVM
+ * (where STGI lets the held NMI through), and its IRETQ ends any NMI
+ * blocking the exit left behind.
+ */
+static void take_host_nmi(void)
+{
+	__asm__ volatile("int $2" : : : "memory");   /* the IDT's NMI gate: nmi_stub */
+}
+
 void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 {
 	struct vmx_vcpu *v = vcpu->backend;
@@ -100,6 +112,8 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 		requeue_interrupted_event();
 	}
 	vmx_decode_exit(reason, read_current_field, vcpu->gpr, exit);
+	if (exit->reason == HAL_EXIT_NMI)
+		take_host_nmi();
 }
 
 bool vmx_set_slice(struct vcpu *vcpu, uint64_t tsc_ticks)

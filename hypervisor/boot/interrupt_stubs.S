@@ -13,7 +13,8 @@
 /*
  * nmi_stub: a physical NMI. Skiff uses no NMI source, and on SVM one that
  * arrives while a guest runs exits and is then taken here as soon as GIF
- * is set again: count it and carry on, never panic. It runs on its own
+ * is set again (on VMX the NMI exit consumes it and the backend raises
+ * vector 2 itself): count it and carry on, never panic. It runs on its own
  * stack (IST) and touches only the counter and flags, which IRETQ restores.
  */
 	.globl nmi_stub

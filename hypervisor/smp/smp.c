@@ -29,6 +29,8 @@
 #define ICR_INIT_ASSERT 0x00004500u      /* INIT, level, assert */
 #define ICR_INIT_DEASSERT 0x00008500u    /* INIT, level-triggered, de-assert */
 #define ICR_STARTUP 0x00004600u          /* STARTUP, vector in bits 0-7 */
+#define ICR_NMI 0x00004400u              /* NMI, assert (the vector is ignored) */
+#define SELFTEST_NMI_DELAY_US 1000000u   /* from the AP's start into the guests' run */
 #define ICR_WAIT_US 10000u
 #define BACKEND_WAIT_NS UINT64_C(2000000000)
 
@@ -164,6 +166,19 @@ __attribute__((noreturn)) static void park(void)
 		__asm__ volatile("cli; hlt");
 }
 
+/*
+ * selftest_nmi: selftest=nmi's source. The first AP waits until guests are
+ * likely running, then sends the boot CPU one NMI, which must be counted
+ * (skiff: nmi: ...) and never end Skiff or a guest.
+ */
+static void selftest_nmi(const struct percpu *cpu)
+{
+	if (!skiff_options.selftest_nmi || cpu != cpus[1])
+		return;
+	delay_us(NULL, SELFTEST_NMI_DELAY_US);
+	send_ipi(boot_cpu.apic_id, ICR_NMI);
+}
+
 void smp_ap_main(struct percpu *cpu)
 {
 	int rc;
@@ -177,6 +192,7 @@ void smp_ap_main(struct percpu *cpu)
 	rc = hal->cpu_init_ap(&cpu->backend);
 	cpu->backend_rc = rc;
 	__atomic_store_n(&cpu->state, rc ? PERCPU_FAILED : PERCPU_READY, __ATOMIC_RELEASE);
+	selftest_nmi(cpu);
 	park();
 }
 

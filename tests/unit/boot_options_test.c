@@ -51,6 +51,7 @@ static void test_options(void)
 	CHECK(parse("backend=vmx") == 0 && strcmp(opts.backend, "vmx") == 0);
 	CHECK(parse("selftest=clock") == 0 && opts.selftest_clock && !opts.backend);
 	CHECK(parse("selftest=dirty-ram") == 0 && opts.selftest_dirty_ram && !opts.selftest_clock);
+	CHECK(parse("selftest=nmi") == 0 && opts.selftest_nmi && !opts.selftest_dirty_ram);
 	CHECK(parse("  backend=vmx   selftest=clock ") == 0);
 	CHECK(opts.selftest_clock && strcmp(opts.backend, "vmx") == 0);
 	/* The last backend= wins. */

@@ -356,6 +356,15 @@ static int ram_zero(void)
 	return SKIFF_EXIT_SUCCESS;
 }
 
+/* ram_zero after ms of sleep: Skiff is idle meanwhile and fills its pool
+ * of zeroed 2 MiB frames, so the untouched blocks of the heap come from it. */
+static int ram_zero_later(uint64_t ms)
+{
+	for (uint64_t slept = 0; slept < ms; slept += 10)
+		skiff_poll(SLEEP_STEP_NS);
+	return ram_zero();
+}
+
 /* Fill the heap with a marker and end: the frames go back to Skiff dirty. */
 static int ram_dirty(void)
 {
@@ -415,6 +424,7 @@ int isolation_attack(const char *what, uint64_t ms, bool *known)
 	if (strcmp(what, "xcr0") == 0) return xcr0_check();
 	if (strcmp(what, "ram-dirty") == 0) return ram_dirty();
 	if (strcmp(what, "ram-zero") == 0) return ram_zero();
+	if (strcmp(what, "ram-zero-later") == 0) return ram_zero_later(ms);
 	if (strcmp(what, "puts-flood") == 0) return puts_flood(ms);
 	if (strcmp(what, "cpuid-storm") == 0) return cpuid_storm();
 	for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)

@@ -31,6 +31,7 @@
  *   cr2-hold MS, cr2-probe   the same with CR2, which a guest may write
  *                directly and VMX does not switch.
  *   cr8-, cd-, pkru-, fpu-hold MS / -probe, xcr0, ram-dirty, ram-zero,
+ *   ram-zero-later MS (sleeps first, so Skiff's zeroed pool can fill),
  *   puts-flood BYTES, dr-write, dr-read, rdpmc, wbinvd, monitor, mwait,
  *   cr0-nw, cpuid-storm   the state-table attacks of isolation.c.
  *
@@ -465,7 +466,7 @@ int main(int argc, char **argv)
 		   "mmio-beyond|mmio-lapic|mmio-ioapic|mmio-pci|storm [N]|"
 		   "kgs-hold MS|kgs-probe|cr2-hold MS|cr2-probe|cr8-hold MS|cr8-probe|"
 		   "cd-hold MS|cd-probe|pkru-hold MS|pkru-probe|fpu-hold MS|fpu-probe|xcr0|"
-		   "ram-dirty|ram-zero|puts-flood BYTES|dr-write|dr-read|rdpmc|wbinvd|"
-		   "monitor|mwait|cr0-nw|cpuid-storm\n");
+		   "ram-dirty|ram-zero|ram-zero-later MS|puts-flood BYTES|dr-write|dr-read|"
+		   "rdpmc|wbinvd|monitor|mwait|cr0-nw|cpuid-storm\n");
 	return SKIFF_EXIT_FAILURE;
 }
