@@ -45,7 +45,7 @@ static int apply_number(struct word key, struct word v, unsigned min, unsigned m
 	uint64_t n;
 
 	if (!parse_u64(v.text, v.len, &n) || n < min || n > max)
-		return format_refusal(err, errlen, "%.*s= must be a number from %u to %u, not '%.*s'",
+		return format_error(-EINVAL, err, errlen, "%.*s= must be a number from %u to %u, not '%.*s'",
 			    (int)key.len, key.text, min, max,
 			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 	*dst = (unsigned)n;
@@ -63,7 +63,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		else if (word_is(v, "vmx"))
 			out->backend = "vmx";
 		else
-			return format_refusal(err, errlen, "backend must be svm or vmx, not '%.*s'",
+			return format_error(-EINVAL, err, errlen, "backend must be svm or vmx, not '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
@@ -77,7 +77,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 			return 0;
 		}
 		if (!word_is(v, "clock"))
-			return format_refusal(err, errlen, "unknown self-test '%.*s'",
+			return format_error(-EINVAL, err, errlen, "unknown self-test '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		out->selftest_clock = true;
 		return 0;
@@ -90,7 +90,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		else if (word_is(v, "halt"))
 			out->on_end = ON_END_HALT;
 		else
-			return format_refusal(err, errlen, "on_end must be poweroff, reboot or halt, not '%.*s'",
+			return format_error(-EINVAL, err, errlen, "on_end must be poweroff, reboot or halt, not '%.*s'",
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
@@ -99,7 +99,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 			out->console_framed = word_is(v, "framed");
 			return 0;
 		}
-		return format_refusal(err, errlen, "console must be raw or framed, not '%.*s'",
+		return format_error(-EINVAL, err, errlen, "console must be raw or framed, not '%.*s'",
 			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 	}
 	if ((v = word_value(w, "limit")).text)
@@ -117,7 +117,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);
-	return format_refusal(err, errlen, "unknown option '%.*s'",
+	return format_error(-EINVAL, err, errlen, "unknown option '%.*s'",
 		    (int)(w.len < QUOTE_MAX ? w.len : QUOTE_MAX), w.text);
 }
 

@@ -11,7 +11,6 @@
 #include <limits.h>
 #include <stdint.h>
 
-#include "lib/errno.h"
 #include "lib/kstring.h"
 
 struct cursor {
@@ -267,7 +266,7 @@ int format(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-int format_refusal(char *err, size_t errlen, const char *fmt, ...)
+int format_error(int rc, char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -276,5 +275,5 @@ int format_refusal(char *err, size_t errlen, const char *fmt, ...)
 		format_v(err, errlen, fmt, ap);
 		va_end(ap);
 	}
-	return -EINVAL;
+	return rc;
 }

@@ -21,11 +21,11 @@ int format(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
- * format_refusal: the message of a refused input into err (errlen bytes;
+ * format_error: the message of a refused input into err (errlen bytes;
  * nothing written when errlen is 0), for parsers that return an error code
- * and say why. Always returns -EINVAL.
+ * and say why. Returns rc (a negative errno).
  */
-int format_refusal(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int format_error(int rc, char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 #endif

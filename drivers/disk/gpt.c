@@ -26,18 +26,6 @@ enum {
 /* Entry field offsets. */
 enum { E_TYPE = 0, E_FIRST = 32, E_LAST = 40, E_NAME = 56 };
 
-/* refuse: the reason into err; returns rc. */
-__attribute__((format(printf, 4, 5)))
-static int refuse(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	format_v(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -74,15 +62,15 @@ static int check_header(const uint8_t *h, uint64_t sectors, struct header *out, 
 	uint64_t entry_bytes, entry_sectors;
 
 	if (get32(h + H_REVISION) >> 16 != 1)
-		return refuse(-EINVAL, err, errlen, "GPT revision 0x%x is not 1.x", get32(h + H_REVISION));
+		return format_error(-EINVAL, err, errlen, "GPT revision 0x%x is not 1.x", get32(h + H_REVISION));
 	if (size < HEADER_MIN_SIZE || size > SECTOR)
-		return refuse(-EINVAL, err, errlen, "GPT header size %u is outside 92..512", size);
+		return format_error(-EINVAL, err, errlen, "GPT header size %u is outside 92..512", size);
 	memcpy(copy, h, SECTOR);
 	memset(copy + H_CRC, 0, 4);
 	if (gpt_crc32(0, copy, size) != crc)
-		return refuse(-EINVAL, err, errlen, "GPT header CRC32 does not match (stored 0x%08x)", crc);
+		return format_error(-EINVAL, err, errlen, "GPT header CRC32 does not match (stored 0x%08x)", crc);
 	if (get64(h + H_MY_LBA) != HEADER_LBA)
-		return refuse(-EINVAL, err, errlen, "GPT header says it is at sector %llu, not 1",
+		return format_error(-EINVAL, err, errlen, "GPT header says it is at sector %llu, not 1",
 			      (unsigned long long)get64(h + H_MY_LBA));
 	*out = (struct header){
 		.first_usable = get64(h + H_FIRST_USABLE), .last_usable = get64(h + H_LAST_USABLE),
@@ -91,21 +79,21 @@ static int check_header(const uint8_t *h, uint64_t sectors, struct header *out, 
 	};
 	if (out->first_usable > out->last_usable || out->last_usable >= sectors ||
 	    out->first_usable <= HEADER_LBA)
-		return refuse(-EINVAL, err, errlen, "GPT usable sectors %llu..%llu do not fit a disk of %llu sectors",
+		return format_error(-EINVAL, err, errlen, "GPT usable sectors %llu..%llu do not fit a disk of %llu sectors",
 			      (unsigned long long)out->first_usable,
 			      (unsigned long long)out->last_usable,
 			      (unsigned long long)sectors);
 	if (out->entry_size < ENTRY_MIN_SIZE || out->entry_size > SECTOR ||
 	    (out->entry_size & (out->entry_size - 1)) != 0)
-		return refuse(-EINVAL, err, errlen, "GPT entry size %u is not 128, 256 or 512", out->entry_size);
+		return format_error(-EINVAL, err, errlen, "GPT entry size %u is not 128, 256 or 512", out->entry_size);
 	entry_bytes = (uint64_t)out->entry_count * out->entry_size;
 	if (entry_bytes > GPT_MAX_ENTRY_BYTES)
-		return refuse(-EINVAL, err, errlen, "GPT entry array of %u entries is larger than %u bytes",
+		return format_error(-EINVAL, err, errlen, "GPT entry array of %u entries is larger than %u bytes",
 			      out->entry_count, GPT_MAX_ENTRY_BYTES);
 	entry_sectors = (entry_bytes + SECTOR - 1) / SECTOR;
 	if (out->entries_lba <= HEADER_LBA || out->entries_lba >= sectors ||
 	    entry_sectors > sectors - out->entries_lba)
-		return refuse(-EINVAL, err, errlen, "GPT entry array at sector %llu does not fit the disk",
+		return format_error(-EINVAL, err, errlen, "GPT entry array at sector %llu does not fit the disk",
 			      (unsigned long long)out->entries_lba);
 	return 0;
 }
@@ -142,12 +130,12 @@ static int add_entry(const uint8_t *e, unsigned index, const struct header *h,
 	if (guid_is_zero(e + E_TYPE))
 		return 0;
 	if (first > last || first < h->first_usable || last > h->last_usable)
-		return refuse(-EINVAL, err, errlen, "GPT entry %u: sectors %llu..%llu are outside the usable %llu..%llu",
+		return format_error(-EINVAL, err, errlen, "GPT entry %u: sectors %llu..%llu are outside the usable %llu..%llu",
 			      index, (unsigned long long)first, (unsigned long long)last,
 			      (unsigned long long)h->first_usable,
 			      (unsigned long long)h->last_usable);
 	if (out->count == GPT_MAX_PARTITIONS)
-		return refuse(-E2BIG, err, errlen, "GPT has more than %u partitions", GPT_MAX_PARTITIONS);
+		return format_error(-E2BIG, err, errlen, "GPT has more than %u partitions", GPT_MAX_PARTITIONS);
 	p = &out->parts[out->count++];
 	p->index = index;
 	p->first_lba = first;
@@ -173,7 +161,7 @@ static int read_entries(gpt_read_fn read_sector, void *ctx, const struct header 
 		uint32_t n = remaining < SECTOR ? (uint32_t)remaining : SECTOR;
 
 		if (read_sector(ctx, lba, sector) != 0)
-			return refuse(-EIO, err, errlen, "cannot read GPT entries at sector %llu",
+			return format_error(-EIO, err, errlen, "cannot read GPT entries at sector %llu",
 				      (unsigned long long)lba);
 		crc = gpt_crc32(crc, sector, n);
 		for (uint32_t off = 0; off < n; off += h->entry_size, index++)
@@ -182,7 +170,7 @@ static int read_entries(gpt_read_fn read_sector, void *ctx, const struct header 
 		remaining -= n;
 	}
 	if (crc != h->entries_crc)
-		return refuse(-EINVAL, err, errlen, "GPT entry array CRC32 does not match (stored 0x%08x)",
+		return format_error(-EINVAL, err, errlen, "GPT entry array CRC32 does not match (stored 0x%08x)",
 			      h->entries_crc);
 	return 0;
 }
@@ -198,7 +186,7 @@ int gpt_parse(gpt_read_fn read_sector, void *ctx, uint64_t sectors, struct gpt_t
 	if (sectors < 3)
 		return -ENOENT;
 	if (read_sector(ctx, HEADER_LBA, sector) != 0)
-		return refuse(-EIO, err, errlen, "cannot read the GPT header (sector 1)");
+		return format_error(-EIO, err, errlen, "cannot read the GPT header (sector 1)");
 	if (memcmp(sector + H_SIGNATURE, "EFI PART", 8) != 0)
 		return -ENOENT;
 	if ((rc = check_header(sector, sectors, &h, err, errlen)) != 0)

@@ -96,17 +96,17 @@ static int read_package(const uint8_t *aml, uint32_t len, uint32_t at, uint8_t *
 	uint64_t a, b = 0;
 
 	if (at >= len || aml[at] != AML_PACKAGE_OP)
-		return format_refusal(err, errlen, "\\_S5_ at offset %u is not a package", at);
+		return format_error(-EINVAL, err, errlen, "\\_S5_ at offset %u is not a package", at);
 	if (!pkg_length(aml, len, at + 1, &pkg_len, &pkg_len_size) ||
 	    pkg_len < pkg_len_size + 1 || pkg_len > len - (at + 1))
-		return format_refusal(err, errlen, "\\_S5_ package length runs past the table");
+		return format_error(-EINVAL, err, errlen, "\\_S5_ package length runs past the table");
 	end = at + 1 + pkg_len;
 	at += 1 + pkg_len_size;
 	count = aml[at++];
 	if (count < 1 || !element(aml, end, &at, &a) || (count >= 2 && !element(aml, end, &at, &b)))
-		return format_refusal(err, errlen, "\\_S5_ package has no integer SLP_TYP values");
+		return format_error(-EINVAL, err, errlen, "\\_S5_ package has no integer SLP_TYP values");
 	if (a > SLP_TYP_MAX || b > SLP_TYP_MAX)
-		return format_refusal(err, errlen, "\\_S5_ sleep types 0x%lx, 0x%lx exceed 3 bits",
+		return format_error(-EINVAL, err, errlen, "\\_S5_ sleep types 0x%lx, 0x%lx exceed 3 bits",
 			    (unsigned long)a, (unsigned long)b);
 	*typ_a = (uint8_t)a;
 	*typ_b = (uint8_t)b;
@@ -120,5 +120,5 @@ int acpi_find_s5(const uint8_t *aml, uint32_t len, uint8_t *typ_a, uint8_t *typ_
 		if (memcmp(aml + at, "_S5_", 4) == 0 && is_name_definition(aml, at))
 			return read_package(aml, len, at + 4, typ_a, typ_b, err, errlen);
 	}
-	return format_refusal(err, errlen, "no \\_S5_ package");
+	return format_error(-EINVAL, err, errlen, "no \\_S5_ package");
 }

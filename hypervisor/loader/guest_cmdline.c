@@ -107,19 +107,19 @@ static int parse_name(const struct word *w, struct guest_config *out,
 	char shown[SHOWN_MAX + 4];
 
 	if (find_char(w, '=') < w->len)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "the first word must be the guest's name, not an option ('%s')",
 			    show(w, shown));
 	if (first_bad_char(w->text, w->len) < w->len)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "name '%s' has a character outside [A-Za-z0-9_.-]",
 			    show(w, shown));
 	if (!is_alnum(w->text[0]))
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "name '%s' must start with a letter or a digit",
 			    show(w, shown));
 	if (w->len > GUEST_NAME_MAX - 1)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "name '%s' is longer than %u characters",
 			    show(w, shown), GUEST_NAME_MAX - 1);
 	memcpy(out->name, w->text, w->len);
@@ -134,13 +134,13 @@ static int parse_mem(const struct word *value, struct guest_config *out,
 	uint64_t size;
 
 	if (!parse_size(value->text, value->len, &size))
-		return format_refusal(err, errlen, "mem=%s is not a size",
+		return format_error(-EINVAL, err, errlen, "mem=%s is not a size",
 			    show(value, shown));
 	if (size > MEM_MAX)
-		return format_refusal(err, errlen, "mem=%s is above 4G", show(value, shown));
+		return format_error(-EINVAL, err, errlen, "mem=%s is above 4G", show(value, shown));
 	size = (size + MEM_GRANULE - 1) & ~(MEM_GRANULE - 1);
 	if (size == 0)
-		return format_refusal(err, errlen, "mem=%s is below 2M", show(value, shown));
+		return format_error(-EINVAL, err, errlen, "mem=%s is below 2M", show(value, shown));
 	out->mem_size = size;
 	return 0;
 }
@@ -152,10 +152,10 @@ static int parse_count(const struct word *value, struct guest_config *out,
 	uint64_t count;
 
 	if (!parse_u64(value->text, value->len, &count))
-		return format_refusal(err, errlen, "count=%s is not a number",
+		return format_error(-EINVAL, err, errlen, "count=%s is not a number",
 			    show(value, shown));
 	if (count == 0 || count > GUEST_MAX_COUNT)
-		return format_refusal(err, errlen, "count=%s is out of range (1..%u)",
+		return format_error(-EINVAL, err, errlen, "count=%s is out of range (1..%u)",
 			    show(value, shown), GUEST_MAX_COUNT);
 	out->count = (unsigned)count;
 	return 0;
@@ -168,13 +168,13 @@ static int check_device_name(const char *kind, const struct word *dev, char *err
 	char shown[SHOWN_MAX + 4];
 
 	if (dev->len == 0)
-		return format_refusal(err, errlen, "%s.=...: the device name is empty", kind);
+		return format_error(-EINVAL, err, errlen, "%s.=...: the device name is empty", kind);
 	if (first_bad_char(dev->text, dev->len) < dev->len)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "%s device name '%s' has a character outside [A-Za-z0-9_.-]",
 			    kind, show(dev, shown));
 	if (dev->len > DEVICE_NAME_MAX)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "%s device name '%s' is longer than %u characters",
 			    kind, show(dev, shown), DEVICE_NAME_MAX);
 	return 0;
@@ -205,15 +205,15 @@ static int parse_block(const struct word *dev, const struct word *path,
 		return rc;
 	show(dev, shown);
 	if (path->len == 0)
-		return format_refusal(err, errlen, "block.%s= names no module", shown);
+		return format_error(-EINVAL, err, errlen, "block.%s= names no module", shown);
 	if (path->len > sizeof(b->module) - 1)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "block.%s: module path is longer than %zu bytes",
 			    shown, sizeof(b->module) - 1);
 	if (device_taken(out, dev))
-		return format_refusal(err, errlen, "block.%s is given twice (one block. or net. option per device)", shown);
+		return format_error(-EINVAL, err, errlen, "block.%s is given twice (one block. or net. option per device)", shown);
 	if (out->block_count == GUEST_MAX_BLOCKS)
-		return format_refusal(err, errlen, "more than %u block devices",
+		return format_error(-EINVAL, err, errlen, "more than %u block devices",
 			    GUEST_MAX_BLOCKS);
 	b = &out->blocks[out->block_count++];
 	memcpy(b->device, dev->text, dev->len);
@@ -231,14 +231,14 @@ static int parse_net_mac(const char *dev, const struct word *rest,
 	char shown[SHOWN_MAX + 4];
 
 	if (rest->len < 5 || memcmp(rest->text, ",mac=", 5) != 0)
-		return format_refusal(err, errlen, "net.%s: unknown setting '%s' (only ,mac=XX:XX:XX:XX:XX:XX)",
+		return format_error(-EINVAL, err, errlen, "net.%s: unknown setting '%s' (only ,mac=XX:XX:XX:XX:XX:XX)",
 			    dev, show(rest, shown));
 	if (!parse_mac(mac.text, mac.len, n->mac))
-		return format_refusal(err, errlen, "net.%s: mac=%s is not XX:XX:XX:XX:XX:XX", dev,
+		return format_error(-EINVAL, err, errlen, "net.%s: mac=%s is not XX:XX:XX:XX:XX:XX", dev,
 			    show(&mac, shown));
 	if ((n->mac[0] & 1u) || (n->mac[0] | n->mac[1] | n->mac[2] | n->mac[3] |
 				  n->mac[4] | n->mac[5]) == 0)
-		return format_refusal(err, errlen, "net.%s: mac=%s is not a unicast address", dev,
+		return format_error(-EINVAL, err, errlen, "net.%s: mac=%s is not a unicast address", dev,
 			    show(&mac, shown));
 	n->has_mac = true;
 	return 0;
@@ -258,15 +258,15 @@ static int parse_net(const struct word *dev, const struct word *value,
 		return rc;
 	show(dev, shown);
 	if (network.len == 0)
-		return format_refusal(err, errlen, "net.%s= names no network", shown);
+		return format_error(-EINVAL, err, errlen, "net.%s= names no network", shown);
 	if (first_bad_char(network.text, network.len) < network.len ||
 	    network.len > GUEST_NETWORK_NAME_MAX - 1)
-		return format_refusal(err, errlen, "net.%s: network '%s' is not 1..%u of [A-Za-z0-9_.-]",
+		return format_error(-EINVAL, err, errlen, "net.%s: network '%s' is not 1..%u of [A-Za-z0-9_.-]",
 			    shown, show(&network, shown_net), GUEST_NETWORK_NAME_MAX - 1);
 	if (device_taken(out, dev))
-		return format_refusal(err, errlen, "net.%s is given twice (one block. or net. option per device)", shown);
+		return format_error(-EINVAL, err, errlen, "net.%s is given twice (one block. or net. option per device)", shown);
 	if (out->net_count == GUEST_MAX_NETS)
-		return format_refusal(err, errlen, "more than %u net devices", GUEST_MAX_NETS);
+		return format_error(-EINVAL, err, errlen, "more than %u net devices", GUEST_MAX_NETS);
 	n = &out->nets[out->net_count];
 	memset(n, 0, sizeof(*n));
 	memcpy(n->device, dev->text, dev->len);
@@ -293,13 +293,13 @@ static int parse_option(const struct word *w, struct guest_config *out,
 
 	if (word_is(&key, "mem")) {
 		if (seen->mem)
-			return format_refusal(err, errlen, "mem= is given twice");
+			return format_error(-EINVAL, err, errlen, "mem= is given twice");
 		seen->mem = true;
 		return parse_mem(&value, out, err, errlen);
 	}
 	if (word_is(&key, "count")) {
 		if (seen->count)
-			return format_refusal(err, errlen, "count= is given twice");
+			return format_error(-EINVAL, err, errlen, "count= is given twice");
 		seen->count = true;
 		return parse_count(&value, out, err, errlen);
 	}
@@ -313,7 +313,7 @@ static int parse_option(const struct word *w, struct guest_config *out,
 
 		return parse_net(&dev, &value, out, err, errlen);
 	}
-	return format_refusal(err, errlen, "unknown option '%s='", show(&key, shown));
+	return format_error(-EINVAL, err, errlen, "unknown option '%s='", show(&key, shown));
 }
 
 /* parse_skiff_word: a word before "--": an option, never quoted. */
@@ -325,12 +325,12 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	for (size_t i = 0; i < w->len; i++) {
 		if (w->text[i] == '"' || w->text[i] == '\'' ||
 		    w->text[i] == '\\')
-			return format_refusal(err, errlen,
+			return format_error(-EINVAL, err, errlen,
 				    "word '%s' has a quote or backslash: Skiff's options take none (see docs/command-line.md)",
 				    show(w, shown));
 	}
 	if (find_char(w, '=') == w->len)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "unexpected word '%s' (options are mem=, count=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
@@ -369,7 +369,7 @@ static int parse_guest_args(const char *p, struct guest_config *out,
 		size_t need = w.len + (used > 0 ? 1 : 0);
 
 		if (need > sizeof(out->args) - 1 - used)
-			return format_refusal(err, errlen,
+			return format_error(-EINVAL, err, errlen,
 				    "the guest's command line (after --) is longer than %zu bytes",
 				    sizeof(out->args) - 1);
 		if (used > 0)
@@ -399,7 +399,7 @@ static int check_instance_names(const struct guest_config *out, char *err,
 
 	if (out->count > 1 &&
 	    len + 1 + decimal_digits(out->count) > GUEST_NAME_MAX - 1)
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "name '%s' is too long for count=%u: instance names like '%s.%u' must fit in %u characters",
 			    out->name, out->count, out->name, out->count,
 			    GUEST_NAME_MAX - 1);
@@ -420,7 +420,7 @@ int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
 	if (errlen > 0)
 		err[0] = '\0';
 	if (!next_word(&p, &w))
-		return format_refusal(err, errlen,
+		return format_error(-EINVAL, err, errlen,
 			    "empty command line: the first word must be the guest's name");
 	rc = parse_name(&w, out, err, errlen);
 	while (rc == 0 && next_word(&p, &w)) {

@@ -11,17 +11,6 @@
 
 #define READ_ONLY_SUFFIX ",ro"
 
-__attribute__((format(printf, 4, 5)))
-static int refuse(int rc, char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	format_v(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
 static bool starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -62,22 +51,22 @@ int region_parse_spec(const char *value, struct region_spec *out, char *err, siz
 		body = value + 5;
 		out->kind = REGION_DISK;
 		if (!parse_disk_number(body, len - 5, &out->disk))
-			return refuse(-EINVAL, err, errlen, "'%s': disk: takes a disk number (0, 1, ...)", value);
+			return format_error(-EINVAL, err, errlen, "'%s': disk: takes a disk number (0, 1, ...)", value);
 		return 0;
 	}
 	if (starts_with(value, "gpt:")) {
 		body = value + 4;
 		out->kind = REGION_GPT;
 		if (len == 4)
-			return refuse(-EINVAL, err, errlen, "'%s': gpt: takes a partition name", value);
+			return format_error(-EINVAL, err, errlen, "'%s': gpt: takes a partition name", value);
 		if (len - 4 > GPT_NAME_MAX)
-			return refuse(-EINVAL, err, errlen, "'%s': a GPT partition name has at most %u characters",
+			return format_error(-EINVAL, err, errlen, "'%s': a GPT partition name has at most %u characters",
 				      value, GPT_NAME_MAX);
 		memcpy(out->name, body, len - 4);
 		out->name[len - 4] = '\0';
 		return 0;
 	}
-	return refuse(-EINVAL, err, errlen, "'%s' is neither disk:N nor gpt:NAME", value);
+	return format_error(-EINVAL, err, errlen, "'%s' is neither disk:N nor gpt:NAME", value);
 }
 
 static int resolve_gpt(const struct region_spec *spec, const struct region_disks *disks,
@@ -99,10 +88,10 @@ static int resolve_gpt(const struct region_spec *spec, const struct region_disks
 		}
 	}
 	if (found == 0)
-		return refuse(-ENOENT, err, errlen, "no GPT partition is named '%s' (on %u disks)",
+		return format_error(-ENOENT, err, errlen, "no GPT partition is named '%s' (on %u disks)",
 			      spec->name, disks->count);
 	if (found > 1)
-		return refuse(-EEXIST, err, errlen, "%u GPT partitions are named '%s': the name must be unique",
+		return format_error(-EEXIST, err, errlen, "%u GPT partitions are named '%s': the name must be unique",
 			      found, spec->name);
 	*out = (struct region){ where, hit->first_lba, hit->last_lba - hit->first_lba + 1,
 				spec->read_only };
@@ -115,7 +104,7 @@ int region_resolve(const struct region_spec *spec, const struct region_disks *di
 	if (spec->kind == REGION_GPT)
 		return resolve_gpt(spec, disks, out, err, errlen);
 	if (spec->disk >= disks->count)
-		return refuse(-ENOENT, err, errlen, "there is no disk %u (Skiff found %u)", spec->disk,
+		return format_error(-ENOENT, err, errlen, "there is no disk %u (Skiff found %u)", spec->disk,
 			      disks->count);
 	*out = (struct region){ spec->disk, 0, disks->sectors[spec->disk], spec->read_only };
 	return 0;
@@ -131,12 +120,12 @@ int region_claim(struct region_claims *claims, const struct region *r, const cha
 		 const char *spec, char *err, size_t errlen)
 {
 	if (r->sectors == 0)
-		return refuse(-EINVAL, err, errlen, "region %s is empty", spec);
+		return format_error(-EINVAL, err, errlen, "region %s is empty", spec);
 	for (unsigned i = 0; i < claims->count; i++) {
 		const struct region *o = &claims->entries[i].region;
 
 		if (overlap(r, o))
-			return refuse(-EBUSY, err, errlen,
+			return format_error(-EBUSY, err, errlen,
 				      "region %s (disk %u, sectors %llu..%llu) overlaps %s (sectors %llu..%llu), which backs guest %s",
 				      spec, r->disk, (unsigned long long)r->first_lba,
 				      (unsigned long long)(r->first_lba + r->sectors - 1),
@@ -145,7 +134,7 @@ int region_claim(struct region_claims *claims, const struct region *r, const cha
 				      claims->entries[i].owner);
 	}
 	if (claims->count == REGIONS_MAX)
-		return refuse(-ENOSPC, err, errlen, "more than %u disk regions in use", REGIONS_MAX);
+		return format_error(-ENOSPC, err, errlen, "more than %u disk regions in use", REGIONS_MAX);
 	claims->entries[claims->count].region = *r;
 	format(claims->entries[claims->count].owner, REGION_OWNER_MAX, "%s", owner);
 	format(claims->entries[claims->count].spec, REGION_SPEC_MAX, "%s", spec);
