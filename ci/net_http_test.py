@@ -18,14 +18,11 @@ import sys
 import time
 import urllib.request
 
+from net_peer import default_timeout, verdict
+
 HERE = os.path.dirname(os.path.realpath(__file__))
 CASE = "net_http"
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
-
-
-def default_timeout(platform):
-    """Seconds for one run: Bochs is slower to boot than QEMU."""
-    return 60 if platform == "qemu-svm" else 150
 
 
 def free_tcp_port():
@@ -92,15 +89,7 @@ def main():
     ok = check(port, time.time() + timeout, log)
     if not ok:
         run.kill()
-    stdout, stderr = run.communicate(timeout=timeout + 30)
-    text = stdout.decode(errors="replace")
-    print("\n".join(log))
-    print("--- skiff-run (status %d) ---\n%s" % (run.returncode, text))
-    passed = ok and run.returncode == 0 and "httpd: served 3 requests" in text
-    if not passed:
-        print(stderr.decode(errors="replace")[-4000:])
-    print("boot.%s.%s: %s" % (options.platform, CASE, "PASS" if passed else "FAIL"))
-    return 0 if passed else 1
+    return verdict(options.platform, CASE, ok, run, timeout, log, "httpd: served 3 requests")
 
 
 if __name__ == "__main__":

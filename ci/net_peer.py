@@ -158,14 +158,22 @@ def main():
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     log = []
     ok = run_peer(sock, port, time.time() + options.timeout, log)
-    stdout, stderr = run.communicate(timeout=options.timeout + 30)
+    return verdict(options.platform, CASE, ok, run, options.timeout, log,
+                   "served %d echo requests" % COUNT)
+
+
+def verdict(platform, case, ok, run, timeout, log, needed):
+    """Wait for skiff-run, print what the peer saw and skiff-run's output, and
+    return 0 when the peer's exchange went well (ok), skiff-run exited 0 and
+    its standard output holds the text needed; 1 otherwise."""
+    stdout, stderr = run.communicate(timeout=timeout + 30)
     text = stdout.decode(errors="replace")
     print("\n".join(log))
     print("--- skiff-run (status %d) ---\n%s" % (run.returncode, text))
-    passed = ok and run.returncode == 0 and "served %d echo requests" % COUNT in text
+    passed = ok and run.returncode == 0 and needed in text
     if not passed:
         print(stderr.decode(errors="replace")[-4000:])
-    print("boot.%s.%s: %s" % (options.platform, CASE, "PASS" if passed else "FAIL"))
+    print("boot.%s.%s: %s" % (platform, case, "PASS" if passed else "FAIL"))
     return 0 if passed else 1
 
 
