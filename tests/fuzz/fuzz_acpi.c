@@ -20,22 +20,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-struct memory {
-	const uint8_t *bytes;
-	size_t size;
-};
-
 static unsigned notes;
-
-static const void *map(void *ctx, uint64_t phys, uint64_t len)
-{
-	const struct memory *m = ctx;
-
-	if (phys < ACPI_TEST_BASE || phys - ACPI_TEST_BASE > m->size ||
-	    len > m->size - (phys - ACPI_TEST_BASE))
-		return NULL;
-	return m->bytes + (phys - ACPI_TEST_BASE);
-}
 
 static void note(void *ctx, const char *text)
 {
@@ -81,8 +66,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(rsdp, data + 1, rsdp_len);
 	memcpy(mem, data + 1 + RSDP_FIELD, mem_size);
 
-	struct memory m = { mem, mem_size };
-	struct acpi_env env = { .map = map, .note = note, .ctx = &m };
+	struct acpi_test_memory m = { mem, mem_size };
+	struct acpi_env env = { .map = acpi_test_map, .note = note, .ctx = &m };
 	notes = 0;
 	check_info(&info, acpi_parse(&env, rsdp, rsdp_len, &info));
 	free(rsdp);

@@ -32,6 +32,26 @@ struct acpi_image {
 	size_t rsdp_len;
 };
 
+/*
+ * The physical memory a test hands the parser: size bytes at ACPI_TEST_BASE.
+ * acpi_test_map is the parser's map callback over it (ctx: the memory):
+ * NULL for any range not wholly inside, so a read past it is caught.
+ */
+struct acpi_test_memory {
+	const uint8_t *bytes;
+	size_t size;
+};
+
+static inline const void *acpi_test_map(void *ctx, uint64_t phys, uint64_t len)
+{
+	const struct acpi_test_memory *m = ctx;
+
+	if (phys < ACPI_TEST_BASE || phys - ACPI_TEST_BASE > m->size ||
+	    len > m->size - (phys - ACPI_TEST_BASE))
+		return NULL;
+	return m->bytes + (phys - ACPI_TEST_BASE);
+}
+
 /* acpi_build: the good set into img->mem (size >= AT_END), RSDP revision 2. */
 void acpi_build(struct acpi_image *img);
 

@@ -19,21 +19,6 @@
 static unsigned note_count;
 static char notes[8192];
 
-struct memory {
-	const uint8_t *bytes;
-	size_t size;
-};
-
-static const void *map(void *ctx, uint64_t phys, uint64_t len)
-{
-	const struct memory *m = ctx;
-
-	if (phys < ACPI_TEST_BASE || phys - ACPI_TEST_BASE > m->size ||
-	    len > m->size - (phys - ACPI_TEST_BASE))
-		return NULL;
-	return m->bytes + (phys - ACPI_TEST_BASE);
-}
-
 static void note(void *ctx, const char *text)
 {
 	(void)ctx;
@@ -50,8 +35,8 @@ static struct acpi_info info;
 static int parse_sized(const struct acpi_image *img, size_t size)
 {
 	uint8_t *copy = malloc(size ? size : 1);
-	struct memory m = { copy, size };
-	struct acpi_env env = { .map = map, .note = note, .ctx = &m };
+	struct acpi_test_memory m = { copy, size };
+	struct acpi_env env = { .map = acpi_test_map, .note = note, .ctx = &m };
 	int rc;
 
 	memcpy(copy, img->mem, size);
@@ -128,8 +113,8 @@ static void test_rsdp(void)
 		img.rsdp_len = n;
 		CHECK(parse(&img) == -EINVAL && note_count == 1 && !info.have_fadt);
 	}
-	struct memory none = { NULL, 0 };
-	struct acpi_env env = { .map = map, .note = note, .ctx = &none };
+	struct acpi_test_memory none = { NULL, 0 };
+	struct acpi_env env = { .map = acpi_test_map, .note = note, .ctx = &none };
 	note_count = 0;
 	CHECK(acpi_parse(&env, NULL, 0, &info) == -EINVAL && note_count == 1);
 	free(img.mem);
