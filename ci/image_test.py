@@ -16,6 +16,8 @@ import functools
 import http.server
 import os
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -34,7 +36,11 @@ SKIFF_IMAGE = os.path.join(CI_DIR, "..", "tools", "skiff-image")
 CASES = {"image-cd-bios": ("bios", "cd", 30, ("qemu-svm", "bochs-svm", "bochs-vmx")),
          "image-usb-bios": ("bios", "usb", 30, ("qemu-svm",)),
          "image-usb-uefi": ("uefi", "usb", 90, ("qemu-svm",)),
-         "image-pxe-http": ("bios", "http", 60, ("qemu-svm",))}
+         # A transfer that stalls costs GRUB about 30 s before it tries again.
+         "image-pxe-http": ("bios", "http", 90, ("qemu-svm",)),
+         "image-pxe-http-retry": ("bios", "http-retry", 90, ("qemu-svm",))}
+# The guest's image, which the retry case's server refuses once.
+GUEST_PATH = "/boot/g0-hello.elf"
 # QEMU's user-mode network reaches the host's 127.0.0.1 as 10.0.2.2.
 HOST_FROM_GUEST = "10.0.2.2"
 BOCHS_SLOWNESS = 4
@@ -52,21 +58,33 @@ def medium_args(firmware, medium, image):
 
 
 class _RecordingHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files and remembers which paths were fetched (in server.fetched)."""
+    """Serves files and remembers which paths were fetched (in server.fetched);
+    resets the connection unanswered at the first request for each path in
+    server.refuse_once."""
 
     def do_GET(self):
         self.server.fetched.append(self.path)
+        if self.path in self.server.refuse_once:
+            self.server.refuse_once.discard(self.path)
+            # SO_LINGER of zero: close() resets the connection at once.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.close_connection = True
+            return
         super().do_GET()
 
     def log_message(self, *args):
         pass
 
 
-def _http_server(folder):
-    """Start an HTTP server for folder on 127.0.0.1 (any port) in a thread; return it."""
+def _http_server(folder, refuse_once=()):
+    """Start an HTTP server for folder on 127.0.0.1 (any port) in a thread; return it.
+
+    refuse_once: paths whose first request is reset unanswered (a passing failure).
+    """
     handler = functools.partial(_RecordingHandler, directory=folder)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.fetched = []
+    server.refuse_once = set(refuse_once)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -81,15 +99,16 @@ def _skiff_image(build, arguments):
         raise RuntimeError("skiff-image failed: " + done.stdout.decode(errors="replace"))
 
 
-def _http_boot_args(build, work):
+def _http_boot_args(build, work, refuse_once):
     """Write a netboot tree fetching over HTTP; return (QEMU arguments, HTTP server).
 
     The TFTP folder holds only GRUB (boot/grub): Skiff and the guest can
-    arrive only over HTTP, from the tree served on the host.
+    arrive only over HTTP, from the tree served on the host, which refuses
+    the paths in refuse_once once each.
     """
     tree = os.path.join(work, "net")
     os.makedirs(tree)
-    server = _http_server(tree)
+    server = _http_server(tree, refuse_once)
     _skiff_image(build, ["--netboot", tree, "--http",
                          "%s:%d" % (HOST_FROM_GUEST, server.server_address[1])])
     tftp = os.path.join(work, "tftp")
@@ -104,8 +123,9 @@ def run_case(build, platform, name):
     with tempfile.TemporaryDirectory(prefix="skiff-image-test-") as work:
         image = os.path.join(work, "skiff.img")
         try:
-            if medium == "http":
-                boot_args, server = _http_boot_args(build, work)
+            if medium.startswith("http"):
+                refuse = [GUEST_PATH] if medium == "http-retry" else []
+                boot_args, server = _http_boot_args(build, work, refuse)
             else:
                 _skiff_image(build, ["-o", image])
                 boot_args = medium_args(firmware, medium, image)
@@ -125,8 +145,10 @@ def run_case(build, platform, name):
     problems = []
     if server is not None:
         server.shutdown()
-        if "/boot/skiff.elf" not in server.fetched or "/boot/g0-hello.elf" not in server.fetched:
+        if "/boot/skiff.elf" not in server.fetched or GUEST_PATH not in server.fetched:
             problems.append("Skiff and the guest were not fetched over HTTP: %s" % server.fetched)
+        if medium == "http-retry" and server.fetched.count(GUEST_PATH) < 2:
+            problems.append("the refused guest image was not asked for again: %s" % server.fetched)
     if timed_out or log.final_status != 0:
         problems.append("no final status 0 (timed out: %s); log:\n%s" % (timed_out, log_bytes[-3000:]))
     if console != EXPECTED_CONSOLE:

@@ -100,27 +100,59 @@ def disk_layout(guests):
     return per_guest, disks
 
 
-def grub_config(skiff_words, guests):
-    """Return the text of grub.cfg: no menu delay, Skiff, one module per guest, one per disk."""
-    lines = [
-        "set timeout=0",
-        "set default=0",
-        "menuentry 'skiff' {",
-        "  " + grub_line("multiboot2", "/boot/skiff.elf", skiff_words),
-    ]
+# A network boot tries the loads this many times: a server or link that drops
+# one transfer must not leave a fleet machine at GRUB's prompt.
+NETWORK_LOAD_TRIES = 3
+
+
+def _load_lines(skiff_words, guests):
+    """Return the multiboot2/module2 lines that load Skiff, the guests and their disks."""
+    lines = [grub_line("multiboot2", "/boot/skiff.elf", skiff_words)]
     per_guest, disks = disk_layout(guests)
     for index, guest in enumerate(guests):
         path = module_file_name(index, guest)
-        lines.append("  " + grub_line("module2", path, module_words(guest, per_guest[index])))
+        lines.append(grub_line("module2", path, module_words(guest, per_guest[index])))
     for path, _ in disks:
-        lines.append("  " + grub_line("module2", path, [path]))
-    lines += ["  boot", "}", ""]
-    return "\n".join(lines)
+        lines.append(grub_line("module2", path, [path]))
+    return lines
 
 
-def stage_boot_tree(root, hypervisor, skiff_words, guests):
+def _retrying(loads):
+    """Return GRUB script that runs loads (each must succeed) then boot, up to
+    NETWORK_LOAD_TRIES times, and reboots when every try failed.
+
+    GRUB's script has no `&&`: each load guards the next with an `if`, and
+    `multiboot2` forgets modules loaded by an earlier try. The reboot hands
+    the machine back to its firmware, which asks the network again.
+    """
+    body = ["    boot"]
+    for load in reversed(loads):
+        body = ["    if %s; then" % load] + ["  " + line for line in body] + ["    fi"]
+    return (["  for try in %s; do" % " ".join(str(n) for n in range(1, NETWORK_LOAD_TRIES + 1))]
+            + body
+            + ['    echo "skiff: loading over the network failed (try $try of %d)"'
+               % NETWORK_LOAD_TRIES,
+               "  done",
+               '  echo "skiff: giving up on this server; rebooting"',
+               "  reboot"])
+
+
+def grub_config(skiff_words, guests, network=False):
+    """Return the text of grub.cfg: no menu delay, Skiff, one module per guest, one per disk.
+
+    network: the files come over the network, so failed loads are retried
+    (NETWORK_LOAD_TRIES) and the machine reboots when none succeeds; from a
+    local medium a failure is not transient and GRUB reports it once.
+    """
+    loads = _load_lines(skiff_words, guests)
+    body = _retrying(loads) if network else ["  " + line for line in loads] + ["  boot"]
+    return "\n".join(["set timeout=0", "set default=0", "menuentry 'skiff' {"] + body + ["}", ""])
+
+
+def stage_boot_tree(root, hypervisor, skiff_words, guests, network=False):
     """Copy Skiff, the guests' images and their disks under root/boot and write
     root/boot/grub/grub.cfg: the tree every boot medium (ISO, USB, network) carries.
+    network: the tree is served over the network (grub.cfg retries its loads).
 
     Raises FileNotFoundError when an input file is missing.
     """
@@ -138,7 +170,7 @@ def stage_boot_tree(root, hypervisor, skiff_words, guests):
     for path, file in disks:
         shutil.copyfile(file, root + path)
     with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as cfg:
-        cfg.write(grub_config(skiff_words, guests))
+        cfg.write(grub_config(skiff_words, guests, network))
 
 
 def build_iso(workdir, hypervisor, skiff_words, guests):

@@ -153,7 +153,7 @@ def build_netboot_tree(netdir, hypervisor, skiff_words, guests, http_server=None
         raise FileNotFoundError("missing for a network boot tree: %s" % ", ".join(missing))
     if http_server is not None and not re.match(r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$", http_server):
         raise ValueError("HTTP server %r: expected HOST or HOST:PORT" % http_server)
-    stage_boot_tree(netdir, hypervisor, skiff_words, guests)
+    stage_boot_tree(netdir, hypervisor, skiff_words, guests, network=True)
     if http_server is not None:
         cfg_path = os.path.join(netdir, "boot", "grub", "grub.cfg")
         with open(cfg_path) as cfg:

@@ -39,6 +39,18 @@ class GrubQuotingTest(unittest.TestCase):
         self.assertIn("module2 /boot/g0-hello.elf 'hello' '--' 'a b'\n", text)
         self.assertIn("module2 /boot/g1-p1.elf 'p1'\n", text)
 
+    def test_network_config_retries_every_load_then_reboots(self):
+        guests = [make_guest("/x/hello.elf"), make_guest("/y/ports.elf", name="p1")]
+        lines = [line.strip() for line in grub_config([], guests, network=True).splitlines()]
+        loop = lines.index("for try in 1 2 3; do")
+        self.assertEqual(lines[loop + 1:loop + 5],
+                         ["if multiboot2 /boot/skiff.elf; then",
+                          "if module2 /boot/g0-hello.elf 'hello'; then",
+                          "if module2 /boot/g1-p1.elf 'p1'; then", "boot"])
+        self.assertEqual(lines[lines.index("done") + 1:], [
+            'echo "skiff: giving up on this server; rebooting"', "reboot", "}"])
+        self.assertNotIn("for try", grub_config([], guests))
+
 
 class GuestWordsTest(unittest.TestCase):
     def test_module_words_with_options(self):
