@@ -15,17 +15,25 @@
 #include "lib/kstring.h"
 
 static char words[SKIFF_CMDLINE_MAX];
-/* Initialised data: it also guarantees the data segment is never empty,
- * so the loader always maps it (a PT_LOAD without file bytes is skipped). */
-static char *arg_vector[SKIFF_MAX_ARGS + 1] = { (char *)skiff_app_name };
-static char *env_vector[SKIFF_MAX_ARGS + 1];
+/*
+ * One vector for both lists, so the runtime carries one worst-case array,
+ * not two (the loader places and zeroes every .bss page before the guest
+ * starts): the command line's words are split into vector[2..], then the
+ * environment moves to the front, NULL-ended, and argv follows it:
+ *   [env..., NULL, argv0, args..., NULL]
+ * Two spare slots at the front make room for the environment's NULL and
+ * argv[0] whatever the split finds.
+ */
+static char *vector[SKIFF_MAX_ARGS + 2];
+static char **arg_vector = vector + 1;
+static char **env_vector = vector;
 static int arg_count = -1;
 
 /* split_words: copy cmdline into words[], NUL-ending each word, and point
- * arg_vector[1..] at them. Returns argc. */
+ * vector[2..] at them, NULL-ended. Returns the number of words. */
 static int split_words(const char *cmdline)
 {
-	int argc = 1;
+	int count = 0;
 	size_t out = 0;
 	bool in_word = false;
 
@@ -37,16 +45,16 @@ static int split_words(const char *cmdline)
 			continue;
 		}
 		if (!in_word) {
-			if (argc == SKIFF_MAX_ARGS)
+			if (count == SKIFF_MAX_ARGS - 1)
 				break;
-			arg_vector[argc++] = &words[out];
+			vector[2 + count++] = &words[out];
 			in_word = true;
 		}
 		words[out++] = cmdline[i];
 	}
 	words[out] = '\0';
-	arg_vector[argc] = NULL;
-	return argc;
+	vector[2 + count] = NULL;
+	return count;
 }
 
 /* is_assignment: word is KEY=VALUE with KEY in [A-Za-z_][A-Za-z0-9_]*. */
@@ -64,21 +72,29 @@ static bool is_assignment(const char *word)
 	return i > 0 && word[i] == '=';
 }
 
-/* take_environment: move the leading assignments (and a "--" after them)
- * from arg_vector[1..argc) to env_vector. Returns the new argc. */
-static int take_environment(int argc)
+/* take_environment: of the count words in vector[2..], move the leading
+ * assignments to the front and drop a "--" after them; argv (its [0] the
+ * appliance's name) follows their NULL. Returns argc. */
+static int take_environment(int count)
 {
-	int first = 1, envc = 0;
+	int envc = 0, first;
 
-	while (first < argc && is_assignment(arg_vector[first]))
-		env_vector[envc++] = arg_vector[first++];
-	env_vector[envc] = NULL;
-	if (first < argc && strcmp(arg_vector[first], "--") == 0)
+	while (envc < count && is_assignment(vector[2 + envc]))
+		envc++;
+	/* Moving down by two never overwrites a word not yet moved. */
+	for (int i = 0; i < envc; i++)
+		vector[i] = vector[2 + i];
+	vector[envc] = NULL;
+	first = 2 + envc;
+	if (envc < count && strcmp(vector[first], "--") == 0)
 		first++;
-	/* Shift the arguments down over the removed words, NULL included. */
-	for (int i = first; i <= argc; i++)
-		arg_vector[i - first + 1] = arg_vector[i];
-	return argc - first + 1;
+	env_vector = vector;
+	arg_vector = vector + envc + 1;
+	arg_vector[0] = (char *)skiff_app_name;
+	/* Shift the arguments down next to argv[0], NULL included. */
+	for (int i = first; i <= 2 + count; i++)
+		arg_vector[1 + i - first] = vector[i];
+	return 1 + (2 + count - first);
 }
 
 /* parse_once: split the command line on first use. */

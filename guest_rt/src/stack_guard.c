@@ -39,16 +39,15 @@ static struct guard_tables tables __attribute__((aligned(4096)));
 /* fill_small: a 4 KiB table for the 2 MiB at base, mapped as Skiff does. */
 static void fill_small(uint64_t *pt, uint64_t base)
 {
-	for (uint64_t i = 0; i < ENTRIES; i++) {
-		uint64_t addr = base + i * PAGE;
-
-		if (addr < LOW_UNMAPPED)
-			pt[i] = 0;
-		else if (addr < LOW_READ_ONLY)
-			pt[i] = addr | PTE_PRESENT;
-		else
-			pt[i] = addr | PTE_PRESENT | PTE_WRITE;
-	}
+	for (uint64_t i = 0; i < ENTRIES; i++)
+		pt[i] = (base + i * PAGE) | PTE_PRESENT | PTE_WRITE;
+	if (base != 0)
+		return;
+	/* The first 2 MiB: nothing below 64 KiB, the boot area read-only. */
+	for (uint64_t i = 0; i < LOW_UNMAPPED / PAGE; i++)
+		pt[i] = 0;
+	for (uint64_t i = LOW_UNMAPPED / PAGE; i < LOW_READ_ONLY / PAGE; i++)
+		pt[i] &= ~PTE_WRITE;
 }
 
 /* load_cr3: switch to the new tables (which also flushes the TLB). */
@@ -72,7 +71,7 @@ uintptr_t skiff_stack_guard(void)
 void skiff_stack_guard_init(void)
 {
 	uint64_t guard = skiff_stack_guard();
-	uint64_t *guard_pt;
+	uint64_t *guard_pt, *pd = &tables.pd[0][0];
 
 	if (guard == 0 || guard < skiff_heap_start())
 		return;
@@ -81,9 +80,10 @@ void skiff_stack_guard_init(void)
 	tables.pml4[0] = (uint64_t)(uintptr_t)tables.pdpt | PTE_PRESENT | PTE_WRITE;
 	/* All 4 GiB, as the ABI's tables: beyond RAM, Skiff's nested table
 	 * decides (an access there ends the guest with Skiff's report). */
-	for (uint64_t addr = 0; addr < PDPT_ENTRIES * (1ull << 30); addr += LARGE_PAGE)
-		tables.pd[addr >> 30][(addr >> 21) % ENTRIES] =
-			addr | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
+	/* The four directories are contiguous: one flat loop, entry i maps
+	 * i * 2 MiB (this runs in every guest's start, so it is kept short). */
+	for (uint64_t i = 0; i < PDPT_ENTRIES * ENTRIES; i++)
+		pd[i] = (i * LARGE_PAGE) | PTE_PRESENT | PTE_WRITE | PTE_LARGE;
 	fill_small(tables.pt_low, 0);
 	tables.pd[0][0] = (uint64_t)(uintptr_t)tables.pt_low | PTE_PRESENT | PTE_WRITE;
 	guard_pt = tables.pt_low;

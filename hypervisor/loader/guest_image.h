@@ -19,6 +19,7 @@
 #define GUEST_MANIFEST_ENTRY_SIZE 104
 
 /* Guest-physical layout fixed by the ABI. */
+#define GUEST_PAGE_SIZE 0x1000u
 #define GUEST_GDT_BASE 0x1000u
 #define GUEST_PML4 0x2000u
 #define GUEST_PDPT 0x3000u
@@ -99,7 +100,8 @@ struct guest_attached_block {
 
 /*
  * guest_image_load: lay out guest memory mem[0..mem_size) (zeroed by the
- * caller) for an image that passed guest_image_check: the PT_LOAD segments,
+ * caller: whole .bss pages are not written again) for an image that passed
+ * guest_image_check: the PT_LOAD segments,
  * the GDT and TSS descriptor, the guest page tables, the boot information
  * at GUEST_BOOT_INFO followed by the manifest copy (with the union and
  * 'attached' filled for each device in blocks[0..block_count)) and the
