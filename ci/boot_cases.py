@@ -14,12 +14,15 @@ The data format is documented in docs/testing.md. In short, a case is
    "log_checks": [{"pattern": "regex with (-?[0-9]+)", "max_abs": 20000}],
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
    "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
-   "qemu_machine": "q35", "cpus": 4, "nmi_after": "text of a guest's line"}
+   "qemu_machine": "q35", "cpus": 4, "nmi_after": "text of a guest's line",
+   "stays_on": true}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
 nmi_after (qemu-svm only) sends the machine one NMI, through QEMU's
-monitor, once that text appears on the guests' console.
+monitor, once that text appears on the guests' console. stays_on: the
+machine must still be on a few seconds after Skiff's last log line
+(`on_end=halt`); without it, whether it powered off is not checked here.
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -81,6 +84,7 @@ class BootCase:
     qemu_machine: str = None   # QEMU's -machine, e.g. "q35" (qemu-svm only)
     cpus: int = None           # processors of the machine (default 1)
     nmi_after: str = None      # console text after which QEMU's monitor sends an NMI
+    stays_on: bool = False     # the machine must still be on after Skiff's last line (on_end=halt)
 
 
 def case_files(main_file):
@@ -321,6 +325,14 @@ def _qemu_cpu_flags(case):
     return list(flags)
 
 
+def _stays_on(case):
+    """The case's "stays_on" (default false): a boolean, or CaseError."""
+    value = case.get("stays_on", False)
+    if not isinstance(value, bool):
+        raise CaseError("case %s: stays_on must be true or false" % case["name"])
+    return value
+
+
 def resolve_case(case, build, disk_dir=None):
     """Turn a case dictionary into a BootCase with image paths under build.
 
@@ -360,4 +372,4 @@ def resolve_case(case, build, disk_dir=None):
                     qemu_cpu_flags=_qemu_cpu_flags(case),
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
                     qemu_machine=case.get("qemu_machine"), cpus=_cpus(case),
-                    nmi_after=_nmi_after(case))
+                    nmi_after=_nmi_after(case), stays_on=_stays_on(case))

@@ -165,5 +165,7 @@ def check_boot(case, result):
     for secret in case.forbidden:
         if secret in console or secret in result.com2:
             problems.append("forbidden text %r appeared" % secret)
+    if case.stays_on and not result.stayed_on:
+        problems.append("the machine went off at the end; it should have stayed on (halted)")
     problems += check_fair_slices(log, case.fair_slices)
     return problems + _check_log_patterns(log, case.log_checks)

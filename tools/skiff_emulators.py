@@ -51,7 +51,8 @@ class BootResult:
     SkiffLog; status: skiff-run's exit status (see skiff_log.exit_status);
     seconds: wall time of the emulator; timed_out: the time limit ended it;
     emulator_output: what the emulator itself printed (for diagnostics);
-    com3: the debug channel's bytes (b"" unless MachineOptions.debug_channel).
+    com3: the debug channel's bytes (b"" unless MachineOptions.debug_channel);
+    stayed_on: the machine was still on GRACE_SECONDS after Skiff's last line.
     """
 
     com1: bytes
@@ -62,6 +63,7 @@ class BootResult:
     timed_out: bool
     emulator_output: str
     com3: bytes = b""
+    stayed_on: bool = False
 
 
 def platform_for(cpu, emulator):
@@ -204,12 +206,14 @@ def _stop(proc):
         proc.wait()
 
 
-def run_emulator(command, com2, timeout, output_path, watch=None):
+def run_emulator(command, com2, timeout, output_path, watch=None, outcome=None):
     """Run command until it exits, the log is finished, or timeout seconds pass.
 
     Once Skiff's log is finished the emulator gets GRACE_SECONDS to power
     off before it is stopped. watch, when given, is called every poll and
-    once at the end (to follow the serial files live). Whatever ends this
+    once at the end (to follow the serial files live). outcome, when a
+    dict, gets "stayed_on": True when the machine was still on after that
+    grace (it halted instead of powering off). Whatever ends this
     function, an exception or a signal included, the emulator's whole
     process group is stopped first. Returns (seconds, timed_out).
     """
@@ -225,6 +229,8 @@ def run_emulator(command, com2, timeout, output_path, watch=None):
             if finished_at is None and _log_finished(com2):
                 finished_at = now
             if finished_at is not None and now - finished_at > GRACE_SECONDS:
+                if outcome is not None:
+                    outcome["stayed_on"] = True
                 break
             if now - start > timeout:
                 timed_out = finished_at is None
@@ -344,7 +350,8 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
         with open(os.path.join(workdir, "bochsrc"), "a") as rc:
             rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
     output_path = os.path.join(workdir, "emulator.out")
-    seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow)
+    outcome = {}
+    seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow, outcome)
     com2_text = _read_text(com2)
     if machine.firmware != "bios":
         com2_text = _firmware_free_log(com2, machine.firmware)
@@ -364,7 +371,8 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
             com3_bytes = f.read()
     return BootResult(com1=com1_bytes, com2=com2_text, log=log,
                       status=exit_status(log, timed_out), seconds=seconds,
-                      timed_out=timed_out, emulator_output=emulator_output, com3=com3_bytes)
+                      timed_out=timed_out, emulator_output=emulator_output, com3=com3_bytes,
+                      stayed_on=outcome.get("stayed_on", False))
 
 
 def _nmi_sender(com1, text, monitor, watch):
