@@ -156,17 +156,40 @@ bool gdb_stub_exception(struct vm *vm, const struct hal_exit *exit)
 	return true;
 }
 
-void gdb_stub_after_exit(struct vm *vm)
-{
-	if (stepping && hal->reg_read(&vm->vcpu, HAL_REG_RIP) != step_from)
-		stopped(vm);
-}
-
-void gdb_stub_ended(struct vm *vm)
+static void ended(struct vm *vm)
 {
 	char status[4];
 
 	format(status, sizeof status, "W%02x", vm->status);
 	send_reply(status);
 	stop_debugging("ended");
+}
+
+/*
+ * running_byte: gdb sent something while the guest runs. Ctrl-C stops
+ * it; a detach (gdb or skiff-run's relay giving up) takes the
+ * breakpoints out at once; anything else waits for no answer.
+ */
+static void running_byte(struct vm *vm, enum gdb_rx_event event)
+{
+	if (event == GDB_RX_INTERRUPT) {
+		stopped(vm);
+	} else if (event == GDB_RX_PACKET && (rx.body[0] == 'D' || rx.body[0] == 'k')) {
+		(void)answer(event);
+		stop_debugging("detached while running: it runs on undebugged");
+	}
+}
+
+void gdb_stub_after_exit(struct vm *vm)
+{
+	if (vm->state == VM_ENDED) {
+		ended(vm);
+		return;
+	}
+	if (stepping && hal->reg_read(&vm->vcpu, HAL_REG_RIP) != step_from) {
+		stopped(vm);
+		return;
+	}
+	while (debugged && gdb_uart_ready())
+		running_byte(vm, gdb_rx_byte(&rx, gdb_uart_read()));
 }

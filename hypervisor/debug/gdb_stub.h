@@ -5,9 +5,11 @@
  * stub serves gdb's remote protocol on COM4 (gdb_uart.h), which the
  * emulator maps to a TCP port (tools/skiff-run --gdb PORT). While it is
  * stopped, every guest is held (Skiff's one CPU for guests waits on gdb);
- * while it runs, the others run normally. Its INT3 and #DB exit to Skiff
- * (hal_ops.debug_traps); stepping uses hal_ops.single_step. After gdb
- * detaches (D or k), the guest runs on undebugged. docs/debugging.md.
+ * while it runs, the others run normally; gdb's Ctrl-C stops it at its
+ * next exit (at the latest when its time slice ends). Its INT3 and #DB
+ * exit to Skiff (hal_ops.debug_traps); stepping uses
+ * hal_ops.single_step. After gdb detaches (D or k), the guest runs on
+ * undebugged. docs/debugging.md.
  */
 #ifndef SKIFF_GDB_STUB_H
 #define SKIFF_GDB_STUB_H
@@ -38,16 +40,12 @@ bool gdb_stub_debugging(const struct vm *vm);
 bool gdb_stub_exception(struct vm *vm, const struct hal_exit *exit);
 
 /*
- * gdb_stub_after_exit: vm (under gdb) keeps running after an exit Skiff
- * handled. When gdb asked for one step and Skiff finished that
- * instruction itself (RIP moved), report the step as done.
+ * gdb_stub_after_exit: vm (under gdb) had an exit that Skiff handled.
+ * When vm ended, tell gdb its status ("W") and stop debugging (its vCPU
+ * is not touched again). Otherwise, when gdb asked for one step and Skiff
+ * finished that instruction itself (RIP moved), or gdb sent Ctrl-C,
+ * report a stop and serve gdb.
  */
 void gdb_stub_after_exit(struct vm *vm);
-
-/*
- * gdb_stub_ended: vm (under gdb) has ended: tell gdb its status ("W")
- * and stop debugging. Its vCPU is no longer touched.
- */
-void gdb_stub_ended(struct vm *vm);
 
 #endif

@@ -265,13 +265,12 @@ void vm_run(struct vm *vm)
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
-		if (!handle_exit(vm, &env, &exit)) {
-			if (gdb_stub_debugging(vm) && vm->state == VM_ENDED)
-				gdb_stub_ended(vm);
-			return;
-		}
+		bool keep_running = handle_exit(vm, &env, &exit);
+
 		if (gdb_stub_debugging(vm))
 			gdb_stub_after_exit(vm);
+		if (!keep_running)
+			return;
 		/*
 		 * The slice ends here too: a guest that exits all the time (a
 		 * CPUID loop) may never be inside when the timer's interrupt is
