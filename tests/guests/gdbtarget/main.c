@@ -10,14 +10,19 @@
 volatile int gdb_answer = 7;
 volatile int gdb_counter;
 
+/* Global, so the debugger finds it by name; out of line, so it exists. */
+void gdb_stop_here(int step);
+
 __attribute__((noinline)) void gdb_stop_here(int step)
 {
 	gdb_counter += step;
 	__asm__ volatile("" ::: "memory");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
+	(void)argv;
 	gdb_stop_here(1);
 	gdb_stop_here(2);
 	skiff_printf("gdbtarget: gdb_answer=%d gdb_counter=%d\n", gdb_answer, gdb_counter);
