@@ -7,7 +7,9 @@ on qemu-svm, bochs-svm and bochs-vmx. ci/gdb_test.py --platform P --build B --te
 gdb: `skiff-run --gdb PORT gdbtarget.elf`; once skiff-run says it waits for gdb, `gdb -batch -nx`
 connects (target remote :PORT), checks the guest stopped at its ELF entry, breaks at
 gdb_stop_here, checks RIP is there, writes RDI (the function's argument), steps one instruction,
-reads the global gdb_answer (7), writes it (set var gdb_answer = 42) and continues to the end.
+reads the global gdb_answer (7), writes it (set var gdb_answer = 42), breaks at gdb_exit_here and
+steps over its CPUID (an instruction Skiff finishes in an exit: RIP must move by its 2 bytes
+exactly), and continues to the end.
 Passes when gdb saw all that and the guest exited normally, and the guest's console says
 "gdb_answer=42 gdb_counter=7" (5 from the written RDI, 2 from the second call) with status 0.
 
@@ -110,6 +112,11 @@ set var gdb_answer = 42
 printf "ANSWER2=%d\\n", gdb_answer
 x/1xb gdb_stop_here
 delete
+break *gdb_exit_here
+continue
+stepi
+printf "EXITSTEP=%d\\n", $rip == (long)&gdb_exit_here + 2
+delete
 continue
 """
 
@@ -143,6 +150,7 @@ def run_gdb_case(platform, build, port, image, timeout):
         "stepped one instruction": "STEPPED=1" in gdb_out,
         "read gdb_answer": "ANSWER=7" in gdb_out,
         "wrote gdb_answer": "ANSWER2=42" in gdb_out,
+        "stepped over CPUID, which Skiff finishes": "EXITSTEP=1" in gdb_out,
         "gdb saw the guest exit": "exited normally" in gdb_out,
         "the guest saw both writes": "gdb_answer=42 gdb_counter=7" in stdout,
         "skiff-run exit status 0": status == 0,

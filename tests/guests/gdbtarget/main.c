@@ -1,7 +1,9 @@
 /*
  * gdbtarget - a guest for gdb to stop, inspect and change.
  *
- * main calls gdb_stop_here (a named function to break in), then prints
+ * main calls gdb_stop_here (a named function to break in) twice and
+ * gdb_exit_here (whose first instruction, CPUID, exits to Skiff: a step
+ * over it is finished by Skiff, not by the trap flag), then prints
  * gdb_answer and gdb_counter. It never changes gdb_answer: a value other
  * than 7 on the console was written by the debugger (set var). Halts 0.
  */
@@ -19,12 +21,22 @@ __attribute__((noinline)) void gdb_stop_here(int step)
 	__asm__ volatile("" ::: "memory");
 }
 
+/* gdb_exit_here: CPUID first, so that its first instruction exits. */
+__asm__(".text\n"
+	".globl gdb_exit_here\n"
+	"gdb_exit_here:\n"
+	"\tcpuid\n"           /* 2 bytes; Skiff answers it in an exit */
+	"\tret\n");             /* back to main */
+
 int main(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
 	gdb_stop_here(1);
 	gdb_stop_here(2);
+	__asm__ volatile("xor %%eax, %%eax\n\t"  /* leaf 0 */
+			 "call gdb_exit_here"
+			 ::: "rax", "rbx", "rcx", "rdx", "memory");
 	skiff_printf("gdbtarget: gdb_answer=%d gdb_counter=%d\n", gdb_answer, gdb_counter);
 	return 0;
 }
