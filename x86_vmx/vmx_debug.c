@@ -25,6 +25,14 @@ void vmx_debug_traps(struct vcpu *vcpu, bool on)
 	vmwrite(VMCS_EXCEPTION_BITMAP, on ? bitmap | DEBUG_VECTORS : bitmap & ~DEBUG_VECTORS);
 }
 
+#define PENDING_DEBUG_BS (UINT64_C(1) << 14)   /* a single-step trap is due */
+
+/*
+ * Stepping off: a step that ended in an exit Skiff handled (CPUID, a
+ * hypercall) can leave its single-step trap pending in the guest state
+ * (Bochs keeps it there), which would stop the guest once more at its
+ * next entry: it is dropped with the trap flag.
+ */
 void vmx_single_step(struct vcpu *vcpu, bool on)
 {
 	struct vmx_vcpu *v = vcpu->backend;
@@ -34,4 +42,7 @@ void vmx_single_step(struct vcpu *vcpu, bool on)
 	rflags = vmread(VMCS_GUEST_RFLAGS);
 	v->stepping = on;
 	vmwrite(VMCS_GUEST_RFLAGS, on ? rflags | VMX_RFLAGS_TF : rflags & ~VMX_RFLAGS_TF);
+	if (!on)
+		vmwrite(VMCS_GUEST_PENDING_DEBUG,
+			vmread(VMCS_GUEST_PENDING_DEBUG) & ~PENDING_DEBUG_BS);
 }

@@ -6,6 +6,11 @@
  * over it is finished by Skiff, not by the trap flag), then prints
  * gdb_answer and gdb_counter. It never changes gdb_answer: a value other
  * than 7 on the console was written by the debugger (set var). Halts 0.
+ *
+ * gdbtarget tf-cpuid: sets its own trap flag and executes CPUID, which
+ * exits to Skiff (an emulator may carry the single-step trap over into
+ * Skiff: Skiff must survive it). With no IDT of its own, the guest's #DB
+ * then ends it; reaching the end is a failure (status 3).
  */
 #include "skiff.h"
 
@@ -28,10 +33,23 @@ __asm__(".text\n"
 	"\tcpuid\n"           /* 2 bytes; Skiff answers it in an exit */
 	"\tret\n");             /* back to main */
 
+static int trap_flag_over_cpuid(void)
+{
+	skiff_puts("gdbtarget: setting TF, then CPUID\n");
+	__asm__ volatile("pushfq\n\t"
+			 "orq $0x100, (%%rsp)\n\t"   /* RFLAGS.TF in the saved copy */
+			 "popfq\n\t"                 /* TF on: a #DB after the next instruction */
+			 "xor %%eax, %%eax\n\t"
+			 "cpuid"                       /* exits to Skiff */
+			 ::: "rax", "rbx", "rcx", "rdx", "memory", "cc");
+	skiff_puts("gdbtarget: still running after a #DB with no IDT\n");
+	return 3;
+}
+
 int main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && argv[1][0] == 't')
+		return trap_flag_over_cpuid();
 	gdb_stop_here(1);
 	gdb_stop_here(2);
 	__asm__ volatile("xor %%eax, %%eax\n\t"  /* leaf 0 */
