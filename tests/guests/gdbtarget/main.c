@@ -36,11 +36,11 @@ __asm__(".text\n"
 static int trap_flag_over_cpuid(void)
 {
 	skiff_puts("gdbtarget: setting TF, then CPUID\n");
-	__asm__ volatile("pushfq\n\t"
+	__asm__ volatile("xor %%eax, %%eax\n\t"      /* CPUID leaf 0 */
+			 "pushfq\n\t"
 			 "orq $0x100, (%%rsp)\n\t"   /* RFLAGS.TF in the saved copy */
-			 "popfq\n\t"                 /* TF on: a #DB after the next instruction */
-			 "xor %%eax, %%eax\n\t"
-			 "cpuid"                       /* exits to Skiff */
+			 "popfq\n\t"                 /* TF on: a #DB after the next instruction, */
+			 "cpuid"                       /* this one, which exits to Skiff */
 			 ::: "rax", "rbx", "rcx", "rdx", "memory", "cc");
 	skiff_puts("gdbtarget: still running after a #DB with no IDT\n");
 	return 3;
