@@ -209,6 +209,22 @@ struct hal_ops {
 	 * core's one invalidation path (hypervisor/mem/mem_invalidate.h).
 	 */
 	void (*flush_nested_tlb)(struct vcpu *vcpu);
+	/*
+	 * debug_traps: on: the guest's #BP (INT3) and #DB exit as
+	 * HAL_EXIT_EXCEPTION (vector 3 with exit.rip at the INT3 itself;
+	 * vector 1 with exit.rip at the next instruction) instead of being
+	 * delivered to it; off: delivered again, as before. For the one guest
+	 * under the debugger (hypervisor/debug/); any created vCPU.
+	 */
+	void (*debug_traps)(struct vcpu *vcpu, bool on);
+	/*
+	 * single_step: on: from its next entry the guest runs one instruction
+	 * and exits with #DB (needs debug_traps on); the trap flag this sets
+	 * reads as clear through reg_read. off: runs freely again. An
+	 * instruction Skiff handles in an exit (a hypercall, CPUID) is
+	 * finished by Skiff, not stepped: the caller notices RIP moved.
+	 */
+	void (*single_step)(struct vcpu *vcpu, bool on);
 	/* nested_format: the entry format this backend's nested tables use. */
 	const struct np_format *nested_format;
 };

@@ -102,6 +102,15 @@ static int apply_word(struct word w, struct skiff_options *out,
 		return format_error(-EINVAL, err, errlen, "console must be raw or framed, not '%.*s'",
 			    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 	}
+	if ((v = word_value(w, "gdb")).text) {
+		if (v.len == 0 || v.len >= SKIFF_GDB_NAME_MAX)
+			return format_error(-EINVAL, err, errlen, "gdb= needs a guest name of 1 to %u characters, not '%.*s'",
+				    SKIFF_GDB_NAME_MAX - 1,
+				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+		memcpy(out->gdb_guest, v.text, v.len);
+		out->gdb_guest[v.len] = '\0';
+		return 0;
+	}
 	if ((v = word_value(w, "limit")).text)
 		return apply_number((struct word){ "limit", 5 }, v, 1, 86400,
 				    &out->limit_seconds, err, errlen);

@@ -28,6 +28,9 @@
  *                     naming its guest (docs/log-protocol.md), so a reader
  *                     such as tools/skiff-run can tell several guests'
  *                     bytes apart; default console=raw (the bytes alone)
+ *   gdb=NAME          debug guest NAME with gdb over COM4: it stops before
+ *                     its first instruction (hypervisor/debug/gdb_stub.h,
+ *                     docs/debugging.md)
  *
  * Words are separated by spaces. A first word that starts with '/' is taken
  * as the image's own path (some loaders pass it) and skipped. Anything else
@@ -38,6 +41,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* Longest guest name gdb= takes, NUL included (a guest name's limit). */
+#define SKIFF_GDB_NAME_MAX 32
 
 /* What the machine does at the end of a run (on_end=). */
 enum skiff_on_end { ON_END_POWEROFF, ON_END_REBOOT, ON_END_HALT };
@@ -54,6 +60,7 @@ struct skiff_options {
 	bool console_framed;      /* console=framed */
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 	unsigned max_cpus;        /* cpus=, default 1 */
+	char gdb_guest[SKIFF_GDB_NAME_MAX];  /* gdb=, "" for none */
 };
 
 /* The options in force, filled by main.c at boot. */

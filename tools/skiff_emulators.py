@@ -108,6 +108,19 @@ def qemu_command(iso, com1, com2, megabytes, cpu=None, icount=False, boot_args=N
     return command
 
 
+def qemu_com4_args(gdb_port, com3):
+    """QEMU's -serial arguments for COM4 connected to 127.0.0.1:gdb_port.
+
+    QEMU numbers its serial ports in the order of -serial options, so COM3
+    gets a null device when the debug channel is not in use. [] without
+    gdb_port.
+    """
+    if not gdb_port:
+        return []
+    return ([] if com3 else ["-serial", "null"]) + [
+        "-serial", "tcp:127.0.0.1:%d" % gdb_port]
+
+
 def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model=None,
                  disk_lines=(), real_clock=False, com3=None, cpus=None):
     """Return the text of a bochsrc for a headless boot of iso.
@@ -270,6 +283,8 @@ class MachineOptions:
     debug_channel: COM3 goes to a file too (core records, BootResult.com3).
     nmi_after: on qemu-svm, QEMU's monitor sends the machine one NMI as soon
     as this text appears on COM1 (the guests' console).
+    gdb_port: COM4 (the debugger's line, docs/debugging.md) connects to this
+    TCP port on 127.0.0.1 when the emulator starts (skiff_gdb.GdbRelay).
     """
 
     megabytes: int = None
@@ -287,6 +302,7 @@ class MachineOptions:
     debug_channel: bool = False
     cpus: int = None            # processors of the machine (default 1)
     nmi_after: str = None       # QEMU only: send one NMI once the console shows this text
+    gdb_port: int = None        # COM4 to 127.0.0.1:gdb_port (skiff-run --gdb)
 
 
 def boot(platform, hypervisor, guests, skiff_words=(), timeout=60, keep_dir=None,
@@ -343,12 +359,16 @@ def _boot_in(workdir, platform, hypervisor, guests, skiff_words, timeout, machin
             monitor = os.path.join(workdir, "monitor.sock")
             command += ["-monitor", "unix:%s,server=on,wait=off" % monitor]
             follow = _nmi_sender(com1, machine.nmi_after, monitor, follow)
+        command += qemu_com4_args(machine.gdb_port, com3)
     else:
         command = bochs_command(workdir, platform, iso, com1, com2, megabytes,
                                 machine.bochs_ips, machine.bochs_model, bochs_disk_lines(disks),
                                 machine.real_clock, com3, machine.cpus)
         with open(os.path.join(workdir, "bochsrc"), "a") as rc:
             rc.writelines(line + "\n" for line in skiff_net.bochs_lines(machine.nic, workdir))
+            if machine.gdb_port:
+                rc.write("com4: enabled=1, mode=socket-client, dev=127.0.0.1:%d\n"
+                         % machine.gdb_port)
     output_path = os.path.join(workdir, "emulator.out")
     outcome = {}
     seconds, timed_out = run_emulator(command, com2, timeout, output_path, follow, outcome)

@@ -73,6 +73,7 @@ struct svm_vcpu {
 	bool entry_state_stale;        /* the host changed a checked field */
 	struct svm_entry_state entry;  /* checked fields at that entry */
 	struct tag_slot asid;          /* claimed before each entry */
+	bool stepping;                 /* TF set by single_step, hidden from reads */
 };
 
 /* svm_probe_caps: fill *caps from CPUID; false with the reason in why. */

@@ -93,6 +93,19 @@ RARE static void decode_exception(const struct vmcb_control *c, struct hal_exit 
 	exit->exception.error = exit->exception.has_error ? (uint32_t)c->exit_info1 : 0;
 }
 
+/*
+ * The INTn intercept is on only for a guest under the debugger
+ * (svm_debug.c), because QEMU's SVM takes it for INT3 where a CPU raises
+ * #BP: reported as the #BP it stands for, RIP at the instruction.
+ */
+RARE static void decode_software_interrupt(struct hal_exit *exit)
+{
+	exit->reason = HAL_EXIT_EXCEPTION;
+	exit->exception.vector = 3;
+	exit->exception.has_error = false;
+	exit->exception.error = 0;
+}
+
 RARE static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps *caps,
 			     unsigned length, struct hal_exit *exit)
 {
@@ -176,6 +189,7 @@ void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 		exit->next_rip = next_rip(vmcb, caps, LEN_HLT);
 		return;
 	case SVM_EXIT_SHUTDOWN: exit->reason = HAL_EXIT_TRIPLE_FAULT; return;
+	case SVM_EXIT_SWINT: decode_software_interrupt(exit); return;
 	case SVM_EXIT_INTR: exit->reason = HAL_EXIT_EXTERNAL_INTR; return;
 	/*
 	 * An intercepted SMI stays pending and is taken by the host as soon as

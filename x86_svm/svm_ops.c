@@ -128,5 +128,7 @@ const struct hal_ops hal_svm_ops = {
 	.advance = svm_advance,
 	.inject_exception = svm_inject_exception,
 	.flush_nested_tlb = svm_flush_nested_tlb,
+	.debug_traps = svm_debug_traps,
+	.single_step = svm_single_step,
 	.nested_format = &svm_nested_format,
 };

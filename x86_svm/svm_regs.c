@@ -44,6 +44,8 @@ uint64_t svm_reg_read(struct vcpu *vcpu, enum hal_reg reg)
 		return *field & ~(uint64_t)EFER_SVME;
 	if (reg == HAL_REG_CR2)
 		return svm_cr2_of(sv);
+	if (reg == HAL_REG_RFLAGS && sv->stepping)
+		return *field & ~SVM_RFLAGS_TF;
 	if (field)
 		return *field;
 	return 0;
@@ -63,6 +65,8 @@ void svm_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 	if (reg == HAL_REG_CR0 || reg == HAL_REG_CR3 || reg == HAL_REG_CR4 ||
 	    reg == HAL_REG_EFER)
 		sv->entry_state_stale = true;  /* VMRUN checks these: see svm.h */
+	if (reg == HAL_REG_RFLAGS && sv->stepping)
+		value |= SVM_RFLAGS_TF;
 	if (reg == HAL_REG_CR2)
 		svm_cr2_set(sv, value);
 	else if (field)

@@ -26,4 +26,14 @@ void svm_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value);
  */
 void svm_advance(struct vcpu *vcpu, const struct hal_exit *exit);
 
+/*
+ * svm_debug_traps / svm_single_step: hal_ops.debug_traps and single_step
+ * (svm_debug.c): #BP and #DB exception intercepts; RFLAGS.TF.
+ */
+void svm_debug_traps(struct vcpu *vcpu, bool on);
+void svm_single_step(struct vcpu *vcpu, bool on);
+
+/* RFLAGS.TF: the trap flag single_step sets (svm_reg_read hides it). */
+#define SVM_RFLAGS_TF (1ull << 8)
+
 #endif

@@ -217,6 +217,7 @@ _Static_assert(sizeof(struct vmcb) == 4096, "a VMCB is one page");
 #define SVM_EXIT_RDPMC      0x06fu
 #define SVM_EXIT_CPUID      0x072u
 #define SVM_EXIT_RSM        0x073u
+#define SVM_EXIT_SWINT      0x075u   /* INTn intercept */
 #define SVM_EXIT_INVD       0x076u
 #define SVM_EXIT_PAUSE      0x077u
 #define SVM_EXIT_HLT        0x078u

@@ -20,5 +20,7 @@ const struct hal_ops hal_vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.set_slice = vmx_set_slice,
 	.flush_nested_tlb = vmx_flush_nested_tlb,
+	.debug_traps = vmx_debug_traps,
+	.single_step = vmx_single_step,
 	.nested_format = &vmx_nested_format,
 };

@@ -59,4 +59,14 @@ void vmx_flush_nested_tlb(struct vcpu *vcpu);
 /* vmx_flush_tags: the flush above, for a vCPU's private state. */
 void vmx_flush_tags(const struct vmx_vcpu *v);
 
+/*
+ * vmx_debug_traps / vmx_single_step: hal_ops.debug_traps and single_step
+ * (vmx_debug.c): #BP and #DB in the exception bitmap; RFLAGS.TF.
+ */
+void vmx_debug_traps(struct vcpu *vcpu, bool on);
+void vmx_single_step(struct vcpu *vcpu, bool on);
+
+/* RFLAGS.TF: the trap flag single_step sets (vmx_reg_read hides it). */
+#define VMX_RFLAGS_TF (UINT64_C(1) << 8)
+
 #endif

@@ -48,6 +48,8 @@ uint64_t vmx_reg_read(struct vcpu *vcpu, enum hal_reg reg)
 	if (reg == HAL_REG_CR2)
 		return vmx_lazy_cr2(v);
 	vmx_make_current(v);
+	if (reg == HAL_REG_RFLAGS && v->stepping)
+		return vmread(field) & ~VMX_RFLAGS_TF;
 	if (field)
 		return vmread(field);
 	if (reg == HAL_REG_CR0)
@@ -87,6 +89,8 @@ void vmx_reg_write(struct vcpu *vcpu, enum hal_reg reg, uint64_t value)
 	vmx_make_current(v);
 	if (reg == HAL_REG_EFER) {
 		write_efer(value);
+	} else if (reg == HAL_REG_RFLAGS && v->stepping) {
+		vmwrite(VMCS_GUEST_RFLAGS, value | VMX_RFLAGS_TF);
 	} else if (plain_field(reg)) {
 		vmwrite(plain_field(reg), value);
 	} else if (reg == HAL_REG_CR0) {

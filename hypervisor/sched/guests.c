@@ -17,6 +17,7 @@
 #include "hypervisor/time/apic_timer.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
+#include "hypervisor/debug/gdb_stub.h"
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/options.h"
@@ -375,6 +376,7 @@ uint8_t guests_run_all(const struct boot_info *info)
 	for (unsigned i = 0; i < info->module_count; i++)
 		if (!is_data_module(&info->modules[i]))
 			create_from_module(i, &info->modules[i]);
+	gdb_stub_start(vms, vm_count);
 	schedule();
 	return summarize();
 }

@@ -11,6 +11,7 @@
 
 #include "hypervisor/time/apic_timer.h"
 #include "hypervisor/console.h"
+#include "hypervisor/debug/gdb_stub.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -232,6 +233,8 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 		       (unsigned long long)exit->rip);
 		return false;
 	case HAL_EXIT_EXCEPTION:
+		if (gdb_stub_debugging(vm) && gdb_stub_exception(vm, exit))
+			return true;
 		vm_end(vm, 1, VM_END_KILLED, "exception %u (error 0x%x) at rip 0x%llx",
 		       exit->exception.vector, exit->exception.error, (unsigned long long)exit->rip);
 		return false;
@@ -262,7 +265,11 @@ void vm_run(struct vm *vm)
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
-		if (!handle_exit(vm, &env, &exit))
+		bool keep_running = handle_exit(vm, &env, &exit);
+
+		if (gdb_stub_debugging(vm))
+			gdb_stub_after_exit(vm);
+		if (!keep_running)
 			return;
 		/*
 		 * The slice ends here too: a guest that exits all the time (a

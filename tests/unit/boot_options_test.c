@@ -130,8 +130,20 @@ static void test_cpus(void)
 	expect_bad("cpus=all", "cpus= must be a number from 1 to 256, not 'all'");
 }
 
+static void test_gdb(void)
+{
+	CHECK(parse("") == 0 && opts.gdb_guest[0] == '\0');   /* nobody debugged */
+	CHECK(parse("gdb=web.2") == 0 && strcmp(opts.gdb_guest, "web.2") == 0);
+	CHECK(parse("gdb=a123456789012345678901234567890") == 0 &&
+	      strlen(opts.gdb_guest) == SKIFF_GDB_NAME_MAX - 1);
+	expect_bad("gdb=", "gdb= needs a guest name of 1 to 31 characters, not ''");
+	expect_bad("gdb=a1234567890123456789012345678901",
+		   "gdb= needs a guest name of 1 to 31 characters, not 'a1234567890123456789012345678901'");
+}
+
 int main(void)
 {
+	test_gdb();
 	test_console();
 	test_defaults();
 	test_options();
