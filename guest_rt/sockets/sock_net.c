@@ -49,10 +49,10 @@ int sock_net_up(void)
 
 	if (!flush_registered)
 		flush_registered = atexit(flush_at_exit) == 0;
-	if (netif_default)
-		return 0;   /* up: by us earlier, or by the appliance itself */
 	if (failed)
 		return failed;
+	if (netif_default)
+		return 0;   /* up: by us earlier, or by the appliance itself */
 	device = getenv("SKIFF_SOCKETS_NET");
 	if (!device || !*device)
 		device = DEFAULT_DEVICE;

@@ -244,7 +244,13 @@ long sock_tcp_send(struct sock *s, const void *buf, size_t len, bool nonblocking
 {
 	size_t sent = 0;
 
-	if (s->state == SOCK_NEW || s->state == SOCK_LISTENING || s->state == SOCK_CONNECTING)
+	if (s->state == SOCK_CONNECTING) {   /* as Linux: wait for it, or EAGAIN */
+		if (nonblocking)
+			return -EAGAIN;
+		if (sock_wait(connect_done, s, s->sndtimeo_ms) != 0)
+			return -EAGAIN;
+	}
+	if (s->state == SOCK_NEW || s->state == SOCK_LISTENING)
 		return -ENOTCONN;
 	while (sent < len) {
 		size_t n;
