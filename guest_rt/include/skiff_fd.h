@@ -39,7 +39,8 @@ int skiff_fd_install(const struct skiff_fd_ops *ops, void *object, int flags);
  */
 void *skiff_fd_object(int fd, const struct skiff_fd_ops *ops);
 
-/* skiff_fd_flags: the status flags of open descriptor fd; 0 otherwise. */
+/* skiff_fd_flags: the status flags of open descriptor fd; 0 otherwise
+ * (errno untouched). */
 int skiff_fd_flags(int fd);
 
 /* skiff_fd_set_flags: replaces the status flags of open descriptor fd. */

@@ -66,9 +66,8 @@ void *skiff_fd_object(int fd, const struct skiff_fd_ops *ops)
 
 int skiff_fd_flags(int fd)
 {
-	struct fd_entry *e = entry(fd);
-
-	return e ? e->flags : 0;
+	/* Leaves errno alone: callers ask after checking the descriptor. */
+	return fd >= FIRST_OBJECT_FD && fd < SKIFF_FD_MAX && table[fd].ops ? table[fd].flags : 0;
 }
 
 void skiff_fd_set_flags(int fd, int flags)
