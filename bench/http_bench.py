@@ -3,7 +3,7 @@
 
 bench/http_bench.py [--build B] [--platform qemu-svm|bochs-vmx|bochs-svm] [--count N]: boots
 examples/httpd (plain POSIX sockets on lwIP, 10.0.0.1) and bench/http (httpbench, 10.0.0.2), which
-GETs "/" (a 240-byte page) N times, one TCP connection per request (HTTP/1.0), after 5 warm-up
+GETs "/" (a 164-byte page) N times, one TCP connection per request (HTTP/1.0), after 5 warm-up
 requests. On QEMU with `-icount shift=0,sleep=off` and on Bochs with `clock: sync=none` the TSC
 counts instructions, so the client's "http N requests: T tsc" is the instructions the whole machine
 spent on N requests: both guests (lwIP, the socket layer, libc), every hypercall and exit, Skiff's
