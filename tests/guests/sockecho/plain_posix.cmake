@@ -1,8 +1,12 @@
 # plain_posix.cmake - each of SOURCES ('|'-separated) compiles and links
 # unchanged with the host's C compiler (strict C11 with warnings as errors:
 # no Skiff header, no lwIP, nothing but POSIX) and with skiff-cc into a
-# guest image. Run as: cmake -DHOST_CC=cc -DSKIFF_CC=<build>/bin/skiff-cc
-#   -DSOURCES="a.c|b.c" -P plain_posix.cmake
+# guest image. Then HOST_RUN (host_run.sh) runs the host builds of
+# sockecho, sockclient and sockerrors against each other on the loopback
+# interface: the expectations the boot test net_sockets has of Skiff's
+# socket layer hold under Linux too.
+# Run as: cmake -DHOST_CC=cc -DSKIFF_CC=<build>/bin/skiff-cc
+#   -DSOURCES="a.c|b.c" -DHOST_RUN=host_run.sh -P plain_posix.cmake
 string(REPLACE "|" ";" sources "${SOURCES}")
 execute_process(COMMAND mktemp -d /tmp/skiff-posix.XXXXXX
                 OUTPUT_VARIABLE dir OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -24,4 +28,10 @@ foreach(source IN LISTS sources)
   endif()
   message(STATUS "${name}: built by the host compiler and by skiff-cc")
 endforeach()
+execute_process(COMMAND bash ${HOST_RUN} ${dir} RESULT_VARIABLE rc
+                OUTPUT_VARIABLE out ERROR_VARIABLE out)
 file(REMOVE_RECURSE ${dir})
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "the host builds failed against each other on loopback:\n${out}")
+endif()
+message(STATUS "on the host:\n${out}")

@@ -3,8 +3,9 @@
  * one wrong thing and expects the errno POSIX gives for it. Plain POSIX:
  * it builds unchanged with skiff-cc and with a Linux C compiler.
  *
- * Usage: sockerrors PEER [PORT [CLOSED_PORT]]  (defaults: 7, 9)
- * PEER runs an echo server on PORT (sockecho) and nothing on CLOSED_PORT.
+ * Usage: sockerrors PEER [PORT [CLOSED_PORT [LOCAL_PORT]]]  (defaults: 7,
+ * 9, 5005). PEER runs an echo server on PORT (sockecho) and nothing on
+ * CLOSED_PORT; the checks bind LOCAL_PORT to LOCAL_PORT + 2 here.
  * Prints "ok NAME" per check, then "N checks passed" and SUCCESS (exit 0),
  * or "FAIL NAME: ..." for each check that failed (exit 1). At the end it
  * opens and closes one connection to PEER:PORT, so that the server knows
@@ -28,8 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOCAL_PORT 5005
-
+static unsigned short local_port = 5005;
 static int passed, failed;
 
 /* expect: records a check whose call returned result: it must be -1 with
@@ -108,8 +108,8 @@ static void creation(void)
 
 static void binding(void)
 {
-	struct sockaddr_in any = address("0.0.0.0", LOCAL_PORT);
-	struct sockaddr_in foreign = address("192.0.2.1", LOCAL_PORT + 1);
+	struct sockaddr_in any = address("0.0.0.0", local_port);
+	struct sockaddr_in foreign = address("192.0.2.1", (unsigned short)(local_port + 1));
 	int a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET, SOCK_STREAM, 0);
 	int u = socket(AF_INET, SOCK_DGRAM, 0), v = socket(AF_INET, SOCK_DGRAM, 0);
 
@@ -151,7 +151,7 @@ static void unconnected(void)
 
 static void waiting(void)
 {
-	struct sockaddr_in any = address("0.0.0.0", LOCAL_PORT + 2);
+	struct sockaddr_in any = address("0.0.0.0", (unsigned short)(local_port + 2));
 	struct timeval wait = { 0, 200000 };
 	struct timespec start;
 	int l = socket(AF_INET, SOCK_STREAM, 0), u = socket(AF_INET, SOCK_DGRAM, 0);
@@ -258,9 +258,11 @@ int main(int argc, char **argv)
 	unsigned short closed = (unsigned short)(argc > 3 ? atoi(argv[3]) : 9);
 
 	if (argc < 2) {
-		printf("usage: sockerrors PEER [PORT [CLOSED_PORT]]\n");
+		printf("usage: sockerrors PEER [PORT [CLOSED_PORT [LOCAL_PORT]]]\n");
 		return 2;
 	}
+	if (argc > 4)
+		local_port = (unsigned short)atoi(argv[4]);
 	bad_descriptors();
 	creation();
 	binding();
