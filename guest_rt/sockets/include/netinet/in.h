@@ -64,6 +64,7 @@ struct sockaddr_in6 {
 #define IP_TOS 1
 #define IP_TTL 2
 
+/* Byte order: host (little-endian) to network (big-endian) and back. */
 uint32_t htonl(uint32_t host);
 uint16_t htons(uint16_t host);
 uint32_t ntohl(uint32_t net);

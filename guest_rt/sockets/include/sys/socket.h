@@ -85,20 +85,50 @@ struct linger {
 #define SHUT_WR 1
 #define SHUT_RDWR 2
 
+/*
+ * Each call behaves as POSIX specifies and, on failure, returns -1 with
+ * errno set to the value POSIX names for the case (EBADF for a descriptor
+ * that is not open, ENOTSOCK for one that is not a socket, EFAULT for a
+ * NULL address where one is needed, EINVAL for a short address length).
+ * Calls that wait (accept, connect, recv, send, and poll/select in
+ * <poll.h>/<sys/select.h>) sleep in Skiff's POLL hypercall while lwIP has
+ * nothing for them; on a descriptor with O_NONBLOCK (or MSG_DONTWAIT) they
+ * answer EAGAIN (connect: EINPROGRESS) instead.
+ */
+
+/* socket: AF_INET only (else EAFNOSUPPORT); SOCK_STREAM or SOCK_DGRAM, with
+ * SOCK_NONBLOCK; brings the network up on first use (ENETDOWN if it cannot). */
 int socket(int domain, int type, int protocol);
+/* bind: the wildcard or the interface's address (else EADDRNOTAVAIL);
+ * EADDRINUSE when taken, EINVAL when already bound. */
 int bind(int fd, const struct sockaddr *addr, socklen_t len);
+/* listen: backlog clamped to 1..SOMAXCONN; EOPNOTSUPP on a datagram socket. */
 int listen(int fd, int backlog);
+/* accept: the next connection (its peer in *addr); EINVAL when not listening. */
 int accept(int fd, struct sockaddr *restrict addr, socklen_t *restrict len);
+/* connect: TCP: ECONNREFUSED when the peer resets, EISCONN, EALREADY; UDP:
+ * sets the default peer (AF_UNSPEC clears it). */
 int connect(int fd, const struct sockaddr *addr, socklen_t len);
+/* send, sendto: the bytes taken (TCP may take fewer when non-blocking);
+ * ENOTCONN, EPIPE after shutdown or reset, EDESTADDRREQ (UDP without a
+ * peer), EMSGSIZE (UDP over 65,507 bytes). No SIGPIPE is ever raised. */
 ssize_t send(int fd, const void *buf, size_t len, int flags);
-ssize_t recv(int fd, void *buf, size_t len, int flags);
 ssize_t sendto(int fd, const void *buf, size_t len, int flags,
 	       const struct sockaddr *to, socklen_t tolen);
+/* recv, recvfrom: bytes read, 0 at end of stream; ENOTCONN on an
+ * unconnected stream socket; a datagram longer than len is cut (MSG_TRUNC
+ * returns its full length). MSG_PEEK, MSG_WAITALL, MSG_DONTWAIT work. */
+ssize_t recv(int fd, void *buf, size_t len, int flags);
 ssize_t recvfrom(int fd, void *restrict buf, size_t len, int flags,
 		 struct sockaddr *restrict from, socklen_t *restrict fromlen);
+/* setsockopt, getsockopt: the options docs/networking.md lists;
+ * ENOPROTOOPT for others. */
 int setsockopt(int fd, int level, int name, const void *value, socklen_t len);
 int getsockopt(int fd, int level, int name, void *restrict value, socklen_t *restrict len);
+/* shutdown: SHUT_RD, SHUT_WR (sends FIN) or SHUT_RDWR; ENOTCONN when not connected. */
 int shutdown(int fd, int how);
+/* getsockname, getpeername: the address, truncated to *len as POSIX says;
+ * getpeername: ENOTCONN when there is no peer. */
 int getsockname(int fd, struct sockaddr *restrict addr, socklen_t *restrict len);
 int getpeername(int fd, struct sockaddr *restrict addr, socklen_t *restrict len);
 
