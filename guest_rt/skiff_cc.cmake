@@ -25,6 +25,7 @@ set(SKIFF_CC_START_OBJECTS
 set(SKIFF_CC_RUNTIME "$<TARGET_FILE:skiff_rt>")
 set(SKIFF_CC_GLUE "$<TARGET_FILE:skiff_libc_glue>")
 set(SKIFF_CC_LWIP "$<TARGET_FILE:skiff_lwip>")
+set(SKIFF_CC_SOCKETS "$<TARGET_FILE:skiff_sockets>")
 set(SKIFF_CC_LWIP_INCLUDE ${SKIFF_LWIP_SRC}/src/include)
 
 configure_file(${CMAKE_SOURCE_DIR}/tools/skiff-cc
@@ -36,4 +37,4 @@ file(GENERATE OUTPUT ${CMAKE_BINARY_DIR}/bin/skiff-cc
 
 add_custom_target(skiff_cc ALL)
 add_dependencies(skiff_cc skiff_rt_start skiff_rt skiff_libc_glue
-                 skiff_libc_start skiff_newlib_build skiff_lwip)
+                 skiff_libc_start skiff_newlib_build skiff_lwip skiff_sockets)

@@ -1,47 +1,55 @@
 /*
- * httpd - an HTTP/1.0 server appliance on lwIP: a static page at "/" and a
- * small JSON API ("/api/status", "/api/hello?name=NAME"), on port 80 of the
- * net device "service".
+ * httpd - an HTTP/1.0 server appliance in plain POSIX C (BSD sockets): a
+ * static page at "/" and a small JSON API ("/api/status",
+ * "/api/hello?name=NAME"). It builds unchanged for Linux too.
  *
- * Usage: httpd [REQUESTS]  - serve forever, or stop after REQUESTS answers
- * (tests use that to end). The address comes from DHCP, or from
- * SKIFF_NET_SERVICE=A.B.C.D/PREFIX[,gw=...] in the environment.
+ * Usage: httpd [REQUESTS [PORT]] - serve on PORT (80) forever, or stop
+ * after REQUESTS answers (tests use that to end). Under Skiff the socket
+ * layer brings up the net device "service": its address comes from DHCP,
+ * or from SKIFF_NET_SERVICE=A.B.C.D/PREFIX[,gw=...] in the environment.
  *
  *   tools/skiff-run --net service=user --forward tcp:18080:80 \
  *       build/examples/httpd/httpd.elf
  *   curl http://127.0.0.1:18080/api/status
  */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "lwip/tcp.h"
-#include "skiff_lwip.h"
-
-#define PORT 80
 #define REQUEST_MAX 2048
 
-struct conn {
-	char request[REQUEST_MAX];
-	size_t len;
-	size_t unsent;   /* response bytes not yet acknowledged */
-};
-
-static unsigned long served, limit;
+static unsigned long served;
 
 static const char page[] =
 	"<!doctype html>\n<html><head><title>Skiff</title></head>\n"
 	"<body><h1>Hello from a Skiff appliance</h1>\n"
 	"<p>Served by lwIP on a unikernel under Skiff.</p></body></html>\n";
 
-/* respond: the response for the request line in c into out; its length. */
-static int respond(const struct conn *c, char *out, size_t size)
+static unsigned long uptime_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned long)now.tv_sec * 1000u + (unsigned long)now.tv_nsec / 1000000u;
+}
+
+/* respond: the response to request (a NUL-terminated request head) in
+ * out; its length. */
+static int respond(const char *request, char *out, size_t size)
 {
 	char path[256], body[512];
 	const char *type = "application/json", *status = "200 OK";
 	int n;
 
-	if (sscanf(c->request, "GET %255s", path) != 1) {
+	if (sscanf(request, "GET %255s", path) != 1) {
 		status = "400 Bad Request";
 		snprintf(body, sizeof(body), "{\"error\": \"only GET is served\"}\n");
 	} else if (strcmp(path, "/") == 0) {
@@ -50,7 +58,7 @@ static int respond(const struct conn *c, char *out, size_t size)
 	} else if (strcmp(path, "/api/status") == 0) {
 		snprintf(body, sizeof(body),
 			 "{\"server\": \"skiff-httpd\", \"requests\": %lu, \"uptime_ms\": %lu}\n",
-			 served + 1, (unsigned long)sys_now());
+			 served + 1, uptime_ms());
 	} else if (strncmp(path, "/api/hello?name=", 16) == 0 &&
 		   strspn(path + 16, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
 			   strlen(path + 16)) {
@@ -65,99 +73,66 @@ static int respond(const struct conn *c, char *out, size_t size)
 	return n < (int)size ? n : (int)size - 1;
 }
 
-static void finish(struct tcp_pcb *pcb, struct conn *c)
+/* serve: reads one request head from connection c and answers it; true
+ * when an answer went out. */
+static int serve(int c)
 {
-	tcp_arg(pcb, NULL);
-	tcp_recv(pcb, NULL);
-	tcp_sent(pcb, NULL);
-	free(c);
-	if (tcp_close(pcb) != ERR_OK)
-		tcp_abort(pcb);
-}
-
-static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
-{
-	struct conn *c = arg;
-
-	c->unsent = c->unsent > len ? c->unsent - len : 0;
-	if (c->unsent == 0) {
-		finish(pcb, c);
-		served++;
-	}
-	return ERR_OK;
-}
-
-static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
-{
-	struct conn *c = arg;
-	char response[1024];
+	char request[REQUEST_MAX], response[1024];
+	size_t len = 0;
 	int n;
 
-	if (!p || err != ERR_OK) {   /* the client closed before asking */
-		if (p)
-			pbuf_free(p);
-		finish(pcb, c);
-		return ERR_OK;
-	}
-	if (c->unsent == 0 && c->len < REQUEST_MAX - 1) {
-		size_t take = p->tot_len < REQUEST_MAX - 1 - c->len ? p->tot_len : REQUEST_MAX - 1 - c->len;
+	while (len < sizeof(request) - 1) {
+		ssize_t got = recv(c, request + len, sizeof(request) - 1 - len, 0);
 
-		pbuf_copy_partial(p, c->request + c->len, (u16_t)take, 0);
-		c->len += take;
-		c->request[c->len] = '\0';
+		if (got <= 0)
+			return 0;   /* closed or silent (SO_RCVTIMEO) before asking */
+		len += (size_t)got;
+		request[len] = '\0';
+		if (strstr(request, "\r\n\r\n"))
+			break;
 	}
-	tcp_recved(pcb, p->tot_len);
-	pbuf_free(p);
-	if (c->unsent != 0 || (!strstr(c->request, "\r\n\r\n") && c->len < REQUEST_MAX - 1))
-		return ERR_OK;
-	n = respond(c, response, sizeof(response));
-	c->unsent = (size_t)n;
-	tcp_sent(pcb, on_sent);
-	if (tcp_write(pcb, response, (u16_t)n, TCP_WRITE_FLAG_COPY) != ERR_OK) {
-		tcp_abort(pcb);
-		free(c);
-		return ERR_ABRT;
+	n = respond(request, response, sizeof(response));
+	for (int sent = 0; sent < n;) {
+		ssize_t put = send(c, response + sent, (size_t)(n - sent), 0);
+
+		if (put <= 0)
+			return 0;
+		sent += (int)put;
 	}
-	tcp_output(pcb);
-	return ERR_OK;
-}
-
-static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
-{
-	struct conn *c;
-
-	(void)arg;
-	if (err != ERR_OK || !pcb)
-		return ERR_VAL;
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return ERR_MEM;
-	tcp_arg(pcb, c);
-	tcp_recv(pcb, on_recv);
-	return ERR_OK;
+	return 1;
 }
 
 int main(int argc, char **argv)
 {
-	struct tcp_pcb *listener;
+	unsigned long limit = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
+	int port = argc > 2 ? atoi(argv[2]) : 80, on = 1, listener;
+	struct timeval patience = { 10, 0 };
+	struct sockaddr_in addr;
 
-	limit = argc > 1 ? strtoul(argv[1], NULL, 10) : 0;
-	if (!skiff_lwip_start("service", 10000))
-		return 1;
-	listener = tcp_new();
-	if (!listener || tcp_bind(listener, IP4_ADDR_ANY, PORT) != ERR_OK ||
-	    !(listener = tcp_listen(listener))) {
-		printf("httpd: cannot listen on port %d\n", PORT);
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((unsigned short)port);
+	addr.sin_addr.s_addr = htonl(INADDR_ANY);
+	listener = socket(AF_INET, SOCK_STREAM, 0);
+	if (listener < 0 || setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(listener, 8) < 0) {
+		printf("httpd: cannot listen on port %d: %s\n", port, strerror(errno));
 		return 1;
 	}
-	tcp_accept(listener, on_accept);
-	printf("httpd: listening on port %d\n", PORT);
+	printf("httpd: listening on port %d\n", port);
 	fflush(stdout);
-	while (limit == 0 || served < limit)
-		skiff_lwip_poll(1000);
+	while (limit == 0 || served < limit) {
+		int c = accept(listener, NULL, NULL);
+
+		if (c < 0) {
+			printf("httpd: accept: %s\n", strerror(errno));
+			return 1;
+		}
+		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience));
+		served += (unsigned long)serve(c);
+		close(c);
+	}
 	printf("httpd: served %lu requests\n", served);
-	/* Let the last FINs and ACKs go out before the guest ends. */
-	for (int i = 0; i < 5; i++)
-		skiff_lwip_poll(20);
+	close(listener);
 	return 0;
 }

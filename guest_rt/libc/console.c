@@ -1,11 +1,11 @@
 /*
- * console.c - the three standard descriptors, newlib's only open files.
+ * console.c - the three standard descriptors.
  *
  * A Skiff guest has a console and no file system: descriptors 0, 1 and 2
  * are always open (stdin reads as empty, stdout and stderr go to the
- * console through the PUTS hypercall) and no other descriptor can ever be
- * opened. So every other descriptor is EBADF, which is the truth, not a
- * missing feature: no warning is printed for it.
+ * console through the PUTS hypercall). Other descriptors are objects of
+ * the descriptor table (fds.c: sockets), or EBADF when not open: the
+ * truth, not a missing feature, so no warning is printed for it.
  */
 #include "glue.h"
 
@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "skiff.h"
+#include "skiff_fd.h"
 
 /* is_console: whether fd is one of the three standard descriptors. */
 static bool is_console(int fd)
@@ -31,12 +32,14 @@ _Static_assert(sizeof(io_result) == sizeof(int), "read/write return int");
  * (count, or INT_MAX if count is larger: the caller writes the rest). */
 io_result write(int fd, const void *buf, size_t count)
 {
-	if (fd != STDOUT_FILENO && fd != STDERR_FILENO) {
+	if (count > INT_MAX)
+		count = INT_MAX;
+	if (fd == STDIN_FILENO) {
 		errno = EBADF;
 		return -1;
 	}
-	if (count > INT_MAX)
-		count = INT_MAX;
+	if (!is_console(fd))
+		return (io_result)skiff_fd_write(fd, buf, count);
 	skiff_write(buf, count);
 	return (io_result)count;
 }
@@ -44,10 +47,14 @@ io_result write(int fd, const void *buf, size_t count)
 /* read: stdin is always at end of file (Skiff has no console input). */
 io_result read(int fd, void *buf, size_t count)
 {
-	if (fd != STDIN_FILENO) {
+	if (count > INT_MAX)
+		count = INT_MAX;
+	if (fd == STDOUT_FILENO || fd == STDERR_FILENO) {
 		errno = EBADF;
 		return -1;
 	}
+	if (!is_console(fd))
+		return (io_result)skiff_fd_read(fd, buf, count);
 	return 0;
 }
 
@@ -55,10 +62,8 @@ io_result read(int fd, void *buf, size_t count)
  * standard streams) and leaves the console usable. */
 int close(int fd)
 {
-	if (!is_console(fd)) {
-		errno = EBADF;
-		return -1;
-	}
+	if (!is_console(fd))
+		return skiff_fd_close(fd);
 	return 0;
 }
 
@@ -67,8 +72,12 @@ int close(int fd)
 int fstat(int fd, struct stat *st)
 {
 	if (!is_console(fd)) {
-		errno = EBADF;
-		return -1;
+		unsigned int mode = skiff_fd_mode(fd);
+
+		if (!mode)
+			return -1;
+		*st = (struct stat){ .st_mode = mode };
+		return 0;
 	}
 	*st = (struct stat){ .st_mode = S_IFCHR | 0620 };
 	return 0;
@@ -78,7 +87,7 @@ int fstat(int fd, struct stat *st)
 int isatty(int fd)
 {
 	if (!is_console(fd)) {
-		errno = EBADF;
+		errno = skiff_fd_is_open(fd) ? ENOTTY : EBADF;
 		return 0;
 	}
 	return 1;
@@ -87,6 +96,6 @@ int isatty(int fd)
 /* lseek: a console cannot seek. */
 off_t lseek(int fd, off_t offset, int whence)
 {
-	errno = is_console(fd) ? ESPIPE : EBADF;
+	errno = skiff_fd_is_open(fd) ? ESPIPE : EBADF;
 	return -1;
 }
