@@ -5,6 +5,7 @@
 #include "hal/hal.h"
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
+#include "vmx_shadow.h"
 
 const struct hal_ops hal_vmx_ops = {
 	.name = "vmx",
@@ -20,5 +21,7 @@ const struct hal_ops hal_vmx_ops = {
 	.inject_exception = vmx_inject_exception,
 	.set_slice = vmx_set_slice,
 	.flush_nested_tlb = vmx_flush_nested_tlb,
+	.shadow_load_root = vmx_shadow_load_root,
+	.has_nested_paging = vmx_has_nested_paging,
 	.nested_format = &vmx_nested_format,
 };
