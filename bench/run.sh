@@ -38,7 +38,7 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
@@ -48,4 +48,6 @@ status=0
 # HTTP requests per 10^9 instructions (two socket appliances), both backends.
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform qemu-svm || status=$?
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform bochs-vmx || status=$?
+# Nested against shadow paging (docs/benchmarks.md, "Shadow paging").
+"$py" "$repo/bench/shadow_bench.py" --build "$build" || status=$?
 exit $status

@@ -4,7 +4,8 @@ The data format is documented in docs/testing.md. In short, a case is
 
   {"name": "hello", "timeout": 30, "platforms": [...], "skiff_args": [...],
    "guests": [{"image": "hello", "name": "hello", "args": [], "mem": "32M",
-               "count": 1, "status": 0, "outcome": "halt",
+               "count": 1, "paging": "shadow", "shadow_cache": 4,
+               "status": 0, "outcome": "halt",
                "reason": "fragment", "lines": ["required output line"],
                "blocks": [{"name": "storage", "size": 65536, "fill": "zero"},
                           {"name": "other", "module": "/boot/disks/0.img"}]}],
@@ -346,6 +347,8 @@ def resolve_case(case, build, disk_dir=None):
             guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
                                name=entry.get("name"), mem=entry.get("mem"),
                                count=entry.get("count", 1),
+                               paging=entry.get("paging"),
+                               shadow_cache=entry.get("shadow_cache"),
                                blocks=_blocks(entry, disk_dir, index),
                                nets=[make_net(n["name"], n["network"], n.get("mac"))
                                      for n in entry.get("nets", [])])

@@ -54,6 +54,8 @@ enum hal_exit_reason {
 	HAL_EXIT_ENTRY_FAILED,   /* VMRUN / VMLAUNCH refused the state: exit.detail */
 	HAL_EXIT_UNHANDLED,      /* anything else: exit.vendor_code */
 	HAL_EXIT_SLICE_END,      /* the slice set with set_slice ran out */
+	HAL_EXIT_CR_ACCESS,      /* shadow paging only: MOV to/from CR0/3/4: exit.cr */
+	HAL_EXIT_INVLPG,         /* shadow paging only: INVLPG: exit.invlpg */
 	HAL_EXIT_REASON_COUNT
 };
 
@@ -91,10 +93,23 @@ struct hal_exit {
 			uint8_t vector;
 			bool has_error;
 			uint32_t error;
+			uint64_t address;  /* #PF: the faulting linear address (CR2) */
 		} exception;
 		struct {
 			const char *name;  /* mnemonic, e.g. "VMRUN" */
 		} insn;
+		struct {
+			uint8_t cr;        /* 0, 3 or 4 */
+			bool is_write;     /* MOV to CRn */
+			/* HAL_REG_RAX..R15, or HAL_CR_GPR_UNKNOWN when the CPU
+			 * does not say (SVM without decode assists): the core
+			 * then decodes the instruction at exit.rip itself. */
+			uint8_t gpr;
+		} cr;
+		struct {
+			uint64_t address;  /* the operand's linear address */
+			bool known;        /* false: the CPU did not say (flush all) */
+		} invlpg;
 	};
 	/* Decoded explanation for failed entries and unknown exits. */
 	char detail[96];
@@ -112,6 +127,8 @@ struct hal_boot_state {
 	uint32_t tss_limit;
 	uint16_t tss_selector;
 };
+
+#define HAL_CR_GPR_UNKNOWN 0xffu
 
 /* The general registers RAX..R15 are the first HAL_GPR_COUNT numbers. */
 #define HAL_GPR_COUNT 16
@@ -136,6 +153,31 @@ struct vcpu {
 	struct np_table *nested;  /* the VM's nested page table */
 	uint32_t tag;             /* ASID or VPID, chosen by the backend */
 	unsigned id;              /* Skiff's number of the VM, for messages */
+	/*
+	 * shadow_paging: set by the core before vcpu_create, never changed
+	 * after. When true the vCPU runs without nested paging: the boot
+	 * state's CR3 is the host-physical root of a shadow table (guest-
+	 * virtual to host-physical) that the core keeps (hypervisor/mem/
+	 * shadow/), and the backend intercepts what keeps it correct:
+	 *   - MOV to CR3 and MOV from CR3 (HAL_EXIT_CR_ACCESS): the guest
+	 *     never sees or sets the real CR3; the core emulates both, keeps
+	 *     the guest's CR3 value and answers reads with it, and advances
+	 *     RIP itself (reg_write HAL_REG_RIP);
+	 *   - MOV to CR0 and CR4 that may change a paging bit (CR0.PG, WP,
+	 *     PE; CR4.PAE, PSE, PGE, PCIDE, SMEP, SMAP, LA57)
+	 *     (HAL_EXIT_CR_ACCESS); the core applies them with reg_write;
+	 *   - INVLPG (HAL_EXIT_INVLPG), with the address where the CPU says;
+	 *   - every #PF (HAL_EXIT_EXCEPTION, vector 14, error code, and the
+	 *     faulting address in exit.exception.address). The core fills the
+	 *     shadow and resumes, or hands the fault to the guest with
+	 *     reg_write(HAL_REG_CR2, address) followed by
+	 *     inject_exception(14, true, error): the backend must deliver that
+	 *     CR2 with the fault;
+	 *   - EFER writes are MSR writes already (HAL_EXIT_MSR_WRITE).
+	 * reg_read(HAL_REG_CR3) then returns the shadow root, not the guest's
+	 * value; reg_write(HAL_REG_CR3) is not used (shadow_load_root is).
+	 */
+	bool shadow_paging;
 };
 
 struct hal_ops {
@@ -225,6 +267,24 @@ struct hal_ops {
 	 * finished by Skiff, not stepped: the caller notices RIP moved.
 	 */
 	void (*single_step)(struct vcpu *vcpu, bool on);
+	/*
+	 * shadow_load_root: for a vCPU created with shadow_paging, make
+	 * root_hpa (a 4 KiB-aligned PML4 the core built) the table the CPU
+	 * walks for the guest's linear addresses from the next entry on, and
+	 * make sure no translation the CPU cached before this call is used
+	 * after it (SVM: VMCB CR3 and a flush of the ASID at the next VMRUN;
+	 * VMX: GUEST_CR3 and INVVPID, or nothing without VPIDs, whose every
+	 * entry flushes). The core calls it on every guest CR3 load and after
+	 * it changes or drops shadow entries, with the same root when only
+	 * entries changed. Never called for a nested-paging vCPU.
+	 */
+	void (*shadow_load_root)(struct vcpu *vcpu, uint64_t root_hpa);
+	/*
+	 * has_nested_paging: whether this CPU has NPT (SVM) or EPT (VMX).
+	 * Valid after probe succeeded. Without it every guest uses shadow
+	 * paging (and one asking for paging=nested is refused).
+	 */
+	bool (*has_nested_paging)(void);
 	/* nested_format: the entry format this backend's nested tables use. */
 	const struct np_format *nested_format;
 };

@@ -18,7 +18,8 @@ GUEST_DEFAULT_MEM = 32 * MIB
 GUEST_MAX_MEM = 4 << 30
 GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
-GUEST_OPTION_KEYS = ("name", "mem", "count")
+GUEST_OPTION_KEYS = ("name", "mem", "count", "paging", "shadow_cache")
+PAGING_MODES = ("nested", "shadow", "pv")
 BLOCK_PREFIX = "block."
 NET_PREFIX = "net."
 NETWORK_NAME_MAX_CHARS = 31
@@ -110,6 +111,8 @@ class Guest:
     count: int = 1
     blocks: list = dataclasses.field(default_factory=list)
     nets: list = dataclasses.field(default_factory=list)
+    paging: str = None        # paging=MODE, None for Skiff's default
+    shadow_cache: int = None  # shadow_cache=K, None for Skiff's default
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -203,7 +206,8 @@ def parse_block_option(text):
     return block
 
 
-def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=()):
+def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
+               paging=None, shadow_cache=None):
     """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
 
     blocks: Block list; nets: Net list; a device name may appear once in both.
@@ -223,8 +227,13 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=())
     for arg in args:
         if "\n" in arg or "\0" in arg:
             raise GuestSpecError("guest arguments cannot contain newlines or NUL bytes")
+    if paging is not None and paging not in PAGING_MODES:
+        raise GuestSpecError("paging %r is not one of %s" % (paging, ", ".join(PAGING_MODES)))
+    if shadow_cache is not None:
+        shadow_cache = int(shadow_cache)
     return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
-                 blocks=list(blocks), nets=list(nets))
+                 blocks=list(blocks), nets=list(nets), paging=paging,
+                 shadow_cache=shadow_cache)
 
 
 def parse_guest_spec(spec):
@@ -267,6 +276,10 @@ def module_words(guest, disk_paths=()):
         words.append("mem=%dM" % (guest.mem_bytes() // MIB))
     if guest.count != 1:
         words.append("count=%d" % guest.count)
+    if guest.paging is not None:
+        words.append("paging=%s" % guest.paging)
+    if guest.shadow_cache is not None:
+        words.append("shadow_cache=%d" % guest.shadow_cache)
     for index, block in enumerate(guest.blocks):
         path = block.module or (disk_paths[index] if index < len(disk_paths) else None)
         if path is None:

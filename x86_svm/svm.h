@@ -25,6 +25,7 @@ struct svm_caps {
 	bool flush_by_asid;     /* TLB_CONTROL 3 and 7 are honoured */
 	bool long_mode;         /* for the consistency checker's EFER.LME rule */
 	bool nx;                /* EFER.NXE exists */
+	bool nested_paging;     /* NPT: without it guests use shadow paging */
 	uint32_t asid_count;    /* ASIDs 1..asid_count-1 are usable */
 	unsigned phys_addr_bits;
 };
@@ -84,6 +85,20 @@ bool svm_probe_caps(struct svm_caps *caps, char *why, size_t why_len);
  * intercept bits cleared). Never fails.
  */
 void svm_set_intercepts(struct vmcb_control *c);
+
+/*
+ * svm_shadow_setup: turn a fresh VMCB into one for shadow paging: nested
+ * paging off and the intercepts hal.h lists for vcpu.shadow_paging (CR0,
+ * CR3 and CR4 writes, CR3 reads, INVLPG, #PF). svm_shadow.c.
+ */
+void svm_shadow_setup(struct vmcb *vmcb);
+
+/*
+ * svm_decode_shadow_exit: decode the exits svm_shadow_setup adds (CR
+ * access, INVLPG) into *exit; false for any other exit code.
+ */
+bool svm_decode_shadow_exit(const struct vmcb *vmcb, const struct svm_caps *caps,
+			    struct hal_exit *exit);
 
 /* What svm_vmcb_init needs besides the boot state. */
 struct svm_vmcb_params {

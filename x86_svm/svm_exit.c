@@ -91,6 +91,7 @@ RARE static void decode_exception(const struct vmcb_control *c, struct hal_exit 
 	exit->exception.vector = vector;
 	exit->exception.has_error = svm_exception_has_error(vector);
 	exit->exception.error = exit->exception.has_error ? (uint32_t)c->exit_info1 : 0;
+	exit->exception.address = c->exit_info2;  /* #PF: the faulting address */
 }
 
 /*
@@ -210,6 +211,8 @@ void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 	default:
 		break;
 	}
+	if (svm_decode_shadow_exit(vmcb, caps, exit))
+		return;
 	if (c->exit_code >= SVM_EXIT_EXCEPTION_BASE && c->exit_code < SVM_EXIT_EXCEPTION_BASE + 32)
 		decode_exception(c, exit);
 	else if (c->exit_code >= SVM_EXIT_DR_BASE && c->exit_code < SVM_EXIT_DR_BASE + 32)

@@ -114,6 +114,21 @@ static void svm_flush_nested_tlb(struct vcpu *vcpu)
 	sv->vmcb->control.tlb_control = npt_flush_tlb_control(svm_caps.flush_by_asid);
 }
 
+/* svm_shadow_load_root: the guest's real CR3, and a flush of its ASID. */
+static void svm_shadow_load_root(struct vcpu *vcpu, uint64_t root_hpa)
+{
+	struct svm_vcpu *sv = vcpu->backend;
+
+	sv->vmcb->save.cr3 = root_hpa;
+	sv->entry_state_stale = true;  /* VMRUN checks CR3: see svm.h */
+	svm_flush_nested_tlb(vcpu);
+}
+
+static bool svm_has_nested_paging(void)
+{
+	return svm_caps.nested_paging;
+}
+
 const struct hal_ops hal_svm_ops = {
 	.name = "svm",
 	.probe = svm_probe,
@@ -130,5 +145,7 @@ const struct hal_ops hal_svm_ops = {
 	.flush_nested_tlb = svm_flush_nested_tlb,
 	.debug_traps = svm_debug_traps,
 	.single_step = svm_single_step,
+	.shadow_load_root = svm_shadow_load_root,
+	.has_nested_paging = svm_has_nested_paging,
 	.nested_format = &svm_nested_format,
 };

@@ -47,9 +47,8 @@ static bool read_svm_leaf(struct svm_caps *caps, char *why, size_t why_len)
 {
 	struct cpuid_regs svm = cpuid(CPUID_SVM, 0);
 
-	if (!(svm.edx & SVM_EDX_NESTED_PAGING))
-		return fail(why, why_len,
-			    "SVM present but no nested paging (CPUID 8000000A EDX bit 0)");
+	/* Without nested paging guests run on shadow tables (hal.h). */
+	caps->nested_paging = (svm.edx & SVM_EDX_NESTED_PAGING) != 0;
 	if (svm.ebx < 2)
 		return fail(why, why_len,
 			    "SVM offers no ASID for guests (CPUID 8000000A EBX < 2)");

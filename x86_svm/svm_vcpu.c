@@ -34,6 +34,8 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 		.tlb_control = 0,  /* svm_asid_claim asks for flushes when they are due */
 	};
 	svm_vmcb_init(sv->vmcb, vcpu->gpr, boot, &params);
+	if (vcpu->shadow_paging)
+		svm_shadow_setup(sv->vmcb);
 	sv->entry_state_stale = true;
 	sv->entry.valid = false;
 	sv->asid = (struct tag_slot){ 0, 0 };

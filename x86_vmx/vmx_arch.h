@@ -62,6 +62,9 @@
 
 /* Primary processor-based VM-execution controls. */
 #define PROC_HLT_EXITING (1u << 7)
+#define PROC_INVLPG_EXITING (1u << 9)
+#define PROC_CR3_LOAD_EXITING (1u << 15)
+#define PROC_CR3_STORE_EXITING (1u << 16)
 #define PROC_MWAIT_EXITING (1u << 10)
 #define PROC_RDPMC_EXITING (1u << 11)
 #define PROC_CR8_LOAD_EXITING (1u << 19)
@@ -217,6 +220,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_CPUID = 10,
 	VMX_EXIT_GETSEC = 11,
 	VMX_EXIT_HLT = 12,
+	VMX_EXIT_INVLPG = 14,
 	VMX_EXIT_INVD = 13,
 	VMX_EXIT_RDPMC = 15,
 	VMX_EXIT_VMCALL = 18,

@@ -127,7 +127,7 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 		ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, 0 };
 	/* RDTSCP: without it the instruction raises #UD in the guest. */
 	static const struct vmx_control_request proc2 = { "proc2",
-		PROC2_ENABLE_EPT | PROC2_WBINVD_EXITING, PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP };
+		PROC2_WBINVD_EXITING, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP };
 	uint64_t proc_msr = read_msr(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				     MSR_IA32_VMX_PROCBASED_CTLS);
 	uint64_t proc2_msr = 0;
@@ -156,6 +156,9 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 		check_ept_vpid(caps->ept_vpid_cap, caps, w);
 	if (!caps->vpid)
 		caps->proc2 &= ~PROC2_ENABLE_VPID;
+	/* Without EPT guests run on shadow tables (hal.h); a shadow-paged
+	 * vCPU's VMCS leaves EPT off even where it exists (vmx_vmcs.c). */
+	caps->ept = (caps->proc2 & PROC2_ENABLE_EPT) != 0;
 	/*
 	 * Without "save VMX-preemption timer value" every VM entry would reload
 	 * the whole slice, and a guest that exits often would never be

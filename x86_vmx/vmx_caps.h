@@ -14,6 +14,7 @@ struct vmx_caps {
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	uint64_t ept_vpid_cap;      /* 0 when the CPU has neither EPT nor VPID */
 	bool vpid;                  /* VPID enabled (and INVVPID usable) */
+	bool ept;                   /* EPT usable: else guests use shadow paging */
 	bool invept_single;         /* else INVEPT all-context */
 	bool invvpid_single;        /* else INVVPID all-context */
 	/* Control values, combined with the allowed-0/allowed-1 settings. */

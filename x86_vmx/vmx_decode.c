@@ -95,6 +95,8 @@ static void decode_exception_or_nmi(vmx_field_reader read_field,
 	exit->exception.has_error = (info & INTR_INFO_ERROR_VALID) != 0;
 	exit->exception.error = exit->exception.has_error ?
 		(uint32_t)read_field(VMCS_EXIT_INTERRUPTION_ERROR) : 0;
+	/* For #PF the qualification is the faulting address (CR2 is not yet set). */
+	exit->exception.address = read_field(VMCS_EXIT_QUALIFICATION);
 }
 
 /* What the qualification of an invalid-guest-state failure says. */
@@ -146,6 +148,29 @@ static void decode_unhandled(uint32_t basic, vmx_field_reader read_field,
 	       "VMX exit reason %u (%s), qualification 0x%llx", basic,
 	       vmx_exit_reason_name(basic),
 	       (unsigned long long)read_field(VMCS_EXIT_QUALIFICATION));
+}
+
+/*
+ * A MOV to or from CR0, CR3 or CR4 (qualification: bits 3:0 the register,
+ * 5:4 the access type, 11:8 the GPR; SDM vol. 3C table 28-3) is shadow
+ * paging's to emulate; the core ends a nested-paging guest that causes
+ * one (only CR0.CD/NW exit then). CR8, CLTS and LMSW stay forbidden.
+ */
+static void decode_cr_access(uint32_t basic, vmx_field_reader read_field,
+			     struct hal_exit *exit)
+{
+	uint64_t qual = read_field(VMCS_EXIT_QUALIFICATION);
+	unsigned cr = qual & 15u, type = (qual >> 4) & 3u;
+
+	if ((cr != 0 && cr != 3 && cr != 4) || type > 1) {
+		decode_unhandled(basic, read_field, exit);
+		return;
+	}
+	exit->reason = HAL_EXIT_CR_ACCESS;
+	exit->cr.cr = (uint8_t)cr;
+	exit->cr.is_write = type == 0;
+	exit->cr.gpr = (uint8_t)((qual >> 8) & 15u);
+	set_next_rip(read_field, exit);
 }
 
 void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
@@ -202,6 +227,15 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 		break;
 	case VMX_EXIT_EXCEPTION_OR_NMI:
 		decode_exception_or_nmi(read_field, exit);
+		break;
+	case VMX_EXIT_CR_ACCESS:
+		decode_cr_access(basic, read_field, exit);
+		break;
+	case VMX_EXIT_INVLPG:
+		exit->reason = HAL_EXIT_INVLPG;
+		exit->invlpg.address = read_field(VMCS_EXIT_QUALIFICATION);
+		exit->invlpg.known = true;
+		set_next_rip(read_field, exit);
 		break;
 	default:
 		decode_unhandled(basic, read_field, exit);

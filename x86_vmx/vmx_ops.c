@@ -5,6 +5,7 @@
 #include "hal/hal.h"
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
+#include "vmx_shadow.h"
 
 const struct hal_ops hal_vmx_ops = {
 	.name = "vmx",
@@ -22,5 +23,7 @@ const struct hal_ops hal_vmx_ops = {
 	.flush_nested_tlb = vmx_flush_nested_tlb,
 	.debug_traps = vmx_debug_traps,
 	.single_step = vmx_single_step,
+	.shadow_load_root = vmx_shadow_load_root,
+	.has_nested_paging = vmx_has_nested_paging,
 	.nested_format = &vmx_nested_format,
 };

@@ -53,7 +53,9 @@ static void release(struct vmx_vcpu *v)
 /* Drop cached translations of v's EPTP and VPID (stale ones of a reused tag). */
 void vmx_flush_tags(const struct vmx_vcpu *v)
 {
-	if (vmx_caps.invept_single)
+	if (v->shadow)
+		;  /* no EPT: only the VPID's linear translations exist */
+	else if (vmx_caps.invept_single)
 		ept_invalidate_single(v->eptp);
 	else
 		ept_invalidate_all();
@@ -94,7 +96,8 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 	if (vmx_caps.vpid)
 		v->vpid = 1;
 	v->vpid_slot = (struct tag_slot){ 0, 0 };
-	v->eptp = ept_pointer(vcpu->nested);
+	v->shadow = vcpu->shadow_paging;
+	v->eptp = v->shadow ? 0 : ept_pointer(vcpu->nested);
 	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
 	vcpu->gpr[HAL_REG_RDI] = boot->rdi;
 	err = new_vmcs(v);

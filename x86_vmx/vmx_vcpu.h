@@ -44,6 +44,7 @@ struct vmx_vcpu {
 	uint32_t vpid;       /* 0 when VPIDs are off */
 	bool launched;       /* VMRESUME instead of VMLAUNCH */
 	bool stepping;       /* TF set by single_step, hidden from reads */
+	bool shadow;         /* shadow paging: no EPT (eptp 0), see vmx_shadow.c */
 };
 
 _Static_assert(offsetof(struct vmx_vcpu, host_rsp) == VCPU_HOST_RSP, "host_rsp offset");

@@ -18,6 +18,7 @@
 #include "vmx_decode.h"
 #include "vmx_insn.h"
 #include "vmx_vcpu.h"
+#include "vmx_shadow.h"
 
 #define GUEST_PAT_DEFAULT UINT64_C(0x0007040600070406)  /* the reset value */
 #define DR7_RESET 0x400u
@@ -82,6 +83,9 @@ static int write_controls(const struct vmx_vcpu *v, const struct hal_boot_state 
 	};
 	const struct field_value vpid[] = { { VMCS_VPID, v->vpid } };
 	int err = write_fields(controls, COUNT(controls));
+
+	if (!err && v->shadow)
+		err = vmx_shadow_controls();
 
 	if (!err && v->vpid)
 		err = write_fields(vpid, COUNT(vpid));

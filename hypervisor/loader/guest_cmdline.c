@@ -277,9 +277,41 @@ static int parse_net(const struct word *dev, const struct word *value,
 	return 0;
 }
 
+static int parse_paging(const struct word *value, struct guest_config *out,
+			char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+
+	if (word_is(value, "nested"))
+		out->paging = GUEST_PAGING_NESTED;
+	else if (word_is(value, "shadow"))
+		out->paging = GUEST_PAGING_SHADOW;
+	else if (word_is(value, "pv"))
+		out->paging = GUEST_PAGING_PV;
+	else
+		return format_error(-EINVAL, err, errlen,
+			    "paging=%s is not a paging mode (nested, shadow or pv)",
+			    show(value, shown));
+	return 0;
+}
+
+static int parse_shadow_cache(const struct word *value, struct guest_config *out,
+			      char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	uint64_t k;
+
+	if (!parse_u64(value->text, value->len, &k) || k == 0 || k > GUEST_SHADOW_CACHE_MAX)
+		return format_error(-EINVAL, err, errlen,
+			    "shadow_cache=%s is not a number in 1..%u",
+			    show(value, shown), GUEST_SHADOW_CACHE_MAX);
+	out->shadow_cache = (unsigned)k;
+	return 0;
+}
+
 /* Options seen so far, to refuse one given twice. */
 struct seen {
-	bool mem, count;
+	bool mem, count, paging, shadow_cache;
 };
 
 /* parse_option: one KEY=VALUE word of Skiff's own. */
@@ -302,6 +334,18 @@ static int parse_option(const struct word *w, struct guest_config *out,
 			return format_error(-EINVAL, err, errlen, "count= is given twice");
 		seen->count = true;
 		return parse_count(&value, out, err, errlen);
+	}
+	if (word_is(&key, "paging")) {
+		if (seen->paging)
+			return format_error(-EINVAL, err, errlen, "paging= is given twice");
+		seen->paging = true;
+		return parse_paging(&value, out, err, errlen);
+	}
+	if (word_is(&key, "shadow_cache")) {
+		if (seen->shadow_cache)
+			return format_error(-EINVAL, err, errlen, "shadow_cache= is given twice");
+		seen->shadow_cache = true;
+		return parse_shadow_cache(&value, out, err, errlen);
 	}
 	if (key.len >= 6 && memcmp(key.text, "block.", 6) == 0) {
 		struct word dev = { key.text + 6, key.len - 6 };
@@ -331,7 +375,7 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	}
 	if (find_char(w, '=') == w->len)
 		return format_error(-EINVAL, err, errlen,
-			    "unexpected word '%s' (options are mem=, count=, block.DEV= and net.DEV=; guest arguments go after --)",
+			    "unexpected word '%s' (options are mem=, count=, paging=, shadow_cache=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
 }
@@ -409,7 +453,7 @@ static int check_instance_names(const struct guest_config *out, char *err,
 int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
 			char *err, size_t errlen)
 {
-	struct seen seen = { false, false };
+	struct seen seen = { false, false, false, false };
 	const char *p = cmdline;
 	struct word w;
 	int rc;

@@ -1,7 +1,8 @@
 /*
  * guest_cmdline.h - the grammar of a guest module's command line.
  *
- *   NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]...
+ *   NAME [mem=SIZE] [count=N] [paging=nested|shadow|pv] [shadow_cache=K]
+ *        [block.DEV=MODULE-PATH]...
  *        [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
  *
  * NAME: 1..31 characters from [A-Za-z0-9_.-], starting with a letter or
@@ -10,7 +11,10 @@
  * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1.
  * net.DEV attaches NET device DEV to the switch's network NETWORK (1..31
  * of [A-Za-z0-9_.-]), with a unicast MAC or, without mac=, one derived
- * from the guest's and device's names (net/switch.h). Words
+ * from the guest's and device's names (net/switch.h). paging: how the
+ * guest's memory is virtualized (default: nested where the CPU has NPT/EPT,
+ * else shadow; pv is parsed but not offered yet); shadow_cache: how many
+ * shadow roots shadow paging keeps (1..16, default 4). Words
  * are separated by single or repeated spaces; everything after the first
  * "--" word is the guest's own command line, passed on exactly (words
  * re-joined by single spaces). See docs/command-line.md.
@@ -41,10 +45,21 @@ struct guest_net_arg {
 	uint8_t mac[6];        /* when has_mac */
 };
 
+enum guest_paging {
+	GUEST_PAGING_DEFAULT,  /* not given: the CPU decides */
+	GUEST_PAGING_NESTED,
+	GUEST_PAGING_SHADOW,
+	GUEST_PAGING_PV,
+};
+
+#define GUEST_SHADOW_CACHE_MAX 16u
+
 struct guest_config {
 	char name[GUEST_NAME_MAX];
 	uint64_t mem_size;
 	unsigned count;
+	enum guest_paging paging;
+	unsigned shadow_cache;   /* 0: the default */
 	unsigned block_count;
 	struct guest_block_arg blocks[GUEST_MAX_BLOCKS];
 	unsigned net_count;

@@ -15,6 +15,8 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "nested_paging/nested_paging.h"
 
+struct shadow;
+
 enum vm_state {
 	VM_RUNNABLE,
 	VM_SLEEPING,   /* in POLL until wake_tsc */
@@ -68,6 +70,7 @@ struct vm {
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;
+	struct shadow *shadow;        /* shadow paging's state, NULL when nested */
 	struct vcpu vcpu;
 	bool vcpu_ready;
 	unsigned disk_count;

@@ -14,6 +14,8 @@
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/shadow/shadow.h"
+#include "hypervisor/cpu.h"
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/time/time.h"
 #include "lib/errno.h"
@@ -103,6 +105,45 @@ const struct hypercall_block *vm_block(struct vm *vm, uint64_t handle)
 	return NULL;
 }
 
+/*
+ * choose_paging: the guest's memory mode (paging= or the CPU's default).
+ * For shadow paging the first shadow root becomes the CPU's CR3 and EFER.NXE
+ * is set underneath the guest (shadows deny execution where Skiff does).
+ * 0, or a negative errno after ending vm as refused.
+ */
+static int choose_paging(struct vm *vm, const struct guest_config *cfg,
+			 struct hal_boot_state *boot)
+{
+	bool nested_ok = hal->has_nested_paging();
+	enum guest_paging mode = cfg->paging;
+	uint64_t root;
+
+	if (mode == GUEST_PAGING_DEFAULT)
+		mode = nested_ok ? GUEST_PAGING_NESTED : GUEST_PAGING_SHADOW;
+	if (mode == GUEST_PAGING_PV) {
+		vm_end(vm, 1, VM_END_REFUSED,
+		       "paging=pv is not available yet (use paging=nested or paging=shadow)");
+		return -EINVAL;
+	}
+	if (mode == GUEST_PAGING_NESTED && !nested_ok) {
+		vm_end(vm, 1, VM_END_REFUSED,
+		       "paging=nested needs NPT or EPT, which this CPU lacks (use paging=shadow)");
+		return -EINVAL;
+	}
+	if (mode == GUEST_PAGING_NESTED)
+		return 0;
+	if (shadow_create(vm, cfg->shadow_cache, boot->cr3, boot->efer, &root) != 0) {
+		vm_end(vm, 1, VM_END_REFUSED, "no memory left for its shadow page tables");
+		return -ENOMEM;
+	}
+	boot->cr3 = root;
+	boot->efer |= EFER_NXE;
+	vm->vcpu.shadow_paging = true;
+	log_printf("guest %s: shadow paging (%u cached roots)", vm->name,
+		   cfg->shadow_cache ? cfg->shadow_cache : SHADOW_CACHE_DEFAULT);
+	return 0;
+}
+
 static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		   const void *image, uint64_t image_len,
 		   const struct vm_disk_backing *disks, unsigned disk_count)
@@ -149,6 +190,8 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 	boot_state_from_entry(&entry, &boot);
 	vm->vcpu.nested = &vm->nested;
 	vm->vcpu.id = vm->id;
+	if ((rc = choose_paging(vm, cfg, &boot)) != 0)
+		return rc;
 	if ((rc = hal->vcpu_create(&vm->vcpu, &boot)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot create its vCPU (error %d)", rc);
 		return rc;

@@ -16,6 +16,7 @@
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/shadow/shadow.h"
 #include "lib/errno.h"
 #include "hypervisor/time/time.h"
 #include "net/uplink.h"
@@ -142,9 +143,13 @@ static bool handle_msr(struct vm *vm, const struct hal_exit *exit)
 	bool write = exit->reason == HAL_EXIT_MSR_WRITE;
 
 	if (index == MSR_EFER && !write) {
-		msr_result(vm, hal->reg_read(&vm->vcpu, HAL_REG_EFER));
+		msr_result(vm, vm->shadow ? shadow_guest_efer(vm) :
+			   hal->reg_read(&vm->vcpu, HAL_REG_EFER));
 	} else if (index == MSR_EFER && !(exit->msr.value & ~(uint64_t)GUEST_EFER_WRITABLE)) {
-		hal->reg_write(&vm->vcpu, HAL_REG_EFER, exit->msr.value);
+		if (vm->shadow)
+			shadow_write_efer(vm, exit->msr.value);
+		else
+			hal->reg_write(&vm->vcpu, HAL_REG_EFER, exit->msr.value);
 	} else if (index == 0x10 && !write) {
 		msr_result(vm, tsc_read());
 	} else {
@@ -232,9 +237,19 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 		       exit->insn.name ? exit->insn.name : "a forbidden instruction",
 		       (unsigned long long)exit->rip);
 		return false;
+	case HAL_EXIT_CR_ACCESS:
+	case HAL_EXIT_INVLPG:
+		if (vm->shadow)
+			return shadow_handle_exit(vm, exit);
+		vm_end(vm, 1, VM_END_KILLED, "executed %s at rip 0x%llx, which guests may not use",
+		       exit->reason == HAL_EXIT_INVLPG ? "INVLPG" : "MOV CR (CR8, or CR0.CD/NW)",
+		       (unsigned long long)exit->rip);
+		return false;
 	case HAL_EXIT_EXCEPTION:
 		if (gdb_stub_debugging(vm) && gdb_stub_exception(vm, exit))
 			return true;
+		if (vm->shadow && exit->exception.vector == 14)
+			return shadow_handle_exit(vm, exit);
 		vm_end(vm, 1, VM_END_KILLED, "exception %u (error 0x%x) at rip 0x%llx",
 		       exit->exception.vector, exit->exception.error, (unsigned long long)exit->rip);
 		return false;

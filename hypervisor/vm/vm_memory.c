@@ -18,6 +18,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/errno.h"
@@ -246,6 +247,7 @@ static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
 	struct vm *vm = ctx;
 
 	ASSERT(cpus->bits == 1);
+	shadow_zap_all(vm);   /* shadows map frames too: they go first */
 	if (vm->vcpu_ready)
 		hal->flush_nested_tlb(&vm->vcpu);
 }
@@ -320,6 +322,9 @@ void vm_memory_release(struct vm *vm)
 		mem_teardown(&vm->space, release_frames, vm);
 		vm->nested_ready = false;
 	}
+	/* The teardown zapped and flushed the shadows: their tables may go. */
+	shadow_log_summary(vm);
+	shadow_destroy(vm);
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;

@@ -91,6 +91,28 @@ static void test_count(void)
 	PARSES("abcdefghijklmnopqrstuvwxyz01234");
 }
 
+static void test_paging(void)
+{
+	PARSES("a");
+	CHECK_EQ(cfg.paging, GUEST_PAGING_DEFAULT);
+	CHECK_EQ(cfg.shadow_cache, 0);
+	PARSES("a paging=nested");
+	CHECK_EQ(cfg.paging, GUEST_PAGING_NESTED);
+	PARSES("a paging=shadow shadow_cache=16");
+	CHECK_EQ(cfg.paging, GUEST_PAGING_SHADOW);
+	CHECK_EQ(cfg.shadow_cache, 16);
+	PARSES("a paging=pv");
+	CHECK_EQ(cfg.paging, GUEST_PAGING_PV);
+	REFUSED("a paging=soft", "paging=soft is not a paging mode (nested, shadow or pv)");
+	REFUSED("a paging=", "paging= is not a paging mode");
+	REFUSED("a paging=Shadow", "paging=Shadow is not a paging mode");
+	REFUSED("a paging=shadow paging=nested", "paging= is given twice");
+	REFUSED("a shadow_cache=0", "shadow_cache=0 is not a number in 1..16");
+	REFUSED("a shadow_cache=17", "shadow_cache=17 is not a number in 1..16");
+	REFUSED("a shadow_cache=x", "shadow_cache=x is not a number");
+	REFUSED("a shadow_cache=2 shadow_cache=2", "shadow_cache= is given twice");
+}
+
 static void test_names(void)
 {
 	PARSES("A-b_c.9");
@@ -229,6 +251,7 @@ int main(void)
 	test_full_line();
 	test_mem();
 	test_count();
+	test_paging();
 	test_names();
 	test_blocks();
 	test_nets();

@@ -2,7 +2,7 @@
 # decoding, the VMRUN consistency checker, the guest's initial VMCB, the
 # intercept table, the permission maps and the ASID allocator.
 set(svm_dir ${CMAKE_SOURCE_DIR}/x86_svm)
-set(svm_portable ${svm_dir}/svm_exit.c ${svm_dir}/svm_exit_names.c
+set(svm_portable ${svm_dir}/svm_exit.c ${svm_dir}/svm_shadow.c ${svm_dir}/svm_exit_names.c
     ${svm_dir}/svm_check.c ${svm_dir}/svm_vmcb_init.c
     ${svm_dir}/svm_intercepts.c ${CMAKE_SOURCE_DIR}/lib/format.c)
 

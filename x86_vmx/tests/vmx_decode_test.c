@@ -176,12 +176,38 @@ static void test_forbidden(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct hal_exit e;
 
-		set_fields(0x7000, 3, 0);
+		/* MOV CR exits as forbidden for CR8 (qualification 8); CR0/3/4
+		 * are shadow paging's (test_shadow_exits). */
+		set_fields(0x7000, 3, cases[i].reason == 28 ? 8 : 0);
 		e = decode(cases[i].reason);
 		CHECK(e.reason == HAL_EXIT_FORBIDDEN_INSN);
 		CHECK(strcmp(e.insn.name, cases[i].name) == 0);
 		CHECK(e.vendor_code == cases[i].reason && e.next_rip == 0x7003);
 	}
+}
+
+/* The exits shadow paging adds: MOV to/from CR0/3/4 and INVLPG. */
+static void test_shadow_exits(void)
+{
+	struct hal_exit e;
+
+	set_fields(0x7000, 3, 3 | (0u << 4) | (9u << 8));      /* MOV CR3, R9 */
+	e = decode(28);
+	CHECK(e.reason == HAL_EXIT_CR_ACCESS && e.cr.cr == 3 && e.cr.is_write && e.cr.gpr == 9);
+	CHECK(e.next_rip == 0x7003);
+	set_fields(0x7000, 3, 3 | (1u << 4) | (0u << 8));      /* MOV RAX, CR3 */
+	e = decode(28);
+	CHECK(e.reason == HAL_EXIT_CR_ACCESS && e.cr.cr == 3 && !e.cr.is_write && e.cr.gpr == 0);
+	set_fields(0x7000, 3, 4 | (0u << 4) | (7u << 8));      /* MOV CR4, RDI */
+	e = decode(28);
+	CHECK(e.reason == HAL_EXIT_CR_ACCESS && e.cr.cr == 4 && e.cr.gpr == 7);
+	set_fields(0x7000, 3, 0 | (3u << 4));                  /* LMSW: forbidden */
+	e = decode(28);
+	CHECK(e.reason == HAL_EXIT_FORBIDDEN_INSN);
+	set_fields(0x7000, 3, UINT64_C(0xffff800000012340));   /* INVLPG */
+	e = decode(14);
+	CHECK(e.reason == HAL_EXIT_INVLPG && e.invlpg.known);
+	CHECK(e.invlpg.address == UINT64_C(0xffff800000012340) && e.next_rip == 0x7003);
 }
 
 static void test_unhandled(void)
@@ -245,6 +271,7 @@ int main(void)
 	test_ept();
 	test_events();
 	test_forbidden();
+	test_shadow_exits();
 	test_unhandled();
 	test_entry_failures();
 	test_instruction_errors();

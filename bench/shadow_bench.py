@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Nested against shadow paging, in instructions, with the aspaces guest (tests/guests/aspaces).
+
+bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-vmx] [--quick]
+
+1. Path lengths: `aspaces 4 4 bench` under paging=nested and paging=shadow. Under QEMU with
+   `-icount shift=0,sleep=off` (and Bochs with sync=none) the TSC counts instructions, so each
+   "aspaces bench: WHAT: N tsc" line is instructions per operation, the guest's own work included:
+   a CR3 switch followed by one read, a page-table update (PTE write + INVLPG, twice), a page fault
+   the guest handles itself, a first touch of a page; and the two switching patterns of the test
+   (round robin, hot/cold) timed whole. Exits per mode come from Skiff's summary line.
+2. The shadow cache's hit rate: `aspaces N 16 rr` and `aspaces N 16 hotcold` for N = 2, 4, 8, 16,
+   with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
+   "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included).
+Prints Markdown tables (docs/benchmarks.md, "Shadow paging"). Exit status 1 when a run produced
+no figures.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+
+from skiff_emulators import MachineOptions, boot  # noqa: E402
+from skiff_guests import make_guest  # noqa: E402
+
+OPS = ["CR3 switch and one read", "page-table update (PTE write and INVLPG, twice)",
+       "page fault handled by the guest", "first touch of a page (64 pages)",
+       "round robin and hot/cold, whole"]
+
+
+def run(build, platform, guests, timeout=600):
+    """Boot guests on platform with instruction-counting time; return Skiff's log."""
+    machine = MachineOptions(icount=True) if platform == "qemu-svm" else None
+    kwargs = {"machine": machine} if machine else {}
+    result = boot(platform, os.path.join(build, "skiff.elf"), guests, timeout=timeout, **kwargs)
+    return result.com2
+
+
+def path_lengths(build, platform):
+    """Return {mode: {op: tsc, "exits": n}} for nested and shadow."""
+    image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
+    figures = {}
+    for mode in ("nested", "shadow"):
+        log = run(build, platform, [make_guest(image, ["4", "4", "bench"], name="aspaces",
+                                               paging=mode)])
+        ops = dict(re.findall(r"\[aspaces\] aspaces bench: (.+?): (\d+) tsc", log))
+        summary = re.search(r"summary aspaces status=0 .*", log)
+        exits = sum(int(n) for n in re.findall(r"=(\d+)", summary.group(0).split("reason=")[1])) \
+            if summary else 0
+        figures[mode] = {op: int(v) for op, v in ops.items()}
+        figures[mode]["exits"] = exits
+    return figures
+
+
+def hit_rates(build, platform, spaces, patterns):
+    """Return {(pattern, n, k): (hits, loads)}."""
+    image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
+    rates = {}
+    for pattern in patterns:
+        for n in spaces:
+            guests = [make_guest(image, [str(n), "16", pattern], name="k%d" % k, paging="shadow",
+                                 shadow_cache=k) for k in (1, 2, 4, 8)]
+            log = run(build, platform, guests)
+            for k, loads, hits in re.findall(
+                    r"guest k\d+: shadow cache=(\d+) cr3_loads=(\d+) hits=(\d+)", log):
+                rates[(pattern, n, int(k))] = (int(hits), int(loads))
+    return rates
+
+
+def main():
+    """Run both parts and print the tables."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
+    parser.add_argument("--platforms", default="qemu-svm,bochs-vmx")
+    parser.add_argument("--quick", action="store_true", help="hit rates for N = 2 and 16 only")
+    options = parser.parse_args()
+    ok = True
+    for platform in options.platforms.split(","):
+        figures = path_lengths(options.build, platform)
+        print("\n### %s: instructions per operation (aspaces 4 4 bench)\n" % platform)
+        print("| operation | nested | shadow |")
+        print("| --- | ---: | ---: |")
+        for op in OPS + ["exits"]:
+            row = [str(figures[m].get(op, "-")) for m in ("nested", "shadow")]
+            ok &= "-" not in row
+            print("| %s | %s |" % (op if op != "exits" else "exits of the whole run", " | ".join(row)))
+    spaces = (2, 16) if options.quick else (2, 4, 8, 16)
+    rates = hit_rates(options.build, "qemu-svm", spaces, ("rr", "hotcold"))
+    print("\n### shadow cache hit rate (hits / CR3 loads), qemu-svm\n")
+    print("| pattern | spaces | K=1 | K=2 | K=4 | K=8 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for pattern in ("rr", "hotcold"):
+        for n in spaces:
+            cells = []
+            for k in (1, 2, 4, 8):
+                hits, loads = rates.get((pattern, n, k), (0, 0))
+                ok &= loads > 0
+                cells.append("%.0f%%" % (100.0 * hits / loads) if loads else "-")
+            print("| %s | %d | %s |" % ("round robin" if pattern == "rr" else "hot/cold", n,
+                                         " | ".join(cells)))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,459 @@
+/*
+ * shadow.c - a VM's shadow tables: filling them from the guest's tables on
+ * #PF, the cache of recent CR3 roots, and write protection of guest table
+ * pages (shadow.h).
+ *
+ * Why "unsync until the next CR3 load" rather than emulating each write to
+ * a guest table: on x86 a guest must INVLPG (or reload CR3) after changing
+ * a present entry, and a not-present entry is never cached, so a shadow
+ * that behaves exactly like a TLB is correct without seeing the write. Only
+ * the cache of other roots needs write protection: a cached shadow stays
+ * valid only while none of the tables it walked changed. So the first
+ * write to a protected table page drops the other shadows and stops
+ * protecting; the current shadow goes on as a TLB and is thrown away at
+ * the next CR3 load. Emulating writes would keep the cache across table
+ * updates, at the price of an x86 instruction emulator in the hypervisor.
+ */
+#include "hypervisor/mem/shadow/shadow_internal.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/cpu.h"
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define PAGE 4096u
+#define CR0_WP (UINT64_C(1) << 16)
+
+static uint64_t table_page_alloc(void *ctx)
+{
+	(void)ctx;
+	return frame_alloc();   /* zeroed, identity-mapped */
+}
+
+static void table_page_free(void *ctx, uint64_t addr)
+{
+	(void)ctx;
+	frames_free(addr, FRAME_SIZE);
+}
+
+static uint64_t *table_page_virt(void *ctx, uint64_t addr)
+{
+	(void)ctx;
+	return (uint64_t *)(uintptr_t)addr;
+}
+
+static bool bit_get(const uint8_t *bits, uint64_t gpa)
+{
+	return (bits[gpa >> 15] >> ((gpa >> 12) & 7)) & 1u;
+}
+
+static void bit_set(uint8_t *bits, uint64_t gpa)
+{
+	bits[gpa >> 15] |= (uint8_t)(1u << ((gpa >> 12) & 7));
+}
+
+static uint64_t *guest_entry(void *ctx, uint64_t gpa)
+{
+	struct vm *vm = ctx;
+
+	if (gpa >= vm->mem.size)
+		return NULL;
+	/* Fills an untouched table page with zeros first, sparing vm's own. */
+	return guest_ptr(&vm->mem, gpa, sizeof(uint64_t));
+}
+
+struct gw_regs shadow_walk_regs(struct vm *vm)
+{
+	struct shadow *sh = vm->shadow;
+
+	return (struct gw_regs){
+		.cr3 = sh->guest_cr3,
+		.nxe = (sh->guest_efer & EFER_NXE) != 0,
+		.wp = true,   /* shadow_exit.c refuses a guest clearing CR0.WP */
+		.phys_bits = sh->phys_bits,
+	};
+}
+
+enum gw_status shadow_walk(struct vm *vm, uint64_t va, unsigned access,
+			   struct gw_result *out)
+{
+	const struct gw_mem mem = { guest_entry, vm };
+	const struct gw_regs regs = shadow_walk_regs(vm);
+
+	return guest_walk(&mem, &regs, va, access, out);
+}
+
+static void clear_bits(struct shadow *sh, bool tables_too)
+{
+	uint64_t half = sh->bits_bytes / 2;
+
+	memset(sh->writable_bits, 0, half);
+	if (tables_too)
+		memset(sh->table_bits, 0, half);
+}
+
+/* drop_others: free every cached shadow but the current one, which moves
+ * to slot 0. */
+static void drop_others(struct shadow *sh)
+{
+	for (unsigned i = 0; i < sh->count; i++)
+		if (i != sh->current)
+			st_free(&sh->alloc, sh->roots[i].root);
+	sh->roots[0] = sh->roots[sh->current];
+	sh->count = 1;
+	sh->current = 0;
+}
+
+/* zap: no shadow maps anything any more; table marks stay when asked. */
+static void zap(struct shadow *sh, bool forget_tables)
+{
+	drop_others(sh);
+	st_zap(&sh->alloc, sh->roots[0].root);
+	clear_bits(sh, forget_tables);
+	if (forget_tables)
+		sh->unsynced = false;
+	sh->stats.zaps++;
+}
+
+void shadow_zap_all(struct vm *vm)
+{
+	if (vm->shadow)
+		zap(vm->shadow, true);
+}
+
+uint64_t shadow_guest_efer(const struct vm *vm)
+{
+	return vm->shadow->guest_efer;
+}
+
+/* The CPU keeps NXE on, so shadows can deny execution where Skiff does. */
+void shadow_write_efer(struct vm *vm, uint64_t value)
+{
+	struct shadow *sh = vm->shadow;
+	bool nxe_changed = ((sh->guest_efer ^ value) & EFER_NXE) != 0;
+
+	sh->guest_efer = value;
+	hal->reg_write(&vm->vcpu, HAL_REG_EFER, value | EFER_NXE);
+	if (nxe_changed) {
+		zap(sh, true);
+		hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	}
+}
+
+/*
+ * mark_tables: in a synced state, every table page this walk used becomes
+ * write-protected. One that some shadow may map writable means zapping
+ * everything: there is no reverse map to find that mapping.
+ */
+static void mark_tables(struct shadow *sh, const struct gw_result *w)
+{
+	bool must_zap = false;
+
+	if (sh->unsynced)
+		return;
+	for (unsigned i = 0; i < w->table_count; i++) {
+		uint64_t page = w->tables[i];
+
+		if (bit_get(sh->table_bits, page))
+			continue;
+		must_zap |= bit_get(sh->writable_bits, page);
+		bit_set(sh->table_bits, page);
+	}
+	if (must_zap)
+		zap(sh, false);
+}
+
+/* unsync: the guest writes one of its table pages (see the top of file). */
+static void unsync(struct shadow *sh)
+{
+	drop_others(sh);
+	clear_bits(sh, true);
+	sh->unsynced = true;
+	sh->stats.unsyncs++;
+}
+
+static const char *access_name(unsigned access)
+{
+	if (access & PF_FETCH)
+		return "execute";
+	return (access & PF_WRITE) ? "write" : "read";
+}
+
+/* end_outside: va's walk (leaf false) or its page (leaf true) lies at gpa,
+ * outside RAM: what nested paging reports as a nested page fault. */
+static bool end_outside(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access, bool leaf)
+{
+	vm_end(vm, 1, VM_END_KILLED,
+	       "shadow page fault: %s at gpa 0x%llx, outside its RAM [0, 0x%llx) (%s va 0x%llx), rip 0x%llx",
+	       leaf ? access_name(access) : "page walk", (unsigned long long)gpa,
+	       (unsigned long long)vm->mem.size,
+	       leaf ? "page of" : "table entry for", (unsigned long long)va,
+	       (unsigned long long)hal->reg_read(&vm->vcpu, HAL_REG_RIP));
+	return false;
+}
+
+static bool end_out_of_memory(struct vm *vm, uint64_t va)
+{
+	vm_end(vm, 1, VM_END_KILLED,
+	       "out of memory: no frame left for its shadow of va 0x%llx (Skiff has %llu KiB free)",
+	       (unsigned long long)va, (unsigned long long)(frames_free_bytes() >> 10));
+	return false;
+}
+
+/* The host frame and Skiff's permissions for gpa's page; false after
+ * ending vm when Skiff denies the access (as nested paging would). */
+static bool host_side(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access,
+		      uint64_t *hpa, unsigned *perms)
+{
+	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
+
+	if (!guest_ptr(&vm->mem, page, PAGE))
+		return end_out_of_memory(vm, va);
+	if (np_lookup(&vm->nested, page, hpa, perms, NULL) != 0)
+		return end_out_of_memory(vm, va);
+	*hpa &= ~(uint64_t)(PAGE - 1);
+	if (((access & PF_WRITE) && !(*perms & NP_WRITE)) ||
+	    ((access & PF_FETCH) && !(*perms & NP_EXEC))) {
+		vm_end(vm, 1, VM_END_KILLED,
+		       "shadow page fault: %s at gpa 0x%llx (va 0x%llx) denied by its segment permissions, rip 0x%llx",
+		       access_name(access), (unsigned long long)gpa, (unsigned long long)va,
+		       (unsigned long long)hal->reg_read(&vm->vcpu, HAL_REG_RIP));
+		return false;
+	}
+	return true;
+}
+
+/* The shadow leaf: the guest's permissions intersected with Skiff's. */
+static uint64_t leaf_for(struct shadow *sh, const struct gw_result *w, uint64_t hpa,
+			 unsigned perms)
+{
+	uint64_t gpa = w->gpa;
+	uint64_t pte = hpa | PTE_P | PTE_A | w->cache_bits;
+	bool writable = w->writable && w->dirty && (perms & NP_WRITE) &&
+		(sh->unsynced || !bit_get(sh->table_bits, gpa));
+
+	if (w->user)
+		pte |= PTE_US;
+	if (!w->executable || !(perms & NP_EXEC))
+		pte |= PTE_NX;
+	if (writable) {
+		pte |= PTE_RW | PTE_D;
+		bit_set(sh->writable_bits, gpa);
+	}
+	return pte;
+}
+
+static int set_leaf(struct vm *vm, uint64_t va, uint64_t pte)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t root = sh->roots[sh->current].root;
+
+	if (st_set_leaf(&sh->alloc, root, va, pte) == 0)
+		return 0;
+	zap(sh, true);   /* give back every other table page, then try again */
+	hal->shadow_load_root(&vm->vcpu, root);
+	return st_set_leaf(&sh->alloc, root, va, pte);
+}
+
+static void inject_fault(struct vm *vm, uint64_t va, uint32_t error)
+{
+	vm->shadow->stats.guest_faults++;
+	hal->reg_write(&vm->vcpu, HAL_REG_CR2, va);
+	hal->inject_exception(&vm->vcpu, 14, true, error);
+}
+
+bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
+{
+	struct shadow *sh = vm->shadow;
+	unsigned access = error & (PF_WRITE | PF_USER | PF_FETCH);
+	uint64_t page = va & ~(uint64_t)(PAGE - 1);
+	struct gw_result w;
+	uint64_t hpa, pte, root;
+	unsigned perms;
+
+	switch (shadow_walk(vm, va, access, &w)) {
+	case GW_OUTSIDE_RAM:
+		return end_outside(vm, va, w.gpa, access, false);
+	case GW_FAULT:
+		inject_fault(vm, va, w.error | (error & PF_USER));
+		return true;
+	case GW_OK:
+		break;
+	}
+	if (w.gpa >= vm->mem.size)
+		return end_outside(vm, va, w.gpa, access, true);
+	if (!host_side(vm, va, w.gpa, access, &hpa, &perms))
+		return false;
+	mark_tables(sh, &w);
+	if (!sh->unsynced && (access & PF_WRITE) && bit_get(sh->table_bits, w.gpa))
+		unsync(sh);
+	pte = leaf_for(sh, &w, hpa, perms);
+	root = sh->roots[sh->current].root;
+	/*
+	 * The same leaf again: a check only the CPU makes (SMEP, SMAP) denied
+	 * it, or a stale TLB entry did. Flush once; a second time the fault is
+	 * the guest's.
+	 */
+	if (st_get_leaf(&sh->alloc, root, page) == pte) {
+		if (sh->last_refault_va == page) {
+			sh->last_refault_va = ~UINT64_C(0);
+			inject_fault(vm, va, error);
+			return true;
+		}
+		sh->last_refault_va = page;
+		hal->shadow_load_root(&vm->vcpu, root);
+		return true;
+	}
+	sh->last_refault_va = ~UINT64_C(0);
+	if (set_leaf(vm, page, pte) != 0)
+		return end_out_of_memory(vm, va);
+	sh->stats.fills++;
+	if (sh->alloc.pages > sh->stats.peak_pages)
+		sh->stats.peak_pages = sh->alloc.pages;
+	return true;
+}
+
+/* lru_slot: the cached shadow used longest ago (never the current one). */
+static unsigned lru_slot(const struct shadow *sh)
+{
+	unsigned best = sh->current == 0 && sh->count > 1 ? 1 : 0;
+
+	for (unsigned i = 0; i < sh->count; i++)
+		if (i != sh->current && sh->roots[i].last_use < sh->roots[best].last_use)
+			best = i;
+	return best;
+}
+
+/* A slot for a new shadow of guest table base; false when out of frames. */
+static bool new_shadow(struct shadow *sh, uint64_t base)
+{
+	unsigned slot;
+
+	if (sh->unsynced) {
+		/* The current shadow may be stale: reuse its root, empty. */
+		st_zap(&sh->alloc, sh->roots[sh->current].root);
+		clear_bits(sh, true);
+		sh->unsynced = false;
+		slot = sh->current;
+	} else if (sh->count < sh->cache_roots) {
+		uint64_t root = st_root_new(&sh->alloc);
+
+		if (!root)
+			return false;
+		slot = sh->count++;
+		sh->roots[slot].root = root;
+	} else {
+		slot = sh->cache_roots == 1 ? sh->current : lru_slot(sh);
+		st_zap(&sh->alloc, sh->roots[slot].root);
+	}
+	sh->roots[slot].guest_cr3 = base;
+	sh->current = slot;
+	return true;
+}
+
+bool shadow_cr3_load(struct vm *vm, uint64_t value)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t base = value & PTE_ADDR;
+	unsigned i;
+
+	sh->stats.cr3_loads++;
+	sh->guest_cr3 = value;
+	for (i = 0; !sh->unsynced && i < sh->count; i++)
+		if (sh->roots[i].guest_cr3 == base)
+			break;
+	if (!sh->unsynced && i < sh->count) {
+		sh->stats.cache_hits++;
+		sh->current = i;
+	} else {
+		sh->stats.cache_misses++;
+		if (!new_shadow(sh, base)) {
+			zap(sh, true);
+			if (!new_shadow(sh, base))
+				return end_out_of_memory(vm, 0);
+		}
+	}
+	sh->roots[sh->current].last_use = ++sh->tick;
+	hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	return true;
+}
+
+void shadow_invlpg(struct vm *vm, uint64_t va, bool known)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t root = sh->roots[sh->current].root;
+
+	sh->stats.invlpgs++;
+	if (known)
+		st_clear_leaf(&sh->alloc, root, va & ~(uint64_t)(PAGE - 1));
+	else if (sh->unsynced)
+		st_zap(&sh->alloc, root);
+	hal->shadow_load_root(&vm->vcpu, root);
+}
+
+int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
+		  uint64_t guest_efer, uint64_t *root_hpa)
+{
+	uint64_t state = frame_alloc();
+	uint64_t pages = vm->mem.size / PAGE;
+	struct shadow *sh = (struct shadow *)(uintptr_t)state;
+
+	_Static_assert(sizeof(struct shadow) <= FRAME_SIZE, "shadow state fits a frame");
+	if (!state)
+		return -ENOMEM;
+	sh->cache_roots = cache_roots ? cache_roots : SHADOW_CACHE_DEFAULT;
+	sh->guest_cr3 = guest_cr3;
+	sh->guest_efer = guest_efer;
+	sh->alloc = (struct st_alloc){ table_page_alloc, table_page_free, table_page_virt, NULL, 0 };
+	sh->phys_bits = cpuid(0x80000000u, 0).eax >= 0x80000008u ?
+		(cpuid(0x80000008u, 0).eax & 0xffu) : 36;
+	sh->last_refault_va = ~UINT64_C(0);
+	sh->bits_bytes = ((2 * ((pages + 7) / 8)) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	sh->bits_hpa = frames_alloc_contiguous(sh->bits_bytes, FRAME_SIZE);
+	vm->shadow = sh;
+	if (!sh->bits_hpa)
+		return -ENOMEM;
+	memset((void *)(uintptr_t)sh->bits_hpa, 0, sh->bits_bytes);
+	sh->table_bits = (uint8_t *)(uintptr_t)sh->bits_hpa;
+	sh->writable_bits = sh->table_bits + sh->bits_bytes / 2;
+	sh->roots[0] = (struct shadow_root){ guest_cr3 & PTE_ADDR, st_root_new(&sh->alloc), 1 };
+	sh->count = 1;
+	if (!sh->roots[0].root)
+		return -ENOMEM;
+	*root_hpa = sh->roots[0].root;
+	return 0;
+}
+
+void shadow_destroy(struct vm *vm)
+{
+	struct shadow *sh = vm->shadow;
+
+	if (!sh)
+		return;
+	for (unsigned i = 0; i < sh->count; i++)
+		if (sh->roots[i].root)
+			st_free(&sh->alloc, sh->roots[i].root);
+	if (sh->bits_hpa)
+		frames_free(sh->bits_hpa, sh->bits_bytes);
+	frames_free((uint64_t)(uintptr_t)sh, FRAME_SIZE);
+	vm->shadow = NULL;
+}
+
+void shadow_log_summary(const struct vm *vm)
+{
+	const struct shadow *sh = vm->shadow;
+	const struct shadow_stats *s;
+
+	if (!sh)
+		return;
+	s = &sh->stats;
+	log_printf("guest %s: shadow cache=%u cr3_loads=%llu hits=%llu misses=%llu fills=%llu "
+		   "guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu peak_tables=%llu KiB",
+		   vm->name, sh->cache_roots, (unsigned long long)s->cr3_loads,
+		   (unsigned long long)s->cache_hits, (unsigned long long)s->cache_misses,
+		   (unsigned long long)s->fills, (unsigned long long)s->guest_faults,
+		   (unsigned long long)s->unsyncs, (unsigned long long)s->zaps,
+		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4));
+}

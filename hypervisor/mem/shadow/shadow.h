@@ -1,0 +1,62 @@
+/*
+ * shadow.h - shadow paging for one VM: tables that map the guest's virtual
+ * addresses straight to host frames, which the CPU walks in place of the
+ * guest's own tables (docs/shadow-paging.md).
+ *
+ * Policy in short: shadows are filled lazily on #PF; a fault the guest's
+ * tables would raise is injected into the guest. The shadows of the K most
+ * recent guest CR3 values are kept ("synced": every guest page that any of
+ * them walked as a table is write-protected in every shadow). The first
+ * guest write to such a page makes the current shadow "unsynced": the
+ * other shadows are dropped, write protection stops, and the current one
+ * behaves like a TLB (INVLPG drops an entry) until the next CR3 load, which
+ * discards it.
+ */
+#ifndef SKIFF_SHADOW_H
+#define SKIFF_SHADOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hal/hal.h"
+
+struct vm;
+
+#define SHADOW_CACHE_DEFAULT 4u
+#define SHADOW_CACHE_MAX 16u
+
+/*
+ * shadow_create: set vm up for shadow paging with a cache of cache_roots
+ * (1..SHADOW_CACHE_MAX) shadows, the guest starting with CR3 guest_cr3 and
+ * EFER guest_efer. vm->mem and vm->nested must be ready. Returns 0 and the
+ * first shadow root in *root_hpa (the boot state's real CR3), or -ENOMEM.
+ */
+int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
+		  uint64_t guest_efer, uint64_t *root_hpa);
+
+/* shadow_destroy: free every shadow table and vm's shadow state; safe twice. */
+void shadow_destroy(struct vm *vm);
+
+/*
+ * shadow_zap_all: drop every shadow translation of vm (cached shadows are
+ * freed, the current one emptied). The caller flushes the CPU (the memory
+ * core's invalidation path does: hypervisor/vm/vm_memory.c).
+ */
+void shadow_zap_all(struct vm *vm);
+
+/*
+ * shadow_handle_exit: a #PF, CR access or INVLPG exit of a shadow-paged
+ * vm. Returns true when the guest keeps running; false after ending it
+ * with a decoded report (its tables point outside its RAM, it asked for
+ * a paging mode shadow paging does not offer, no memory was left).
+ */
+bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit);
+
+/* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
+uint64_t shadow_guest_efer(const struct vm *vm);
+void shadow_write_efer(struct vm *vm, uint64_t value);
+
+/* shadow_log_summary: one "guest NAME: shadow ..." line of counters. */
+void shadow_log_summary(const struct vm *vm);
+
+#endif

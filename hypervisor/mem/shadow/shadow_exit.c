@@ -1,0 +1,176 @@
+/*
+ * shadow_exit.c - the exits shadow paging takes (hal.h, vcpu.shadow_paging):
+ * #PF, MOV to/from CR0/CR3/CR4 and INVLPG. Where the CPU does not describe
+ * the instruction (SVM without decode assists), its bytes are fetched
+ * through the guest's own tables and decoded (insn_decode.h).
+ */
+#include "hypervisor/mem/shadow/insn_decode.h"
+#include "hypervisor/mem/shadow/shadow_internal.h"
+
+#include "hypervisor/vm/vm.h"
+#include "lib/kstring.h"
+
+#define VECTOR_PF 14
+#define CR0_PE (UINT64_C(1) << 0)
+#define CR0_WP (UINT64_C(1) << 16)
+#define CR0_NW (UINT64_C(1) << 29)
+#define CR0_CD (UINT64_C(1) << 30)
+#define CR0_PG (UINT64_C(1) << 31)
+#define CR4_PSE (UINT64_C(1) << 4)
+#define CR4_PAE (UINT64_C(1) << 5)
+#define CR4_PGE (UINT64_C(1) << 7)
+#define CR4_LA57 (UINT64_C(1) << 12)
+#define CR4_PCIDE (UINT64_C(1) << 17)
+#define CR4_SMEP (UINT64_C(1) << 20)
+#define CR4_SMAP (UINT64_C(1) << 21)
+
+static uint64_t rip_of(struct vm *vm)
+{
+	return hal->reg_read(&vm->vcpu, HAL_REG_RIP);
+}
+
+/*
+ * fetch: up to INSN_MAX bytes at the guest's RIP, page by page through its
+ * tables; the count read (fewer at a page the guest cannot execute).
+ */
+static unsigned fetch(struct vm *vm, uint64_t rip, uint8_t *bytes)
+{
+	unsigned got = 0;
+
+	while (got < INSN_MAX) {
+		uint64_t va = rip + got;
+		unsigned in_page = 4096u - (unsigned)(va & 4095u);
+		unsigned take = in_page < INSN_MAX - got ? in_page : INSN_MAX - got;
+		struct gw_result w;
+		const uint8_t *p;
+
+		if (shadow_walk(vm, va, PF_FETCH, &w) != GW_OK ||
+		    !(p = guest_ptr(&vm->mem, w.gpa, take)))
+			break;
+		memcpy(bytes + got, p, take);
+		got += take;
+	}
+	return got;
+}
+
+static bool end_bad_insn(struct vm *vm, const char *what)
+{
+	vm_end(vm, 1, VM_END_KILLED, "shadow paging: cannot decode its %s at rip 0x%llx",
+	       what, (unsigned long long)rip_of(vm));
+	return false;
+}
+
+static bool end_mode(struct vm *vm, const char *reg, uint64_t value, const char *why)
+{
+	vm_end(vm, 1, VM_END_KILLED,
+	       "shadow paging: wrote %s = 0x%llx at rip 0x%llx, which %s",
+	       reg, (unsigned long long)value, (unsigned long long)rip_of(vm), why);
+	return false;
+}
+
+static bool write_cr0(struct vm *vm, uint64_t value)
+{
+	uint64_t old = hal->reg_read(&vm->vcpu, HAL_REG_CR0);
+
+	if ((value & (CR0_PG | CR0_PE | CR0_WP)) != (CR0_PG | CR0_PE | CR0_WP))
+		return end_mode(vm, "CR0", value,
+				"clears PG, PE or WP (shadow paging keeps all three on)");
+	if ((old ^ value) & (CR0_CD | CR0_NW))
+	{
+		vm_end(vm, 1, VM_END_KILLED,
+		       "executed MOV CR (CR8, or CR0.CD/NW) at rip 0x%llx, which guests may not use",
+		       (unsigned long long)rip_of(vm));
+		return false;
+	}
+	hal->reg_write(&vm->vcpu, HAL_REG_CR0, value);
+	return true;
+}
+
+static bool write_cr4(struct vm *vm, uint64_t value)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t old = hal->reg_read(&vm->vcpu, HAL_REG_CR4);
+
+	if (!(value & CR4_PAE) || (value & (CR4_LA57 | CR4_PCIDE)))
+		return end_mode(vm, "CR4", value,
+				"leaves 4-level paging or sets PCIDE (shadow paging offers neither)");
+	hal->reg_write(&vm->vcpu, HAL_REG_CR4, value);
+	/* PGE, PSE, SMEP, SMAP: a flush, as the CPU would do. */
+	if ((old ^ value) & (CR4_PGE | CR4_PSE | CR4_SMEP | CR4_SMAP))
+		hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	return true;
+}
+
+static bool cr_access(struct vm *vm, const struct hal_exit *exit)
+{
+	struct insn_cr insn = { exit->cr.cr, exit->cr.gpr, exit->cr.is_write, 0 };
+	uint64_t next = exit->next_rip;
+	bool keep = true;
+
+	if (insn.gpr == HAL_CR_GPR_UNKNOWN || !next) {
+		uint8_t bytes[INSN_MAX];
+		unsigned got = fetch(vm, exit->rip, bytes);
+
+		if (!insn_decode_mov_cr(bytes, got, &insn) || insn.cr != exit->cr.cr ||
+		    insn.is_write != exit->cr.is_write)
+			return end_bad_insn(vm, "MOV CR");
+		next = exit->rip + insn.length;
+	}
+	if (insn.gpr == HAL_REG_RSP)
+		return end_bad_insn(vm, "MOV CR with RSP");
+	uint64_t *reg = &vm->vcpu.gpr[insn.gpr];
+
+	if (!insn.is_write && insn.cr == 3)
+		*reg = vm->shadow->guest_cr3;
+	else if (!insn.is_write)
+		*reg = hal->reg_read(&vm->vcpu, insn.cr == 0 ? HAL_REG_CR0 : HAL_REG_CR4);
+	else if (insn.cr == 3)
+		keep = shadow_cr3_load(vm, *reg);
+	else if (insn.cr == 0)
+		keep = write_cr0(vm, *reg);
+	else if (insn.cr == 4)
+		keep = write_cr4(vm, *reg);
+	else
+		return end_bad_insn(vm, "MOV CR");
+	if (keep)
+		hal->reg_write(&vm->vcpu, HAL_REG_RIP, next);
+	return keep;
+}
+
+static bool invlpg(struct vm *vm, const struct hal_exit *exit)
+{
+	uint64_t address = exit->invlpg.address;
+	uint64_t next = exit->next_rip;
+	bool known = exit->invlpg.known;
+
+	if (!known || !next) {
+		uint8_t bytes[INSN_MAX];
+		unsigned got = fetch(vm, exit->rip, bytes);
+		uint64_t gpr[HAL_GPR_COUNT];
+		uint8_t length;
+
+		memcpy(gpr, vm->vcpu.gpr, sizeof(gpr));
+		gpr[HAL_REG_RSP] = hal->reg_read(&vm->vcpu, HAL_REG_RSP);
+		if (!insn_decode_invlpg(bytes, got, gpr, exit->rip, &address, &length))
+			return end_bad_insn(vm, "INVLPG");
+		known = true;
+		next = exit->rip + length;
+	}
+	shadow_invlpg(vm, address, known);
+	hal->reg_write(&vm->vcpu, HAL_REG_RIP, next);
+	return true;
+}
+
+bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit)
+{
+	switch (exit->reason) {
+	case HAL_EXIT_EXCEPTION:
+		return shadow_page_fault(vm, exit->exception.address, exit->exception.error);
+	case HAL_EXIT_CR_ACCESS:
+		return cr_access(vm, exit);
+	case HAL_EXIT_INVLPG:
+		return invlpg(vm, exit);
+	default:
+		return false;
+	}
+}

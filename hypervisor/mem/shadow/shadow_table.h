@@ -1,0 +1,45 @@
+/*
+ * shadow_table.h - the tables the CPU walks under shadow paging: ordinary
+ * 4-level x86-64 tables mapping guest-virtual pages to host frames, 4 KiB
+ * leaves only. Inner entries allow everything (P, RW, US); each leaf
+ * carries the permissions shadow.c computed. Portable and host-tested:
+ * table pages come from, and go back to, the allocator given.
+ */
+#ifndef SKIFF_SHADOW_TABLE_H
+#define SKIFF_SHADOW_TABLE_H
+
+#include <stdint.h>
+
+struct st_alloc {
+	uint64_t (*alloc)(void *ctx);                /* a zeroed page's address, 0 if none */
+	void (*free)(void *ctx, uint64_t addr);
+	uint64_t *(*virt)(void *ctx, uint64_t addr); /* where Skiff reads that page */
+	void *ctx;
+	uint64_t pages;                              /* table pages held, roots included */
+};
+
+/* st_root_new: an empty root, or 0 when no page was left. */
+uint64_t st_root_new(struct st_alloc *a);
+
+/*
+ * st_set_leaf: make va's 4 KiB leaf in the tree at root equal to pte,
+ * building missing inner tables. 0, or -ENOMEM (nothing changed then).
+ */
+int st_set_leaf(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte);
+
+/* st_get_leaf: va's leaf entry, 0 when the walk ends before it. */
+uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
+
+/* st_clear_leaf: make va's leaf not present (nothing to do if absent). */
+void st_clear_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
+
+/*
+ * st_zap: free every inner table under root and clear root: the tree maps
+ * nothing. The caller flushes the CPU's cached translations.
+ */
+void st_zap(struct st_alloc *a, uint64_t root);
+
+/* st_free: st_zap, then the root page itself goes back. */
+void st_free(struct st_alloc *a, uint64_t root);
+
+#endif

@@ -1,0 +1,406 @@
+/*
+ * aspaces - a guest with address spaces: N (2..16) page-table trees
+ * ("processes", tables.h), switched among round robin and hot/cold, with
+ * pages unmapped, remapped, write-protected and copied, in the current
+ * space and in others, and every value read checked. The faults it expects
+ * are taken by its own #PF handler (probe.h), and CR2 and the error code
+ * are checked too. Its output does not depend on how Skiff virtualizes
+ * memory: it is the same under paging=nested and paging=shadow.
+ *
+ *   aspaces [N [ROUNDS [PART]]]   default 4 spaces, 8 rounds, PART all
+ *
+ * PART picks what runs: all (the test), rr or hotcold (only that switching
+ * pattern: for the shadow cache's hit rate), bench (path lengths in TSC
+ * ticks, which count instructions under QEMU -icount: bench/shadow_bench.py),
+ * or one hostile table (each in space 0, then an access through it):
+ *   outside    a page directory entry naming a table beyond RAM: Skiff
+ *              ends the guest (outside its RAM), as the nested walk would
+ *   selfref    PML4 entry 2 naming the PML4 itself: reads through it
+ *              see the tables as data, as on any x86
+ *   reserved   PS set in a PML4 entry: the guest's own #PF, RSVD set
+ *   straddle   a 1 GiB page at 0, far past the end of RAM: inside RAM it
+ *              reads, past it Skiff ends the guest
+ */
+#include <skiff.h>
+
+#include "lib/kstring.h"
+
+#include "probe.h"
+#include "tables.h"
+
+#define PF_P 1u
+#define PF_W 2u
+
+static unsigned n_spaces = 4, rounds = 8;
+static uint64_t expect[MAX_SPACES][PRIV_PAGES];
+static uint64_t big_expect[MAX_SPACES];
+static uint64_t kernel_cr3;
+static unsigned current = ~0u;
+static uint64_t switches, checks;
+
+/* number: the decimal argument s, 0 when it is not one. */
+static unsigned number(const char *s)
+{
+	unsigned n = 0;
+
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || n > 1000)
+			return 0;
+		n = n * 10 + (unsigned)(*s - '0');
+	}
+	return n;
+}
+
+static _Noreturn void fail(const char *what, unsigned p, unsigned i, uint64_t want,
+			   uint64_t got)
+{
+	cr3_load(kernel_cr3);
+	skiff_printf("aspaces: FAILED: %s (space %u, page %u): want 0x%llx got 0x%llx\n",
+		     what, p, i, (unsigned long long)want, (unsigned long long)got);
+	skiff_exit(1);
+}
+
+static void check(bool ok, const char *what, unsigned p, unsigned i, uint64_t want,
+		  uint64_t got)
+{
+	checks++;
+	if (!ok)
+		fail(what, p, i, want, got);
+}
+
+static uint64_t va_of(unsigned i)
+{
+	return PRIV_BASE + (uint64_t)i * 4096;
+}
+
+static void switch_to(unsigned p)
+{
+	cr3_load(spaces[p].pml4);
+	current = p;
+	switches++;
+	check(cr3_read() == spaces[p].pml4, "CR3 reads back", p, 0, spaces[p].pml4, cr3_read());
+}
+
+/* read_ok: va must read want in the current space. */
+static void read_ok(uint64_t va, uint64_t want, const char *what, unsigned i)
+{
+	uint64_t got = ~want;
+
+	check(probe_read(va, &got) == 0, what, current, i, 0, pf_cr2);
+	check(got == want, what, current, i, want, got);
+}
+
+/* pdpt_of_space0: the PDPT that space 0's PML4 entry 1 names. */
+static uint64_t pdpt_of_space0(void)
+{
+	return ((uint64_t *)(uintptr_t)spaces[0].pml4)[1] & PTE_ADDR;
+}
+
+/* fault_ok: the access must fault with error and CR2 = va. */
+static void fault_ok(int faulted, uint64_t va, uint64_t error, const char *what, unsigned i)
+{
+	check(faulted == 1, what, current, i, 1, (uint64_t)faulted);
+	check(pf_cr2 == va, what, current, i, va, pf_cr2);
+	check((pf_error & 0x1f) == error, what, current, i, error, pf_error);
+}
+
+static uint64_t value_for(unsigned p, unsigned i, uint64_t round)
+{
+	return ((uint64_t)p << 48) ^ ((uint64_t)i << 32) ^ (round * 0x9e3779b97f4a7c15ull) ^ 1;
+}
+
+/* visit: check every private page and the big page, then write new values. */
+static void visit(unsigned p, uint64_t round)
+{
+	switch_to(p);
+	for (unsigned i = 0; i < PRIV_PAGES; i++) {
+		read_ok(va_of(i), expect[p][i], "private page", i);
+		expect[p][i] = value_for(p, i, round);
+		check(probe_write(va_of(i), expect[p][i]) == 0, "private write", p, i, 0, pf_cr2);
+	}
+	read_ok(BIG_VA + 8 * p, big_expect[p], "2 MiB page", p);
+	if (p % 2 == 0) {
+		big_expect[p] = value_for(p, 99, round);
+		check(probe_write(BIG_VA + 8 * p, big_expect[p]) == 0, "2 MiB write", p, 0, 0, 0);
+	} else {
+		fault_ok(probe_write(BIG_VA + 8 * p, 1), BIG_VA + 8 * p, PF_P | PF_W,
+			 "2 MiB read-only page", p);
+	}
+}
+
+static void round_robin(void)
+{
+	for (unsigned r = 0; r < rounds; r++)
+		for (unsigned p = 0; p < n_spaces; p++)
+			visit(p, r * 100 + p);
+	skiff_printf("aspaces: round robin: %u switches over %u spaces ok\n",
+		     rounds * n_spaces, n_spaces);
+}
+
+/* Hot/cold: three switches in four go to spaces 0 and 1. */
+static void hot_cold(void)
+{
+	uint64_t seed = 12345;
+	unsigned count = rounds * n_spaces * 2;
+
+	for (unsigned k = 0; k < count; k++) {
+		unsigned p;
+
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		p = (seed >> 33) % 4 != 0 ? (unsigned)(seed >> 40) % 2 : (unsigned)(seed >> 40) % n_spaces;
+		visit(p, 10000 + k);
+	}
+	skiff_printf("aspaces: hot/cold: %u switches ok\n", count);
+}
+
+/* unmap_other: unmap a page of space b from space a, then meet the fault in b. */
+static void unmap_remap(void)
+{
+	for (unsigned b = 0; b < n_spaces; b++) {
+		unsigned a = (b + 1) % n_spaces, j = b % PRIV_PAGES;
+		uint64_t fresh = page_alloc();
+
+		switch_to(a);
+		spaces[b].pt[j] = 0;                   /* edited while b is not current */
+		switch_to(b);
+		uint64_t got = 0;
+		fault_ok(probe_read(va_of(j), &got), va_of(j), 0, "unmapped page", j);
+		*(uint64_t *)(uintptr_t)fresh = 0xfeed0000u + b;
+		spaces[b].pt[j] = fresh | PTE_P | PTE_RW;  /* not present to present: no INVLPG */
+		read_ok(va_of(j), 0xfeed0000u + b, "remapped page", j);
+		expect[b][j] = 0xfeed0000u + b;
+		spaces[b].frame[j] = fresh;
+		/* A write first, so any cached translation is a writable one. */
+		check(probe_write(va_of(j), expect[b][j]) == 0, "remapped write", b, j, 0, pf_cr2);
+		/* Unmap in the current space, with INVLPG, as an OS must. */
+		spaces[b].pt[j] = 0;
+		invlpg(va_of(j));
+		fault_ok(probe_read(va_of(j), &got), va_of(j), 0, "unmapped page (current)", j);
+		fault_ok(probe_write(va_of(j), 5), va_of(j), PF_W, "unmapped page (current)", j);
+		spaces[b].pt[j] = fresh | PTE_P | PTE_RW;
+		read_ok(va_of(j), expect[b][j], "mapped again", j);
+	}
+	skiff_printf("aspaces: unmap and remap ok\n");
+}
+
+static void write_protect(void)
+{
+	for (unsigned b = 0; b < n_spaces; b++) {
+		unsigned j = (b + 3) % PRIV_PAGES;
+
+		switch_to(b);
+		check(probe_write(va_of(j), expect[b][j]) == 0, "write before protecting", b, j, 0, 0);
+		spaces[b].pt[j] &= ~PTE_RW;
+		invlpg(va_of(j));
+		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "write-protected", j);
+		read_ok(va_of(j), expect[b][j], "write-protected page reads", j);
+		spaces[b].pt[j] |= PTE_RW;
+		invlpg(va_of(j));
+		check(probe_write(va_of(j), expect[b][j]) == 0, "writable again", b, j, 0, pf_cr2);
+		/* Protect a page of the next space from here, then go there:
+		 * twice, so a cached translation from before would be used. */
+		unsigned c = (b + 1) % n_spaces;
+		switch_to(c);
+		check(probe_write(va_of(j), expect[c][j]) == 0, "write before", c, j, 0, 0);
+		switch_to(b);
+		spaces[c].pt[j] &= ~PTE_RW;
+		switch_to(c);
+		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "protected from elsewhere", j);
+		switch_to(b);
+		switch_to(c);
+		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "protected from elsewhere", j);
+		spaces[c].pt[j] |= PTE_RW;
+		invlpg(va_of(j));
+	}
+	skiff_printf("aspaces: write protection ok\n");
+}
+
+static void accessed_dirty(void)
+{
+	unsigned b = n_spaces - 1, j = 1;
+
+	switch_to(b);
+	spaces[b].pt[j] &= ~(PTE_A | PTE_D);
+	invlpg(va_of(j));
+	read_ok(va_of(j), expect[b][j], "A/D page", j);
+	check((spaces[b].pt[j] & (PTE_A | PTE_D)) == PTE_A, "A set, D clear after a read", b, j,
+	      PTE_A, spaces[b].pt[j] & (PTE_A | PTE_D));
+	check(probe_write(va_of(j), expect[b][j]) == 0, "A/D write", b, j, 0, 0);
+	check((spaces[b].pt[j] & (PTE_A | PTE_D)) == (PTE_A | PTE_D), "D set after a write", b, j,
+	      PTE_A | PTE_D, spaces[b].pt[j] & (PTE_A | PTE_D));
+	skiff_printf("aspaces: accessed and dirty bits ok\n");
+}
+
+/* copy: each space's page 2 gets space 0's page 2, through the identity map. */
+static void copy_pages(void)
+{
+	for (unsigned b = 1; b < n_spaces; b++) {
+		memcpy((void *)(uintptr_t)spaces[b].frame[2], (void *)(uintptr_t)spaces[0].frame[2],
+		       4096);
+		expect[b][2] = expect[0][2];
+		switch_to(b);
+		read_ok(va_of(2), expect[0][2], "copied page", 2);
+	}
+	skiff_printf("aspaces: copies ok\n");
+}
+
+/* per: TSC ticks per iteration of a loop that took ticks for count rounds. */
+static void report(const char *what, uint64_t ticks, unsigned count)
+{
+	skiff_printf("aspaces bench: %s: %llu tsc\n", what, (unsigned long long)(ticks / count));
+}
+
+/* bench: path lengths of the operations that differ between paging modes. */
+static void bench(void)
+{
+	const unsigned count = 256;
+	uint64_t t, value = 0;
+
+	for (unsigned p = 0; p < n_spaces; p++)       /* warm: every space filled */
+		visit(p, p);
+	t = skiff_tsc();
+	for (unsigned k = 0; k < count; k++) {
+		cr3_load(spaces[k % n_spaces].pml4);
+		(void)probe_read(va_of(0), &value);
+	}
+	report("CR3 switch and one read", skiff_tsc() - t, count);
+	switch_to(0);
+	t = skiff_tsc();
+	for (unsigned k = 0; k < count; k++) {
+		spaces[0].pt[4] &= ~PTE_RW;
+		invlpg(va_of(4));
+		spaces[0].pt[4] |= PTE_RW;
+		invlpg(va_of(4));
+	}
+	report("page-table update (PTE write and INVLPG, twice)", skiff_tsc() - t, count);
+	spaces[0].pt[5] &= ~PTE_RW;
+	invlpg(va_of(5));
+	t = skiff_tsc();
+	for (unsigned k = 0; k < count; k++)
+		(void)probe_write(va_of(5), k);
+	report("page fault handled by the guest", skiff_tsc() - t, count);
+	spaces[0].pt[5] |= PTE_RW;
+	invlpg(va_of(5));
+	cr3_load(kernel_cr3);
+	t = skiff_tsc();
+	for (unsigned k = 0; k < 64; k++)
+		*(volatile uint8_t *)(uintptr_t)(big_frame + BIG_SIZE + k * 4096u) = 1;
+	report("first touch of a page (64 pages)", skiff_tsc() - t, 64);
+	t = skiff_tsc();
+	round_robin();
+	hot_cold();
+	report("round robin and hot/cold, whole", skiff_tsc() - t, 1);
+}
+
+#define HOSTILE_VA (UINT64_C(2) << 39)   /* PML4 entry 2 */
+
+static int hostile(const char *part)
+{
+	uint64_t *pml4 = (uint64_t *)(uintptr_t)spaces[0].pml4, pdpt = page_alloc(), pd = page_alloc();
+	uint64_t value = 0;
+
+	pml4[2] = pdpt | PTE_P | PTE_RW;
+	((uint64_t *)(uintptr_t)pdpt)[0] = pd | PTE_P | PTE_RW;
+	if (strcmp(part, "outside") == 0) {
+		((uint64_t *)(uintptr_t)pd)[0] = UINT64_C(0xc0000000) | PTE_P | PTE_RW;
+		switch_to(0);
+		skiff_printf("aspaces: reading through a table beyond RAM\n");
+		(void)probe_read(HOSTILE_VA, &value);
+		skiff_printf("aspaces: ESCAPED: read 0x%llx\n", (unsigned long long)value);
+		return 1;
+	}
+	if (strcmp(part, "selfref") == 0) {
+		uint64_t self = HOSTILE_VA | (UINT64_C(2) << 30) | (UINT64_C(2) << 21) | (UINT64_C(2) << 12);
+
+		pml4[2] = spaces[0].pml4 | PTE_P | PTE_RW;
+		switch_to(0);
+		check(probe_read(self + 8, &value) == 0, "self-referencing read", 0, 0, 0, pf_cr2);
+		check((value & PTE_ADDR) == pdpt_of_space0(), "PML4 entry 1 through itself", 0, 1,
+		      pdpt_of_space0(), value);
+		skiff_printf("aspaces: self-referencing PML4 reads its own entries ok\n");
+		return 0;
+	}
+	if (strcmp(part, "reserved") == 0) {
+		pml4[2] |= PTE_PS;
+		switch_to(0);
+		/* The SDM has P set with RSVD; QEMU's own walk leaves it clear:
+		 * only RSVD and CR2 are checked. */
+		check(probe_read(HOSTILE_VA, &value) == 1, "reserved bit faults", 0, 0, 1, 0);
+		check(pf_cr2 == HOSTILE_VA && (pf_error & 8u), "reserved bit: RSVD and CR2", 0, 0,
+		      HOSTILE_VA, pf_cr2);
+		skiff_printf("aspaces: reserved bit: #PF with RSVD set\n");
+		return 0;
+	}
+	if (strcmp(part, "straddle") == 0) {
+		pml4[2] = pdpt | PTE_P | PTE_RW;
+		((uint64_t *)(uintptr_t)pdpt)[0] = 0 | PTE_P | PTE_RW | PTE_PS;   /* 1 GiB at 0 */
+		switch_to(0);
+		check(probe_read(HOSTILE_VA + 0x100000, &value) == 0, "1 GiB page in RAM", 0, 0, 0, 0);
+		skiff_printf("aspaces: 1 GiB page reads inside RAM; now past its end\n");
+		(void)probe_read(HOSTILE_VA + skiff_mem_size() + 0x1000, &value);
+		skiff_printf("aspaces: ESCAPED: read 0x%llx past RAM\n", (unsigned long long)value);
+		return 1;
+	}
+	skiff_printf("aspaces: unknown part '%s'\n", part);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *part = argc > 3 ? argv[3] : "all";
+
+	if (argc > 1)
+		n_spaces = number(argv[1]);
+	if (argc > 2)
+		rounds = number(argv[2]);
+	if (n_spaces < 2 || n_spaces > MAX_SPACES || rounds == 0) {
+		skiff_printf("aspaces: usage: aspaces [N 2..16 [ROUNDS]]\n");
+		return 2;
+	}
+	probes_install();
+	kernel_cr3 = cr3_read();
+	spaces_build(n_spaces, kernel_cr3);
+	for (unsigned p = 0; p < n_spaces; p++)
+		for (unsigned i = 0; i < PRIV_PAGES; i++)
+			expect[p][i] = 0;   /* fresh pool pages read as zero */
+	if (strcmp(part, "outside") == 0 || strcmp(part, "selfref") == 0 ||
+	    strcmp(part, "reserved") == 0 || strcmp(part, "straddle") == 0) {
+		int status = hostile(part);
+
+		cr3_load(kernel_cr3);
+		if (status == 0)
+			skiff_puts("SUCCESS\n");
+		return status;
+	}
+	if (strcmp(part, "bench") == 0) {
+		bench();
+		cr3_load(kernel_cr3);
+		skiff_puts("SUCCESS\n");
+		return 0;
+	}
+	if (strcmp(part, "hotcold") != 0)
+		round_robin();
+	if (strcmp(part, "rr") != 0)
+		hot_cold();
+	if (strcmp(part, "all") != 0) {
+		cr3_load(kernel_cr3);
+		skiff_puts("SUCCESS\n");
+		return 0;
+	}
+	unmap_remap();
+	write_protect();
+	accessed_dirty();
+	copy_pages();
+	/* Every page of every space once more, twice round: a translation
+	 * kept from before any of the edits above shows up here. */
+	for (unsigned r = 0; r < 2; r++)
+		for (unsigned p = 0; p < n_spaces; p++)
+			visit(p, 20000 + r * 100 + p);
+	skiff_printf("aspaces: final check of every space ok\n");
+	cr3_load(kernel_cr3);
+	skiff_printf("aspaces: %llu switches, %llu checks, %llu page faults taken\n",
+		     (unsigned long long)switches, (unsigned long long)checks,
+		     (unsigned long long)pf_count);
+	skiff_puts("SUCCESS\n");
+	return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * probe.S - the probes, the #PF entry and the loading of GDT and IDT
+ * (probe.h).
+ */
+	.set HALT_PORT, 0x508           /* hypercall HALT: port 0x500 + 8 */
+
+	.section .data
+	.balign 8
+	.globl pf_count, pf_cr2, pf_error
+pf_count:
+	.quad 0                         /* #PFs taken inside the probes */
+pf_cr2:
+	.quad 0                         /* CR2 of the latest */
+pf_error:
+	.quad 0                         /* its error code */
+unexpected_halt:
+	.quad 0                         /* HALT struct: cookie (none) */
+	.long 3                         /* exit status 3: a #PF outside the probes */
+	.long 0                         /* padding */
+
+	.text
+
+/* probe_read(addr, out): the load is the first instruction that can fault. */
+	.globl probe_read
+probe_read:
+	movq (%rdi), %rax               /* may fault */
+	movq %rax, (%rsi)               /* *out = value */
+	xorl %eax, %eax                 /* 0: no fault */
+	ret
+
+/* probe_write(addr, value) */
+	.globl probe_write
+probe_write:
+	movq %rsi, (%rdi)               /* may fault */
+	xorl %eax, %eax                 /* 0: no fault */
+	ret
+probes_end:
+
+/* Where a faulting probe resumes: the return address is still on top. */
+probe_faulted:
+	movl $1, %eax                   /* 1: faulted */
+	ret
+
+/*
+ * pf_entry: frame (lowest first) error code, RIP, CS, RFLAGS, RSP, SS;
+ * with RAX and RCX pushed the error code is at 16, RIP at 24.
+ */
+	.globl pf_entry
+pf_entry:
+	pushq %rax                      /* save RAX */
+	pushq %rcx                      /* save RCX */
+	movq 24(%rsp), %rax             /* the faulting RIP */
+	leaq probe_read(%rip), %rcx     /* first probe byte */
+	cmpq %rcx, %rax                 /* below the probes? */
+	jb pf_unexpected                /* then not a probe: give up */
+	leaq probes_end(%rip), %rcx     /* first byte after the probes */
+	cmpq %rcx, %rax                 /* at or above their end? */
+	jae pf_unexpected               /* likewise */
+	movq %cr2, %rax                 /* the faulting address */
+	movq %rax, pf_cr2(%rip)         /* for the C code */
+	movq 16(%rsp), %rax             /* the error code */
+	movq %rax, pf_error(%rip)       /* for the C code */
+	incq pf_count(%rip)             /* one more */
+	leaq probe_faulted(%rip), %rax  /* resume there */
+	movq %rax, 24(%rsp)             /* as the frame's RIP */
+	popq %rcx                       /* restore RCX */
+	popq %rax                       /* restore RAX */
+	addq $8, %rsp                   /* drop the error code */
+	iretq                           /* back into the probe's tail */
+
+pf_unexpected:
+	leaq unexpected_halt(%rip), %rax /* EAX: the HALT struct (below 4 GiB) */
+	movw $HALT_PORT, %dx            /* the HALT hypercall's port */
+	outl %eax, %dx                  /* halt with status 3 */
+1:	jmp 1b                          /* never reached */
+
+/* load_tables(gdtr, idtr): lgdt, lidt, reload the segments. */
+	.globl load_tables
+load_tables:
+	lgdt (%rdi)                     /* the new GDT (Skiff's selectors) */
+	lidt (%rsi)                     /* the new IDT */
+	movw $0x10, %ax                 /* data selector */
+	movw %ax, %ds                   /* reload DS */
+	movw %ax, %es                   /* ES */
+	movw %ax, %ss                   /* SS */
+	popq %rax                       /* our return address */
+	pushq $0x08                     /* code selector for the far return */
+	pushq %rax                      /* and where to go */
+	lretq                           /* reload CS and return */
+
+	.globl cr3_load
+cr3_load:
+	movq %rdi, %cr3                 /* switch address space */
+	ret
+
+	.globl cr3_read
+cr3_read:
+	movq %cr3, %rax                 /* the current table */
+	ret
+
+	.globl invlpg
+invlpg:
+	invlpg (%rdi)                   /* drop one translation */
+	ret

@@ -1,0 +1,7 @@
+# Host tests of shadow paging's portable parts (hypervisor/mem/shadow/):
+# the guest-table walker, the shadow tables and the instruction decoder.
+skiff_host_test(shadow_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/shadow_test.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/shadow/guest_walk.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/shadow/shadow_table.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/shadow/insn_decode.c)
