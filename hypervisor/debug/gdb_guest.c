@@ -5,7 +5,7 @@
 #include "hypervisor/debug/gdb_guest.h"
 
 #include "hypervisor/cpu.h"
-#include "hypervisor/debug/guest_walk.h"
+#include "hypervisor/debug/gdb_walk.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 

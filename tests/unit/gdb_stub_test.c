@@ -10,7 +10,7 @@
 #include "hypervisor/debug/gdb_commands.h"
 #include "hypervisor/debug/gdb_packet.h"
 #include "hypervisor/debug/gdb_regs.h"
-#include "hypervisor/debug/guest_walk.h"
+#include "hypervisor/debug/gdb_walk.h"
 
 #define MEM_BASE 0x100000u
 #define MEM_SIZE 0x10000u
@@ -220,6 +220,11 @@ static void test_walk(void)
 	pml4[1] = 0x7fff000 | 3;      /* a table outside RAM */
 	CHECK(guest_virt_to_phys(&m, 0x1000, true, 0x8000000000ull, &gpa) == -1);
 	CHECK(guest_virt_to_phys(&m, 0x7fff000, true, 0x1000, &gpa) == -1);
+	/* A debugger's look leaves the guest's accessed and dirty bits alone. */
+	CHECK(pml4[0] == (0x2000 | 3) && pt[0] == (0x5000 | 3) && pd1[0] == (0x200000 | 0x83));
+	/* Reserved bits make the walk fail, as they would fault the guest. */
+	pml4[0] |= 0x80;              /* PS in a PML4 entry */
+	CHECK(guest_virt_to_phys(&m, 0x1000, true, 0x400123, &gpa) == -1);
 }
 
 int main(void)

@@ -114,6 +114,11 @@ enum gw_status guest_walk(const struct gw_mem *mem, const struct gw_regs *regs,
 	}
 	if (!allowed(regs, out, access))
 		return fault(out, acc | PF_PRESENT);
+	if (access & GW_PEEK) {
+		out->dirty = (*entries[used - 1] & PTE_D) != 0;
+		out->status = GW_OK;
+		return GW_OK;
+	}
 	for (unsigned i = 0; i < used; i++)
 		*entries[i] |= PTE_A;
 	if (access & PF_WRITE)

@@ -24,6 +24,10 @@ enum {
 	PF_FETCH = 1u << 4,
 };
 
+/* guest_walk's access bit for a look that changes nothing (the debugger):
+ * no accessed or dirty bit is set. Not part of any #PF error code. */
+#define GW_PEEK (1u << 16)
+
 /* Page-table entry bits the walker and the shadow use. */
 #define PTE_P (UINT64_C(1) << 0)
 #define PTE_RW (UINT64_C(1) << 1)
@@ -79,7 +83,8 @@ struct gw_result {
  * guest_walk: translate linear address va for an access of kind access
  * (PF_WRITE, PF_USER, PF_FETCH bits) through the guest tables at
  * regs->cr3. On success sets the accessed bit of every entry walked and,
- * for a write, the leaf's dirty bit (as the CPU does), and returns GW_OK.
+ * for a write, the leaf's dirty bit (as the CPU does; not with GW_PEEK),
+ * and returns GW_OK.
  * A non-canonical va, a not-present entry, a reserved bit or a permission
  * the walk denies give GW_FAULT with the error code the CPU would push
  * (never touching A/D bits). Never reads outside mem's callback.
