@@ -597,6 +597,32 @@ int np_lookup(const struct np_table *t, uint64_t gpa, uint64_t *hpa,
 	return -ENOENT;  /* not reached: level 1 entries are always leaves */
 }
 
+int np_take_accessed(struct np_table *t, uint64_t gpa)
+{
+	uint64_t *table;
+
+	if (!table_ok(t) || gpa >= GPA_LIMIT || t->format->accessed == 0)
+		return -ENOENT;
+	table = t->root;
+	for (unsigned level = ROOT_LEVEL; level > 1; level--) {
+		uint64_t e = table[entry_index(gpa, level)];
+
+		if (!entry_present(t->format, e) || entry_is_leaf(t->format, e, level))
+			return -ENOENT;
+		table = table_at(t, table_address(t->format, e));
+	}
+	uint64_t *leaf = &table[entry_index(gpa, 1)];
+
+	if (!entry_present(t->format, *leaf))
+		return -ENOENT;
+	if ((*leaf & t->format->accessed) == 0)
+		return 0;
+	/* The CPU sets the bit again only after dropping what it cached. */
+	__atomic_fetch_and(leaf, ~t->format->accessed, __ATOMIC_RELAXED);
+	t->stale = true;
+	return 1;
+}
+
 void np_destroy(struct np_table *t)
 {
 	if (!table_ok(t))
