@@ -129,8 +129,12 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 		return GP_PAGE_SIZE;
 	if (size != GP_PAGE_SIZE)
 		return size - (gpa & (size - 1));
-	if (perms != PLAIN_RAM_PERMS || np_take_accessed(&vm->nested, gpa) == 1)
-		return GP_PAGE_SIZE;   /* a segment, or used since: a second chance */
+	if (perms != PLAIN_RAM_PERMS)
+		return GP_PAGE_SIZE;   /* a segment's page */
+	if (np_take_accessed(&vm->nested, gpa) == 1) {
+		vm->evict.second_chances++;   /* used since the clock last came by */
+		return GP_PAGE_SIZE;
+	}
 	*freed = evict_page(vm, gpa, hpa);
 	return GP_PAGE_SIZE;
 }
@@ -223,8 +227,8 @@ void vm_evict_log(const struct vm *vm)
 {
 	const struct vm_evict_state *s = &vm->evict;
 
-	log_printf("evict %s to_pool=%llu to_swap=%llu faulted_back=%llu compressed_peak=%llu KiB swapped_peak=%llu KiB",
+	log_printf("evict %s to_pool=%llu to_swap=%llu faulted_back=%llu compressed_peak=%llu KiB swapped_peak=%llu KiB second_chances=%llu",
 		   vm->name, (unsigned long long)s->to_pool, (unsigned long long)s->to_swap,
 		   (unsigned long long)s->back, (unsigned long long)(s->compressed_peak * 4),
-		   (unsigned long long)(s->swapped_peak * 4));
+		   (unsigned long long)(s->swapped_peak * 4), (unsigned long long)s->second_chances);
 }

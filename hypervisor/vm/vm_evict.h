@@ -24,6 +24,7 @@ struct vm_evict_state {
 	uint64_t to_pool, to_swap, back;   /* pages, since the guest started */
 	uint64_t compressed, swapped;      /* pages away now */
 	uint64_t compressed_peak, swapped_peak;
+	uint64_t second_chances;           /* pages passed over: accessed bit was set */
 };
 
 /*
