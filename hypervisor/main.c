@@ -15,6 +15,7 @@
 #include "hypervisor/boot/legacy_pic.h"
 #include "hypervisor/console.h"
 #include "hypervisor/evict/evict_store.h"
+#include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/sched/guests.h"
 #include "hypervisor/vm/fpu.h"
@@ -155,6 +156,7 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	uplink_init();
 	status = guests_run_all(&boot_info);
 	evict_store_log();
+	vm_evict_log_cost();
 	uplink_log_stats();
 	log_nmis();
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :

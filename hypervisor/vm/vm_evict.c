@@ -24,6 +24,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
@@ -36,6 +37,10 @@
 
 static unsigned cursor_vm;
 static uint64_t cursor_gpa;
+
+/* What eviction costs, in TSC ticks (executed instructions under QEMU
+ * -icount and Bochs sync=none: bench/evict_bench.py reads them). */
+static uint64_t evict_ticks, evict_freed, restore_ticks, restores;
 
 /* handle_slot: where the handle of page number page lives; NULL when the
  * table has no leaf for it and create is false, or no frame is free. */
@@ -152,6 +157,7 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 {
 	unsigned freed = 0, scanned = 0, vms_passed = 0;
 	struct vm *vm = NULL;
+	uint64_t start = tsc_read();
 
 	*passed = 0;
 	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT) {
@@ -179,6 +185,8 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 		mem_flush_if_stale(&vm->space);
 	if (vms_passed > HOST_WINDOW_COUNT)
 		*passed = 2 * vm_reclaim_round_pages();  /* two whole rounds in this call */
+	evict_ticks += tsc_read() - start;
+	evict_freed += freed;
 	return freed;
 }
 
@@ -188,11 +196,15 @@ int vm_evict_restore(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, false);
 	int rc;
 
+	uint64_t start = tsc_read();
+
 	if ((where != GP_COMPRESSED && where != GP_SWAPPED) || !slot)
 		return -EINVAL;
 	rc = evict_store_get((uint8_t)where, *slot, (void *)(uintptr_t)hpa);
 	if (rc)
 		return rc;
+	restore_ticks += tsc_read() - start;
+	restores++;
 	vm->evict.back++;
 	if (where == GP_COMPRESSED)
 		vm->evict.compressed--;
@@ -231,4 +243,12 @@ void vm_evict_log(const struct vm *vm)
 		   vm->name, (unsigned long long)s->to_pool, (unsigned long long)s->to_swap,
 		   (unsigned long long)s->back, (unsigned long long)(s->compressed_peak * 4),
 		   (unsigned long long)(s->swapped_peak * 4), (unsigned long long)s->second_chances);
+}
+
+void vm_evict_log_cost(void)
+{
+	if (evict_freed || restores)
+		log_printf("evict: cost evicted=%llu evict_ticks=%llu restored=%llu restore_ticks=%llu",
+			   (unsigned long long)evict_freed, (unsigned long long)evict_ticks,
+			   (unsigned long long)restores, (unsigned long long)restore_ticks);
 }

@@ -56,4 +56,11 @@ void vm_evict_release(struct vm *vm);
 /* vm_evict_log: the guest's eviction line for the end-of-run summary. */
 void vm_evict_log(const struct vm *vm);
 
+/*
+ * vm_evict_log_cost: one line with the TSC ticks spent in eviction steps
+ * (scanning included) and in restoring pages (decompressing or reading
+ * swap), with the pages each handled; nothing when nothing was evicted.
+ */
+void vm_evict_log_cost(void);
+
 #endif
