@@ -128,6 +128,9 @@ int np_lookup(const struct np_table *t, uint64_t gpa, uint64_t *hpa,
  */
 int np_take_accessed(struct np_table *t, uint64_t gpa);
 
+/* np_take_dirty: np_take_accessed for the dirty bit (written since). */
+int np_take_dirty(struct np_table *t, uint64_t gpa);
+
 /*
  * np_destroy: free every table page, root included; t->root becomes NULL,
  * so later calls on t fail with -EINVAL (-ENOENT for np_lookup) and a second

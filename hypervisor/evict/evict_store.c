@@ -98,14 +98,14 @@ void evict_init(const char *swap_spec)
 
 int evict_store_put(const void *page, uint8_t *where, uint32_t *handle)
 {
-	int rc;
+	int rc = pool_ready ? zpool_store(&pool, page, handle) : -ENOSPC;
 
-	if (pool_ready && zpool_store(&pool, page, handle) == 0) {
+	if (rc == 0) {
 		*where = GP_COMPRESSED;
 		return 0;
 	}
-	if (!swap_ready)
-		return -ENOSPC;
+	if (!swap_ready || swap.used == swap.slot_count)
+		return rc == -E2BIG ? -E2BIG : -ENOSPC;
 	rc = swap_space_write(&swap, page, handle);
 	if (rc == -EIO)
 		log_printf("swap: writing a page to %s failed (disk error)", swap_name);

@@ -23,9 +23,10 @@ void evict_init(const char *swap_spec);
 
 /*
  * evict_store_put: keep the 4 KiB at page; its place (enum gp_where) in
- * *where and its handle in *handle. 0; -ENOSPC when it neither compresses
- * into the pool nor finds a swap slot; -EIO when the swap write failed
- * (logged). Nothing is kept on failure.
+ * *where and its handle in *handle. 0; -E2BIG when it does not compress
+ * and swap cannot take it (none, or full); -ENOSPC when the pool has no
+ * room and swap cannot take it; -EIO when the swap write failed (logged).
+ * Nothing is kept on failure.
  */
 int evict_store_put(const void *page, uint8_t *where, uint32_t *handle);
 

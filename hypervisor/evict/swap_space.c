@@ -15,7 +15,7 @@ int swap_plan(uint64_t sectors, uint64_t *slots, char *err, size_t errlen)
 				    (unsigned long long)sectors * SWAP_SECTOR_SIZE);
 	if (sectors == 0)
 		return format_error(-EINVAL, err, errlen, "it is empty: not even one 4096-byte slot");
-	if (sectors / SWAP_SECTORS_PER_SLOT > UINT32_MAX)
+	if (sectors / SWAP_SECTORS_PER_SLOT >= UINT32_MAX)
 		return format_error(-EINVAL, err, errlen,
 				    "it holds %llu slots, more than the %u a slot number can name",
 				    (unsigned long long)(sectors / SWAP_SECTORS_PER_SLOT), UINT32_MAX);

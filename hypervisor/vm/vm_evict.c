@@ -34,9 +34,20 @@
 #define EVICT_WANT 32u
 #define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
 #define HANDLES_PER_LEAF 1024u
+/* In a resident page's handle slot: it did not compress and swap could not
+ * take it; tried again only once its dirty bit says it was written since.
+ * No pool handle or swap slot number has this value. */
+#define INCOMPRESSIBLE UINT32_MAX
+
+/* Stores that failed in a row (a page that does not compress and no swap
+ * to take it, or a full pool): past this many, steps report nothing left
+ * to find, so a guest rewriting incompressible data cannot make every
+ * first touch compress the whole machine before it runs out of memory. */
+#define EVICT_FUTILE_MAX 256u
 
 static unsigned cursor_vm;
 static uint64_t cursor_gpa;
+static unsigned futile;
 
 /* What eviction costs, in TSC ticks (executed instructions under QEMU
  * -icount and Bochs sync=none: bench/evict_bench.py reads them). */
@@ -106,7 +117,22 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	uint32_t handle;
 	uint8_t where;
 
-	if (!slot || evict_store_put((const void *)(uintptr_t)hpa, &where, &handle) != 0)
+	int rc;
+
+	if (!slot)
+		return false;
+	/* Compressing costs thousands of instructions: not again for a page
+	 * that failed and was not written since (its dirty bit, cleared then). */
+	if (*slot == INCOMPRESSIBLE && np_take_dirty(&vm->nested, gpa) == 0)
+		return false;
+	rc = evict_store_put((const void *)(uintptr_t)hpa, &where, &handle);
+	futile = rc ? futile + 1 : 0;
+	if (rc == -E2BIG) {
+		*slot = INCOMPRESSIBLE;
+		(void)np_take_dirty(&vm->nested, gpa);
+		vm->evict.incompressible++;
+	}
+	if (rc)
 		return false;
 	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, 0, release_evicted, &e) != 0) {
 		evict_store_drop(where, handle);
@@ -160,7 +186,8 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	uint64_t start = tsc_read();
 
 	*passed = 0;
-	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT) {
+	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
+	       futile < EVICT_FUTILE_MAX) {
 		uint64_t step;
 		bool got;
 
@@ -183,8 +210,12 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	}
 	if (vm)
 		mem_flush_if_stale(&vm->space);
-	if (vms_passed > HOST_WINDOW_COUNT)
-		*passed = 2 * vm_reclaim_round_pages();  /* two whole rounds in this call */
+	if (vms_passed > HOST_WINDOW_COUNT || futile >= EVICT_FUTILE_MAX) {
+		/* Two whole rounds in this call, or nothing worth trying now: the
+		 * caller stops here; the next caller starts a fresh budget. */
+		*passed = 2 * vm_reclaim_round_pages();
+		futile = 0;
+	}
 	evict_ticks += tsc_read() - start;
 	evict_freed += freed;
 	return freed;

@@ -25,6 +25,7 @@ struct vm_evict_state {
 	uint64_t compressed, swapped;      /* pages away now */
 	uint64_t compressed_peak, swapped_peak;
 	uint64_t second_chances;           /* pages passed over: accessed bit was set */
+	uint64_t incompressible;           /* pages that stayed: no compression, no swap */
 };
 
 /*
@@ -36,7 +37,9 @@ struct vm_evict_state {
  * over (a second chance); one found clear is evicted. *passed says how
  * many guest pages it went past. Returns the frames freed; callers repeat
  * until the pages passed add up to two rounds (vm_reclaim_round_pages):
- * the first may only clear accessed bits.
+ * the first may only clear accessed bits. After 256 stores in a row that
+ * failed (pages that do not compress and no swap to take them, a full
+ * pool), a step reports two rounds passed: the caller gives up now.
  */
 unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed);
 
