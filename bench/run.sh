@@ -5,7 +5,8 @@
 # <repo>/build), measures everything twice and writes
 # $BUILD/bench/report.json, report.md and report.png. Extra arguments go to
 # bench/run_bench.py (e.g. --runs 1 for a quicker, unchecked run). Then
-# bench/disk_bench.py measures the block paths (build/bench/disk.{json,md}).
+# bench/disk_bench.py measures the block paths (build/bench/disk.{json,md}),
+# bench/evict_bench.py eviction (build/bench/evict.{json,md}).
 # Exit status: run_bench.py's (0 when every measurement produced figures).
 set -euo pipefail
 
@@ -38,11 +39,13 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces swaptest
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
+# Eviction: reclaim throughput to the pool and to swap, restore cost.
+"$py" "$repo/bench/evict_bench.py" --build "$build" || status=$?
 # Network path lengths (guest-to-guest echo over the switch).
 "$py" "$repo/bench/net_bench.py" --build "$build" || status=$?
 # HTTP requests per 10^9 instructions (two socket appliances), both backends.

@@ -26,6 +26,12 @@ REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), ".."))
 # "unit.NAME" / any CTest name (run with ctest -R ^NAME$), or
 # "boot:PLATFORM:CASE" (ci/boot_test.py).
 MUTANTS = {
+    "evict-restore-nothing": (
+        "a page evicted to the pool or swap comes back as zeros, its contents dropped",
+        [("hypervisor/vm/vm_evict.c",
+          "rc = evict_store_get((uint8_t)where, *slot, (void *)(uintptr_t)hpa);",
+          "rc = 0;\n\tevict_store_drop((uint8_t)where, *slot);")],
+        ["boot.qemu-svm.swap-overcommit", "boot.bochs-vmx.swap-overcommit"]),
     "drop-fxsave": (
         "the FPU switch never saves the guest's x87/SSE registers",
         [("hypervisor/vm/fpu.c", '__asm__ volatile("fxsave64 (%0)" : : "r"(from) : "memory");', ";")],

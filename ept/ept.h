@@ -29,6 +29,13 @@ extern const struct np_format ept_format_2m;
 uint64_t ept_pointer(const struct np_table *t);
 
 /*
+ * EPTP_ACCESSED_DIRTY: OR into an EPTP to have the CPU set the accessed and
+ * dirty bits of EPT entries (only where IA32_VMX_EPT_VPID_CAP bit 21 says
+ * it can; reclaim finds cold pages by them).
+ */
+#define EPTP_ACCESSED_DIRTY (UINT64_C(1) << 6)
+
+/*
  * ept_invalidate_single: INVEPT single-context, dropping the cached
  * translations tagged with eptp. Needs VMX operation and a CPU that
  * supports this INVEPT type; a refused INVEPT is ignored, because the only

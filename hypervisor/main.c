@@ -14,6 +14,8 @@
 #include "hypervisor/boot/idt.h"
 #include "hypervisor/boot/legacy_pic.h"
 #include "hypervisor/console.h"
+#include "hypervisor/evict/evict_store.h"
+#include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/sched/guests.h"
 #include "hypervisor/vm/fpu.h"
@@ -150,8 +152,11 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	ata_init();
 	virtio_blk_init();
 	storage_init();
+	evict_init(skiff_options.swap);   /* claims swap before any guest's disk */
 	uplink_init();
 	status = guests_run_all(&boot_info);
+	evict_store_log();
+	vm_evict_log_cost();
 	uplink_log_stats();
 	log_nmis();
 	log_printf("at the end: %s", skiff_options.on_end == ON_END_REBOOT ? "reboot" :

@@ -67,6 +67,15 @@ static int apply_word(struct word w, struct skiff_options *out,
 				    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
 		return 0;
 	}
+	if ((v = word_value(w, "swap")).text) {
+		if (v.len <= 4 || v.len >= SKIFF_SWAP_SPEC_MAX || memcmp(v.text, "gpt:", 4) != 0)
+			return format_error(-EINVAL, err, errlen,
+					    "swap= must be gpt:NAME (a GPT partition name of 1 to 36 characters), not '%.*s'",
+					    (int)(v.len < QUOTE_MAX ? v.len : QUOTE_MAX), v.text);
+		memcpy(out->swap, v.text, v.len);
+		out->swap[v.len] = '\0';
+		return 0;
+	}
 	if ((v = word_value(w, "selftest")).text) {
 		if (word_is(v, "dirty-ram")) {
 			out->selftest_dirty_ram = true;

@@ -24,6 +24,10 @@
  *                     what the machine does when every guest has ended:
  *                     ACPI soft-off (default), ACPI reset, or halt for good
  *                     (power.h; docs/acpi.md)
+ *   swap=gpt:NAME     evict guests' cold pages that do not compress to the
+ *                     GPT partition NAME too (hypervisor/evict/; refused
+ *                     with a log line, and Skiff runs without swap, when
+ *                     the partition is missing or not whole 4 KiB slots)
  *   console=framed    write each guest's console output to COM1 as a frame
  *                     naming its guest (docs/log-protocol.md), so a reader
  *                     such as tools/skiff-run can tell several guests'
@@ -44,6 +48,8 @@
 
 /* Longest guest name gdb= takes, NUL included (a guest name's limit). */
 #define SKIFF_GDB_NAME_MAX 32
+/* "gpt:" and a GPT name of up to 36 characters, NUL-terminated. */
+#define SKIFF_SWAP_SPEC_MAX 41
 
 /* What the machine does at the end of a run (on_end=). */
 enum skiff_on_end { ON_END_POWEROFF, ON_END_REBOOT, ON_END_HALT };
@@ -61,6 +67,7 @@ struct skiff_options {
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 	unsigned max_cpus;        /* cpus=, default 1 */
 	char gdb_guest[SKIFF_GDB_NAME_MAX];  /* gdb=, "" for none */
+	char swap[SKIFF_SWAP_SPEC_MAX];  /* swap=gpt:NAME, "" for none */
 };
 
 /* The options in force, filled by main.c at boot. */

@@ -597,6 +597,43 @@ int np_lookup(const struct np_table *t, uint64_t gpa, uint64_t *hpa,
 	return -ENOENT;  /* not reached: level 1 entries are always leaves */
 }
 
+/* take_leaf_bit: np_take_accessed and np_take_dirty, for one of the bits. */
+static int take_leaf_bit(struct np_table *t, uint64_t gpa, uint64_t bit)
+{
+	uint64_t *table;
+
+	if (!table_ok(t) || gpa >= GPA_LIMIT || bit == 0)
+		return -ENOENT;
+	table = t->root;
+	for (unsigned level = ROOT_LEVEL; level > 1; level--) {
+		uint64_t e = table[entry_index(gpa, level)];
+
+		if (!entry_present(t->format, e) || entry_is_leaf(t->format, e, level))
+			return -ENOENT;
+		table = table_at(t, table_address(t->format, e));
+	}
+	uint64_t *leaf = &table[entry_index(gpa, 1)];
+
+	if (!entry_present(t->format, *leaf))
+		return -ENOENT;
+	if ((*leaf & bit) == 0)
+		return 0;
+	/* The CPU sets the bit again only after dropping what it cached. */
+	__atomic_fetch_and(leaf, ~bit, __ATOMIC_RELAXED);
+	t->stale = true;
+	return 1;
+}
+
+int np_take_accessed(struct np_table *t, uint64_t gpa)
+{
+	return take_leaf_bit(t, gpa, t && t->format ? t->format->accessed : 0);
+}
+
+int np_take_dirty(struct np_table *t, uint64_t gpa)
+{
+	return take_leaf_bit(t, gpa, t && t->format ? t->format->dirty : 0);
+}
+
 void np_destroy(struct np_table *t)
 {
 	if (!table_ok(t))

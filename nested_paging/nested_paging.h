@@ -119,6 +119,19 @@ int np_lookup(const struct np_table *t, uint64_t gpa, uint64_t *hpa,
 	      unsigned *perms, uint64_t *page_size);
 
 /*
+ * np_take_accessed: the accessed bit of the 4 KiB leaf mapping gpa, cleared
+ * on the way (an atomic AND, so a bit the CPU sets meanwhile is never
+ * lost beside it). Returns 1 when it was set (the table is then stale: a
+ * CPU sets the bit again only after dropping its cached translation), 0
+ * when clear, -ENOENT when gpa has no 4 KiB leaf or the format has no
+ * accessed bit. Needs a CPU that writes the bit (EPT only with A/D on).
+ */
+int np_take_accessed(struct np_table *t, uint64_t gpa);
+
+/* np_take_dirty: np_take_accessed for the dirty bit (written since). */
+int np_take_dirty(struct np_table *t, uint64_t gpa);
+
+/*
  * np_destroy: free every table page, root included; t->root becomes NULL,
  * so later calls on t fail with -EINVAL (-ENOENT for np_lookup) and a second
  * np_destroy does nothing. The caller flushes the nested TLB before the

@@ -98,6 +98,8 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 	v->vpid_slot = (struct tag_slot){ 0, 0 };
 	v->shadow = vcpu->shadow_paging;
 	v->eptp = v->shadow ? 0 : ept_pointer(vcpu->nested);
+	if (!v->shadow && (vmx_caps.ept_vpid_cap & EPT_CAP_ACCESSED_DIRTY))
+		v->eptp |= EPTP_ACCESSED_DIRTY;  /* cold pages show by their A bit */
 	memset(vcpu->gpr, 0, sizeof(vcpu->gpr));
 	vcpu->gpr[HAL_REG_RDI] = boot->rdi;
 	err = new_vmcs(v);

@@ -163,7 +163,8 @@ static int flush(struct ata_drive *d, uint64_t lba)
 	return 0;
 }
 
-static int ata_write(void *ctx, uint64_t lba, const void *buf)
+/* ata_write_cached: the sector handed to the drive, maybe only to its cache. */
+static int ata_write_cached(void *ctx, uint64_t lba, const void *buf)
 {
 	struct ata_drive *d = ctx;
 	uint8_t st;
@@ -177,10 +178,19 @@ static int ata_write(void *ctx, uint64_t lba, const void *buf)
 	settle(d->channel);
 	if ((rc = wait_ready(d->channel, false, IO_TIMEOUT_NS, &st)) != 0)
 		return fail(d, "write", lba, rc, st);
-	return flush(d, lba);
+	return 0;
 }
 
-static const struct disk_ops ata_disk_ops = { .read = ata_read, .write = ata_write };
+static int ata_write(void *ctx, uint64_t lba, const void *buf)
+{
+	int rc = ata_write_cached(ctx, lba, buf);
+
+	return rc ? rc : flush(ctx, lba);
+}
+
+static const struct disk_ops ata_disk_ops = {
+	.read = ata_read, .write = ata_write, .write_cached = ata_write_cached,
+};
 
 /*
  * identify: IDENTIFY DEVICE on d. true with d->id filled for an ATA disk;

@@ -41,15 +41,26 @@ int disk_read(struct disk *d, uint64_t lba, void *buf)
 	return rc;
 }
 
-int disk_write(struct disk *d, uint64_t lba, const void *buf)
+static int write_with(struct disk *d, uint64_t lba, const void *buf,
+		      int (*write)(void *ctx, uint64_t lba, const void *buf))
 {
 	int rc;
 
 	if (lba >= d->sectors)
 		return -EINVAL;
-	rc = d->ops->write(d->ctx, lba, buf);
+	rc = write(d->ctx, lba, buf);
 	d->writes++;
 	if (rc)
 		d->errors++;
 	return rc;
+}
+
+int disk_write(struct disk *d, uint64_t lba, const void *buf)
+{
+	return write_with(d, lba, buf, d->ops->write);
+}
+
+int disk_write_cached(struct disk *d, uint64_t lba, const void *buf)
+{
+	return write_with(d, lba, buf, d->ops->write_cached ? d->ops->write_cached : d->ops->write);
 }

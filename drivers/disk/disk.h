@@ -24,6 +24,10 @@ struct disk_ops {
 	/* write: buf (512 bytes) to sector lba, durable when it returns 0;
 	 * -EIO after logging what the device reported. */
 	int (*write)(void *ctx, uint64_t lba, const void *buf);
+	/* write_cached: as write, but done once the device has the sector,
+	 * perhaps only in its cache (for swap, which power-off empties
+	 * anyway). NULL: write serves. */
+	int (*write_cached)(void *ctx, uint64_t lba, const void *buf);
 };
 
 struct disk {
@@ -52,5 +56,9 @@ struct disk *disk_get(unsigned n);
  */
 int disk_read(struct disk *d, uint64_t lba, void *buf);
 int disk_write(struct disk *d, uint64_t lba, const void *buf);
+
+/* disk_write_cached: disk_write without the durability promise (the
+ * driver's write_cached, else its write). */
+int disk_write_cached(struct disk *d, uint64_t lba, const void *buf);
 
 #endif

@@ -161,7 +161,17 @@ static int vblk_write(void *ctx, uint64_t lba, const void *buf)
 	return rc;
 }
 
-static const struct disk_ops vblk_ops = { .read = vblk_read, .write = vblk_write };
+static int vblk_write_cached(void *ctx, uint64_t lba, const void *buf)
+{
+	struct vblk *v = ctx;
+
+	memcpy(v->buf->data, buf, DISK_SECTOR_SIZE);
+	return request(v, BLK_T_OUT, lba);
+}
+
+static const struct disk_ops vblk_ops = {
+	.read = vblk_read, .write = vblk_write, .write_cached = vblk_write_cached,
+};
 
 static uint64_t read_capacity(uint16_t io)
 {

@@ -36,6 +36,15 @@ void gp_set_nowhere(struct guest_pages *gp, uint64_t gpa)
 	gp->where[page] = GP_NOWHERE;
 }
 
+void gp_set_away(struct guest_pages *gp, uint64_t gpa, enum gp_where where)
+{
+	uint64_t page = gpa / GP_PAGE_SIZE;
+
+	if (gp->where[page] == GP_OWN)
+		gp->resident--;
+	gp->where[page] = (uint8_t)where;
+}
+
 /* block_untouched: no page of the 2 MiB block at first_page is placed. */
 static bool block_untouched(const struct guest_pages *gp, uint64_t first_page)
 {

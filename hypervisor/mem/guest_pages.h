@@ -58,6 +58,20 @@ void gp_set_own(struct guest_pages *gp, uint64_t gpa, uint64_t size);
 void gp_set_nowhere(struct guest_pages *gp, uint64_t gpa);
 
 /*
+ * gp_set_away: record the page at gpa (4 KiB-aligned, inside RAM, in
+ * GP_OWN) as evicted to where (GP_COMPRESSED or GP_SWAPPED): no longer
+ * resident; its next touch brings its contents back.
+ */
+void gp_set_away(struct guest_pages *gp, uint64_t gpa, enum gp_where where);
+
+/* gp_is_away: a page in this state is filled by a touch (nowhere yet, or
+ * evicted), not mapped. */
+static inline bool gp_is_away(enum gp_where where)
+{
+	return where == GP_NOWHERE || where == GP_COMPRESSED || where == GP_SWAPPED;
+}
+
+/*
  * gp_first_touch_plan: gpa (inside RAM, in a GP_NOWHERE page) was touched.
  * Returns the page to fill, in *base and *size: the aligned 2 MiB block
  * when it lies wholly inside RAM, no page of it is placed yet and

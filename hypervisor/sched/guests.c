@@ -349,6 +349,7 @@ static uint8_t summarize(void)
 			   (unsigned long long)(vm->pages.peak * 4),
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
+		vm_evict_log(vm);
 		if (vm->status > final)
 			final = vm->status;
 	}

@@ -19,6 +19,7 @@
 struct binding {
 	struct disk *disk;
 	uint64_t first_lba;
+	bool cached;   /* writes need not be durable (swap) */
 };
 
 static struct gpt_table gpt_tables[DISK_MAX];
@@ -68,29 +69,42 @@ static int storage_io(void *ctx, bool write, uint64_t offset, void *buf)
 	struct binding *b = ctx;
 	uint64_t lba = b->first_lba + offset / DISK_SECTOR_SIZE;
 
-	return write ? disk_write(b->disk, lba, buf) : disk_read(b->disk, lba, buf);
+	if (!write)
+		return disk_read(b->disk, lba, buf);
+	return b->cached ? disk_write_cached(b->disk, lba, buf) : disk_write(b->disk, lba, buf);
+}
+
+int storage_claim(const char *spec, const char *owner, bool durable, struct region *r,
+		  struct vm_disk_backing *out, char *why, size_t whylen)
+{
+	struct region_disks disks = { disk_count(), disk_sectors, gpt_of };
+	struct region_spec parsed;
+	int rc;
+
+	if ((rc = region_parse_spec(spec, &parsed, why, whylen)) != 0 ||
+	    (rc = region_resolve(&parsed, &disks, r, why, whylen)) != 0 ||
+	    (rc = region_claim(&claims, r, owner, spec, why, whylen)) != 0)
+		return rc;
+	bindings[claims.count - 1] = (struct binding){ disk_get(r->disk), r->first_lba, !durable };
+	*out = (struct vm_disk_backing){
+		.device = NULL, .data = NULL, .size = r->sectors * DISK_SECTOR_SIZE,
+		.io = storage_io, .io_ctx = &bindings[claims.count - 1], .read_only = r->read_only,
+	};
+	return 0;
 }
 
 int storage_attach(const char *spec, const char *owner, const char *device,
 		   struct vm_disk_backing *out, char *err, size_t errlen)
 {
-	struct region_disks disks = { disk_count(), disk_sectors, gpt_of };
-	struct region_spec parsed;
 	struct region r;
 	char why[200];
 	int rc;
 
-	if ((rc = region_parse_spec(spec, &parsed, why, sizeof why)) != 0 ||
-	    (rc = region_resolve(&parsed, &disks, &r, why, sizeof why)) != 0 ||
-	    (rc = region_claim(&claims, &r, owner, spec, why, sizeof why)) != 0) {
+	if ((rc = storage_claim(spec, owner, true, &r, out, why, sizeof why)) != 0) {
 		format(err, errlen, "block.%s=%s: %s", device, spec, why);
 		return rc;
 	}
-	bindings[claims.count - 1] = (struct binding){ disk_get(r.disk), r.first_lba };
-	*out = (struct vm_disk_backing){
-		.device = device, .data = NULL, .size = r.sectors * DISK_SECTOR_SIZE,
-		.io = storage_io, .io_ctx = &bindings[claims.count - 1], .read_only = r.read_only,
-	};
+	out->device = device;
 	log_printf("guest %s: block device %s is %s: disk %u sectors %lu..%lu%s", owner, device,
 		   spec, r.disk, r.first_lba, r.first_lba + r.sectors - 1,
 		   r.read_only ? ", read-only" : "");

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "hypervisor/storage/regions.h"
 #include "hypervisor/vm/vm.h"
 
 /*
@@ -25,6 +26,16 @@ void storage_init(void);
  */
 int storage_attach(const char *spec, const char *owner, const char *device,
 		   struct vm_disk_backing *out, char *err, size_t errlen);
+
+/*
+ * storage_claim: what storage_attach does without the guest's device:
+ * resolve spec, claim the region for owner (so no guest can have a region
+ * overlapping it), and fill *out (device NULL) and *r; durable false lets
+ * out's writes stop at the device's cache (swap). 0, or a negative error
+ * with the reason alone in why. For Skiff's own use of a region (swap=).
+ */
+int storage_claim(const char *spec, const char *owner, bool durable, struct region *r,
+		  struct vm_disk_backing *out, char *why, size_t whylen);
 
 /*
  * storage_mark, storage_release_since: a guest that is not created after

@@ -12,6 +12,7 @@
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "nested_paging/nested_paging.h"
 
@@ -67,6 +68,7 @@ struct vm {
 	struct mem_space space;       /* the one invalidation path's view of nested */
 	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
 	uint64_t zero_reclaimed;      /* zero pages taken back under pressure */
+	struct vm_evict_state evict;  /* cold pages in the pool or swap (vm_evict.c) */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;

@@ -12,6 +12,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/evict/evict_store.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/shadow/shadow.h"
@@ -46,15 +47,17 @@ static struct vm *vm_alloc(const char *name, unsigned id)
 /*
  * vm_take_ram: RAM is taken page by page on first touch (vm_memory.c), so
  * nothing is reserved: the guest may start when its RAM would fit in what
- * is free now, and the sum of the guests' RAM may exceed the machine's.
+ * is free now (with swap, in what is free and what swap can still take),
+ * and the sum of the guests' RAM may exceed the machine's.
  */
 static int vm_take_ram(struct vm *vm, uint64_t size)
 {
-	if (size > frames_free_bytes() || vm->id >= HOST_WINDOW_COUNT) {
+	uint64_t room = frames_free_bytes() + evict_store_swap_free_bytes();
+
+	if (size > room || vm->id >= HOST_WINDOW_COUNT) {
 		vm_end(vm, 1, VM_END_REFUSED,
 		       "asks for %llu MiB of RAM but only %llu MiB are free",
-		       (unsigned long long)(size >> 20),
-		       (unsigned long long)(frames_free_bytes() >> 20));
+		       (unsigned long long)(size >> 20), (unsigned long long)(room >> 20));
 		return -ENOMEM;
 	}
 	vm->mem.base = host_window_of(vm->id);

@@ -186,6 +186,12 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 			       (unsigned long long)(frames_free_bytes() >> 10));
 			return false;
 		}
+		if (rc == -EIO) {
+			vm_end(vm, 1, VM_END_KILLED,
+			       "swap read failed: its page at gpa 0x%llx could not be read back from swap (disk error)",
+			       (unsigned long long)gpa);
+			return false;
+		}
 	}
 	if (gpa >= vm->mem.size)
 		vm_end(vm, 1, VM_END_KILLED,

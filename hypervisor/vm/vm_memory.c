@@ -21,6 +21,7 @@
 #include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_evict.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -101,11 +102,29 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
  * and three in Skiff's window table. */
 #define TABLE_HEADROOM 6u
 
+/* One bounded step of a kind of reclaim (vm_reclaim_zero_pages, ...). */
+typedef unsigned (*reclaim_step_fn)(const struct vm *spare, uint64_t *passed);
+
+/* reclaim_until: steps of one kind until want bytes are free (true), or
+ * until rounds whole rounds of guest pages found nothing (false). */
+static bool reclaim_until(reclaim_step_fn step, const struct vm *spare, uint64_t want,
+			  uint64_t rounds)
+{
+	for (uint64_t seen = 0; frames_free_bytes() < want;) {
+		uint64_t passed;
+
+		if (step(spare, &passed) == 0 && (seen += passed) >= rounds * vm_reclaim_round_pages())
+			return false;
+	}
+	return true;
+}
+
 /*
- * ensure_free: at least frames free frames. When short, the pool goes back
- * first, then zero pages are reclaimed (cheapest first, in bounded steps,
- * for at most one whole round), sparing spare. false when that was not
- * enough.
+ * ensure_free: at least frames free frames (the low-water mark a new
+ * mapping needs). When short, the pool goes back first, then, cheapest
+ * first and in bounded steps, zero pages (one round) and cold pages to the
+ * compressed pool or swap (two rounds: the first may only clear accessed
+ * bits), sparing spare. false when that was not enough.
  */
 static bool ensure_free(const struct vm *spare, uint64_t frames)
 {
@@ -114,14 +133,8 @@ static bool ensure_free(const struct vm *spare, uint64_t frames)
 	if (frames_free_bytes() >= want)
 		return true;
 	pool_drain();
-	for (uint64_t round = 0; frames_free_bytes() < want;) {
-		uint64_t passed;
-
-		if (vm_reclaim_zero_pages(spare, &passed) == 0 &&
-		    (round += passed) >= vm_reclaim_round_pages())
-			return false;  /* a whole round found nothing */
-	}
-	return true;
+	return reclaim_until(vm_reclaim_zero_pages, spare, want, 1) ||
+	       reclaim_until(vm_evict_cold_pages, spare, want, 2);
 }
 
 /* frame_for: a zeroed 4 KiB frame, with room left for the tables that map it. */
@@ -168,9 +181,29 @@ static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms,
 	return 0;
 }
 
+/* fault_back: an evicted page is touched: a frame with its old contents. */
+static int fault_back(struct vm *vm, uint64_t gpa, const struct vm *spare)
+{
+	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
+	uint64_t hpa = frame_for(spare);
+	int rc;
+
+	if (!hpa)
+		return -ENOMEM;
+	if ((rc = vm_evict_restore(vm, page, hpa)) != 0) {
+		frames_free(hpa, FRAME_SIZE);
+		return rc;
+	}
+	return map_page(vm, page, hpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
+}
+
 static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 {
 	uint64_t base, size;
+	enum gp_where where = gp_at(&vm->pages, gpa);
+
+	if (gpa < vm->mem.size && (where == GP_COMPRESSED || where == GP_SWAPPED))
+		return fault_back(vm, gpa, spare);
 
 	/* A pool frame only while there is room for its tables: when memory
 	 * is short the pool goes back and 4 KiB pages take its place. */
@@ -202,7 +235,7 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 		int rc = 0;
 
 		/* Pages populated for this call must stay until it is done. */
-		if (gp_at(&vm->pages, page) == GP_NOWHERE)
+		if (gp_is_away(gp_at(&vm->pages, page)))
 			rc = first_touch(vm, page, vm);
 		if (rc)
 			return rc;
@@ -325,6 +358,7 @@ void vm_memory_release(struct vm *vm)
 	/* The teardown zapped and flushed the shadows: their tables may go. */
 	shadow_log_summary(vm);
 	shadow_destroy(vm);
+	vm_evict_release(vm);   /* its pages in the pool or swap, unread */
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;

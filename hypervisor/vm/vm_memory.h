@@ -26,9 +26,12 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 /*
  * vm_first_touch: gpa was accessed and no translation exists. Maps its
  * 2 MiB block (when wholly plain RAM, untouched and already zeroed at idle
- * time) or its 4 KiB page (zeroed now) read/write/no-execute. Returns 0 (the guest retries the
- * access), -ENOENT when gpa is outside RAM or already placed (not a first
- * touch: the caller reports the fault), -ENOMEM when no table page is left.
+ * time) or its 4 KiB page (zeroed now) read/write/no-execute; a page
+ * evicted to the pool or swap comes back with its old contents (vm_evict.h).
+ * Returns 0 (the guest retries the access), -ENOENT when gpa is outside RAM
+ * or already placed (not a first touch: the caller reports the fault),
+ * -ENOMEM when no frame or table page is left, -EIO when swap could not be
+ * read.
  */
 int vm_first_touch(struct vm *vm, uint64_t gpa);
 
@@ -53,6 +56,10 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed);
 
 /* vm_reclaim_round_pages: the pages of every guest reclaim looks at. */
 uint64_t vm_reclaim_round_pages(void);
+
+/* vm_reclaim_at: the tracked VM with id (NULL when none), for other
+ * kinds of reclaim that walk the same guests (vm_evict.c). */
+struct vm *vm_reclaim_at(unsigned id);
 
 /* vm_reclaim_track: let reclaim see vm (on) or forget it (off). */
 void vm_reclaim_track(struct vm *vm, bool on);

@@ -33,6 +33,11 @@ void vm_reclaim_track(struct vm *vm, bool on)
 	tracked[vm->id] = on ? vm : NULL;
 }
 
+struct vm *vm_reclaim_at(unsigned id)
+{
+	return id < HOST_WINDOW_COUNT ? tracked[id] : NULL;
+}
+
 uint64_t vm_reclaim_round_pages(void)
 {
 	return tracked_pages;

@@ -141,9 +141,25 @@ static void test_gdb(void)
 		   "gdb= needs a guest name of 1 to 31 characters, not 'a1234567890123456789012345678901'");
 }
 
+/* swap=gpt:NAME: a GPT name of 1 to 36 characters, nothing else. */
+static void test_swap(void)
+{
+	CHECK(parse("") == 0 && opts.swap[0] == '\0');
+	CHECK(parse("swap=gpt:swap") == 0 && strcmp(opts.swap, "gpt:swap") == 0);
+	CHECK(parse("swap=gpt:abcdefghijabcdefghijabcdefghij123456") == 0 &&
+	      strlen(opts.swap) == 40);
+	expect_bad("swap=gpt:abcdefghijabcdefghijabcdefghij1234567",
+		   "swap= must be gpt:NAME (a GPT partition name of 1 to 36 characters), not 'gpt:abcdefghijabcdefghijabcdefghij1234567'");
+	expect_bad("swap=disk:0",
+		   "swap= must be gpt:NAME (a GPT partition name of 1 to 36 characters), not 'disk:0'");
+	expect_bad("swap=gpt:",
+		   "swap= must be gpt:NAME (a GPT partition name of 1 to 36 characters), not 'gpt:'");
+}
+
 int main(void)
 {
 	test_gdb();
+	test_swap();
 	test_console();
 	test_defaults();
 	test_options();

@@ -6,8 +6,8 @@
  *       Every malformed call must come back EINVAL (or AGAIN where noted)
  *       and change nothing: frames longer than mtu + 14, runts, zero and
  *       "negative" lengths, NET calls on handle 0, on the block device's
- *       handle, past the manifest and at 64 and ~0, a block call on the net
- *       handle, a NET_READ buffer shorter than the waiting frame (the frame
+ *       handle, past the manifest and at 64 and ~0, block reads and writes
+ *       on the net handle, a NET_READ buffer shorter than the waiting frame (the frame
  *       stays); POLL with timeout 0 answers at once. Prints SUCCESS.
  *   outside-write | outside-read | straddle-read
  *       Prints "attempting X", then hands Skiff a frame buffer (partly)
@@ -84,6 +84,7 @@ static void bad_reads(void)
 	       "empty, length -1: AGAIN");
 	expect(skiff_poll(0) == 0, "POLL 0 with nothing queued: empty set");
 	expect(skiff_block_read(NET, 0, buf, 512) == SKIFF_EINVAL, "block read on the net handle");
+	expect(skiff_block_write(NET, 0, buf, 512) == SKIFF_EINVAL, "block write on the net handle");
 	/* A frame to itself goes nowhere; no other port exists. */
 	netframe_eth(frame, info.mac, info.mac, ETH_TYPE_TEST);
 	expect(raw_net(SKIFF_HC_NET_WRITE, NET, (uintptr_t)frame, 60, NULL) == SKIFF_OK, "own frame");

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Boot tests of evicting guests' cold pages (hypervisor/evict/, vm/vm_evict.c).
+
+    swap_test.py --list   ("PLATFORM CASE CTEST-TIMEOUT IMAGE...", as boot_test.py)
+    swap_test.py --build BUILD --platform PLATFORM --test CASE
+
+Each case runs tools/skiff-run with a small emulated machine, a GPT disk
+holding a partition named "swap" and Skiff's swap=gpt:swap:
+
+  swap-overcommit  swaptest writes more data than the machine has (alternate
+                   1 MiB stretches of incompressible and compressible pages),
+                   reads every byte back twice and exits 0; Skiff's log shows
+                   pages evicted to the compressed pool AND to swap, and
+                   faulted back
+  swap-secret      under the same pressure, secret holds a secret while the
+                   hunter scans its own RAM: the hunter never finds it, the
+                   holder's copies survive eviction
+  swap-refused     swap=gpt:NAME refused with a precise line when the
+                   partition is missing, or not whole 4 KiB slots (Skiff then
+                   runs without swap); a guest whose block device overlaps
+                   the swap partition is refused naming it
+"""
+
+import argparse
+import os
+import re
+import sys
+import tempfile
+import time
+
+CI_DIR = os.path.dirname(os.path.realpath(__file__))
+sys.path.insert(0, CI_DIR)
+sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
+
+from boot_cases import image_path  # noqa: E402
+from disk_test import Failure, PLATFORM_OPTIONS, expect_in, skiff_run  # noqa: E402
+from skiff_gpt import make_gpt_image  # noqa: E402
+
+MACHINE_MIB = "24"       # emulated RAM (about 21 MiB free for guests)
+SWAP_SECTORS = 96 * 2048  # a 96 MiB swap partition (sparse file)
+DISK_SECTORS = SWAP_SECTORS + 4096
+CASES = {"swap-overcommit": ["swaptest"], "swap-secret": ["secret", "swaptest"],
+         "swap-refused": ["swaptest", "disk"]}
+CASE_LIMIT = {"qemu-svm": 240, "bochs-svm": 420, "bochs-vmx": 420}
+
+
+def swap_disk(tmp, partitions=None):
+    """A GPT disk with the given (name, sectors) partitions; the path."""
+    path = os.path.join(tmp, "swap.img")
+    make_gpt_image(path, partitions or [("swap", SWAP_SECTORS)], DISK_SECTORS)
+    return path
+
+
+def expect_match(text, pattern, where):
+    """Raise Failure unless the regular expression matches a line of text."""
+    if not re.search(pattern, text, re.M):
+        raise Failure("%s has no line matching %r:\n%s" % (where, pattern, text[-4000:]))
+
+
+def case_overcommit(build, platform, tmp):
+    """More data than RAM, every byte read back; pool and swap both used."""
+    out, err = skiff_run(build, platform, [
+        "--disk", swap_disk(tmp), "--machine-mem", MACHINE_MIB, "--skiff-args", "swap=gpt:swap",
+        "--guest", "mem=32M %s both" % image_path(build, "swaptest")])
+    expect_in(out, "swaptest: read back: 30 MiB checked", "the swaptest guest")
+    expect_in(out, "SUCCESS", "the swaptest guest")
+    expect_in(err, "skiff: swap: gpt:swap is swap: disk 0", "Skiff's log")
+    # Pages went to both stores and came back; accessed bits gave second
+    # chances (NPT, and EPT with A/D on: a CPU that never set them shows 0).
+    expect_match(err, r"^skiff: evict swaptest to_pool=[1-9]\d* to_swap=[1-9]\d* "
+                      r"faulted_back=[1-9]\d* .* second_chances=[1-9]\d*$", "Skiff's log")
+    expect_match(err, r"^skiff: evict: pool stored=[1-9]\d* loaded=[1-9]\d* ", "Skiff's log")
+    expect_match(err, r"^skiff: evict: swap gpt:swap written=[1-9]\d* read=[1-9]\d* errors=0 ",
+                 "Skiff's log")
+    expect_match(err, r"^skiff: summary swaptest status=0 reason=halt", "Skiff's log")
+
+
+def case_secret(build, platform, tmp):
+    """Secret and hunter under pressure: the hunter never sees the secret."""
+    out, err = skiff_run(build, platform, [
+        "--disk", swap_disk(tmp), "--machine-mem", MACHINE_MIB, "--skiff-args", "swap=gpt:swap",
+        "--guest", "name=holder mem=4M %s hold 3000" % image_path(build, "secret"),
+        "--guest", "name=pressure mem=32M %s random 24" % image_path(build, "swaptest"),
+        "--guest", "name=hunter mem=4M %s hunt" % image_path(build, "secret")],
+        expect_status=1)
+    expect_in(out, "[hunter] scan: 0 matches", "the hunter")
+    for bad in ("LEAKED", "ESCAPED"):
+        if bad in out:
+            raise Failure("the hunter printed %s:\n%s" % (bad, out[-4000:]))
+    expect_in(out, "[holder] secret: 5 of 5 copies intact", "the holder")
+    expect_in(out, "[pressure] SUCCESS", "the pressure guest")
+    expect_in(err, "guest hunter: ended by skiff: nested page fault: read at gpa 0x400000, "
+                   "outside its RAM", "Skiff's log")
+    expect_match(err, r"^skiff: summary holder status=0 reason=halt", "Skiff's log")
+    # The holder's pages (its secret among them) really went away and came back.
+    match = re.search(r"^skiff: evict holder to_pool=(\d+) to_swap=(\d+) faulted_back=(\d+)",
+                      err, re.M)
+    if not match or int(match.group(1)) + int(match.group(2)) == 0 or int(match.group(3)) == 0:
+        raise Failure("the holder's pages were not evicted and faulted back:\n%s" % err[-3000:])
+    expect_match(err, r"^skiff: evict pressure to_pool=\d+ to_swap=[1-9]\d* ", "Skiff's log")
+
+
+def case_refused(build, platform, tmp):
+    """Missing and odd-sized partitions refused; a guest overlapping swap refused."""
+    small = "%s compressible 1" % image_path(build, "swaptest")
+    disk = swap_disk(tmp, [("swap", 2048), ("odd", 9)])
+    _, err = skiff_run(build, platform, ["--disk", disk, "--skiff-args", "swap=gpt:nosuch",
+                                         "--guest", small])
+    expect_match(err, r"^skiff: swap: swap=gpt:nosuch refused: no GPT partition is named "
+                      r"'nosuch'.*; running without swap$", "Skiff's log")
+    _, err = skiff_run(build, platform, ["--disk", disk, "--skiff-args", "swap=gpt:odd",
+                                         "--guest", small])
+    expect_in(err, "skiff: swap: swap=gpt:odd refused: it holds 9 sectors (4608 bytes), not a "
+                   "whole number of 4096-byte slots; running without swap", "Skiff's log")
+    _, err = skiff_run(build, platform, [
+        "--disk", disk, "--skiff-args", "swap=gpt:swap",
+        "--guest", "name=thief block.storage=gpt:swap %s own 1 0 1" % image_path(build, "disk"),
+        "--guest", small], expect_status=1)
+    expect_in(err, "skiff: swap: gpt:swap is swap: disk 0 sectors 2048..4095, 256 slots of 4 KiB",
+              "Skiff's log")
+    expect_match(err, r"^skiff: guest thief: refused: block\.storage=gpt:swap: .*which backs "
+                      r"guest swap$", "Skiff's log")
+    expect_match(err, r"^skiff: summary swaptest status=0 reason=halt", "Skiff's log")
+
+
+RUNNERS = {"swap-overcommit": case_overcommit, "swap-secret": case_secret,
+           "swap-refused": case_refused}
+
+
+def list_tests():
+    """Print one line per case and platform for CMake."""
+    for name, images in CASES.items():
+        for platform in PLATFORM_OPTIONS:
+            print("%s %s %d %s" % (platform, name, CASE_LIMIT[platform], " ".join(images)))
+
+
+def run_test(build, platform, name):
+    """Run one case; print the verdict; return the exit status."""
+    title = "boot.%s.%s" % (platform, name)
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="skiff-swap-") as tmp:
+        try:
+            RUNNERS[name](build, platform, tmp)
+        except Failure as failure:
+            print("%s: FAIL in %.2f s\n%s" % (title, time.monotonic() - start, failure))
+            return 1
+    print("%s: PASS in %.2f s" % (title, time.monotonic() - start))
+    return 0
+
+
+def main(argv):
+    """Parse the command line and list or run a case; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--list", action="store_true", help="list tests for CMake")
+    parser.add_argument("--build", help="the build directory (holds skiff.elf)")
+    parser.add_argument("--platform", choices=sorted(PLATFORM_OPTIONS))
+    parser.add_argument("--test", choices=sorted(RUNNERS))
+    options = parser.parse_args(argv)
+    if options.list:
+        list_tests()
+        return 0
+    if not (options.build and options.platform and options.test):
+        parser.error("--build, --platform and --test are required")
+    return run_test(options.build, options.platform, options.test)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

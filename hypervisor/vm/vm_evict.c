@@ -1,0 +1,285 @@
+/*
+ * vm_evict.c - cold pages to the compressed pool or swap, and back
+ * (vm_evict.h).
+ *
+ * Cold: the accessed bit of the page's nested entry is clear. NPT entries
+ * always have it (the CPU sets it on the nested walk); EPT entries have it
+ * when the EPTP enables accessed/dirty flags, which the VMX backend does
+ * wherever IA32_VMX_EPT_VPID_CAP bit 21 allows (Bochs's Haswell model
+ * does). Without it the bit never sets, every page looks cold, and
+ * eviction degrades to plain clock order: still correct, less choosy.
+ * Clearing a set bit marks the table stale; each step flushes a guest it
+ * leaves, so the CPU walks again and sets the bit on the next touch.
+ *
+ * Each evicted page's handle (pool or swap) lives in a two-level table per
+ * guest, made on its first eviction: a directory frame of 1024 leaf frame
+ * numbers, each leaf 1024 handles (4 MiB of guest RAM), so a guest never
+ * evicted costs nothing.
+ */
+#include "hypervisor/vm/vm_evict.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/evict/evict_store.h"
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/time/time.h"
+#include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_memory.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+#define EVICT_SCAN_PAGES 1024u
+#define EVICT_WANT 32u
+#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
+#define HANDLES_PER_LEAF 1024u
+/* In a resident page's handle slot: it did not compress and swap could not
+ * take it; tried again only once its dirty bit says it was written since.
+ * No pool handle or swap slot number has this value. */
+#define INCOMPRESSIBLE UINT32_MAX
+
+/* Stores that failed in a row (a page that does not compress and no swap
+ * to take it, or a full pool): past this many, steps report nothing left
+ * to find, so a guest rewriting incompressible data cannot make every
+ * first touch compress the whole machine before it runs out of memory. */
+#define EVICT_FUTILE_MAX 256u
+
+static unsigned cursor_vm;
+static uint64_t cursor_gpa;
+static unsigned futile;
+
+/* What eviction costs, in TSC ticks (executed instructions under QEMU
+ * -icount and Bochs sync=none: bench/evict_bench.py reads them). */
+static uint64_t evict_ticks, evict_freed, restore_ticks, restores;
+
+/* handle_slot: where the handle of page number page lives; NULL when the
+ * table has no leaf for it and create is false, or no frame is free. */
+static uint32_t *handle_slot(struct vm *vm, uint64_t page, bool create)
+{
+	uint32_t *dir, *entry;
+
+	if (!vm->evict.dir_hpa && (!create || !(vm->evict.dir_hpa = frame_alloc())))
+		return NULL;
+	dir = (uint32_t *)(uintptr_t)vm->evict.dir_hpa;
+	entry = &dir[page / HANDLES_PER_LEAF];
+	if (*entry == 0) {
+		uint64_t leaf = create ? frame_alloc() : 0;
+
+		if (!leaf)
+			return NULL;
+		*entry = (uint32_t)(leaf / FRAME_SIZE);   /* frames lie below 4 GiB */
+	}
+	return (uint32_t *)(uintptr_t)((uint64_t)*entry * FRAME_SIZE) + page % HANDLES_PER_LEAF;
+}
+
+struct evicted {
+	struct vm *vm;
+	uint64_t gpa;
+};
+
+/* mem_remove's last step: no CPU reaches the frame now. It held guest
+ * data: scrubbed before it is free. */
+static void release_evicted(void *ctx, uint64_t hpa, uint64_t size)
+{
+	struct evicted *e = ctx;
+
+	host_window_unmap((uint64_t)(uintptr_t)e->vm->mem.base + e->gpa, size);
+	memset((void *)(uintptr_t)hpa, 0, size);
+	frames_free(hpa, size);
+}
+
+static void count_away(struct vm *vm, uint8_t where)
+{
+	struct vm_evict_state *s = &vm->evict;
+
+	if (where == GP_COMPRESSED) {
+		s->to_pool++;
+		if (++s->compressed > s->compressed_peak)
+			s->compressed_peak = s->compressed;
+	} else {
+		s->to_swap++;
+		if (++s->swapped > s->swapped_peak)
+			s->swapped_peak = s->swapped;
+	}
+}
+
+/*
+ * evict_page: store the page's contents, then take the page away through
+ * the one invalidation path. One CPU runs guests and Skiff in turn, so no
+ * guest writes the frame while it is copied here; with guests on other
+ * CPUs the page must first be narrowed to read-only through mem_remove.
+ */
+static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, true);
+	struct evicted e = { vm, gpa };
+	uint32_t handle;
+	uint8_t where;
+
+	int rc;
+
+	if (!slot)
+		return false;
+	/* Compressing costs thousands of instructions: not again for a page
+	 * that failed and was not written since (its dirty bit, cleared then). */
+	if (*slot == INCOMPRESSIBLE && np_take_dirty(&vm->nested, gpa) == 0)
+		return false;
+	rc = evict_store_put((const void *)(uintptr_t)hpa, &where, &handle);
+	futile = rc ? futile + 1 : 0;
+	if (rc == -E2BIG) {
+		*slot = INCOMPRESSIBLE;
+		(void)np_take_dirty(&vm->nested, gpa);
+		vm->evict.incompressible++;
+	}
+	if (rc)
+		return false;
+	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, 0, release_evicted, &e) != 0) {
+		evict_store_drop(where, handle);
+		return false;
+	}
+	*slot = handle;
+	gp_set_away(&vm->pages, gpa, (enum gp_where)where);
+	count_away(vm, where);
+	return true;
+}
+
+/*
+ * try_evict: evict vm's page at gpa when it is a cold 4 KiB page of plain
+ * RAM. Returns the bytes the caller may skip (the page, or the rest of a
+ * larger leaf, which is never evicted whole) and sets *freed.
+ */
+static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
+{
+	uint64_t hpa, size;
+	unsigned perms;
+
+	*freed = false;
+	if (gp_at(&vm->pages, gpa) != GP_OWN ||
+	    np_lookup(&vm->nested, gpa, &hpa, &perms, &size) != 0)
+		return GP_PAGE_SIZE;
+	if (size != GP_PAGE_SIZE)
+		return size - (gpa & (size - 1));
+	if (perms != PLAIN_RAM_PERMS)
+		return GP_PAGE_SIZE;   /* a segment's page */
+	if (np_take_accessed(&vm->nested, gpa) == 1) {
+		vm->evict.second_chances++;   /* used since the clock last came by */
+		return GP_PAGE_SIZE;
+	}
+	*freed = evict_page(vm, gpa, hpa);
+	return GP_PAGE_SIZE;
+}
+
+/* leave_vm: the cursor moves on; cleared accessed bits take effect. */
+static void leave_vm(struct vm *vm)
+{
+	if (vm && vm->nested_ready)
+		mem_flush_if_stale(&vm->space);
+	cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
+	cursor_gpa = 0;
+}
+
+unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
+{
+	unsigned freed = 0, scanned = 0, vms_passed = 0;
+	struct vm *vm = NULL;
+	uint64_t start = tsc_read();
+
+	*passed = 0;
+	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
+	       futile < EVICT_FUTILE_MAX) {
+		uint64_t step;
+		bool got;
+
+		vm = vm_reclaim_at(cursor_vm);
+		/* A VM still being built holds pages the loader is writing;
+		 * spare is in the middle of a hypercall. */
+		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
+			if (vm && cursor_gpa < vm->mem.size)
+				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
+			leave_vm(vm);
+			vm = NULL;
+			vms_passed++;
+			continue;
+		}
+		step = try_evict(vm, cursor_gpa, &got);
+		cursor_gpa += step;
+		*passed += step / GP_PAGE_SIZE;
+		freed += got;
+		scanned++;
+	}
+	if (vm)
+		mem_flush_if_stale(&vm->space);
+	if (vms_passed > HOST_WINDOW_COUNT || futile >= EVICT_FUTILE_MAX) {
+		/* Two whole rounds in this call, or nothing worth trying now: the
+		 * caller stops here; the next caller starts a fresh budget. */
+		*passed = 2 * vm_reclaim_round_pages();
+		futile = 0;
+	}
+	evict_ticks += tsc_read() - start;
+	evict_freed += freed;
+	return freed;
+}
+
+int vm_evict_restore(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	enum gp_where where = gp_at(&vm->pages, gpa);
+	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, false);
+	int rc;
+
+	uint64_t start = tsc_read();
+
+	if ((where != GP_COMPRESSED && where != GP_SWAPPED) || !slot)
+		return -EINVAL;
+	rc = evict_store_get((uint8_t)where, *slot, (void *)(uintptr_t)hpa);
+	if (rc)
+		return rc;
+	restore_ticks += tsc_read() - start;
+	restores++;
+	vm->evict.back++;
+	if (where == GP_COMPRESSED)
+		vm->evict.compressed--;
+	else
+		vm->evict.swapped--;
+	return 0;
+}
+
+void vm_evict_release(struct vm *vm)
+{
+	uint32_t *dir = (uint32_t *)(uintptr_t)vm->evict.dir_hpa;
+
+	if (!dir)
+		return;
+	for (uint64_t page = 0; page < vm->pages.page_count; page++) {
+		enum gp_where where = (enum gp_where)vm->pages.where[page];
+
+		if (where == GP_COMPRESSED || where == GP_SWAPPED) {
+			evict_store_drop((uint8_t)where, *handle_slot(vm, page, false));
+			gp_set_nowhere(&vm->pages, page * GP_PAGE_SIZE);
+		}
+	}
+	for (unsigned i = 0; i < FRAME_SIZE / sizeof(*dir); i++)
+		if (dir[i])
+			frames_free((uint64_t)dir[i] * FRAME_SIZE, FRAME_SIZE);
+	frames_free(vm->evict.dir_hpa, FRAME_SIZE);
+	vm->evict.dir_hpa = 0;
+	vm->evict.compressed = vm->evict.swapped = 0;
+}
+
+void vm_evict_log(const struct vm *vm)
+{
+	const struct vm_evict_state *s = &vm->evict;
+
+	log_printf("evict %s to_pool=%llu to_swap=%llu faulted_back=%llu compressed_peak=%llu KiB swapped_peak=%llu KiB second_chances=%llu",
+		   vm->name, (unsigned long long)s->to_pool, (unsigned long long)s->to_swap,
+		   (unsigned long long)s->back, (unsigned long long)(s->compressed_peak * 4),
+		   (unsigned long long)(s->swapped_peak * 4), (unsigned long long)s->second_chances);
+}
+
+void vm_evict_log_cost(void)
+{
+	if (evict_freed || restores)
+		log_printf("evict: cost evicted=%llu evict_ticks=%llu restored=%llu restore_ticks=%llu",
+			   (unsigned long long)evict_freed, (unsigned long long)evict_ticks,
+			   (unsigned long long)restores, (unsigned long long)restore_ticks);
+}
