@@ -43,6 +43,9 @@ status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
-# Network path lengths (guest-to-guest echo over the switch).
+# Network path lengths (guest-to-guest echo over the switch, hypercalls and rings).
 "$py" "$repo/bench/net_bench.py" --build "$build" || status=$?
+for platform in bochs-svm bochs-vmx; do
+  "$py" "$repo/bench/net_bench.py" --build "$build" --count 50 --platform "$platform" || status=$?
+done
 exit $status
