@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Network path lengths: guest-to-guest echo round trips over Skiff's switch, in instructions.
 
-bench/net_bench.py [--build B] [--count N]: boots tests/guests/netping as a responder and as
-`bench` (N round trips with 64-byte and with 1,472-byte payloads) on QEMU with `-icount
-shift=0,sleep=off`, where the TSC counts instructions, so "rtt SIZE bytes: N tsc" is instructions
-per round trip: both guests' work (frame building, checksums), four hypercalls that carry the frames
-(NET_WRITE and NET_READ each way) plus POLLs, Skiff's exits and switch copies. Also prints the
-exits per round trip from Skiff's summary lines. Results: docs/benchmarks.md ("Network").
+bench/net_bench.py [--build B] [--count N] [--platform P] [--path hypercall|ring|both]: boots
+tests/guests/netping as a responder and as `bench` (N round trips with 64-byte and with 1,472-byte
+payloads) on QEMU with `-icount shift=0,sleep=off` or on Bochs with `clock: sync=none`, where the
+TSC counts instructions, so "rtt SIZE bytes: N tsc" is instructions per round trip: both guests'
+work (frame building, checksums), the frames' way through Skiff (hypercall path: NET_WRITE and
+NET_READ each way plus POLLs; ring path: both guests on exitless NET rings, `netping ring ...`),
+Skiff's exits and switch copies. Also prints the exits per round trip from Skiff's summary lines.
+Results: docs/benchmarks.md ("Network").
 """
 
 import argparse
@@ -26,24 +28,38 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     parser.add_argument("--count", type=int, default=200)
+    parser.add_argument("--platform", default="qemu-svm",
+                        choices=("qemu-svm", "bochs-svm", "bochs-vmx"))
+    parser.add_argument("--path", default="both", choices=("hypercall", "ring", "both"))
     options = parser.parse_args()
+    paths = ("hypercall", "ring") if options.path == "both" else (options.path,)
+    return 0 if all([measure(options, path) for path in paths]) else 1
+
+
+def measure(options, path):
+    """One run over path ("hypercall" or "ring"); print its figures; True when it gave them."""
     image = os.path.join(options.build, "tests", "guests", "netping", "netping.elf")
-    lan = [make_net("service", "lan")]
-    guests = [make_guest(image, ["responder", "10.0.0.1", str(2 * options.count + 1)],
-                         name="responder", nets=lan),
-              make_guest(image, ["bench", "10.0.0.2", "10.0.0.1", str(options.count)],
+    mode = ["ring"] if path == "ring" else []
+    guests = [make_guest(image, mode + ["responder", "10.0.0.1", str(2 * options.count + 1)],
+                         name="responder", nets=[make_net("service", "lan")]),
+              make_guest(image, mode + ["bench", "10.0.0.2", "10.0.0.1", str(options.count)],
                          name="bench", nets=[make_net("service", "lan")])]
-    result = boot("qemu-svm", os.path.join(options.build, "skiff.elf"), guests, timeout=300,
-                  machine=MachineOptions(icount=True))
+    machine = MachineOptions(icount=options.platform == "qemu-svm")
+    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
+                  timeout=900, machine=machine)
     text = result.com2
     rtts = re.findall(r"\[bench\] rtt (\d+) bytes: (\d+) tsc", text)
-    io = re.search(r"summary bench status=0 .* io=(\d+)", text)
+    summary = {name: re.search(r"summary %s status=\d+ .* exits=(\d+) io=(\d+)" % name, text)
+               for name in ("bench", "responder")}
     for size, tsc in rtts:
-        print("guest-to-guest echo, %s-byte payload: %s instructions per round trip" % (size, tsc))
-    if io:
-        print("bench guest: %.1f I/O exits per round trip (hypercalls, POLL included)"
-              % (int(io.group(1)) / (2.0 * options.count)))
-    return 0 if len(rtts) == 2 else 1
+        print("%s %s path: echo round trip, %s-byte payload: %s instructions"
+              % (options.platform, path, size, tsc))
+    for name, match in summary.items():
+        if match:
+            print("%s %s path: %s guest: %.2f exits (%.2f I/O) per round trip"
+                  % (options.platform, path, name, int(match.group(1)) / (2.0 * options.count),
+                     int(match.group(2)) / (2.0 * options.count)))
+    return len(rtts) == 2
 
 
 if __name__ == "__main__":

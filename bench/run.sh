@@ -46,8 +46,11 @@ status=0
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
 # Eviction: reclaim throughput to the pool and to swap, restore cost.
 "$py" "$repo/bench/evict_bench.py" --build "$build" || status=$?
-# Network path lengths (guest-to-guest echo over the switch).
+# Network path lengths (guest-to-guest echo over the switch, hypercalls and rings).
 "$py" "$repo/bench/net_bench.py" --build "$build" || status=$?
+for platform in bochs-svm bochs-vmx; do
+  "$py" "$repo/bench/net_bench.py" --build "$build" --count 50 --platform "$platform" || status=$?
+done
 # HTTP requests per 10^9 instructions (two socket appliances), both backends.
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform qemu-svm || status=$?
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform bochs-vmx || status=$?

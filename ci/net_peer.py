@@ -2,7 +2,10 @@
 """A host peer for Skiff's uplink: ARP and ICMP echo through an emulated e1000's UDP back end.
 
 ci/net_peer.py --list prints the cases for CMake (boot.PLATFORM.net_uplink_peer on all three
-platforms); ci/net_peer.py --platform P --build B [--test net_uplink_peer]: boots tests/guests/netping as `responder 10.0.0.2 3` with
+platforms; on qemu-svm also net_uplink_peer_virtio, the same behind a virtio-net NIC, and
+net_uplink_oversize_virtio, which first sends the responder frames longer than the MTU: the
+driver must drop and count them (`rx_oversize=`) and the responder still answer; Bochs has no
+virtio-net); ci/net_peer.py --platform P --build B [--test net_uplink_peer]: boots tests/guests/netping as `responder 10.0.0.2 3` with
 `tools/skiff-run --net service=udp:PORT` (the emulated NIC receives on PORT and sends to PORT+1,
 one Ethernet frame per datagram), then, as host 10.0.0.1, resolves 10.0.0.2 by ARP and sends three
 ICMP echo requests, checking each reply (addresses, id, sequence, payload, checksum). Passes when
@@ -29,6 +32,11 @@ GUEST_MAC = bytes(int(x, 16) for x in NIC_MAC.split(":"))
 BROADCAST = b"\xff" * 6
 COUNT = 3
 CASE = "net_uplink_peer"
+VIRTIO_CASE = "net_uplink_peer_virtio"
+OVERSIZE_CASE = "net_uplink_oversize_virtio"
+# Frame lengths past mtu + 14 = 1514 that still fit the driver's 2,048-byte receive buffers, so
+# the device hands them over and Skiff must refuse them itself.
+OVERSIZE_LENGTHS = (1515, 1600, 2000)
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 
 
@@ -113,12 +121,22 @@ def exchange(sock, port, frame, accept, deadline, resend=1.0):
     return False
 
 
-def run_peer(sock, port, deadline, log):
-    """Resolve the guest and ping it COUNT times; return True when all answered."""
+def oversized_frame(length):
+    """Return a frame of length bytes for the guest: an IPv4 packet too long for the MTU."""
+    return GUEST_MAC + PEER_MAC + b"\x08\x00" + bytes(i & 0xff for i in range(length - 14))
+
+
+def run_peer(sock, port, deadline, log, oversize=False):
+    """Resolve the guest (after sending it oversized frames when asked) and ping it COUNT
+    times; return True when all answered."""
     if not exchange(sock, port, arp_request(), is_arp_reply, deadline):
         log.append("peer: no ARP reply from 10.0.0.2")
         return False
     log.append("peer: 10.0.0.2 is at %s" % NIC_MAC)
+    if oversize:
+        for length in OVERSIZE_LENGTHS:
+            sock.sendto(oversized_frame(length), ("127.0.0.1", port))
+        log.append("peer: sent frames of %s bytes" % ", ".join(map(str, OVERSIZE_LENGTHS)))
     for seq in range(1, COUNT + 1):
         payload = bytes((i * 5 + seq) & 0xff for i in range(56))
         if not exchange(sock, port, echo_request(seq, payload),
@@ -135,13 +153,15 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the cases for CMake")
     parser.add_argument("--platform", choices=PLATFORMS)
     parser.add_argument("--build")
-    parser.add_argument("--test", default=CASE, choices=(CASE,))
+    parser.add_argument("--test", default=CASE, choices=(CASE, VIRTIO_CASE, OVERSIZE_CASE))
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds for the emulator run (default 60 QEMU, 150 Bochs)")
     options = parser.parse_args()
     if options.list:
         for platform in PLATFORMS:
             print("%s %s %d netping" % (platform, CASE, 4 * default_timeout(platform)))
+        for case in (VIRTIO_CASE, OVERSIZE_CASE):
+            print("qemu-svm %s %d netping" % (case, 4 * default_timeout("qemu-svm")))
         return 0
     if not options.platform or not options.build:
         parser.error("--platform and --build are needed")
@@ -153,26 +173,34 @@ def main():
     image = os.path.join(options.build, "tests", "guests", "netping", "netping.elf")
     command = [sys.executable, os.path.join(HERE, "..", "tools", "skiff-run"), "--cpu", cpu,
                "--emulator", emulator, "--timeout", str(options.timeout),
-               "--net", "service=udp:%d" % port, image, "responder", "10.0.0.2", str(COUNT)]
+               "--net", "service=udp:%d" % port]
+    if options.test != CASE:
+        command += ["--nic", "virtio"]
+    command += [image, "responder", "10.0.0.2", str(COUNT)]
     env = dict(os.environ, SKIFF_BUILD=options.build)
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     log = []
-    ok = run_peer(sock, port, time.time() + options.timeout, log)
-    return verdict(options.platform, CASE, ok, run, options.timeout, log,
-                   "served %d echo requests" % COUNT)
+    ok = run_peer(sock, port, time.time() + options.timeout, log,
+                  oversize=options.test == OVERSIZE_CASE)
+    skiff_log = ["rx_oversize=%d " % len(OVERSIZE_LENGTHS)] if options.test == OVERSIZE_CASE else []
+    return verdict(options.platform, options.test, ok, run, options.timeout, log,
+                   "served %d echo requests" % COUNT, skiff_log)
 
 
-def verdict(platform, case, ok, run, timeout, log, needed):
+def verdict(platform, case, ok, run, timeout, log, needed, skiff_log=()):
     """Wait for skiff-run, print what the peer saw and skiff-run's output, and
     return 0 when the peer's exchange went well (ok), skiff-run exited 0 and
-    its standard output holds the text needed; 1 otherwise."""
+    its standard output holds the text needed and its standard error (Skiff's
+    log) each string of skiff_log; 1 otherwise."""
     stdout, stderr = run.communicate(timeout=timeout + 30)
     text = stdout.decode(errors="replace")
     print("\n".join(log))
     print("--- skiff-run (status %d) ---\n%s" % (run.returncode, text))
-    passed = ok and run.returncode == 0 and needed in text
+    errors = stderr.decode(errors="replace")
+    passed = (ok and run.returncode == 0 and needed in text
+              and all(n in errors for n in skiff_log))
     if not passed:
-        print(stderr.decode(errors="replace")[-4000:])
+        print(errors[-4000:])
     print("boot.%s.%s: %s" % (platform, case, "PASS" if passed else "FAIL"))
     return 0 if passed else 1
 

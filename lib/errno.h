@@ -36,6 +36,9 @@
 #ifndef EINVAL
 #define EINVAL 22
 #endif
+#ifndef ENODEV
+#define ENODEV 19
+#endif
 #ifndef ENOSPC
 #define ENOSPC 28
 #endif

@@ -271,6 +271,23 @@ uint64_t net_pending(const struct net_port *p)
 	return p->count ? p->slots[p->head].len : 0;
 }
 
+const uint8_t *net_peek(const struct net_port *p, uint64_t *len)
+{
+	if (p->count == 0)
+		return NULL;
+	*len = p->slots[p->head].len;
+	return p->slots[p->head].data;
+}
+
+void net_drop_oldest(struct net_port *p)
+{
+	if (p->count == 0)
+		return;
+	p->head = (p->head + 1) % NET_QUEUE_SLOTS;
+	p->count--;
+	p->stats.received++;
+}
+
 const char *net_network_name(const struct net_switch *sw, const struct net_port *p)
 {
 	return sw->networks[p->network];

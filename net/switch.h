@@ -149,6 +149,13 @@ enum net_result net_receive(struct net_port *p, uint8_t *buf, uint64_t cap,
 /* net_pending: the length of p's oldest queued frame, 0 when none. */
 uint64_t net_pending(const struct net_port *p);
 
+/* net_peek: p's oldest queued frame (its length in *len), or NULL when none. */
+const uint8_t *net_peek(const struct net_port *p, uint64_t *len);
+
+/* net_drop_oldest: take p's oldest frame off its queue (counted as
+ * received: its owner consumed it in place, see net_peek). */
+void net_drop_oldest(struct net_port *p);
+
 /* net_network_name: the name of p's network. */
 const char *net_network_name(const struct net_switch *sw, const struct net_port *p);
 

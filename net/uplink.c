@@ -1,18 +1,67 @@
 /*
- * uplink.c - bridging the network "uplink" to the e1000 (uplink.h).
+ * uplink.c - bridging the network "uplink" to the machine's NIC, an e1000
+ * or a virtio-net device (uplink.h). The two drivers differ only behind
+ * struct uplink_nic.
  */
 #include "net/uplink.h"
 
 #include "drivers/e1000/e1000.h"
+#include "drivers/virtio_net/virtio_net.h"
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
 #include "lib/kstring.h"
 
 static struct net_switch the_switch;
 static bool switch_ready;
-static struct e1000 nic;
+/* What the bridge needs of a NIC driver. */
+struct uplink_nic {
+	const char *model;
+	const uint8_t *mac;
+	int (*transmit)(const void *frame, size_t len);
+	size_t (*receive)(void *buf, size_t cap);
+	void (*filter)(const uint8_t (*macs)[6], unsigned count);
+	void (*log_stats)(void);
+};
+
+static struct e1000 e1000;
+static struct virtio_net vnet;
+static const struct uplink_nic *nic;
 static struct net_port *port;
 static uint8_t frame[NET_FRAME_MAX];
+
+static int e1000_tx(const void *f, size_t len) { return e1000_transmit(&e1000, f, len); }
+static size_t e1000_rx(void *buf, size_t cap) { return e1000_receive(&e1000, buf, cap); }
+static void e1000_macs(const uint8_t (*macs)[6], unsigned n) { e1000_filter(&e1000, macs, n); }
+
+static void e1000_stats(void)
+{
+	log_printf("uplink: rx=%llu tx=%llu rx_errors=%llu tx_busy=%llu to_guests=%llu dropped=%llu",
+		   (unsigned long long)e1000.rx_frames, (unsigned long long)e1000.tx_frames,
+		   (unsigned long long)e1000.rx_errors, (unsigned long long)e1000.tx_busy,
+		   (unsigned long long)port->stats.sent, (unsigned long long)port->stats.dropped);
+}
+
+static const struct uplink_nic e1000_nic = {
+	"e1000", e1000.mac, e1000_tx, e1000_rx, e1000_macs, e1000_stats,
+};
+
+static int vnet_tx(const void *f, size_t len) { return virtio_net_transmit(&vnet, f, len); }
+static size_t vnet_rx(void *buf, size_t cap) { return virtio_net_receive(&vnet, buf, cap); }
+static void vnet_macs(const uint8_t (*macs)[6], unsigned n) { virtio_net_filter(&vnet, macs, n); }
+
+static void vnet_stats(void)
+{
+	log_printf("uplink: rx=%llu tx=%llu rx_errors=%llu rx_oversize=%llu device_errors=%llu "
+		   "tx_busy=%llu to_guests=%llu dropped=%llu",
+		   (unsigned long long)vnet.rx_frames, (unsigned long long)vnet.tx_frames,
+		   (unsigned long long)vnet.rx_errors, (unsigned long long)vnet.rx_oversize,
+		   (unsigned long long)vnet.device_errors, (unsigned long long)vnet.tx_busy,
+		   (unsigned long long)port->stats.sent, (unsigned long long)port->stats.dropped);
+}
+
+static const struct uplink_nic vnet_nic = {
+	"virtio-net", vnet.mac, vnet_tx, vnet_rx, vnet_macs, vnet_stats,
+};
 
 struct net_switch *net_the_switch(void)
 {
@@ -32,41 +81,69 @@ static void transmit_queued(void *owner)
 	while (net_pending(port)) {
 		uint64_t pending = net_pending(port);
 
-		if (e1000_transmit(&nic, port->slots[port->head].data, pending) != 0)
+		if (nic->transmit(port->slots[port->head].data, pending) != 0)
 			return;   /* ring full: stays queued, uplink_poll retries */
 		(void)net_receive(port, frame, sizeof(frame), &len);
 	}
 }
 
+/*
+ * start_nic: the first NIC of the PCI scan that starts, e1000 first; NULL
+ * (logged) when there is none. *where is its PCI function.
+ */
+static const struct uplink_nic *start_nic(const struct pci_device **where)
+{
+	const struct pci_device *dev;
+	int rc;
+
+	if ((dev = e1000_find(pci_machine())) != NULL) {
+		*where = dev;
+		if ((rc = e1000_init(&e1000, dev)) == 0)
+			return &e1000_nic;
+		log_printf("uplink: e1000 at %02x:%02x.%x failed to start (error %d)", dev->bus,
+			   dev->slot, dev->function, rc);
+	}
+	if ((dev = virtio_net_find(pci_machine())) != NULL) {
+		*where = dev;
+		if ((rc = virtio_net_init(&vnet, dev)) == 0) {
+			log_printf("uplink: virtio-net filters %s", vnet.ctrl
+				   ? "by its MAC table (control queue)"
+				   : "nothing (no control queue): promiscuous, the switch filters");
+			return &vnet_nic;
+		}
+		log_printf("uplink: virtio-net at %02x:%02x.%x failed to start (error %d)", dev->bus,
+			   dev->slot, dev->function, rc);
+	}
+	return NULL;
+}
+
 void uplink_init(void)
 {
-	const struct pci_device *dev = e1000_find(pci_machine());
+	const struct pci_device *dev = NULL;
+	const struct uplink_nic *found = start_nic(&dev);
 	struct net_port_config cfg = {
 		.network = UPLINK_NETWORK, .uplink = true, .notify = transmit_queued,
 	};
 	char err[128];
-	int rc;
 
-	if (!dev) {
-		log_printf("uplink: no e1000 (8086:100e) found; network uplink has no NIC");
+	if (!found) {
+		if (!dev)
+			log_printf("uplink: no e1000 (8086:100e) or virtio-net (1af4:1000) found; "
+				   "network uplink has no NIC");
 		return;
 	}
-	if ((rc = e1000_init(&nic, dev)) != 0) {
-		log_printf("uplink: e1000 at %02x:%02x.%x failed to start (error %d)", dev->bus,
-			   dev->slot, dev->function, rc);
-		return;
-	}
-	memcpy(cfg.mac, nic.mac, 6);
+	nic = found;
+	memcpy(cfg.mac, found->mac, 6);
 	cfg.storage = (void *)(uintptr_t)frames_alloc_contiguous(NET_PORT_STORAGE, FRAME_SIZE);
 	if (!cfg.storage || !(port = net_attach(net_the_switch(), &cfg, err, sizeof(err)))) {
-		log_printf("uplink: cannot attach the e1000 to the switch: %s",
+		log_printf("uplink: cannot attach the %s to the switch: %s", found->model,
 			   cfg.storage ? err : "no memory");
 		return;
 	}
 	uplink_update_filter();
-	log_printf("uplink: e1000 at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, on network %s",
-		   dev->bus, dev->slot, dev->function, nic.mac[0], nic.mac[1], nic.mac[2],
-		   nic.mac[3], nic.mac[4], nic.mac[5], UPLINK_NETWORK);
+	log_printf("uplink: %s at %02x:%02x.%x, mac %02x:%02x:%02x:%02x:%02x:%02x, on network %s",
+		   nic->model, dev->bus, dev->slot, dev->function, nic->mac[0], nic->mac[1],
+		   nic->mac[2], nic->mac[3], nic->mac[4], nic->mac[5], UPLINK_NETWORK);
 }
 
 void uplink_update_filter(void)
@@ -82,7 +159,7 @@ void uplink_update_filter(void)
 		if (p->used && p != port && p->network == port->network)
 			memcpy(macs[count++], p->mac, 6);
 	}
-	e1000_filter(&nic, (const uint8_t (*)[6])macs, count);
+	nic->filter((const uint8_t (*)[6])macs, count);
 }
 
 bool uplink_active(void)
@@ -97,16 +174,12 @@ void uplink_poll(void)
 	if (!port)
 		return;
 	transmit_queued(NULL);
-	while ((len = e1000_receive(&nic, frame, sizeof(frame))) != 0)
+	while ((len = nic->receive(frame, sizeof(frame))) != 0)
 		(void)net_send(net_the_switch(), port, frame, len);
 }
 
 void uplink_log_stats(void)
 {
 	if (port)
-		log_printf("uplink: rx=%llu tx=%llu rx_errors=%llu tx_busy=%llu to_guests=%llu dropped=%llu",
-			   (unsigned long long)nic.rx_frames, (unsigned long long)nic.tx_frames,
-			   (unsigned long long)nic.rx_errors, (unsigned long long)nic.tx_busy,
-			   (unsigned long long)port->stats.sent,
-			   (unsigned long long)port->stats.dropped);
+		nic->log_stats();
 }

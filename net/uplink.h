@@ -1,6 +1,7 @@
 /*
  * uplink.h - the network named "uplink": Skiff's virtual switch bridged to
- * a physical NIC (an Intel 82540EM found by PCI).
+ * a physical NIC found by PCI: an Intel 82540EM (e1000) or, when there is
+ * none, a legacy virtio-net device.
  *
  * The NIC is one uplink port of the switch: frames guests send to MACs the
  * switch does not know (and broadcast, multicast) go out on the wire;

@@ -1,7 +1,8 @@
 """The emulated machine's NIC for Skiff's uplink network (skiff-run --net, --forward).
 
-Skiff drives an Intel 82540EM (e1000) that both emulators offer and bridges it to the switch
-network named "uplink" (docs/networking.md). A guest's device DEV joins that network through
+Skiff drives an Intel 82540EM (e1000) that both emulators offer, or with `--nic virtio` a legacy
+virtio-net device (QEMU only), and bridges it to the switch network named "uplink"
+(docs/networking.md). A guest's device DEV joins that network through
 `--net DEV=SPEC`, where SPEC picks the emulator's back end for the NIC:
 
     user        the emulator's user-mode network (no root): QEMU's `-netdev user`, Bochs's slirp;
@@ -21,6 +22,7 @@ import re
 
 NIC_MAC = "02:5c:1f:00:00:01"
 UPLINK_NETWORK = "uplink"
+MODELS = ("e1000", "virtio")
 
 _SPEC_RE = re.compile(r"^(user|udp:([0-9]{1,5})|tap:([A-Za-z0-9_.-]{1,15}))$")
 _FORWARD_RE = re.compile(r"^(tcp|udp):([0-9]{1,5}):([0-9]{1,5})$")
@@ -39,6 +41,7 @@ class Nic:
     ifname: str = None
     forwards: list = dataclasses.field(default_factory=list)   # (proto, host, guest)
     mac: str = NIC_MAC
+    model: str = "e1000"   # or "virtio": QEMU's legacy (transitional) virtio-net-pci
 
 
 def _port(text, what):
@@ -70,7 +73,7 @@ def parse_forward(text):
 
 
 def qemu_args(nic):
-    """Return QEMU's arguments for the e1000 behind nic (none when nic is None)."""
+    """Return QEMU's arguments for the NIC behind nic (none when nic is None)."""
     if nic is None:
         return []
     if nic.kind == "udp":
@@ -80,13 +83,21 @@ def qemu_args(nic):
         netdev = "tap,id=uplink,ifname=%s,script=no,downscript=no" % nic.ifname
     else:
         netdev = "user,id=uplink" + "".join(",hostfwd=%s:127.0.0.1:%d-:%d" % f for f in nic.forwards)
-    return ["-netdev", netdev, "-device", "e1000,netdev=uplink,mac=%s" % nic.mac]
+    if nic.model == "virtio":
+        # disable-modern: the transitional device 1af4:1000 with the legacy I/O BAR Skiff
+        # drives; no option ROM, the firmware need not boot from it.
+        device = "virtio-net-pci,disable-modern=on,romfile=,netdev=uplink,mac=%s" % nic.mac
+    else:
+        device = "e1000,netdev=uplink,mac=%s" % nic.mac
+    return ["-netdev", netdev, "-device", device]
 
 
 def bochs_lines(nic, workdir):
     """Return bochsrc lines for the e1000 behind nic; writes slirp's script into workdir."""
     if nic is None:
         return []
+    if nic.model != "e1000":
+        raise NetSpecError("Bochs has no %s NIC: only e1000" % nic.model)
     if nic.kind == "udp":
         return ["e1000: enabled=1, mac=%s, ethmod=socket, ethdev=%d" % (nic.mac, nic.port)]
     if nic.kind == "tap":

@@ -2,7 +2,7 @@
  * virtio_blk.h - the virtio block device (QEMU's -drive if=virtio, and the
  * paravirtual disk of most clouds), through the legacy PCI interface:
  * vendor 0x1af4 device 0x1001, registers in I/O BAR 0, one virtqueue in
- * the split-ring layout, polled.
+ * the split-ring layout (drivers/virtio), polled.
  *
  * Each disk found is registered with drivers/disk as "vblkN". A write is
  * one OUT request and, when the device offers VIRTIO_BLK_F_FLUSH (a
@@ -14,19 +14,6 @@
 #define SKIFF_DRIVERS_VIRTIO_BLK_H
 
 #include <stdint.h>
-
-/* Offsets of the split virtqueue's parts (legacy layout: the used ring
- * starts on the next 4 KiB boundary). */
-struct vring_layout {
-	uint64_t desc, avail, used, bytes;
-};
-
-/*
- * vring_layout_for: where the descriptor table, available ring and used
- * ring of a queue of `size` entries lie from the queue's base, and the
- * total bytes (a multiple of 4096). Portable (host-tested).
- */
-struct vring_layout vring_layout_for(uint16_t size);
 
 /*
  * virtio_blk_init: find every legacy virtio block function in

@@ -17,6 +17,7 @@
 #include "lwip/timeouts.h"
 #include "netif/ethernet.h"
 #include "skiff.h"
+#include "skiff_net_ring.h"
 
 #define FRAME_MAX 1514u
 #define MAX_DELAY_MS 1000u
@@ -24,6 +25,7 @@
 static struct netif netif;
 static uint64_t handle;
 static uint8_t frame[FRAME_MAX];
+static struct skiff_net_ring ring;   /* used when Skiff accepts it (ring.open) */
 
 uint32_t sys_now(void)
 {
@@ -48,7 +50,8 @@ static err_t link_output(struct netif *nif, struct pbuf *p)
 	if (p->tot_len > FRAME_MAX)
 		return ERR_BUF;
 	pbuf_copy_partial(p, frame, p->tot_len, 0);
-	return skiff_net_write(handle, frame, p->tot_len) == SKIFF_OK ? ERR_OK : ERR_IF;
+	return (ring.open ? skiff_net_ring_write(&ring, frame, p->tot_len)
+			  : skiff_net_write(handle, frame, p->tot_len)) == SKIFF_OK ? ERR_OK : ERR_IF;
 }
 
 static err_t interface_init(struct netif *nif)
@@ -117,7 +120,8 @@ void skiff_lwip_poll(uint32_t timeout_ms)
 		wait = MAX_DELAY_MS;
 	if (wait && !(skiff_poll((uint64_t)wait * 1000000u) & (1ull << handle)))
 		wait = 0;   /* timed out: nothing to read, timers below */
-	while (skiff_net_read(handle, frame, sizeof(frame), &len) == SKIFF_OK) {
+	while ((ring.open ? skiff_net_ring_read(&ring, frame, sizeof(frame), &len)
+			  : skiff_net_read(handle, frame, sizeof(frame), &len)) == SKIFF_OK) {
 		struct pbuf *p = pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL);
 
 		if (!p)
@@ -127,6 +131,7 @@ void skiff_lwip_poll(uint32_t timeout_ms)
 			pbuf_free(p);
 	}
 	sys_check_timeouts();
+	skiff_net_ring_kick(&ring);   /* what lwIP just sent, before it computes on */
 }
 
 static bool wait_for_lease(uint32_t timeout_ms)
@@ -160,6 +165,10 @@ struct netif *skiff_lwip_start(const char *device, uint32_t timeout_ms)
 		printf("net %s: %s=%s is not A.B.C.D/PREFIX[,gw=E.F.G.H]\n", device, name, setting);
 		return NULL;
 	}
+	/* The exitless ring when Skiff offers it; SKIFF_NET_RING=off keeps the
+	 * hypercall path (for comparisons). */
+	if (!(getenv("SKIFF_NET_RING") && strcmp(getenv("SKIFF_NET_RING"), "off") == 0))
+		(void)skiff_net_ring_open(handle, &ring);
 	lwip_init();
 	if (!netif_add(&netif, &ip, &mask, &gw, NULL, interface_init, ethernet_input)) {
 		printf("net %s: lwIP refused the interface\n", device);

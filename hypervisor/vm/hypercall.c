@@ -18,6 +18,7 @@ enum {
 	BLOCK_SIZE = 36,
 	NET_SIZE = 28,
 	HALT_SIZE = 12,
+	NET_RING_SIZE = 20,
 };
 
 bool hypercall_is_port(uint16_t port)
@@ -37,6 +38,10 @@ const char *hypercall_name(uint16_t port)
 
 	if (port == SKIFF_CALL_NOP)
 		return "skiff-nop";
+	if (port == SKIFF_CALL_NET_RING)
+		return "skiff-net-ring";
+	if (port == SKIFF_CALL_NET_KICK)
+		return "skiff-net-kick";
 	if (port >= HYPERCALL_PORT_BASE && nr >= HYPERCALL_SOLO5_FIRST &&
 	    nr <= HYPERCALL_SOLO5_LAST)
 		return solo5[nr];
@@ -221,6 +226,21 @@ static bool block_request_ok(const struct hypercall_block *dev, uint64_t offset,
  * request is the guest's own business (EINVAL); a data buffer outside its
  * RAM is an attempt to reach memory that is not its own (killed).
  */
+/*
+ * Skiff's NET_RING {handle @0, ring @8, ret @16}: a ring the rules refuse
+ * (docs/guest-abi.md) answers EINVAL, like a handle that is no net device;
+ * the guest goes on with the hypercall path.
+ */
+static void do_net_ring(const struct hypercall_env *env, uint8_t *arg)
+{
+	const char *why = "no net devices";
+	int rc = env->net_ring ? env->net_ring(env->ctx, load_u64(arg), load_u64(arg + 8), &why)
+			       : -1;
+
+	(void)why;
+	store_i32(arg + 16, rc == 0 ? HC_OK : HC_EINVAL);
+}
+
 static void do_block(const struct hypercall_env *env, uint8_t *arg, bool write,
 		     struct hypercall_result *res)
 {
@@ -274,8 +294,17 @@ void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 
 	memset(res, 0, sizeof(*res));
 	res->action = HC_DO_CONTINUE;
-	if (port == SKIFF_CALL_NOP)
+	if (port == SKIFF_CALL_NOP || port == SKIFF_CALL_NET_KICK)
 		return;
+	if (port == SKIFF_CALL_NET_RING) {
+		arg = guest_ptr(&env->mem, arg_gpa, NET_RING_SIZE);
+		if (arg)
+			do_net_ring(env, arg);
+		else
+			refuse_call(res, "skiff-net-ring: argument struct at 0x%llx (%llu bytes) is "
+				    "not inside guest memory", arg_gpa, NET_RING_SIZE);
+		return;
+	}
 	if (port < HYPERCALL_PORT_BASE || nr < HYPERCALL_SOLO5_FIRST ||
 	    nr > HYPERCALL_SOLO5_LAST) {
 		refuse_call(res, "hypercall port 0x%llx is not a known call (arg 0x%llx)",

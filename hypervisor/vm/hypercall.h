@@ -23,6 +23,8 @@
 #define SKIFF_CALL_PORT_FIRST 0x580u
 #define SKIFF_CALL_PORT_LAST 0x59fu
 #define SKIFF_CALL_NOP 0x580u
+#define SKIFF_CALL_NET_RING 0x588u   /* {handle, ring gpa, ret}: register a NET ring */
+#define SKIFF_CALL_NET_KICK 0x589u   /* no argument: an exit, so Skiff serves the rings */
 
 enum hypercall_nr {
 	HC_WALLTIME = 1, HC_PUTS = 2, HC_POLL = 3, HC_BLOCK_WRITE = 4,
@@ -73,6 +75,9 @@ struct hypercall_env {
 	struct net_port *(*net)(void *ctx, uint64_t handle);
 	/* net_ready: the handles (bit n = handle n) with a frame queued. */
 	uint64_t (*net_ready)(void *ctx);
+	/* net_ring: register (gpa != 0) or drop (gpa 0) the NET ring of the
+	 * device behind handle; 0, or -EINVAL with *why set. NULL: no rings. */
+	int (*net_ring)(void *ctx, uint64_t handle, uint64_t gpa, const char **why);
 };
 
 struct hypercall_result {

@@ -14,6 +14,7 @@
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "net/net_ring.h"
 #include "nested_paging/nested_paging.h"
 
 struct shadow;
@@ -51,6 +52,8 @@ struct vm_net {
 	struct net_port *port;
 	uint64_t storage_hpa;   /* its receive queue (NET_PORT_STORAGE bytes) */
 	char device[GUEST_NAME_MAX];  /* for the log (cut to fit) */
+	struct net_ring ring;         /* the exitless ring, when the guest registered one */
+	uint64_t ring_refusals;       /* ring registrations refused */
 };
 
 /* An attached block device, by manifest handle. */
@@ -125,8 +128,25 @@ void vm_net_detach(struct vm *vm);
 /* vm_net_port: the switch port behind manifest handle, or NULL. */
 struct net_port *vm_net_port(struct vm *vm, uint64_t handle);
 
-/* vm_net_ready: the handles of vm (bit n = handle n) with a frame queued. */
+/* vm_net_ready: the handles of vm (bit n = handle n) with a frame queued
+ * or, for a device with a ring, a frame on its ring the guest has not taken. */
 uint64_t vm_net_ready(struct vm *vm);
+
+/*
+ * vm_net_ring: register (gpa != 0) or drop (gpa 0) the ring of vm's net
+ * device behind handle. 0, or -EINVAL with *why set (and logged, naming
+ * the guest) for a handle that is no net device or a ring net_ring_register
+ * refuses.
+ */
+int vm_net_ring(struct vm *vm, uint64_t handle, uint64_t gpa, const char **why);
+
+/*
+ * vm_net_rings_serve: move frames through vm's rings: the guest's transmit
+ * halves into the switch (each frame checked like NET_WRITE), then frames
+ * queued for its ports onto their receive halves. Call whenever the guest
+ * has stopped running: after each of its exits and before it enters.
+ */
+void vm_net_rings_serve(struct vm *vm);
 
 /* vm_block: the block device behind manifest handle, or NULL. */
 const struct hypercall_block *vm_block(struct vm *vm, uint64_t handle);

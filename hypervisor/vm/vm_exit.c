@@ -49,6 +49,11 @@ static uint64_t net_ready_source(void *ctx)
 	return vm_net_ready(ctx);
 }
 
+static int net_ring_source(void *ctx, uint64_t handle, uint64_t gpa, const char **why)
+{
+	return vm_net_ring(ctx, handle, gpa, why);
+}
+
 /* What hypercalls of vm may reach: built once per vm_run, not per call. */
 static struct hypercall_env hypercall_env_of(struct vm *vm)
 {
@@ -59,6 +64,7 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.sw = net_the_switch(),
 		.net = vm->net_count ? net_source : NULL,
 		.net_ready = vm->net_count ? net_ready_source : NULL,
+		.net_ring = vm->net_count ? net_ring_source : NULL,
 	};
 }
 
@@ -275,7 +281,11 @@ void vm_run(struct vm *vm)
 	const struct hypercall_env env = hypercall_env_of(vm);
 	struct hal_exit exit;
 	unsigned exits = 0;
+	bool keep;
 
+	/* Frames queued while it was out go onto its rings before it looks. */
+	if (vm->net_count)
+		vm_net_rings_serve(vm);
 	/* Back from POLL (timeout or a frame): report what is ready now. */
 	if (vm->polling) {
 		hypercall_poll_complete(&env, vm->poll_arg);
@@ -286,11 +296,13 @@ void vm_run(struct vm *vm)
 		hal->run(&vm->vcpu, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
-		bool keep_running = handle_exit(vm, &env, &exit);
-
+		keep = handle_exit(vm, &env, &exit);
 		if (gdb_stub_debugging(vm))
 			gdb_stub_after_exit(vm);
-		if (!keep_running)
+		/* Any exit is a chance to serve the rings: no kick needed. */
+		if (vm->net_count && vm->state != VM_ENDED)
+			vm_net_rings_serve(vm);
+		if (!keep)
 			return;
 		/*
 		 * The slice ends here too: a guest that exits all the time (a

@@ -92,6 +92,13 @@ void vm_net_detach(struct vm *vm)
 				   vm->name, n->device, (unsigned long long)st->sent,
 				   (unsigned long long)st->received, (unsigned long long)st->dropped,
 				   (unsigned long long)st->refused);
+			if (n->ring.gpa || n->ring_refusals)
+				log_printf("net %s.%s ring: bad_index=%llu bad_desc=%llu "
+					   "refused_registrations=%llu", vm->name, n->device,
+					   (unsigned long long)n->ring.bad_index,
+					   (unsigned long long)n->ring.bad_desc,
+					   (unsigned long long)n->ring_refusals);
+			n->ring.active = false;
 			net_detach(net_the_switch(), n->port);
 			n->port = NULL;
 			uplink_update_filter();
@@ -115,8 +122,114 @@ uint64_t vm_net_ready(struct vm *vm)
 {
 	uint64_t ready = 0;
 
-	for (unsigned i = 0; i < vm->net_count; i++)
-		if (vm->nets[i].port && net_pending(vm->nets[i].port) && vm->nets[i].handle < 64)
-			ready |= UINT64_C(1) << vm->nets[i].handle;
+	for (unsigned i = 0; i < vm->net_count; i++) {
+		const struct vm_net *n = &vm->nets[i];
+
+		if (n->port && n->handle < 64 &&
+		    (net_pending(n->port) || net_ring_rx_ready(&n->ring, &vm->mem)))
+			ready |= UINT64_C(1) << n->handle;
+	}
 	return ready;
+}
+
+static struct vm_net *net_of(struct vm *vm, uint64_t handle)
+{
+	for (unsigned i = 0; i < vm->net_count; i++)
+		if (vm->nets[i].handle == handle && vm->nets[i].port)
+			return &vm->nets[i];
+	return NULL;
+}
+
+int vm_net_ring(struct vm *vm, uint64_t handle, uint64_t gpa, const char **why)
+{
+	struct vm_net *n = net_of(vm, handle);
+	struct net_ring fresh = { 0 };
+
+	if (!n) {
+		*why = "handle is not an attached net device";
+		log_printf("guest %s: net ring for handle %llu refused: %s", vm->name,
+			   (unsigned long long)handle, *why);
+		return -EINVAL;
+	}
+	if (gpa == 0) {
+		n->ring.active = false;
+		return 0;
+	}
+	if (net_ring_register(&fresh, &vm->mem, gpa, why) != 0) {
+		n->ring_refusals++;
+		log_printf("guest %s: net %s ring at 0x%llx refused: %s", vm->name, n->device,
+			   (unsigned long long)gpa, *why);
+		return -EINVAL;
+	}
+	fresh.bad_index = n->ring.bad_index;
+	fresh.bad_desc = n->ring.bad_desc;
+	n->ring = fresh;
+	log_printf("guest %s: net %s ring at 0x%llx", vm->name, n->device, (unsigned long long)gpa);
+	return 0;
+}
+
+static void ring_stopped(struct vm *vm, struct vm_net *n)
+{
+	log_printf("guest %s: net %s ring stopped: an index is garbage (the guest may register "
+		   "it again)", vm->name, n->device);
+}
+
+/* serve_tx: up to one ring of the guest's frames into the switch. */
+static void serve_tx(struct vm *vm, struct vm_net *n)
+{
+	for (unsigned i = 0; i < NET_RING_ENTRIES; i++) {
+		const uint8_t *frame;
+		uint32_t len;
+		enum net_ring_take t = net_ring_tx_next(&n->ring, &vm->mem, NET_HLEN,
+							n->port->mtu + NET_HLEN, &frame, &len);
+
+		if (t == NET_RING_EMPTY)
+			return;
+		if (t == NET_RING_STOPPED) {
+			ring_stopped(vm, n);
+			return;
+		}
+		if (t == NET_RING_BAD) {
+			n->port->stats.refused++;
+			net_ring_tx_done(&n->ring, &vm->mem, NET_RING_REFUSED);
+			continue;
+		}
+		net_ring_tx_done(&n->ring, &vm->mem,
+				 net_send(net_the_switch(), n->port, frame, len) == NET_OK
+					 ? NET_RING_DONE : NET_RING_REFUSED);
+	}
+}
+
+/* serve_rx: the port's queued frames onto the ring, while it has room. */
+static void serve_rx(struct vm *vm, struct vm_net *n)
+{
+	const uint8_t *frame;
+	uint64_t len;
+
+	while ((frame = net_peek(n->port, &len)) != NULL) {
+		enum net_ring_take t = net_ring_rx_put(&n->ring, &vm->mem, frame, (uint32_t)len);
+
+		if (t == NET_RING_EMPTY)
+			return;   /* full: the frame waits in the queue */
+		if (t == NET_RING_STOPPED) {
+			ring_stopped(vm, n);
+			return;
+		}
+		if (t == NET_RING_BAD)
+			n->port->stats.dropped++;
+		net_drop_oldest(n->port);
+	}
+}
+
+void vm_net_rings_serve(struct vm *vm)
+{
+	for (unsigned i = 0; i < vm->net_count; i++) {
+		struct vm_net *n = &vm->nets[i];
+
+		if (!n->port || !n->ring.active)
+			continue;
+		serve_tx(vm, n);
+		if (n->ring.active)
+			serve_rx(vm, n);
+	}
 }

@@ -124,8 +124,15 @@ static int model_call(uint16_t port, uint64_t gpa, uint8_t *ram, uint8_t *disk,
 	uint64_t need = arg_size(port);
 	uint8_t *arg;
 
-	if (port == SKIFF_CALL_NOP)
+	if (port == SKIFF_CALL_NOP || port == SKIFF_CALL_NET_KICK)
 		return 0;
+	if (port == SKIFF_CALL_NET_RING) {
+		/* No rings in this world (env.net_ring is NULL): EINVAL in ret. */
+		if (!fits(gpa, 20))
+			return 1;
+		put32(ram + gpa + 16, HC_EINVAL);
+		return 0;
+	}
 	if (need == 0 || !fits(gpa, need))
 		return 1;
 	arg = ram + gpa;

@@ -12,4 +12,4 @@ skiff_host_test(ata_identify_test
   ${CMAKE_SOURCE_DIR}/drivers/ata/ata_identify.c)
 skiff_host_test(vring_layout_test
   ${CMAKE_SOURCE_DIR}/tests/unit/vring_layout_test.c
-  ${CMAKE_SOURCE_DIR}/drivers/virtio_blk/vring_layout.c)
+  ${CMAKE_SOURCE_DIR}/drivers/virtio/vring_layout.c)

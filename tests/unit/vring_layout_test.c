@@ -3,7 +3,7 @@
  * first 4 KiB boundary after the available ring, the total in whole pages.
  */
 #include "check.h"
-#include "drivers/virtio_blk/virtio_blk.h"
+#include "drivers/virtio/virtio.h"
 
 int main(void)
 {

@@ -26,10 +26,24 @@
  *       victim's default MAC 02:..): each must be refused with EINVAL while
  *       a frame with its own MAC is accepted. Prints SUCCESS.
  *
+ *   ringhostile PEER-IP
+ *       Hostile NET ring use (docs/guest-abi.md): registrations over the
+ *       page tables, unaligned, outside RAM, without the magic, for a
+ *       handle that is no net device, with indices not zero: each refused.
+ *       Then a real ring with descriptors outside RAM and lengths over the
+ *       MTU (each refused, status REFUSED), a garbage producer index (the
+ *       ring stops), 2,000 rounds of random rewrites of the transmit half
+ *       and the receive consumer with kicks; finally a fresh ring pings
+ *       PEER-IP 3 times. Prints SUCCESS.
+ *
+ * A first argument "ring" makes responder, pinger and bench use an
+ * exitless NET ring (skiff_net_ring.h) instead of NET_WRITE/NET_READ.
+ *
  * Every mode first checks the manifest: the device is attached, its MAC
  * unicast and locally administered, its MTU 1500 (prints "mac ok").
  */
 #include "skiff.h"
+#include "skiff_net_ring.h"
 
 #include "../common/netframe.h"
 #include "lib/kstring.h"
@@ -42,6 +56,29 @@ SKIFF_MANIFEST(SKIFF_DEVICE_NET("service"));
 static uint64_t handle;
 static struct skiff_net_info info;
 static uint8_t frame[1600], reply[1600];
+static struct skiff_net_ring ring;
+static bool use_ring;
+
+/* now_ns: nanoseconds from the TSC, without an exit (WALLTIME is a call):
+ * the benchmark's exit counts are then the network path's alone. */
+static uint64_t now_ns(void)
+{
+	uint64_t tsc = skiff_tsc(), hz = skiff_tsc_hz();
+
+	return tsc / hz * SECOND + tsc % hz * SECOND / hz;
+}
+
+/* send_frame, read_frame: through the ring when one is open, else by hypercall. */
+static enum skiff_result send_frame(const void *f, size_t len)
+{
+	return use_ring ? skiff_net_ring_write(&ring, f, len) : skiff_net_write(handle, f, len);
+}
+
+static enum skiff_result read_frame(void *buf, size_t cap, size_t *len)
+{
+	return use_ring ? skiff_net_ring_read(&ring, buf, cap, len)
+			: skiff_net_read(handle, buf, cap, len);
+}
 
 static int fail(const char *why)
 {
@@ -75,9 +112,9 @@ static size_t next_frame(uint64_t deadline)
 	size_t len;
 
 	for (;;) {
-		uint64_t now = skiff_walltime_ns();
+		uint64_t now = now_ns();
 
-		if (skiff_net_read(handle, frame, sizeof(frame), &len) == SKIFF_OK)
+		if (read_frame(frame, sizeof(frame), &len) == SKIFF_OK)
 			return len;
 		if (now >= deadline)
 			return 0;
@@ -106,7 +143,7 @@ static int responder(const char *ip_text, uint64_t count)
 	if (!netframe_parse_ip(ip_text, ip))
 		return fail("bad IP");
 	while (served < count) {
-		size_t len = next_frame(skiff_walltime_ns() + 30 * SECOND), out;
+		size_t len = next_frame(now_ns() + 30 * SECOND), out;
 
 		if (len == 0)
 			return fail("no frame for 30 s");
@@ -124,7 +161,7 @@ static int responder(const char *ip_text, uint64_t count)
 		} else {
 			continue;
 		}
-		if (skiff_net_write(handle, reply, out) != SKIFF_OK)
+		if (send_frame(reply, out) != SKIFF_OK)
 			return fail("reply refused");
 	}
 	skiff_printf("served %llu echo requests\n", (unsigned long long)served);
@@ -135,11 +172,10 @@ static int responder(const char *ip_text, uint64_t count)
 static bool resolve(const uint8_t *ip, const uint8_t *peer, uint8_t *mac)
 {
 	for (unsigned attempt = 0; attempt < 3; attempt++) {
-		uint64_t deadline = skiff_walltime_ns() + 2 * SECOND;
+		uint64_t deadline = now_ns() + 2 * SECOND;
 		size_t len;
 
-		if (skiff_net_write(handle, reply,
-				    netframe_arp(reply, 1, info.mac, ip, NULL, peer)) != SKIFF_OK)
+		if (send_frame(reply, netframe_arp(reply, 1, info.mac, ip, NULL, peer)) != SKIFF_OK)
 			return false;
 		while ((len = next_frame(deadline)) != 0)
 			if (is_arp_for(frame, len, 2, ip) && memcmp(frame + 28, peer, 4) == 0) {
@@ -158,11 +194,11 @@ static bool echo_once(const uint8_t *ip, const uint8_t *peer, const uint8_t *mac
 	for (unsigned i = 0; i < size; i++)
 		payload[i] = (uint8_t)(i * 7 + seq);
 	for (unsigned attempt = 0; attempt < 3; attempt++) {
-		uint64_t deadline = skiff_walltime_ns() + 2 * SECOND;
+		uint64_t deadline = now_ns() + 2 * SECOND;
 		size_t len, out = netframe_icmp_echo(reply, 8, info.mac, mac, ip, peer, 0x5eed, seq,
 						     payload, size);
 
-		if (skiff_net_write(handle, reply, out) != SKIFF_OK)
+		if (send_frame(reply, out) != SKIFF_OK)
 			return false;
 		while ((len = next_frame(deadline)) != 0)
 			if (is_echo(frame, len, 0, ip) && memcmp(frame + 26, peer, 4) == 0 &&
@@ -221,11 +257,11 @@ static int bench(const char *ip_text, const char *peer_text, uint64_t count)
 
 static int flooder(uint64_t ms)
 {
-	uint64_t end = skiff_walltime_ns() + ms * MS, sent = 0;
+	uint64_t end = now_ns() + ms * MS, sent = 0;
 
 	netframe_eth(frame, netframe_broadcast, info.mac, ETH_TYPE_TEST);
 	memset(frame + 14, 0xf1, 1500);
-	while (skiff_walltime_ns() < end) {
+	while (now_ns() < end) {
 		if (skiff_net_write(handle, frame, 1514) != SKIFF_OK)
 			return fail("flood frame refused");
 		sent++;
@@ -264,12 +300,112 @@ static int spoof(const char *victim_text)
 	return 0;
 }
 
+static uint32_t rng_state = 12345;
+
+static uint32_t rng(void)
+{
+	rng_state = rng_state * 1103515245u + 12345u;
+	return rng_state >> 8;
+}
+
+/* refused: a registration Skiff must refuse. */
+static bool refused(uint64_t h, uint64_t gpa, const char *what)
+{
+	if (skiff_net_ring_register_raw(h, gpa) == SKIFF_EINVAL)
+		return true;
+	skiff_printf("ring registration %s accepted\n", what);
+	return false;
+}
+
+/* put_tx: a raw transmit descriptor, published; then a kick. */
+static uint32_t put_tx(uint32_t prod, uint64_t addr, uint32_t len)
+{
+	ring.page.tx.desc[prod % SKIFF_RING_ENTRIES].addr = addr;
+	ring.page.tx.desc[prod % SKIFF_RING_ENTRIES].len = len;
+	ring.page.tx.desc[prod % SKIFF_RING_ENTRIES].status = SKIFF_RING_PENDING;
+	ring.page.tx.prod = prod + 1;
+	skiff_hypercall_raw(SKIFF_CALL_NET_KICK_PORT, 0);
+	return prod + 1;
+}
+
+static int ring_hostile(const char *peer_text)
+{
+	static struct skiff_ring_page blank;
+	uint64_t page = (uintptr_t)&ring.page;
+	uint32_t prod = 0;
+	uint8_t *bytes = (uint8_t *)&ring.page;
+
+	if (!refused(handle, 0x2000, "over the page tables") ||
+	    !refused(handle, page + 8, "unaligned") ||
+	    !refused(handle, 1ull << 40, "outside RAM") ||
+	    !refused(handle, (uintptr_t)&blank, "without magic") ||
+	    !refused(99, page, "for handle 99") || !refused(0, page, "for handle 0"))
+		return fail("a bad ring was registered");
+	ring.page.magic = SKIFF_RING_MAGIC;
+	ring.page.version = SKIFF_RING_VERSION;
+	ring.page.entries = SKIFF_RING_ENTRIES;
+	ring.page.tx.prod = 5;
+	if (!refused(handle, page, "with indices not zero"))
+		return fail("a bad ring was registered");
+	skiff_printf("bad registrations refused\n");
+	if (skiff_net_ring_open(handle, &ring) != SKIFF_OK)
+		return fail("ring refused");
+	prod = put_tx(prod, 1ull << 40, 60);                          /* outside RAM */
+	prod = put_tx(prod, (uintptr_t)ring.tx_buf[0], 1515);          /* over the MTU */
+	prod = put_tx(prod, (uintptr_t)ring.tx_buf[0], 0xffffffffu);   /* "negative" */
+	prod = put_tx(prod, (uintptr_t)ring.tx_buf[0], 10);            /* runt */
+	for (uint32_t i = 0; i < prod; i++)
+		if (ring.page.tx.desc[i].status != SKIFF_RING_REFUSED)
+			return fail("a bad descriptor was not refused");
+	if (ring.page.tx.cons != prod)
+		return fail("Skiff did not consume the bad descriptors");
+	skiff_printf("bad descriptors refused\n");
+	ring.page.tx.prod = prod + 1000;   /* garbage: the ring stops */
+	skiff_hypercall_raw(SKIFF_CALL_NET_KICK_PORT, 0);
+	/* The transmit half and the receive consumer rewritten at random while
+	 * Skiff serves the ring; re-registered now and then, since Skiff stops a
+	 * ring at its first garbage index. (The receive descriptors are left
+	 * alone: frames Skiff places would land wherever they point.) */
+	for (unsigned round = 0; round < 2000; round++) {
+		uint32_t tx = (uint32_t)((uint8_t *)&ring.page.tx - bytes);
+		uint32_t off = tx + rng() % (sizeof(ring.page.tx) - 4), v = rng();
+
+		if (round % 100 == 0 && skiff_net_ring_open(handle, &ring) != SKIFF_OK)
+			return fail("ring refused while rewriting");
+		if (round % 7 == 0)
+			ring.page.rx.cons = v;
+		else
+			memcpy(bytes + off, &v, 4);
+		if (round % 4 == 0)
+			skiff_hypercall_raw(SKIFF_CALL_NET_KICK_PORT, 0);
+	}
+	skiff_printf("ring rewrites survived\n");
+	if (skiff_net_ring_open(handle, &ring) != SKIFF_OK)
+		return fail("fresh ring refused");
+	use_ring = true;
+	return pinger("10.0.0.9", peer_text, 3);
+}
+
 int main(int argc, char **argv)
 {
 	int rc;
 
 	if (!check_device())
 		return fail("net device 'service' not attached with a local MAC and MTU 1500");
+	if (argc >= 2 && strcmp(argv[1], "ring") == 0) {
+		if (skiff_net_ring_open(handle, &ring) != SKIFF_OK)
+			return fail("ring refused");
+		skiff_printf("ring open\n");
+		use_ring = true;
+		argc--;
+		argv++;
+	}
+	if (argc >= 3 && strcmp(argv[1], "ringhostile") == 0) {
+		rc = ring_hostile(argv[2]);
+		if (rc == 0)
+			skiff_printf("SUCCESS\n");
+		return rc;
+	}
 	if (argc >= 4 && strcmp(argv[1], "responder") == 0)
 		rc = responder(argv[2], parse_u64(argv[3]));
 	else if (argc >= 5 && strcmp(argv[1], "pinger") == 0)

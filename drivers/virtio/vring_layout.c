@@ -1,7 +1,7 @@
 /*
- * vring_layout.c - the legacy split-ring layout (virtio_blk.h).
+ * vring_layout.c - the legacy split-ring layout (virtio.h).
  */
-#include "drivers/virtio_blk/virtio_blk.h"
+#include "drivers/virtio/virtio.h"
 
 #define VRING_ALIGN 4096u
 
