@@ -13,6 +13,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_free_report.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "lib/errno.h"
@@ -57,6 +58,7 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.sw = net_the_switch(),
 		.net = vm->net_count ? net_source : NULL,
 		.net_ready = vm->net_count ? net_ready_source : NULL,
+		.free_report = vm_free_report, .protected_end = vm->kernel_end,
 	};
 }
 

@@ -20,6 +20,7 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -203,6 +204,8 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 		/* Pages populated for this call must stay until it is done. */
 		if (gp_at(&vm->pages, page) == GP_NOWHERE)
 			rc = first_touch(vm, page, vm);
+		else if (gp_at(&vm->pages, page) == GP_SHARED)
+			rc = vm_share_unshare(vm, page);  /* a call may write it */
 		if (rc)
 			return rc;
 	}
@@ -276,7 +279,10 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 
-		rc = place(vm, s->start, s->end - s->start, s->perms, vm);
+		/* Read-only segments: one frame per page for all guests of the image. */
+		rc = (s->perms & NP_WRITE) ? -ENOENT : vm_share_place(vm, s->start, s->end - s->start, s->perms);
+		if (rc == -ENOENT)
+			rc = place(vm, s->start, s->end - s->start, s->perms, vm);
 	}
 	vm->nested.stale = false;  /* no vCPU has used the table yet */
 	return rc;
@@ -299,6 +305,11 @@ static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
 	while (gpa < vm->mem.size) {
 		uint64_t hpa, size = GP_PAGE_SIZE;
 
+		if (gp_at(&vm->pages, gpa) == GP_SHARED) {
+			vm_share_release_page(vm, gpa);
+			gpa += GP_PAGE_SIZE;
+			continue;
+		}
 		if (gp_at(&vm->pages, gpa) != GP_NOWHERE &&
 		    host_window_lookup(window + gpa, &hpa, &size) == 0) {
 			memset((void *)(uintptr_t)hpa, 0, size);
@@ -320,6 +331,7 @@ void vm_memory_release(struct vm *vm)
 		mem_teardown(&vm->space, release_frames, vm);
 		vm->nested_ready = false;
 	}
+	vm_share_end(vm);
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;
