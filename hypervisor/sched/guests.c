@@ -19,6 +19,7 @@
 #include "hypervisor/cpu.h"
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
+#include "hypervisor/mem/frames.h"
 #include "hypervisor/options.h"
 #include "hypervisor/storage/regions.h"
 #include "hypervisor/storage/storage.h"
@@ -327,15 +328,19 @@ static void schedule(void)
 	}
 }
 
-/* log_sharing: what read-only sharing between guests of one image saved, at its peak. */
-static void log_sharing(void)
+/* log_memory_totals: what read-only sharing saved at its peak, and how
+ * much memory above 4 GiB was in use. */
+static void log_memory_totals(void)
 {
-	uint64_t frames, mappings;
+	uint64_t frames, mappings, high_now, high_peak;
 
 	vm_share_totals(&frames, &mappings);
 	log_printf("memory sharing: peak %llu KiB in shared frames backing %llu KiB of guest pages (saved %llu KiB)",
 		   (unsigned long long)(frames * 4), (unsigned long long)(mappings * 4),
 		   (unsigned long long)((mappings - frames) * 4));
+	frames_high_use(&high_now, &high_peak);
+	log_printf("memory above 4 GiB: %llu KiB of frames in use, peak %llu KiB",
+		   (unsigned long long)(high_now >> 10), (unsigned long long)(high_peak >> 10));
 }
 
 static uint8_t summarize(void)
@@ -371,7 +376,7 @@ static uint8_t summarize(void)
 		if (vm->status > final)
 			final = vm->status;
 	}
-	log_sharing();
+	log_memory_totals();
 	for (unsigned i = 0; i < overflow_count && i < OVERFLOW_NAMED; i++)
 		log_printf("summary %s status=1 reason=refused slices=0 exits=0 io=0 cpuid=0 npf=0",
 			   overflow_names[i]);

@@ -128,7 +128,7 @@ static bool ensure_free(const struct vm *spare, uint64_t frames)
 static uint64_t frame_for(const struct vm *spare)
 {
 	(void)ensure_free(spare, 1 + TABLE_HEADROOM);
-	return frame_alloc();
+	return frame_alloc_high();
 }
 
 /*

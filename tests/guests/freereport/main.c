@@ -9,6 +9,8 @@
  *                        skiff_report_free on 8 MiB taken with sbrk, which
  *                        must then read as zero. Skiff's memory summary
  *                        shows how much came back.
+ *   freereport spread    one word every 16 MiB of RAM written and read back
+ *                        (a 4 GiB guest in a machine with more)
  *   freereport write-text  writes to its own text, which Skiff must refuse
  *                        (the guest ends), also when the text is shared.
  *
@@ -97,6 +99,32 @@ static int good_report(void)
 	return freed < 0 || !reads_zero(area, 4 * PAGE);
 }
 
+/*
+ * spread: one word every 16 MiB of the heap, read (zero), written and read
+ * back, then all of them checked again: a big guest's pages land wherever
+ * Skiff's frames are, above 4 GiB too.
+ */
+static int spread(void)
+{
+	uintptr_t start = (skiff_heap_start() + 16 * MIB - 1) & ~(uintptr_t)(16 * MIB - 1);
+	uintptr_t end = skiff_heap_end();
+	unsigned touched = 0;
+
+	for (uintptr_t a = start; a + 8 <= end; a += 16 * MIB, touched++) {
+		volatile uint64_t *w = (volatile uint64_t *)a;
+
+		if (*w != 0)
+			return 1;
+		*w = a ^ 0x5eedull;
+	}
+	for (uintptr_t a = start; a + 8 <= end; a += 16 * MIB)
+		if (*(volatile uint64_t *)a != (a ^ 0x5eedull))
+			return 1;
+	skiff_printf("freereport: %u pages across %llu MiB hold their data\n", touched,
+		     (unsigned long long)(skiff_mem_size() >> 20));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	int bad;
@@ -105,6 +133,8 @@ int main(int argc, char **argv)
 		bad = hostile_reports() + good_report();
 	else if (argc == 2 && strcmp(argv[1], "reclaim") == 0)
 		bad = reclaim();
+	else if (argc == 2 && strcmp(argv[1], "spread") == 0)
+		bad = spread();
 	else if (argc == 2 && strcmp(argv[1], "write-text") == 0) {
 		/* Text may be shared with other guests of this image: the write
 		 * must end this guest and change nothing for them. */
@@ -114,7 +144,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	else {
-		skiff_printf("usage: freereport hostile|reclaim|write-text\n");
+		skiff_printf("usage: freereport hostile|reclaim|spread|write-text\n");
 		return 1;
 	}
 	if (bad)
