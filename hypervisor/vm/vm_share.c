@@ -38,7 +38,11 @@ static void set_where(struct vm *vm, uint64_t gpa, enum gp_where w)
 	vm->pages.where[gpa / GP_PAGE_SIZE] = (uint8_t)w;
 }
 
-/* map_shared: page gpa of vm to the shared frame hpa, recorded GP_SHARED. */
+/*
+ * map_shared: page gpa of vm to the shared frame hpa, recorded GP_SHARED.
+ * Once recorded, vm's reference is released at its end whatever fails
+ * next; before that (the window could not be mapped) it is the caller's.
+ */
 static int map_shared(struct vm *vm, uint64_t gpa, uint64_t hpa, unsigned perms)
 {
 	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, GP_PAGE_SIZE);
@@ -58,7 +62,7 @@ static int share_page(struct vm *vm, uint64_t gpa, unsigned perms)
 	int rc;
 
 	if (hpa) {
-		if ((rc = map_shared(vm, gpa, hpa, perms)) != 0)
+		if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
 			vm_share_release_page(vm, gpa);   /* undo the reference */
 		return rc;
 	}
@@ -75,7 +79,7 @@ static int share_page(struct vm *vm, uint64_t gpa, unsigned perms)
 		gp_set_own(&vm->pages, gpa, GP_PAGE_SIZE);
 		return np_map(&vm->nested, gpa, hpa, GP_PAGE_SIZE, perms);
 	}
-	if ((rc = map_shared(vm, gpa, hpa, perms)) != 0)
+	if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
 		vm_share_release_page(vm, gpa);
 	return rc;
 }
