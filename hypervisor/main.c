@@ -136,7 +136,8 @@ void skiff_main(uint32_t magic, uint64_t info_phys)
 	log_boot_info(&boot_info);
 	acpi_init(&boot_info);
 	frames_init(&boot_info);
-	log_printf("frames: %lu MiB free", frames_free_bytes() / MIB);
+	log_printf("frames: %lu MiB free, memory managed up to 0x%lx", frames_free_bytes() / MIB,
+		   frames_limit());
 	time_init();
 	parse_options(boot_info.cmdline);
 	if (skiff_options.selftest_clock)

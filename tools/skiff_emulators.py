@@ -142,7 +142,10 @@ def bochs_config(platform, iso, com1, com2, megabytes, log_file, ips=None, model
     if cpus is not None:
         cpu_line += ", count=%d" % cpus   # processors in the MADT; Skiff runs on the first
     return "\n".join([
-        "megs: %d" % megabytes,
+        # Bochs allocates at most 2 GiB of host memory (host_size) but gives
+        # the machine more, filled in as touched: a 6 GiB machine works.
+        ("megs: %d" % megabytes) if megabytes <= 2048 else
+        "memory: guest=%d, host=2048" % megabytes,
         "romimage: file=%s" % BOCHS_BIOS,
         "vgaromimage: file=%s" % BOCHS_VGA_BIOS,
         "display_library: term",

@@ -239,6 +239,28 @@ static inline void skiff_nop(void)
 	skiff_hypercall_raw(SKIFF_CALL_NOP_PORT, 0);
 }
 
+/*
+ * skiff_report_free: tell Skiff that the whole 4 KiB pages inside
+ * [ptr, ptr+len) are free (free-page reporting, docs/guest-abi.md). Their
+ * contents are lost: each reads as zero afterwards and gets a fresh frame
+ * on its next touch. Pages below the image's end may not be reported.
+ * Needs nothing of ptr (no whole page inside: nothing happens). Returns
+ * the frames Skiff took back (pages never touched, or inside a 2 MiB
+ * mapping only partly reported, are zeroed but count 0), or
+ * -enum skiff_free_error when Skiff refused the report (then nothing
+ * changed in the refused call; earlier calls of a report longer than
+ * SKIFF_FREE_REPORT_MAX_PAGES pages stand).
+ */
+int64_t skiff_report_free(const void *ptr, size_t len);
+
+/*
+ * skiff_report_free_ranges: one raw report of ranges[0..count) (ascending,
+ * page-aligned, non-overlapping, at or above kernel_end). Returns as
+ * skiff_report_free; *bad_index (may be NULL) is the entry Skiff refused.
+ */
+int64_t skiff_report_free_ranges(const struct skiff_free_range *ranges, size_t count,
+				 uint64_t *bad_index);
+
 /* ---- what the runtime needs from the appliance ---- */
 
 /* main: the appliance. Its return value becomes the exit status. Declared

@@ -55,6 +55,7 @@ enum skiff_hc_nr {
 #define SKIFF_CALL_PORT_FIRST 0x580u
 #define SKIFF_CALL_PORT_LAST 0x59fu
 #define SKIFF_CALL_NOP_PORT 0x580u
+#define SKIFF_CALL_FREE_REPORT_PORT 0x581u
 
 /* Result codes written into a call's ret field (Solo5's solo5_result_t). */
 enum skiff_result {
@@ -97,6 +98,45 @@ struct skiff_hc_net {
 struct skiff_hc_halt {
 	uint64_t cookie;          /* gpa of trap registers, or 0 */
 	int32_t exit_status;
+};
+
+/*
+ * Free-page reporting (port 0x581, docs/guest-abi.md "Free-page
+ * reporting"): the guest names guest-physical ranges it does not need.
+ * Skiff takes their frames back; every reported page reads as zero
+ * afterwards (its contents are lost) and gets a fresh zeroed frame on its
+ * next touch. A list Skiff refuses changes nothing: ret is SKIFF_EINVAL,
+ * error says why and bad_index which entry (when one is to blame).
+ */
+#define SKIFF_FREE_REPORT_MAX_RANGES 64u
+#define SKIFF_FREE_REPORT_MAX_PAGES 4096u   /* 4 KiB pages per call: 16 MiB */
+#define SKIFF_FREE_REPORT_PAGE 4096u
+
+struct skiff_free_range {
+	uint64_t gpa;             /* 4 KiB-aligned, at or above kernel_end */
+	uint64_t len;             /* bytes, a non-zero 4 KiB multiple */
+};
+
+enum skiff_free_error {
+	SKIFF_FREE_OK = 0,
+	SKIFF_FREE_E_COUNT = 1,      /* count is 0 or above SKIFF_FREE_REPORT_MAX_RANGES */
+	SKIFF_FREE_E_LIST = 2,       /* the list itself is not inside guest RAM */
+	SKIFF_FREE_E_UNALIGNED = 3,  /* gpa or len not a 4 KiB multiple, or len 0 */
+	SKIFF_FREE_E_WRAPS = 4,      /* gpa + len passes 2^64 */
+	SKIFF_FREE_E_OUTSIDE = 5,    /* ends beyond guest RAM */
+	SKIFF_FREE_E_LOADER = 6,     /* starts below kernel_end: image, boot data, page tables */
+	SKIFF_FREE_E_OVERLAP = 7,    /* overlaps the entry before it */
+	SKIFF_FREE_E_ORDER = 8,      /* lies below the entry before it (ascending order) */
+	SKIFF_FREE_E_TOO_BIG = 9,    /* the list adds up to more than the pages per call */
+};
+
+struct skiff_hc_free_report {
+	uint64_t ranges;          /* in: gpa of count struct skiff_free_range */
+	uint64_t count;           /* in */
+	uint64_t freed;           /* out: 4 KiB frames Skiff took back */
+	int32_t ret;              /* out: SKIFF_OK or SKIFF_EINVAL */
+	uint32_t error;           /* out: enum skiff_free_error */
+	uint64_t bad_index;       /* out: the entry refused, when error names one */
 };
 
 /* The manifest (MFT1): entry 0 is reserved, devices follow. */
@@ -156,6 +196,9 @@ _Static_assert(offsetof(struct skiff_hc_poll, ret) == 16, "poll ret @16");
 _Static_assert(offsetof(struct skiff_hc_block, ret) == 32, "block ret @32");
 _Static_assert(offsetof(struct skiff_hc_net, ret) == 24, "net ret @24");
 _Static_assert(offsetof(struct skiff_hc_halt, exit_status) == 8, "status @8");
+_Static_assert(sizeof(struct skiff_free_range) == 16, "free range is 16 bytes");
+_Static_assert(offsetof(struct skiff_hc_free_report, ret) == 24, "free report ret @24");
+_Static_assert(sizeof(struct skiff_hc_free_report) == 40, "free report is 40 bytes");
 _Static_assert(sizeof(struct skiff_mft_entry) == 104, "manifest entry is 104 bytes");
 _Static_assert(offsetof(struct skiff_mft_entry, type) == 68, "type @68");
 _Static_assert(offsetof(struct skiff_mft_entry, u) == 72, "union @72");

@@ -35,6 +35,12 @@ static bool grow(struct glue_heap *h, uintptr_t n)
 	return true;
 }
 
+void glue_heap_forget_above(struct glue_heap *h, uintptr_t from)
+{
+	if (from >= h->brk && from < h->high_water)
+		h->high_water = from;
+}
+
 bool glue_heap_move(struct glue_heap *h, ptrdiff_t incr, uintptr_t *old_brk)
 {
 	uintptr_t old = h->brk;

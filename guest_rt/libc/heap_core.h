@@ -37,4 +37,13 @@ void glue_heap_init(struct glue_heap *h, uintptr_t start, uintptr_t end);
  */
 bool glue_heap_move(struct glue_heap *h, ptrdiff_t incr, uintptr_t *old_brk);
 
+/*
+ * glue_heap_forget_above: the bytes from `from` (at or above the break) up
+ * to the high-water mark read as zero again (they were reported free, and
+ * Skiff zeroes what is reported), so growing the break over them need not
+ * clear them. Lowers the high-water mark to from; a from outside
+ * [brk, high_water) changes nothing.
+ */
+void glue_heap_forget_above(struct glue_heap *h, uintptr_t from);
+
 #endif

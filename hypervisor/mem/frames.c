@@ -1,24 +1,31 @@
 /*
- * frames.c - the physical frame allocator (frames.h) over Skiff's
- * identity-mapped first 4 GiB. The bookkeeping is frame_bitmap.c; this
- * file decides which frames start free.
+ * frames.c - the physical frame allocator (frames.h) over every usable
+ * frame of the memory map, up to the identity map's ceiling (512 GiB).
+ * The bookkeeping is frame_bitmap.c; this file decides which frames start
+ * free. The first 4 GiB are tracked in a static bitmap from the start;
+ * when the map reports memory above, a bitmap for all of it is taken from
+ * that memory below 4 GiB and the identity map is extended to cover it.
  */
 #include "hypervisor/mem/frames.h"
 
+#include "hypervisor/boot/identity_map.h"
 #include "hypervisor/mem/frame_bitmap.h"
+#include "hypervisor/mem/frame_bitmap_top.h"
 #include "hypervisor/panic.h"
 #include "lib/kstring.h"
 
-#define MEMORY_LIMIT (4ull << 30)          /* what the boot page tables map */
+#define LOW_LIMIT IDENTITY_MAP_BOOT_END   /* what the boot page tables map */
 #define LOW_MEMORY_END (1ull << 20)        /* BIOS, firmware tables: never used */
 #define MB2_REGION_USABLE 1
-#define FRAME_COUNT (MEMORY_LIMIT / FRAME_SIZE)
+#define LOW_FRAME_COUNT (LOW_LIMIT / FRAME_SIZE)
 
 /* The image bounds, from the linker script. */
 extern char skiff_image_start[], skiff_image_end[];
 
-static uint64_t bitmap_words[FRAME_COUNT / 64];
+static uint64_t low_words[LOW_FRAME_COUNT / 64];
 static struct frame_bitmap frames;
+static uint64_t memory_limit = LOW_LIMIT;   /* end of what frames tracks */
+static uint64_t high_in_use, high_peak;     /* frames at or above 4 GiB */
 
 /* free_inside: mark the whole frames inside [base, base+length) free. */
 static void free_inside(uint64_t base, uint64_t length)
@@ -44,14 +51,13 @@ static void use_covering(uint64_t start, uint64_t end)
 		frame_bitmap_set_used(&frames, first, last - first);
 }
 
-void frames_init(const struct boot_info *info)
+/*
+ * mark_reserved: take out whatever is not free to use: what any entry of
+ * the map reserves (maps may overlap), the first MiB, Skiff, the boot
+ * information and the modules. Marking a used frame used again is harmless.
+ */
+static void mark_reserved(const struct boot_info *info)
 {
-	frame_bitmap_init(&frames, bitmap_words, FRAME_COUNT);
-	for (unsigned i = 0; i < info->region_count; i++) {
-		if (info->regions[i].type == MB2_REGION_USABLE)
-			free_inside(info->regions[i].base, info->regions[i].length);
-	}
-	/* Memory maps may overlap: whatever any entry reserves stays out. */
 	for (unsigned i = 0; i < info->region_count; i++) {
 		const struct mb2_region *r = &info->regions[i];
 		uint64_t end = r->length > UINT64_MAX - r->base ? UINT64_MAX : r->base + r->length;
@@ -66,26 +72,138 @@ void frames_init(const struct boot_info *info)
 		use_covering(info->modules[i].start, info->modules[i].end);
 }
 
+/* usable_end: the end of the highest usable region, below the ceiling. */
+static uint64_t usable_end(const struct boot_info *info)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < info->region_count; i++) {
+		const struct mb2_region *r = &info->regions[i];
+		uint64_t end = r->length > UINT64_MAX - r->base ? UINT64_MAX : r->base + r->length;
+
+		if (r->type == MB2_REGION_USABLE && end > top)
+			top = end;
+	}
+	return top < IDENTITY_MAP_CEILING ? top : IDENTITY_MAP_CEILING;
+}
+
+/* mark_regions: free what the map calls usable, then take out the rest. */
+static void mark_regions(const struct boot_info *info)
+{
+	for (unsigned i = 0; i < info->region_count; i++) {
+		if (info->regions[i].type == MB2_REGION_USABLE)
+			free_inside(info->regions[i].base, info->regions[i].length);
+	}
+	mark_reserved(info);
+}
+
+/*
+ * track_high: memory above 4 GiB. Map it, take a bitmap for everything
+ * from below 4 GiB, and mark the map's regions in it again. Without room
+ * for either, the first 4 GiB are all Skiff uses (logged by the caller).
+ */
+static void track_high(const struct boot_info *info, uint64_t top)
+{
+	uint64_t mapped, count, bytes, words_hpa, low_free, low_first;
+
+	mapped = identity_map_extend(top, frame_alloc);
+	if (mapped < top)
+		top = mapped;
+	if (top <= LOW_LIMIT)
+		return;
+	count = ((top / FRAME_SIZE) + 63) & ~UINT64_C(63);
+	bytes = (count / 64 * sizeof(uint64_t) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	words_hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
+	if (!words_hpa)
+		return;
+	low_free = frames.free_count;
+	low_first = frames.first_maybe_free;
+	frame_bitmap_init(&frames, (uint64_t *)(uintptr_t)words_hpa, count);
+	memcpy(frames.words, low_words, sizeof(low_words));
+	frames.free_count = low_free;
+	frames.first_maybe_free = low_first;
+	memory_limit = count * FRAME_SIZE;
+	/* The low part is as before; this adds what lies above 4 GiB. */
+	for (unsigned i = 0; i < info->region_count; i++) {
+		const struct mb2_region *r = &info->regions[i];
+		uint64_t end = r->length > UINT64_MAX - r->base ? UINT64_MAX : r->base + r->length;
+
+		if (r->type == MB2_REGION_USABLE && end > LOW_LIMIT)
+			free_inside(r->base > LOW_LIMIT ? r->base : LOW_LIMIT,
+				    end - (r->base > LOW_LIMIT ? r->base : LOW_LIMIT));
+	}
+	mark_reserved(info);
+}
+
+void frames_init(const struct boot_info *info)
+{
+	uint64_t top = usable_end(info);
+
+	frame_bitmap_init(&frames, low_words, LOW_FRAME_COUNT);
+	mark_regions(info);
+	if (top > LOW_LIMIT)
+		track_high(info, top);
+}
+
+/* count_high: frames of [hpa, hpa+bytes) at or above 4 GiB taken or given back. */
+static void count_high(uint64_t hpa, uint64_t bytes, bool taken)
+{
+	uint64_t end = hpa + bytes, start = hpa > LOW_LIMIT ? hpa : LOW_LIMIT;
+	uint64_t n = end > start ? (end - start) / FRAME_SIZE : 0;
+
+	if (taken)
+		high_in_use += n;
+	else
+		high_in_use -= n;
+	if (high_in_use > high_peak)
+		high_peak = high_in_use;
+}
+
 uint64_t frame_alloc(void)
 {
 	uint64_t frame;
 
 	if (!frame_bitmap_alloc(&frames, 1, 1, &frame))
 		return 0;
+	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
 	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
 	return frame * FRAME_SIZE;
+}
+
+uint64_t frame_alloc_high(void)
+{
+	uint64_t frame;
+
+	if (memory_limit <= LOW_LIMIT ||
+	    !frame_bitmap_alloc_top(&frames, LOW_FRAME_COUNT, &frame))
+		return frame_alloc();
+	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
+	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
+	return frame * FRAME_SIZE;
+}
+
+uint64_t frames_limit(void)
+{
+	return memory_limit;
+}
+
+void frames_high_use(uint64_t *now, uint64_t *peak)
+{
+	*now = high_in_use * FRAME_SIZE;
+	*peak = high_peak * FRAME_SIZE;
 }
 
 uint64_t frames_alloc_contiguous(uint64_t bytes, uint64_t align)
 {
 	uint64_t frame;
 
-	if (bytes == 0 || bytes > MEMORY_LIMIT || align < FRAME_SIZE ||
-	    (align & (align - 1)) != 0 || align > MEMORY_LIMIT)
+	if (bytes == 0 || bytes > memory_limit || align < FRAME_SIZE ||
+	    (align & (align - 1)) != 0 || align > memory_limit)
 		return 0;
 	if (!frame_bitmap_alloc(&frames, (bytes + FRAME_SIZE - 1) / FRAME_SIZE,
 				align / FRAME_SIZE, &frame))
 		return 0;
+	count_high(frame * FRAME_SIZE, bytes, true);
 	return frame * FRAME_SIZE;
 }
 
@@ -93,11 +211,12 @@ void frames_free(uint64_t hpa, uint64_t bytes)
 {
 	/* Bad frees are Skiff's own bugs: stop before memory gets shared. */
 	ASSERT(hpa % FRAME_SIZE == 0 && bytes % FRAME_SIZE == 0);
-	ASSERT(hpa >= LOW_MEMORY_END && hpa <= MEMORY_LIMIT && bytes <= MEMORY_LIMIT - hpa);
+	ASSERT(hpa >= LOW_MEMORY_END && hpa <= memory_limit && bytes <= memory_limit - hpa);
 	uint64_t double_freed = frame_bitmap_set_free(&frames, hpa / FRAME_SIZE, bytes / FRAME_SIZE);
 	if (double_freed)
 		panic("frames_free: %lu frame(s) in [0x%lx, +0x%lx) were already free",
 		      double_freed, hpa, bytes);
+	count_high(hpa, bytes, false);
 }
 
 uint64_t frames_free_bytes(void)

@@ -1,9 +1,10 @@
 /*
  * frames.h - the physical frame allocator.
  *
- * It manages the usable RAM from the multiboot2 memory map (below 4 GiB,
- * which Skiff identity-maps) minus everything already in use: the first MiB,
- * the hypervisor image, the multiboot2 information and every module. Host
+ * It manages the usable RAM from the multiboot2 memory map (all of it, up
+ * to 512 GiB: Skiff identity-maps the first 4 GiB at boot and the rest in
+ * frames_init) minus everything already in use: the first MiB, the
+ * hypervisor image, the multiboot2 information and every module. Host
  * physical addresses equal Skiff's virtual addresses (identity map), so a
  * returned address can be used as a pointer.
  */
@@ -21,6 +22,19 @@ void frames_init(const struct boot_info *info);
 
 /* frame_alloc: one zeroed 4 KiB frame, or 0 when memory is exhausted. */
 uint64_t frame_alloc(void);
+
+/*
+ * frame_alloc_high: one zeroed 4 KiB frame, the highest free one above
+ * 4 GiB when there is memory there (guest pages: low frames stay for what
+ * needs 32-bit addresses), else as frame_alloc. 0 when memory is exhausted.
+ */
+uint64_t frame_alloc_high(void);
+
+/* frames_limit: the end of the physical memory the allocator manages. */
+uint64_t frames_limit(void);
+
+/* frames_high_use: bytes of frames above 4 GiB in use now and at most. */
+void frames_high_use(uint64_t *now, uint64_t *peak);
 
 /*
  * frames_alloc_contiguous: bytes (rounded up to 4 KiB) of physically

@@ -20,12 +20,14 @@
 #include "hypervisor/debug/gdb_stub.h"
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
+#include "hypervisor/mem/frames.h"
 #include "hypervisor/options.h"
 #include "hypervisor/storage/regions.h"
 #include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
@@ -327,6 +329,21 @@ static void schedule(void)
 	}
 }
 
+/* log_memory_totals: what read-only sharing saved at its peak, and how
+ * much memory above 4 GiB was in use. */
+static void log_memory_totals(void)
+{
+	uint64_t frames, mappings, high_now, high_peak;
+
+	vm_share_totals(&frames, &mappings);
+	log_printf("memory sharing: peak %llu KiB in shared frames backing %llu KiB of guest pages (saved %llu KiB)",
+		   (unsigned long long)(frames * 4), (unsigned long long)(mappings * 4),
+		   (unsigned long long)((mappings - frames) * 4));
+	frames_high_use(&high_now, &high_peak);
+	log_printf("memory above 4 GiB: %llu KiB of frames in use, peak %llu KiB",
+		   (unsigned long long)(high_now >> 10), (unsigned long long)(high_peak >> 10));
+}
+
 static uint8_t summarize(void)
 {
 	uint8_t final = 0;
@@ -343,16 +360,25 @@ static uint8_t summarize(void)
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT]);
-		/* Shared and compressed pages do not exist yet: reported as 0. */
-		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=0 KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
+		/* Compressed pages do not exist yet: reported as 0. Shared: pages
+		 * mapped to a frame shared with guests of the same image at its end. */
+		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
 			   vm->name, (unsigned long long)(vm->pages.resident * 4),
 			   (unsigned long long)(vm->pages.peak * 4),
+			   (unsigned long long)(vm->shared_pages * 4),
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
 		vm_evict_log(vm);
+		if (vm->free_reports || vm->free_refused)
+			log_printf("memory %s free_reports=%llu freed=%llu KiB zeroed_in_place=%llu KiB refused=%llu",
+				   vm->name, (unsigned long long)vm->free_reports,
+				   (unsigned long long)(vm->free_reported_frames * 4),
+				   (unsigned long long)(vm->free_zeroed_in_place * 4),
+				   (unsigned long long)vm->free_refused);
 		if (vm->status > final)
 			final = vm->status;
 	}
+	log_memory_totals();
 	for (unsigned i = 0; i < overflow_count && i < OVERFLOW_NAMED; i++)
 		log_printf("summary %s status=1 reason=refused slices=0 exits=0 io=0 cpuid=0 npf=0",
 			   overflow_names[i]);

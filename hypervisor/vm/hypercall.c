@@ -19,6 +19,7 @@ enum {
 	NET_SIZE = 28,
 	HALT_SIZE = 12,
 	NET_RING_SIZE = 20,
+	FREE_REPORT_SIZE = 40,
 };
 
 bool hypercall_is_port(uint16_t port)
@@ -42,6 +43,8 @@ const char *hypercall_name(uint16_t port)
 		return "skiff-net-ring";
 	if (port == SKIFF_CALL_NET_KICK)
 		return "skiff-net-kick";
+	if (port == SKIFF_CALL_FREE_REPORT)
+		return "skiff-free-report";
 	if (port >= HYPERCALL_PORT_BASE && nr >= HYPERCALL_SOLO5_FIRST &&
 	    nr <= HYPERCALL_SOLO5_LAST)
 		return solo5[nr];
@@ -271,6 +274,52 @@ static void do_block(const struct hypercall_env *env, uint8_t *arg, bool write,
 	store_i32(arg + 32, HC_OK);
 }
 
+static void store_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, sizeof(v)); }
+
+/*
+ * FREE_REPORT {ranges @0, count @8, freed @16 out, ret @24 out, error @28
+ * out, bad_index @32 out}. Every defect of the list is the guest's own
+ * business: refused with EINVAL and a reason, the guest goes on. The list
+ * is copied first, because the pages it names (its own among them) are
+ * taken away while it is carried out; for the same reason the argument
+ * struct is looked up again before the answer is written.
+ */
+static void do_free_report(const struct hypercall_env *env, uint64_t arg_gpa, uint8_t *arg,
+			   struct hypercall_result *res)
+{
+	struct free_range list[FREE_REPORT_MAX_RANGES];
+	struct free_report_verdict v = { FREE_REPORT_E_COUNT, 0, 0 };
+	uint64_t at = load_u64(arg), count = load_u64(arg + 8), freed = 0;
+	int32_t ret = HC_EINVAL;
+
+	if (count >= 1 && count <= FREE_REPORT_MAX_RANGES) {
+		const void *src = guest_ptr(&env->mem, at, count * sizeof(list[0]));
+
+		v.error = FREE_REPORT_E_LIST;
+		if (src) {
+			memcpy(list, src, count * sizeof(list[0]));
+			free_report_check(list, count, env->mem.size, env->protected_end, &v);
+		}
+	}
+	if (!env->free_report)
+		ret = HC_EUNSPEC;
+	else if (v.error == FREE_REPORT_OK) {
+		freed = env->free_report(env->ctx, &v, list, (unsigned)count);
+		ret = HC_OK;
+	} else
+		(void)env->free_report(env->ctx, &v, NULL, 0);
+	arg = guest_ptr(&env->mem, arg_gpa, FREE_REPORT_SIZE);
+	if (!arg) {
+		refuse_call(res, "skiff-free-report: argument struct at 0x%llx (%llu bytes) "
+			    "cannot be written back (no memory)", arg_gpa, FREE_REPORT_SIZE);
+		return;
+	}
+	store_u64(arg + 16, freed);
+	store_i32(arg + 24, ret);
+	store_u32(arg + 28, (uint32_t)v.error);
+	store_u64(arg + 32, v.bad_index);
+}
+
 static uint64_t arg_size(unsigned nr)
 {
 	switch (nr) {
@@ -303,6 +352,15 @@ void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 		else
 			refuse_call(res, "skiff-net-ring: argument struct at 0x%llx (%llu bytes) is "
 				    "not inside guest memory", arg_gpa, NET_RING_SIZE);
+		return;
+	}
+	if (port == SKIFF_CALL_FREE_REPORT) {
+		arg = guest_ptr(&env->mem, arg_gpa, FREE_REPORT_SIZE);
+		if (arg)
+			do_free_report(env, arg_gpa, arg, res);
+		else
+			refuse_call(res, "skiff-free-report: argument struct at 0x%llx (%llu bytes) "
+				    "is not inside guest memory", arg_gpa, FREE_REPORT_SIZE);
 		return;
 	}
 	if (port < HYPERCALL_PORT_BASE || nr < HYPERCALL_SOLO5_FIRST ||

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hypervisor/mem/free_report.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "net/switch.h"
 
@@ -25,6 +26,7 @@
 #define SKIFF_CALL_NOP 0x580u
 #define SKIFF_CALL_NET_RING 0x588u   /* {handle, ring gpa, ret}: register a NET ring */
 #define SKIFF_CALL_NET_KICK 0x589u   /* no argument: an exit, so Skiff serves the rings */
+#define SKIFF_CALL_FREE_REPORT 0x581u   /* free-page reporting (free_report.h) */
 
 enum hypercall_nr {
 	HC_WALLTIME = 1, HC_PUTS = 2, HC_POLL = 3, HC_BLOCK_WRITE = 4,
@@ -78,6 +80,15 @@ struct hypercall_env {
 	/* net_ring: register (gpa != 0) or drop (gpa 0) the NET ring of the
 	 * device behind handle; 0, or -EINVAL with *why set. NULL: no rings. */
 	int (*net_ring)(void *ctx, uint64_t handle, uint64_t gpa, const char **why);
+	/*
+	 * free_report: a free-page report was checked (*v). When it passed,
+	 * take back the frames of ranges[0..count) and return how many; when
+	 * it was refused (ranges NULL), only note it and return 0. NULL: the
+	 * call answers EUNSPEC. Pages below protected_end may not be reported.
+	 */
+	uint64_t (*free_report)(void *ctx, const struct free_report_verdict *v,
+				const struct free_range *ranges, unsigned count);
+	uint64_t protected_end;
 };
 
 struct hypercall_result {

@@ -72,6 +72,14 @@ struct vm {
 	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
 	uint64_t zero_reclaimed;      /* zero pages taken back under pressure */
 	struct vm_evict_state evict;  /* cold pages in the pool or swap (vm_evict.c) */
+	uint64_t kernel_end;          /* pages below may not be reported free */
+	uint64_t free_reports, free_refused;  /* free-page reports carried out, refused */
+	uint64_t free_reported_frames;  /* 4 KiB frames those reports gave back */
+	uint64_t free_zeroed_in_place;  /* reported pages zeroed inside a 2 MiB frame */
+	bool sharing;                 /* its read-only segments are shared (vm_share.c) */
+	int share_image;              /* its image in the share table, when sharing */
+	uint64_t shared_pages;        /* pages mapped to a shared frame now */
+	uint64_t unshared_pages;      /* shared pages a hypercall made private */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct np_table nested;
 	bool nested_ready;

@@ -13,6 +13,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/evict/evict_store.h"
+#include "hypervisor/vm/vm_share.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/shadow/shadow.h"
@@ -177,6 +178,8 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 		vm_end(vm, 1, VM_END_REFUSED, "%s", err);
 		return -ENOEXEC;
 	}
+	vm->kernel_end = img.kernel_end;
+	vm_share_begin(vm, image, image_len);
 	/* Zero and map only what the loader writes; the rest comes on first touch. */
 	if ((rc = vm_memory_prepare(vm, &img)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot build its nested page table (error %d)", rc);

@@ -14,6 +14,7 @@
 #include "hypervisor/debug/gdb_stub.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_free_report.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/shadow/shadow.h"
@@ -65,6 +66,7 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.net = vm->net_count ? net_source : NULL,
 		.net_ready = vm->net_count ? net_ready_source : NULL,
 		.net_ring = vm->net_count ? net_ring_source : NULL,
+		.free_report = vm_free_report, .protected_end = vm->kernel_end,
 	};
 }
 

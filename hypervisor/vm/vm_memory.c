@@ -22,6 +22,7 @@
 #include "hypervisor/panic.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_evict.h"
+#include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -141,7 +142,7 @@ static bool ensure_free(const struct vm *spare, uint64_t frames)
 static uint64_t frame_for(const struct vm *spare)
 {
 	(void)ensure_free(spare, 1 + TABLE_HEADROOM);
-	return frame_alloc();
+	return frame_alloc_high();
 }
 
 /*
@@ -237,6 +238,8 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 		/* Pages populated for this call must stay until it is done. */
 		if (gp_is_away(gp_at(&vm->pages, page)))
 			rc = first_touch(vm, page, vm);
+		else if (gp_at(&vm->pages, page) == GP_SHARED)
+			rc = vm_share_unshare(vm, page);  /* a call may write it */
 		if (rc)
 			return rc;
 	}
@@ -311,7 +314,10 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 
-		rc = place(vm, s->start, s->end - s->start, s->perms, vm);
+		/* Read-only segments: one frame per page for all guests of the image. */
+		rc = (s->perms & NP_WRITE) ? -ENOENT : vm_share_place(vm, s->start, s->end - s->start, s->perms);
+		if (rc == -ENOENT)
+			rc = place(vm, s->start, s->end - s->start, s->perms, vm);
 	}
 	vm->nested.stale = false;  /* no vCPU has used the table yet */
 	return rc;
@@ -334,6 +340,11 @@ static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
 	while (gpa < vm->mem.size) {
 		uint64_t hpa, size = GP_PAGE_SIZE;
 
+		if (gp_at(&vm->pages, gpa) == GP_SHARED) {
+			vm_share_release_page(vm, gpa);
+			gpa += GP_PAGE_SIZE;
+			continue;
+		}
 		if (gp_at(&vm->pages, gpa) != GP_NOWHERE &&
 		    host_window_lookup(window + gpa, &hpa, &size) == 0) {
 			memset((void *)(uintptr_t)hpa, 0, size);
@@ -359,6 +370,7 @@ void vm_memory_release(struct vm *vm)
 	shadow_log_summary(vm);
 	shadow_destroy(vm);
 	vm_evict_release(vm);   /* its pages in the pool or swap, unread */
+	vm_share_end(vm);
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;

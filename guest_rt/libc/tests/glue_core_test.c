@@ -77,6 +77,29 @@ static void test_zero_on_reuse(unsigned char *arena)
 	CHECK(h.high_water == base + 5048);
 }
 
+/* After a report the bytes above a point read as zero: growing over them
+ * must not clear them again, and what lies below the point still is. */
+static void test_forget_above(unsigned char *arena)
+{
+	struct glue_heap h;
+	uintptr_t base = (uintptr_t)arena, old;
+
+	memset(arena, 0, ARENA);
+	glue_heap_init(&h, base, base + ARENA);
+	CHECK(glue_heap_move(&h, 16384, &old));
+	CHECK(glue_heap_move(&h, -12288, &old) && h.brk == base + 4096);
+	glue_heap_forget_above(&h, base + 8192);
+	CHECK(h.high_water == base + 8192);
+	glue_heap_forget_above(&h, base + 2048);      /* below the break: ignored */
+	glue_heap_forget_above(&h, base + 12288);     /* above the mark: ignored */
+	CHECK(h.high_water == base + 8192);
+	memset(arena + 4096, 0xa5, 8192);             /* so we see what gets cleared */
+	CHECK(glue_heap_move(&h, 8192, &old));
+	CHECK(arena[4096] == 0 && arena[8191] == 0);  /* below the mark: cleared */
+	CHECK(arena[8192] == 0xa5);                   /* above it: left alone */
+	CHECK(h.high_water == base + 12288);
+}
+
 static void test_ticks(void)
 {
 	CHECK(glue_ticks_to_ns(0, 1000) == 0);
@@ -102,6 +125,7 @@ int main(void)
 	test_bounds(arena);
 	test_small_and_inverted();
 	test_zero_on_reuse(arena);
+	test_forget_above(arena);
 	test_ticks();
 	free(arena);
 	if (failures) {

@@ -1,0 +1,121 @@
+/*
+ * share_table.c - refcounted read-only frames per image (share_table.h).
+ * Open addressing with linear probing; an emptied slot is marked as a
+ * tombstone so that probes for later entries still pass it.
+ */
+#include "hypervisor/mem/share_table.h"
+
+#include "lib/kstring.h"
+
+#define SHARE_FREE_SLOT UINT64_MAX
+#define SHARE_TOMBSTONE (UINT64_MAX - 1)
+
+void share_init(struct share_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (unsigned i = 0; i < SHARE_MAX_FRAMES; i++)
+		t->entries[i].gpa = SHARE_FREE_SLOT;
+}
+
+static bool same_bytes(const struct share_image *im, const void *bytes, uint64_t len)
+{
+	return im->len == len && (im->bytes == bytes || memcmp(im->bytes, bytes, len) == 0);
+}
+
+int share_image_get(struct share_table *t, const void *bytes, uint64_t len)
+{
+	int empty = -1;
+
+	for (unsigned i = 0; i < SHARE_MAX_IMAGES; i++) {
+		struct share_image *im = &t->images[i];
+
+		if (im->users && same_bytes(im, bytes, len)) {
+			im->users++;
+			return (int)i;
+		}
+		if (!im->users && empty < 0)
+			empty = (int)i;
+	}
+	if (empty >= 0)
+		t->images[empty] = (struct share_image){ bytes, len, 1 };
+	return empty;
+}
+
+void share_image_put(struct share_table *t, int image)
+{
+	if (image >= 0 && image < (int)SHARE_MAX_IMAGES && t->images[image].users)
+		t->images[image].users--;
+}
+
+static unsigned slot_of(int image, uint64_t gpa)
+{
+	uint64_t h = (gpa >> 12) * UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t)image * 0x85ebca6bu;
+
+	return (unsigned)((h >> 32) % SHARE_MAX_FRAMES);
+}
+
+/* find: the slot of (image, gpa), or -1. */
+static int find(const struct share_table *t, int image, uint64_t gpa)
+{
+	unsigned s = slot_of(image, gpa);
+
+	for (unsigned n = 0; n < SHARE_MAX_FRAMES; n++, s = (s + 1) % SHARE_MAX_FRAMES) {
+		const struct share_entry *e = &t->entries[s];
+
+		if (e->gpa == SHARE_FREE_SLOT)
+			return -1;
+		if (e->gpa == gpa && e->image == (uint32_t)image)
+			return (int)s;
+	}
+	return -1;
+}
+
+static void count_ref(struct share_table *t, int delta_frames, int delta_refs)
+{
+	t->frames += (uint64_t)(int64_t)delta_frames;
+	t->refs += (uint64_t)(int64_t)delta_refs;
+	if (t->frames > t->peak_frames)
+		t->peak_frames = t->frames;
+	if (t->refs > t->peak_refs)
+		t->peak_refs = t->refs;
+}
+
+uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa)
+{
+	int s = find(t, image, gpa);
+
+	if (s < 0)
+		return 0;
+	t->entries[s].refs++;
+	count_ref(t, 0, 1);
+	return t->entries[s].hpa;
+}
+
+bool share_insert(struct share_table *t, int image, uint64_t gpa, uint64_t hpa)
+{
+	unsigned s = slot_of(image, gpa);
+
+	if (find(t, image, gpa) >= 0 || t->frames >= SHARE_MAX_FRAMES)
+		return false;
+	while (t->entries[s].gpa != SHARE_FREE_SLOT && t->entries[s].gpa != SHARE_TOMBSTONE)
+		s = (s + 1) % SHARE_MAX_FRAMES;
+	t->entries[s] = (struct share_entry){ gpa, hpa, (uint32_t)image, 1 };
+	count_ref(t, 1, 1);
+	return true;
+}
+
+uint64_t share_release(struct share_table *t, int image, uint64_t gpa)
+{
+	int s = find(t, image, gpa);
+	uint64_t hpa;
+
+	if (s < 0)
+		return 0;
+	count_ref(t, 0, -1);
+	if (--t->entries[s].refs)
+		return 0;
+	hpa = t->entries[s].hpa;
+	t->entries[s].gpa = SHARE_TOMBSTONE;
+	count_ref(t, -1, 0);
+	return hpa;
+}

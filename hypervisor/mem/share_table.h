@@ -1,0 +1,75 @@
+/*
+ * share_table.h - frames shared read-only between guests of one image.
+ *
+ * When several guests run the same image, each page of its non-writable
+ * segments (text, read-only data) is backed by one frame, mapped
+ * read-only in every guest. This table remembers those frames by (image,
+ * guest-physical page) with a count of the guests that map each; the
+ * last one to let go hands the frame back. Two modules with identical
+ * bytes are one image. Portable C: the refcounting is host-tested.
+ */
+#ifndef SKIFF_SHARE_TABLE_H
+#define SKIFF_SHARE_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SHARE_MAX_IMAGES 64u
+#define SHARE_MAX_FRAMES 4096u   /* 16 MiB of shared pages */
+
+struct share_image {
+	const void *bytes;   /* the first module seen with these contents */
+	uint64_t len;
+	unsigned users;      /* guests built from it and not yet ended */
+};
+
+struct share_entry {
+	uint64_t gpa;        /* 4 KiB page, SHARE_FREE_SLOT when the slot is empty */
+	uint64_t hpa;
+	uint32_t image;      /* index into images */
+	uint32_t refs;
+};
+
+struct share_table {
+	struct share_image images[SHARE_MAX_IMAGES];
+	struct share_entry entries[SHARE_MAX_FRAMES];
+	uint64_t frames;       /* entries in use: frames held */
+	uint64_t refs;         /* mappings of those frames, all guests together */
+	uint64_t peak_frames, peak_refs;
+};
+
+/* share_init: an empty table. */
+void share_init(struct share_table *t);
+
+/*
+ * share_image_get: the image index for module bytes[0..len) (len > 0),
+ * counting one more user: an earlier image with the same pointer and
+ * length, or with equal bytes, or a new one. Returns -1 when the table
+ * holds SHARE_MAX_IMAGES images already (the caller then does not share).
+ */
+int share_image_get(struct share_table *t, const void *bytes, uint64_t len);
+
+/* share_image_put: one user of image fewer; the slot is reused at 0. */
+void share_image_put(struct share_table *t, int image);
+
+/*
+ * share_lookup: the frame backing page gpa (4 KiB-aligned) of image, with
+ * one more reference taken, or 0 when there is none yet.
+ */
+uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa);
+
+/*
+ * share_insert: record hpa as the frame of page gpa of image with one
+ * reference. false (nothing recorded) when the table is full or the page
+ * already has a frame: the caller keeps the frame to itself.
+ */
+bool share_insert(struct share_table *t, int image, uint64_t gpa, uint64_t hpa);
+
+/*
+ * share_release: drop one reference to page gpa of image. Returns the
+ * frame's hpa when that was the last one (the entry is gone: the caller
+ * frees the frame), 0 otherwise, also for a page the table does not know.
+ */
+uint64_t share_release(struct share_table *t, int image, uint64_t gpa);
+
+#endif

@@ -1,0 +1,109 @@
+/*
+ * vm_free_report.c - carrying out a guest's free-page report (Skiff call
+ * 0x581, docs/guest-abi.md "Free-page reporting"). The dispatcher has
+ * checked the list (hypervisor/mem/free_report.h); this file takes the
+ * frames back.
+ *
+ * Every reported page reads as zero afterwards. A 4 KiB page, or a 2 MiB
+ * block the report covers whole, leaves the nested table through the one
+ * invalidation path (mem_remove: unmap, invalidate, then release), is
+ * scrubbed and freed; its next touch is a first touch. A page inside a
+ * 2 MiB mapping the report covers only in part keeps its frame and is
+ * zeroed in place: splitting the block would cost a table page at the
+ * moment memory is wanted, and the guest sees the same contract.
+ */
+#include "hypervisor/vm/vm_free_report.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/kstring.h"
+
+/* Refusals logged per guest; the rest are only counted. */
+#define LOGGED_REFUSALS 8u
+
+struct reported_page {
+	struct vm *vm;
+	uint64_t gpa;
+};
+
+/* mem_remove's last step: no CPU reaches the frame through the guest any more. */
+static void release_reported(void *ctx, uint64_t hpa, uint64_t size)
+{
+	struct reported_page *p = ctx;
+
+	host_window_unmap((uint64_t)(uintptr_t)p->vm->mem.base + p->gpa, size);
+	/* The guest's data must not outlive it in free memory. */
+	memset((void *)(uintptr_t)hpa, 0, size);
+	frames_free(hpa, size);
+}
+
+/* take_back: unmap and free the page (size 4 KiB or 2 MiB) at gpa. */
+static uint64_t take_back(struct vm *vm, uint64_t gpa, uint64_t size)
+{
+	struct reported_page p = { vm, gpa };
+
+	if (mem_remove(&vm->space, gpa, size, 0, release_reported, &p) != 0)
+		return 0;
+	for (uint64_t off = 0; off < size; off += GP_PAGE_SIZE)
+		gp_set_nowhere(&vm->pages, gpa + off);
+	return size / GP_PAGE_SIZE;
+}
+
+/*
+ * free_one: the page at gpa of the range [start, end). Returns the bytes
+ * it dealt with (a 2 MiB leaf taken back whole: up to its end) and adds
+ * the frames freed to *freed.
+ */
+static uint64_t free_one(struct vm *vm, uint64_t gpa, uint64_t start, uint64_t end,
+			 uint64_t *freed)
+{
+	uint64_t hpa, size, block;
+
+	if (gp_at(&vm->pages, gpa) != GP_OWN ||
+	    np_lookup(&vm->nested, gpa, &hpa, NULL, &size) != 0)
+		return GP_PAGE_SIZE;  /* never touched, or not a frame of its own */
+	if (size == GP_PAGE_SIZE) {
+		*freed += take_back(vm, gpa, size);
+		return GP_PAGE_SIZE;
+	}
+	block = gpa & ~(size - 1);
+	if (size == GP_BLOCK_SIZE && block >= start && block + size <= end) {
+		*freed += take_back(vm, block, size);
+		return block + size - gpa;
+	}
+	/* np_lookup's hpa is the frame of gpa itself, inside the large page. */
+	memset((void *)(uintptr_t)(hpa & ~(GP_PAGE_SIZE - 1)), 0, GP_PAGE_SIZE);
+	vm->free_zeroed_in_place++;
+	return GP_PAGE_SIZE;
+}
+
+static void note_refusal(struct vm *vm, const struct free_report_verdict *v)
+{
+	if (vm->free_refused++ < LOGGED_REFUSALS)
+		log_printf("guest %s: free-page report refused: entry %llu: %s", vm->name,
+			   (unsigned long long)v->bad_index, free_report_error_name(v->error));
+}
+
+uint64_t vm_free_report(void *ctx, const struct free_report_verdict *v,
+			const struct free_range *ranges, unsigned count)
+{
+	struct vm *vm = ctx;
+	uint64_t freed = 0;
+
+	if (!ranges) {
+		note_refusal(vm, v);
+		return 0;
+	}
+	for (unsigned i = 0; i < count; i++) {
+		uint64_t start = ranges[i].gpa, end = start + ranges[i].len;
+
+		for (uint64_t gpa = start; gpa < end;)
+			gpa += free_one(vm, gpa, start, end, &freed);
+	}
+	vm->free_reports++;
+	vm->free_reported_frames += freed;
+	return freed;
+}

@@ -1,0 +1,165 @@
+/*
+ * vm_share.c - read-only frames shared between guests of one image
+ * (vm_share.h).
+ *
+ * A shared page is GP_SHARED in the guest's page record (not resident:
+ * resident counts frames of its own), mapped with its segment's
+ * permissions, which never include write, so a guest's write there is a
+ * segment-permission fault as before and ends that guest. Skiff itself
+ * writes to guest memory only for hypercalls, through guest_ptr, whose
+ * populate hook makes a shared page private first (vm_share_unshare).
+ */
+#include "hypervisor/vm/vm_share.h"
+
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/mem/share_table.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/errno.h"
+#include "lib/kstring.h"
+
+static struct share_table table;
+static bool table_ready;
+
+void vm_share_begin(struct vm *vm, const void *bytes, uint64_t len)
+{
+	if (!table_ready) {
+		share_init(&table);
+		table_ready = true;
+	}
+	vm->share_image = share_image_get(&table, bytes, len);
+	vm->sharing = vm->share_image >= 0;
+}
+
+static void set_where(struct vm *vm, uint64_t gpa, enum gp_where w)
+{
+	vm->pages.where[gpa / GP_PAGE_SIZE] = (uint8_t)w;
+}
+
+/*
+ * map_shared: page gpa of vm to the shared frame hpa, recorded GP_SHARED.
+ * Once recorded, vm's reference is released at its end whatever fails
+ * next; before that (the window could not be mapped) it is the caller's.
+ */
+static int map_shared(struct vm *vm, uint64_t gpa, uint64_t hpa, unsigned perms)
+{
+	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, GP_PAGE_SIZE);
+
+	if (rc == 0) {
+		set_where(vm, gpa, GP_SHARED);
+		vm->shared_pages++;
+		rc = np_map(&vm->nested, gpa, hpa, GP_PAGE_SIZE, perms);
+	}
+	return rc;
+}
+
+/* share_page: one page of a read-only segment. */
+static int share_page(struct vm *vm, uint64_t gpa, unsigned perms)
+{
+	uint64_t hpa = share_lookup(&table, vm->share_image, gpa);
+	int rc;
+
+	if (hpa) {
+		if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
+			vm_share_release_page(vm, gpa);   /* undo the reference */
+		return rc;
+	}
+	hpa = frame_alloc();
+	if (!hpa)
+		return -ENOMEM;
+	if (!share_insert(&table, vm->share_image, gpa, hpa)) {
+		/* Table full: an ordinary frame of its own. */
+		rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, GP_PAGE_SIZE);
+		if (rc) {
+			frames_free(hpa, FRAME_SIZE);
+			return rc;
+		}
+		gp_set_own(&vm->pages, gpa, GP_PAGE_SIZE);
+		return np_map(&vm->nested, gpa, hpa, GP_PAGE_SIZE, perms);
+	}
+	if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
+		vm_share_release_page(vm, gpa);
+	return rc;
+}
+
+int vm_share_place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
+{
+	if (!vm->sharing)
+		return -ENOENT;  /* the caller places ordinary frames */
+	for (uint64_t page = gpa; page < gpa + size; page += GP_PAGE_SIZE) {
+		int rc = share_page(vm, page, perms);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void vm_share_release_page(struct vm *vm, uint64_t gpa)
+{
+	uint64_t hpa = share_release(&table, vm->share_image, gpa);
+
+	if (hpa) {
+		memset((void *)(uintptr_t)hpa, 0, FRAME_SIZE);
+		frames_free(hpa, FRAME_SIZE);
+	}
+}
+
+struct unshare_ctx {
+	struct vm *vm;
+	uint64_t gpa;
+};
+
+/* mem_remove's last step: vm no longer reaches the shared frame. */
+static void release_unshared(void *ctx, uint64_t hpa, uint64_t size)
+{
+	struct unshare_ctx *u = ctx;
+
+	(void)hpa;
+	host_window_unmap((uint64_t)(uintptr_t)u->vm->mem.base + u->gpa, size);
+	vm_share_release_page(u->vm, u->gpa);
+}
+
+int vm_share_unshare(struct vm *vm, uint64_t gpa)
+{
+	struct unshare_ctx u = { vm, gpa & ~(GP_PAGE_SIZE - 1) };
+	uint64_t old, fresh, size;
+	unsigned perms;
+	int rc;
+
+	if (np_lookup(&vm->nested, u.gpa, &old, &perms, &size) != 0 || size != GP_PAGE_SIZE)
+		return -ENOENT;
+	fresh = frame_alloc();
+	if (!fresh)
+		return -ENOMEM;
+	memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)old, FRAME_SIZE);
+	if ((rc = mem_remove(&vm->space, u.gpa, GP_PAGE_SIZE, 0, release_unshared, &u)) != 0) {
+		frames_free(fresh, FRAME_SIZE);
+		return rc;
+	}
+	set_where(vm, u.gpa, GP_NOWHERE);
+	vm->shared_pages--;
+	rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + u.gpa, fresh, GP_PAGE_SIZE);
+	if (rc) {
+		frames_free(fresh, FRAME_SIZE);
+		return rc;
+	}
+	gp_set_own(&vm->pages, u.gpa, GP_PAGE_SIZE);
+	vm->unshared_pages++;
+	return np_map(&vm->nested, u.gpa, fresh, GP_PAGE_SIZE, perms);
+}
+
+void vm_share_end(struct vm *vm)
+{
+	if (vm->sharing)
+		share_image_put(&table, vm->share_image);
+	vm->sharing = false;
+}
+
+void vm_share_totals(uint64_t *peak_frames, uint64_t *peak_mappings)
+{
+	*peak_frames = table_ready ? table.peak_frames : 0;
+	*peak_mappings = table_ready ? table.peak_refs : 0;
+}
