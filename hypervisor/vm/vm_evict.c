@@ -244,6 +244,24 @@ int vm_evict_restore(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	return 0;
 }
 
+bool vm_evict_forget(struct vm *vm, uint64_t gpa)
+{
+	enum gp_where where = gp_at(&vm->pages, gpa);
+	uint32_t *slot;
+
+	if (where != GP_COMPRESSED && where != GP_SWAPPED)
+		return false;
+	slot = handle_slot(vm, gpa / GP_PAGE_SIZE, false);
+	if (slot)
+		evict_store_drop((uint8_t)where, *slot);
+	gp_set_nowhere(&vm->pages, gpa);
+	if (where == GP_COMPRESSED)
+		vm->evict.compressed--;
+	else
+		vm->evict.swapped--;
+	return true;
+}
+
 void vm_evict_release(struct vm *vm)
 {
 	uint32_t *dir = (uint32_t *)(uintptr_t)vm->evict.dir_hpa;

@@ -52,6 +52,13 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed);
  */
 int vm_evict_restore(struct vm *vm, uint64_t gpa, uint64_t hpa);
 
+/*
+ * vm_evict_forget: the page at gpa (4 KiB-aligned, inside RAM) is wanted
+ * no more (the guest reported it free): drop its stored copy, so its next
+ * touch finds a zeroed frame. Returns whether it was in the pool or swap.
+ */
+bool vm_evict_forget(struct vm *vm, uint64_t gpa);
+
 /* vm_evict_release: vm ends: free every page it has away and the handle
  * table. Safe to call when nothing was ever evicted. */
 void vm_evict_release(struct vm *vm);

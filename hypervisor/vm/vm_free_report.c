@@ -13,6 +13,7 @@
  * moment memory is wanted, and the guest sees the same contract.
  */
 #include "hypervisor/vm/vm_free_report.h"
+#include "hypervisor/vm/vm_evict.h"
 
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
@@ -62,6 +63,9 @@ static uint64_t free_one(struct vm *vm, uint64_t gpa, uint64_t start, uint64_t e
 {
 	uint64_t hpa, size, block;
 
+	/* Evicted: its stored copy must not come back on the next touch. */
+	if (vm_evict_forget(vm, gpa))
+		return GP_PAGE_SIZE;
 	if (gp_at(&vm->pages, gpa) != GP_OWN ||
 	    np_lookup(&vm->nested, gpa, &hpa, NULL, &size) != 0)
 		return GP_PAGE_SIZE;  /* never touched, or not a frame of its own */
