@@ -2,7 +2,7 @@
 
 A guest module's command line follows hypervisor/loader/guest_cmdline.h:
 
-    NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]...
+    NAME [mem=SIZE] [count=N] [cpu=K] [block.DEV=MODULE-PATH]...
          [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
 
 This module builds the words of that line; skiff_grub.py quotes them for GRUB.
@@ -18,7 +18,7 @@ GUEST_DEFAULT_MEM = 32 * MIB
 GUEST_MAX_MEM = 4 << 30
 GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
-GUEST_OPTION_KEYS = ("name", "mem", "count")
+GUEST_OPTION_KEYS = ("name", "mem", "count", "cpu")
 BLOCK_PREFIX = "block."
 NET_PREFIX = "net."
 NETWORK_NAME_MAX_CHARS = 31
@@ -110,6 +110,7 @@ class Guest:
     count: int = 1
     blocks: list = dataclasses.field(default_factory=list)
     nets: list = dataclasses.field(default_factory=list)
+    cpu: int = None   # cpu=K on the module line: the CPU it runs on (docs/smp.md)
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -203,7 +204,7 @@ def parse_block_option(text):
     return block
 
 
-def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=()):
+def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(), cpu=None):
     """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
 
     blocks: Block list; nets: Net list; a device name may appear once in both.
@@ -224,11 +225,11 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=())
         if "\n" in arg or "\0" in arg:
             raise GuestSpecError("guest arguments cannot contain newlines or NUL bytes")
     return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
-                 blocks=list(blocks), nets=list(nets))
+                 blocks=list(blocks), nets=list(nets), cpu=None if cpu is None else int(cpu))
 
 
 def parse_guest_spec(spec):
-    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [block.DEV=FILE]... [net.DEV=NETWORK]... IMAGE [ARG...]'.
+    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [cpu=K] [block.DEV=FILE]... [net.DEV=NETWORK]... IMAGE [ARG...]'.
 
     The value is split like a POSIX shell line (quotes group words).
     Leading KEY=VALUE words with KEY in name, mem, count, or block.DEV,
@@ -267,6 +268,8 @@ def module_words(guest, disk_paths=()):
         words.append("mem=%dM" % (guest.mem_bytes() // MIB))
     if guest.count != 1:
         words.append("count=%d" % guest.count)
+    if guest.cpu is not None:
+        words.append("cpu=%d" % guest.cpu)
     for index, block in enumerate(guest.blocks):
         path = block.module or (disk_paths[index] if index < len(disk_paths) else None)
         if path is None:

@@ -161,6 +161,23 @@ static int parse_count(const struct word *value, struct guest_config *out,
 	return 0;
 }
 
+static int parse_cpu(const struct word *value, struct guest_config *out,
+		     char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	uint64_t cpu;
+
+	if (!parse_u64(value->text, value->len, &cpu))
+		return format_error(-EINVAL, err, errlen, "cpu=%s is not a number",
+			    show(value, shown));
+	if (cpu > GUEST_MAX_CPU)
+		return format_error(-EINVAL, err, errlen, "cpu=%s is out of range (0..%u)",
+			    show(value, shown), GUEST_MAX_CPU);
+	out->has_cpu = true;
+	out->cpu = (unsigned)cpu;
+	return 0;
+}
+
 /* check_device_name: a manifest name for KIND.DEV: 1..67 of [A-Za-z0-9_.-]. */
 static int check_device_name(const char *kind, const struct word *dev, char *err,
 			     size_t errlen)
@@ -279,7 +296,7 @@ static int parse_net(const struct word *dev, const struct word *value,
 
 /* Options seen so far, to refuse one given twice. */
 struct seen {
-	bool mem, count;
+	bool mem, count, cpu;
 };
 
 /* parse_option: one KEY=VALUE word of Skiff's own. */
@@ -302,6 +319,12 @@ static int parse_option(const struct word *w, struct guest_config *out,
 			return format_error(-EINVAL, err, errlen, "count= is given twice");
 		seen->count = true;
 		return parse_count(&value, out, err, errlen);
+	}
+	if (word_is(&key, "cpu")) {
+		if (seen->cpu)
+			return format_error(-EINVAL, err, errlen, "cpu= is given twice");
+		seen->cpu = true;
+		return parse_cpu(&value, out, err, errlen);
 	}
 	if (key.len >= 6 && memcmp(key.text, "block.", 6) == 0) {
 		struct word dev = { key.text + 6, key.len - 6 };
@@ -331,7 +354,7 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	}
 	if (find_char(w, '=') == w->len)
 		return format_error(-EINVAL, err, errlen,
-			    "unexpected word '%s' (options are mem=, count=, block.DEV= and net.DEV=; guest arguments go after --)",
+			    "unexpected word '%s' (options are mem=, count=, cpu=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
 }
@@ -409,7 +432,7 @@ static int check_instance_names(const struct guest_config *out, char *err,
 int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
 			char *err, size_t errlen)
 {
-	struct seen seen = { false, false };
+	struct seen seen = { false, false, false };
 	const char *p = cmdline;
 	struct word w;
 	int rc;
