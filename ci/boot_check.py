@@ -153,8 +153,10 @@ def check_whole_lines(log, guest_names):
             continue
         first = _LINE_START.match(line)
         known = first and (first.group(0) == "skiff: " or first.group(0)[1:-2] in guest_names)
+        # "ended by skiff: REASON" is Skiff's own wording, not a second line.
         later = [m.group(0) for m in _LINE_START.finditer(line, 1)
-                 if m.group(0) == "skiff: " or m.group(0)[1:-2] in guest_names]
+                 if (m.group(0) == "skiff: " and not line.endswith("ended by ", 0, m.start()))
+                 or m.group(0)[1:-2] in guest_names]
         if not known or later:
             problems.append("whole_lines: log line mixes or lacks a source: %r" % line[:160])
     return problems[:5]
