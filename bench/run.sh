@@ -38,11 +38,13 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping spin
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
 # Network path lengths (guest-to-guest echo over the switch).
 "$py" "$repo/bench/net_bench.py" --build "$build" || status=$?
+# Fixed work on one and two CPUs (build/bench/smp.txt).
+BUILD="$build" sh "$repo/bench/smp_bench.sh" > "$build/bench/smp.txt" || status=$?
 exit $status
