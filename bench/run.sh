@@ -39,7 +39,7 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces swaptest freereport
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces swaptest freereport spin
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
@@ -58,4 +58,6 @@ done
 "$py" "$repo/bench/shadow_bench.py" --build "$build" || status=$?
 # Free-page reporting and read-only sharing (build/bench/mem.{json,md}).
 "$py" "$repo/bench/mem_bench.py" --build "$build" || status=$?
+# Fixed work on one and two CPUs (build/bench/smp.txt).
+BUILD="$build" sh "$repo/bench/smp_bench.sh" > "$build/bench/smp.txt" || status=$?
 exit $status

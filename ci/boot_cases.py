@@ -4,7 +4,7 @@ The data format is documented in docs/testing.md. In short, a case is
 
   {"name": "hello", "timeout": 30, "platforms": [...], "skiff_args": [...],
    "guests": [{"image": "hello", "name": "hello", "args": [], "mem": "32M",
-               "count": 1, "paging": "shadow", "shadow_cache": 4,
+               "count": 1, "paging": "shadow", "shadow_cache": 4, "cpu": 1,
                "status": 0, "outcome": "halt",
                "reason": "fragment", "lines": ["required output line"],
                "blocks": [{"name": "storage", "size": 65536, "fill": "zero"},
@@ -16,7 +16,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
    "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
    "qemu_machine": "q35", "cpus": 4, "nmi_after": "text of a guest's line",
-   "stays_on": true}
+   "stays_on": true, "whole_lines": true}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
@@ -24,6 +24,9 @@ nmi_after (qemu-svm only) sends the machine one NMI, through QEMU's
 monitor, once that text appears on the guests' console. stays_on: the
 machine must still be on a few seconds after Skiff's last log line
 (`on_end=halt`); without it, whether it powered off is not checked here.
+whole_lines: every log line after the start marker is one whole line of
+one source (Skiff's "skiff: ..." or a guest's "[NAME] ...") and holds no
+second line's start: lines from two CPUs never interleave.
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -86,6 +89,7 @@ class BootCase:
     cpus: int = None           # processors of the machine (default 1)
     nmi_after: str = None      # console text after which QEMU's monitor sends an NMI
     stays_on: bool = False     # the machine must still be on after Skiff's last line (on_end=halt)
+    whole_lines: bool = False  # every log line must be one whole line of one source (SMP)
 
 
 def case_files(main_file):
@@ -346,7 +350,7 @@ def resolve_case(case, build, disk_dir=None):
         try:
             guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
                                name=entry.get("name"), mem=entry.get("mem"),
-                               count=entry.get("count", 1),
+                               count=entry.get("count", 1), cpu=entry.get("cpu"),
                                paging=entry.get("paging"),
                                shadow_cache=entry.get("shadow_cache"),
                                blocks=_blocks(entry, disk_dir, index),
@@ -375,4 +379,5 @@ def resolve_case(case, build, disk_dir=None):
                     qemu_cpu_flags=_qemu_cpu_flags(case),
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
                     qemu_machine=case.get("qemu_machine"), cpus=_cpus(case),
-                    nmi_after=_nmi_after(case), stays_on=_stays_on(case))
+                    nmi_after=_nmi_after(case), stays_on=_stays_on(case),
+                    whole_lines=case.get("whole_lines") is True)

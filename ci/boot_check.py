@@ -135,6 +135,33 @@ def check_fair_slices(log, spec):
     return []
 
 
+_LINE_START = re.compile(r"skiff: |\[[A-Za-z0-9_.-]+\] ")
+
+
+def check_whole_lines(log, guest_names):
+    """Return problems for log lines that are not one whole line of one source.
+
+    A line must start with "skiff: " or "[NAME] " for a guest of the case,
+    and no such start may appear later in it (two lines mixed mid-line).
+    The lines before Skiff's first own line (firmware, markers) are skipped.
+    """
+    problems = []
+    started = False
+    for line in log.lines:
+        started = started or line.startswith("skiff: ")
+        if not started or line == "":
+            continue
+        first = _LINE_START.match(line)
+        known = first and (first.group(0) == "skiff: " or first.group(0)[1:-2] in guest_names)
+        # "ended by skiff: REASON" is Skiff's own wording, not a second line.
+        later = [m.group(0) for m in _LINE_START.finditer(line, 1)
+                 if (m.group(0) == "skiff: " and not line.endswith("ended by ", 0, m.start()))
+                 or m.group(0)[1:-2] in guest_names]
+        if not known or later:
+            problems.append("whole_lines: log line mixes or lacks a source: %r" % line[:160])
+    return problems[:5]
+
+
 def check_boot(case, result):
     """Return every problem of a boot against its case; an empty list means it passed."""
     log = result.log
@@ -168,4 +195,6 @@ def check_boot(case, result):
     if case.stays_on and not result.stayed_on:
         problems.append("the machine went off at the end; it should have stayed on (halted)")
     problems += check_fair_slices(log, case.fair_slices)
+    if case.whole_lines:
+        problems += check_whole_lines(log, expected_names)
     return problems + _check_log_patterns(log, case.log_checks)

@@ -7,9 +7,12 @@
  * vendor-neutral exit record. Generic code never sees a VMCB or a VMCS; a
  * backend keeps its private state behind vcpu->backend.
  *
- * Calling discipline: guests run on the boot CPU only, with interrupts
- * disabled, so no operation needs locking. Other CPUs call cpu_init_ap
- * alone (one at a time, while the boot CPU waits) and nothing else yet.
+ * Calling discipline: every CPU runs guests, with interrupts disabled. A
+ * vCPU is created, run and destroyed on one CPU only (guests never move,
+ * docs/smp.md), so per-vCPU operations need no locking; what a backend
+ * keeps per CPU (tag pools, the current VMCS, the host-state VMCB) it
+ * indexes by this_cpu_index(). APs call cpu_init_ap alone (one at a time,
+ * while the boot CPU waits).
  */
 #ifndef SKIFF_HAL_H
 #define SKIFF_HAL_H

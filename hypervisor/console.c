@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "hypervisor/cpu.h"
+#include "hypervisor/smp/spinlock.h"
 #include "lib/format.h"
 
 #define COM1_BASE 0x3f8
@@ -31,6 +32,10 @@
 #define DIVISOR_115200 1         /* 115200 = 1843200 / 16 / 1 */
 
 #define LOG_LINE_MAX 512
+
+/* One lock per channel (docs/smp.md): a call's bytes go out together, so a
+ * log line built whole in a buffer never interleaves with another CPU's. */
+static struct spinlock log_lock, console_lock, debug_lock;
 
 static void uart_init(uint16_t base)
 {
@@ -82,17 +87,31 @@ void console_flush(void)
 
 void log_raw(const char *bytes, size_t len)
 {
+	spin_lock(&log_lock);
 	uart_write(COM2_BASE, bytes, len);
+	spin_unlock(&log_lock);
 }
 
 void guest_console_raw(const char *bytes, size_t len)
 {
+	spin_lock(&console_lock);
 	uart_write(COM1_BASE, bytes, len);
+	spin_unlock(&console_lock);
+}
+
+void guest_console_pair(const char *first, size_t first_len, const char *bytes, size_t len)
+{
+	spin_lock(&console_lock);
+	uart_write(COM1_BASE, first, first_len);
+	uart_write(COM1_BASE, bytes, len);
+	spin_unlock(&console_lock);
 }
 
 void debug_channel_raw(const char *bytes, size_t len)
 {
+	spin_lock(&debug_lock);
 	uart_write(COM3_BASE, bytes, len);
+	spin_unlock(&debug_lock);
 }
 
 void log_printf(const char *fmt, ...)

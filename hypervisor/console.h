@@ -28,6 +28,13 @@ void log_raw(const char *bytes, size_t len);
 void guest_console_raw(const char *bytes, size_t len);
 
 /*
+ * guest_console_pair: first[0..first_len) then bytes[0..len) to the guest
+ * console channel with no other CPU's bytes between them (a frame header
+ * and its body). first_len may be 0.
+ */
+void guest_console_pair(const char *first, size_t first_len, const char *bytes, size_t len);
+
+/*
  * Start markers. Under UEFI the firmware (OVMF: on every serial port it
  * finds) and GRUB write to COM1 and COM2 before Skiff runs. Skiff then
  * writes CONSOLE_START_MARKER to COM1 and LOG_START_MARKER to COM2 before

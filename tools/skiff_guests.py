@@ -2,7 +2,7 @@
 
 A guest module's command line follows hypervisor/loader/guest_cmdline.h:
 
-    NAME [mem=SIZE] [count=N] [block.DEV=MODULE-PATH]...
+    NAME [mem=SIZE] [count=N] [cpu=K] [block.DEV=MODULE-PATH]...
          [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
 
 This module builds the words of that line; skiff_grub.py quotes them for GRUB.
@@ -18,7 +18,7 @@ GUEST_DEFAULT_MEM = 32 * MIB
 GUEST_MAX_MEM = 4 << 30
 GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
-GUEST_OPTION_KEYS = ("name", "mem", "count", "paging", "shadow_cache")
+GUEST_OPTION_KEYS = ("name", "mem", "count", "cpu", "paging", "shadow_cache")
 PAGING_MODES = ("nested", "shadow", "pv")
 BLOCK_PREFIX = "block."
 NET_PREFIX = "net."
@@ -113,6 +113,7 @@ class Guest:
     nets: list = dataclasses.field(default_factory=list)
     paging: str = None        # paging=MODE, None for Skiff's default
     shadow_cache: int = None  # shadow_cache=K, None for Skiff's default
+    cpu: int = None   # cpu=K on the module line: the CPU it runs on (docs/smp.md)
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -207,7 +208,7 @@ def parse_block_option(text):
 
 
 def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
-               paging=None, shadow_cache=None):
+               paging=None, shadow_cache=None, cpu=None):
     """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
 
     blocks: Block list; nets: Net list; a device name may appear once in both.
@@ -233,11 +234,11 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
         shadow_cache = int(shadow_cache)
     return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
                  blocks=list(blocks), nets=list(nets), paging=paging,
-                 shadow_cache=shadow_cache)
+                 shadow_cache=shadow_cache, cpu=None if cpu is None else int(cpu))
 
 
 def parse_guest_spec(spec):
-    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [block.DEV=FILE]... [net.DEV=NETWORK]... IMAGE [ARG...]'.
+    """Parse a --guest value: '[name=N] [mem=SIZE] [count=N] [cpu=K] [block.DEV=FILE]... [net.DEV=NETWORK]... IMAGE [ARG...]'.
 
     The value is split like a POSIX shell line (quotes group words).
     Leading KEY=VALUE words with KEY in name, mem, count, or block.DEV,
@@ -276,6 +277,8 @@ def module_words(guest, disk_paths=()):
         words.append("mem=%dM" % (guest.mem_bytes() // MIB))
     if guest.count != 1:
         words.append("count=%d" % guest.count)
+    if guest.cpu is not None:
+        words.append("cpu=%d" % guest.cpu)
     if guest.paging is not None:
         words.append("paging=%s" % guest.paging)
     if guest.shadow_cache is not None:

@@ -15,6 +15,7 @@
 
 #include "hal/hal.h"
 #include "hal/tag_pool.h"
+#include "hypervisor/smp/percpu.h"
 #include "nested_paging/nested_paging.h"
 #include "vmcb.h"
 
@@ -161,7 +162,7 @@ void svm_asid_init(uint32_t asid_count, uint32_t max_tags);
 uint32_t svm_asid_pool_size(void);
 
 /* The pool guests' ASIDs come from (svm_asid.c); read it only as below. */
-extern struct tag_pool svm_asid_pool;
+extern struct tag_pool svm_asid_pools[SMP_MAX_CPUS];
 
 /*
  * svm_asid_current: whether slot's ASID is valid in the pool's current
@@ -170,7 +171,7 @@ extern struct tag_pool svm_asid_pool;
  */
 static inline bool svm_asid_current(const struct tag_slot *slot)
 {
-	return tag_pool_is_current(&svm_asid_pool, slot);
+	return tag_pool_is_current(&svm_asid_pools[this_cpu_index()], slot);
 }
 
 /*

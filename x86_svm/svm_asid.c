@@ -14,8 +14,10 @@
 
 #define TLB_CONTROL_FLUSH_ALL 1
 
-/* Read inline by svm_asid_current (svm.h); changed only here. */
-struct tag_pool svm_asid_pool;
+/* One pool per CPU: a guest stays on its CPU, and a new generation's
+ * flush of every ASID acts on the CPU that starts it only. Read inline by
+ * svm_asid_current (svm.h); changed only here, each by its own CPU. */
+struct tag_pool svm_asid_pools[SMP_MAX_CPUS];
 
 void svm_asid_init(uint32_t asid_count, uint32_t max_tags)
 {
@@ -23,19 +25,20 @@ void svm_asid_init(uint32_t asid_count, uint32_t max_tags)
 
 	if (max_tags && max_tags < last)
 		last = max_tags;
-	tag_pool_init(&svm_asid_pool, 1, last);
+	for (unsigned cpu = 0; cpu < SMP_MAX_CPUS; cpu++)
+		tag_pool_init(&svm_asid_pools[cpu], 1, last);
 }
 
 uint32_t svm_asid_pool_size(void)
 {
-	return tag_pool_size(&svm_asid_pool);
+	return tag_pool_size(&svm_asid_pools[0]);
 }
 
 bool svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c)
 {
 	bool flushed = false;
 
-	switch (tag_pool_claim(&svm_asid_pool, slot)) {
+	switch (tag_pool_claim(&svm_asid_pools[this_cpu_index()], slot)) {
 	case TAG_KEPT:
 		return false;
 	case TAG_FLUSH_ALL:

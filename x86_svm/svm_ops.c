@@ -30,7 +30,11 @@ static void enter_once(struct vcpu *vcpu, struct svm_vcpu *sv, struct hal_exit *
 		svm_entry_state_save(&sv->entry, sv->vmcb);
 		sv->entry_state_stale = false;
 	}
-	svm_world_switch(vcpu->gpr, sv->vmcb, sv->vmcb_pa, svm_host_vmcb_pa);
+	/* Each AP has its own host-state VMCB (svm_cpu_init_ap); the boot CPU's slot is empty. */
+	void *own_host = this_cpu()->backend;
+
+	svm_world_switch(vcpu->gpr, sv->vmcb, sv->vmcb_pa,
+			 own_host ? (uint64_t)(uintptr_t)own_host : svm_host_vmcb_pa);
 	svm_decode_exit(sv->vmcb, vcpu->gpr, &svm_caps, &sv->entry, exit);
 	c->tlb_control = 0;
 	c->event_inject = (c->exit_int_info & VMCB_EVENT_VALID) ? c->exit_int_info : 0;

@@ -4,10 +4,12 @@
 #include "vmx_lazy_state.h"
 
 #include "hypervisor/cpu.h"
+#include "hypervisor/smp/percpu.h"
 #include "vmx_vcpu.h"
 
-/* The vCPU whose values the CPU holds now, NULL when none. */
-static struct vmx_vcpu *lazy_owner;
+/* Per CPU, the vCPU whose values that CPU holds now, NULL when none. */
+static struct vmx_vcpu *lazy_owners[SMP_MAX_CPUS];
+#define lazy_owner (lazy_owners[this_cpu_index()])
 
 static inline void write_cr2(uint64_t value)
 {

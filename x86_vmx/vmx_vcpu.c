@@ -20,7 +20,7 @@
 #include "vmx_lazy_state.h"
 #include "vmx_vpid.h"
 
-struct vmx_vcpu *vmx_current_vcpu;
+struct vmx_vcpu *vmx_current_vcpus[SMP_MAX_CPUS];
 
 void vmx_load_vmcs(struct vmx_vcpu *v)
 {
@@ -32,7 +32,7 @@ void vmx_load_vmcs(struct vmx_vcpu *v)
 		      (unsigned long long)v->vmcs_hpa,
 		      result == VMX_FAIL_INVALID ? "invalid pointer" :
 		      vmx_instruction_error_text((uint32_t)vmread(VMCS_INSTRUCTION_ERROR)));
-	vmx_current_vcpu = v;
+	vmx_current_vcpus[this_cpu_index()] = v;
 	/* The vCPU whose VMCS is current also owns the state the VMCS lacks. */
 	vmx_lazy_state_load(v);
 }
@@ -44,8 +44,8 @@ static void release(struct vmx_vcpu *v)
 		vmclear(v->vmcs_hpa);
 		frames_free(v->vmcs_hpa, FRAME_SIZE);
 	}
-	if (vmx_current_vcpu == v)
-		vmx_current_vcpu = NULL;  /* VMCLEAR made the current pointer invalid */
+	if (vmx_current_vcpus[this_cpu_index()] == v)
+		vmx_current_vcpus[this_cpu_index()] = NULL;  /* VMCLEAR made the current pointer invalid */
 	vmx_lazy_state_forget(v);
 	frames_free((uint64_t)(uintptr_t)v, FRAME_SIZE);
 }

@@ -23,6 +23,7 @@
 
 #include "hal/hal.h"
 #include "hal/tag_pool.h"
+#include "hypervisor/smp/percpu.h"
 
 #include "vmx_arch.h"
 
@@ -74,8 +75,9 @@ struct vcpu;
 struct hal_boot_state;
 int vmx_vmcs_setup(const struct vmx_vcpu *v, const struct hal_boot_state *boot);
 
-/* The vCPU whose VMCS is loaded (VMPTRLD), NULL when none is (vmx_vcpu.c). */
-extern struct vmx_vcpu *vmx_current_vcpu;
+/* Per CPU, the vCPU whose VMCS is loaded (VMPTRLD) there, NULL when none
+ * is (vmx_vcpu.c). A vCPU runs on the CPU that created it only. */
+extern struct vmx_vcpu *vmx_current_vcpus[SMP_MAX_CPUS];
 
 /* vmx_load_vmcs (vmx_vcpu.c): VMPTRLD v's VMCS and record it as current. */
 void vmx_load_vmcs(struct vmx_vcpu *v);
@@ -87,7 +89,7 @@ void vmx_load_vmcs(struct vmx_vcpu *v);
  */
 static inline void vmx_make_current(struct vmx_vcpu *v)
 {
-	if (vmx_current_vcpu != v)
+	if (vmx_current_vcpus[this_cpu_index()] != v)
 		vmx_load_vmcs(v);
 }
 

@@ -4,7 +4,7 @@
 #include "vmx_vpid.h"
 
 /* Read inline by vpid_current (vmx_vpid.h); changed only here. */
-struct tag_pool vmx_vpid_pool;
+struct tag_pool vmx_vpid_pools[SMP_MAX_CPUS];   /* one per CPU, as svm_asid.c */
 
 void vpid_init(uint32_t max_tags)
 {
@@ -12,15 +12,16 @@ void vpid_init(uint32_t max_tags)
 
 	if (max_tags && max_tags < last)
 		last = max_tags;
-	tag_pool_init(&vmx_vpid_pool, 1, last);
+	for (unsigned cpu = 0; cpu < SMP_MAX_CPUS; cpu++)
+		tag_pool_init(&vmx_vpid_pools[cpu], 1, last);
 }
 
 uint32_t vpid_pool_size(void)
 {
-	return tag_pool_size(&vmx_vpid_pool);
+	return tag_pool_size(&vmx_vpid_pools[0]);
 }
 
 enum tag_result vpid_claim(struct tag_slot *slot)
 {
-	return tag_pool_claim(&vmx_vpid_pool, slot);
+	return tag_pool_claim(&vmx_vpid_pools[this_cpu_index()], slot);
 }

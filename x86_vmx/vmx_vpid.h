@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 #include "hal/tag_pool.h"
+#include "hypervisor/smp/percpu.h"
+
+#include "hal/tag_pool.h"
 
 #define VMX_VPID_MAX 0xffffu
 
@@ -21,7 +24,7 @@ void vpid_init(uint32_t max_tags);
 uint32_t vpid_pool_size(void);
 
 /* The pool guests' VPIDs come from (vmx_vpid.c); read it only as below. */
-extern struct tag_pool vmx_vpid_pool;
+extern struct tag_pool vmx_vpid_pools[SMP_MAX_CPUS];
 
 /*
  * vpid_current: whether slot's VPID is valid in the pool's current
@@ -30,7 +33,7 @@ extern struct tag_pool vmx_vpid_pool;
  */
 static inline bool vpid_current(const struct tag_slot *slot)
 {
-	return tag_pool_is_current(&vmx_vpid_pool, slot);
+	return tag_pool_is_current(&vmx_vpid_pools[this_cpu_index()], slot);
 }
 
 /*

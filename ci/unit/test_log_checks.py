@@ -6,7 +6,7 @@ import unittest
 
 import paths  # noqa: F401
 from boot_cases import CaseError, load_cases, case_platforms, resolve_case
-from boot_check import check_boot
+from boot_check import check_boot, check_whole_lines
 from skiff_emulators import BootResult, bochs_config, platform_for, qemu_command
 from skiff_log import exit_status, parse_log
 
@@ -134,6 +134,20 @@ class EmulatorSettingsTest(unittest.TestCase):
         self.assertNotIn("port_e9_hack", text)
         self.assertIn("model=ryzen", bochs_config("bochs-svm", "x", "a", "b", 64, "l"))
 
+
+
+class WholeLinesTest(unittest.TestCase):
+    """whole_lines: lines of two CPUs mixed mid-line are found."""
+
+    def test_whole_lines_pass(self):
+        self.assertEqual(check_whole_lines(parse_log(GOOD_LOG), {"hello", "bad", "hit"}), [])
+
+    def test_mixed_lines_fail(self):
+        mixed = GOOD_LOG.replace("[hello] SUCCESS\n", "[hello] SUCskiff: guest hit: started\nCESS\n")
+        problems = check_whole_lines(parse_log(mixed), {"hello", "bad", "hit"})
+        self.assertEqual(len(problems), 2)   # the mixed line, and its tail without a source
+        mixed = GOOD_LOG.replace("[hello] SUCCESS\n", "[hello] SUC[hit] x\n")
+        self.assertEqual(len(check_whole_lines(parse_log(mixed), {"hello", "hit"})), 1)
 
 if __name__ == "__main__":
     unittest.main()

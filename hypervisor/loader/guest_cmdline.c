@@ -161,6 +161,23 @@ static int parse_count(const struct word *value, struct guest_config *out,
 	return 0;
 }
 
+static int parse_cpu(const struct word *value, struct guest_config *out,
+		     char *err, size_t errlen)
+{
+	char shown[SHOWN_MAX + 4];
+	uint64_t cpu;
+
+	if (!parse_u64(value->text, value->len, &cpu))
+		return format_error(-EINVAL, err, errlen, "cpu=%s is not a number",
+			    show(value, shown));
+	if (cpu > GUEST_MAX_CPU)
+		return format_error(-EINVAL, err, errlen, "cpu=%s is out of range (0..%u)",
+			    show(value, shown), GUEST_MAX_CPU);
+	out->has_cpu = true;
+	out->cpu = (unsigned)cpu;
+	return 0;
+}
+
 /* check_device_name: a manifest name for KIND.DEV: 1..67 of [A-Za-z0-9_.-]. */
 static int check_device_name(const char *kind, const struct word *dev, char *err,
 			     size_t errlen)
@@ -311,7 +328,7 @@ static int parse_shadow_cache(const struct word *value, struct guest_config *out
 
 /* Options seen so far, to refuse one given twice. */
 struct seen {
-	bool mem, count, paging, shadow_cache;
+	bool mem, count, paging, shadow_cache, cpu;
 };
 
 /* parse_option: one KEY=VALUE word of Skiff's own. */
@@ -347,6 +364,12 @@ static int parse_option(const struct word *w, struct guest_config *out,
 		seen->shadow_cache = true;
 		return parse_shadow_cache(&value, out, err, errlen);
 	}
+	if (word_is(&key, "cpu")) {
+		if (seen->cpu)
+			return format_error(-EINVAL, err, errlen, "cpu= is given twice");
+		seen->cpu = true;
+		return parse_cpu(&value, out, err, errlen);
+	}
 	if (key.len >= 6 && memcmp(key.text, "block.", 6) == 0) {
 		struct word dev = { key.text + 6, key.len - 6 };
 
@@ -375,7 +398,7 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	}
 	if (find_char(w, '=') == w->len)
 		return format_error(-EINVAL, err, errlen,
-			    "unexpected word '%s' (options are mem=, count=, paging=, shadow_cache=, block.DEV= and net.DEV=; guest arguments go after --)",
+			    "unexpected word '%s' (options are mem=, count=, cpu=, paging=, shadow_cache=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
 }
@@ -453,7 +476,7 @@ static int check_instance_names(const struct guest_config *out, char *err,
 int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
 			char *err, size_t errlen)
 {
-	struct seen seen = { false, false, false, false };
+	struct seen seen = { false, false, false, false, false };
 	const char *p = cmdline;
 	struct word w;
 	int rc;

@@ -1,7 +1,7 @@
 /*
  * guest_cmdline.h - the grammar of a guest module's command line.
  *
- *   NAME [mem=SIZE] [count=N] [paging=nested|shadow|pv] [shadow_cache=K]
+ *   NAME [mem=SIZE] [count=N] [cpu=K] [paging=nested|shadow|pv] [shadow_cache=K]
  *        [block.DEV=MODULE-PATH]...
  *        [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
  *
@@ -9,6 +9,8 @@
  * digit. SIZE: bytes with an optional K/M/G suffix, rounded up to 2 MiB,
  * at least 2 MiB and at most 4 GiB (default 32M). count: instances of this
  * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1.
+ * cpu: the CPU (0..63, by Skiff's numbering) every instance runs on;
+ * whether that CPU was started is checked when the guest is placed.
  * net.DEV attaches NET device DEV to the switch's network NETWORK (1..31
  * of [A-Za-z0-9_.-]), with a unicast MAC or, without mac=, one derived
  * from the guest's and device's names (net/switch.h). paging: how the
@@ -32,6 +34,7 @@
 #define GUEST_NETWORK_NAME_MAX 32   /* bytes, NUL included */
 #define GUEST_DEFAULT_MEM (32u << 20)
 #define GUEST_MAX_COUNT 1024u
+#define GUEST_MAX_CPU 63u            /* SMP_MAX_CPUS - 1 */
 
 struct guest_block_arg {
 	char device[68];       /* manifest name */
@@ -60,6 +63,8 @@ struct guest_config {
 	unsigned count;
 	enum guest_paging paging;
 	unsigned shadow_cache;   /* 0: the default */
+	bool has_cpu;            /* cpu= given: pinned to cpu */
+	unsigned cpu;
 	unsigned block_count;
 	struct guest_block_arg blocks[GUEST_MAX_BLOCKS];
 	unsigned net_count;

@@ -12,6 +12,7 @@
 #include "hypervisor/mem/frame_bitmap.h"
 #include "hypervisor/mem/frame_bitmap_top.h"
 #include "hypervisor/panic.h"
+#include "hypervisor/smp/spinlock.h"
 #include "lib/kstring.h"
 
 #define LOW_LIMIT IDENTITY_MAP_BOOT_END   /* what the boot page tables map */
@@ -159,11 +160,24 @@ static void count_high(uint64_t hpa, uint64_t bytes, bool taken)
 		high_peak = high_in_use;
 }
 
+/* The bitmap is shared by every CPU (docs/smp.md, the frames lock). */
+static struct spinlock frames_lock;
+
+static bool locked_alloc(uint64_t count, uint64_t align, uint64_t *frame)
+{
+	bool ok;
+
+	spin_lock(&frames_lock);
+	ok = frame_bitmap_alloc(&frames, count, align, frame);
+	spin_unlock(&frames_lock);
+	return ok;
+}
+
 uint64_t frame_alloc(void)
 {
 	uint64_t frame;
 
-	if (!frame_bitmap_alloc(&frames, 1, 1, &frame))
+	if (!locked_alloc(1, 1, &frame))
 		return 0;
 	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
 	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
@@ -200,8 +214,7 @@ uint64_t frames_alloc_contiguous(uint64_t bytes, uint64_t align)
 	if (bytes == 0 || bytes > memory_limit || align < FRAME_SIZE ||
 	    (align & (align - 1)) != 0 || align > memory_limit)
 		return 0;
-	if (!frame_bitmap_alloc(&frames, (bytes + FRAME_SIZE - 1) / FRAME_SIZE,
-				align / FRAME_SIZE, &frame))
+	if (!locked_alloc((bytes + FRAME_SIZE - 1) / FRAME_SIZE, align / FRAME_SIZE, &frame))
 		return 0;
 	count_high(frame * FRAME_SIZE, bytes, true);
 	return frame * FRAME_SIZE;
@@ -212,7 +225,9 @@ void frames_free(uint64_t hpa, uint64_t bytes)
 	/* Bad frees are Skiff's own bugs: stop before memory gets shared. */
 	ASSERT(hpa % FRAME_SIZE == 0 && bytes % FRAME_SIZE == 0);
 	ASSERT(hpa >= LOW_MEMORY_END && hpa <= memory_limit && bytes <= memory_limit - hpa);
+	spin_lock(&frames_lock);
 	uint64_t double_freed = frame_bitmap_set_free(&frames, hpa / FRAME_SIZE, bytes / FRAME_SIZE);
+	spin_unlock(&frames_lock);
 	if (double_freed)
 		panic("frames_free: %lu frame(s) in [0x%lx, +0x%lx) were already free",
 		      double_freed, hpa, bytes);

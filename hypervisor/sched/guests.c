@@ -6,10 +6,13 @@
  * block.DEV=PATH. A disk backs at most one guest: two guests writing the
  * same bytes would be a channel between them.
  *
- * Scheduling is round robin over runnable VMs; a VM runs until its time
- * slice ends (the local APIC timer forces an exit), it sleeps in POLL, or
- * it ends. When every remaining VM sleeps, the CPU halts until the earliest
- * wake-up time.
+ * Every guest is placed on one CPU when it is built (cpu_place.c) and is
+ * built and run there for life. Each CPU runs the loop below over its own
+ * VMs: round robin over the runnable ones; a VM runs until its time slice
+ * ends (the CPU's local APIC timer forces an exit), it sleeps in POLL, or
+ * it ends. When every VM of the CPU sleeps, the CPU halts until the
+ * earliest wake-up time. The boot CPU waits for the others before the
+ * summary (docs/smp.md).
  */
 #include "hypervisor/sched/guests.h"
 
@@ -31,9 +34,14 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
+#include "hypervisor/sched/cpu_place.h"
+#include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/smp.h"
+#include "hypervisor/smp/smp_work.h"
 #include "net/uplink.h"
 
 #define MAX_VMS 1024
+#define AP_WAIT_NS 1000000u   /* how often the boot CPU looks whether the APs are done */
 
 static struct vm *vms[MAX_VMS];
 static unsigned vm_count;
@@ -126,8 +134,9 @@ static void collect_data_modules(const struct boot_info *info)
 			   (unsigned long long)(mod->end - mod->start));
 	}
 }
-static struct vm *fpu_owner;  /* whose x87/SSE state is in the registers */
 static bool preemption;       /* the APIC timer works */
+static uint64_t run_deadline; /* limit= as a TSC value, UINT64_MAX without */
+static unsigned aps_running;  /* APs still in their scheduler loop (atomic) */
 static uint64_t slice_ns, slice_tsc;  /* slice_ms= in both units, set once */
 
 /*
@@ -166,6 +175,24 @@ static bool room_for(const char *name)
 	return false;
 }
 
+/* What one guest's build needs, carried to the CPU that builds it. */
+struct build {
+	const char *name;
+	unsigned id;
+	const struct guest_config *cfg;
+	const struct mb2_module *mod;
+	const struct vm_disk_backing *disks;
+	struct vm *vm;
+};
+
+static void build_here(void *arg)
+{
+	struct build *b = arg;
+
+	b->vm = vm_create(b->name, b->id, b->cfg, (const void *)(uintptr_t)b->mod->start,
+			  b->mod->end - b->mod->start, b->disks, b->cfg->block_count);
+}
+
 static void create_from_module(unsigned index, const struct mb2_module *mod)
 {
 	static struct guest_config cfg;  /* large; modules are handled one by one */
@@ -190,7 +217,9 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 		struct vm_disk_backing disks[GUEST_MAX_BLOCKS];
 		struct data_module *claimed[GUEST_MAX_BLOCKS];
 		unsigned regions = storage_mark();
+		struct build build;
 		struct vm *vm;
+		int cpu;
 
 		if (cfg.count > 1)
 			format(name, sizeof(name), "%s.%u", cfg.name, i + 1);
@@ -203,8 +232,14 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 			add_vm(vm_refuse(name, vm_count, "%s", err));
 			continue;
 		}
-		vm = vm_create(name, vm_count, &cfg, (const void *)(uintptr_t)mod->start,
-			       mod->end - mod->start, disks, cfg.block_count);
+		if ((cpu = cpu_place(&cfg, err, sizeof(err))) < 0) {
+			storage_release_since(regions);
+			add_vm(vm_refuse(name, vm_count, "%s", err));
+			continue;
+		}
+		build = (struct build){ name, vm_count, &cfg, mod, disks, NULL };
+		smp_call((unsigned)cpu, build_here, &build);
+		vm = build.vm;
 		for (unsigned d = 0; vm && d < cfg.block_count; d++)
 			if (claimed[d])
 				claimed[d]->owner = vm->name;
@@ -214,12 +249,20 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 	}
 }
 
-/* The next VM to run after position *cursor, or NULL when none is runnable. */
+/* mine: whether vm runs on the calling CPU (only that CPU changes its state). */
+static bool mine(const struct vm *vm)
+{
+	return vm->cpu == this_cpu_index();
+}
+
+/* The next VM of this CPU to run after position *cursor, or NULL when none is runnable. */
 static struct vm *next_runnable(unsigned *cursor, uint64_t now)
 {
 	for (unsigned n = 0; n < vm_count; n++) {
 		struct vm *vm = vms[(*cursor + n) % vm_count];
 
+		if (!mine(vm))
+			continue;
 		if (vm->state == VM_SLEEPING && now >= vm->wake_tsc)
 			vm->state = VM_RUNNABLE;
 		if (vm->state == VM_RUNNABLE) {
@@ -233,7 +276,7 @@ static struct vm *next_runnable(unsigned *cursor, uint64_t now)
 static bool any_alive(void)
 {
 	for (unsigned i = 0; i < vm_count; i++)
-		if (vms[i]->state != VM_ENDED)
+		if (mine(vms[i]) && vms[i]->state != VM_ENDED)
 			return true;
 	return false;
 }
@@ -248,9 +291,11 @@ static void run_with_host_timer(struct vm *vm)
 
 static void run_one(struct vm *vm)
 {
+	struct vm *fpu_owner = this_cpu()->fpu_owner;
+
 	if (fpu_owner != vm) {
 		fpu_switch(fpu_owner ? fpu_owner->fpu : NULL, vm->fpu);
-		fpu_owner = vm;
+		this_cpu()->fpu_owner = vm;
 	}
 	/* A tick left pending from the host's own time would end the slice
 	 * at once: let it land before arming this one. */
@@ -261,7 +306,7 @@ static void run_one(struct vm *vm)
 	else
 		run_with_host_timer(vm);
 	if (vm->state == VM_ENDED)
-		fpu_owner = NULL;  /* its registers are nobody's now: never saved */
+		this_cpu()->fpu_owner = NULL;  /* its registers are nobody's now: never saved */
 }
 
 /* The earliest wake-up time of the sleeping VMs. */
@@ -270,7 +315,7 @@ static uint64_t earliest_wake(void)
 	uint64_t wake = UINT64_MAX;
 
 	for (unsigned i = 0; i < vm_count; i++)
-		if (vms[i]->state == VM_SLEEPING && vms[i]->wake_tsc < wake)
+		if (mine(vms[i]) && vms[i]->state == VM_SLEEPING && vms[i]->wake_tsc < wake)
 			wake = vms[i]->wake_tsc;
 	return wake;
 }
@@ -283,7 +328,7 @@ static void idle_until(uint64_t wake)
 	if (wake <= now)
 		return;
 	/* A NIC is polled: idle no longer than its receive latency allows. */
-	if (uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
+	if (this_cpu_index() == 0 && uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
 		wake = now + ns_to_tsc(UPLINK_POLL_NS);
 	if (!preemption) {
 		while (tsc_read() < wake)
@@ -300,18 +345,17 @@ static void idle_until(uint64_t wake)
 static void end_all_at_limit(void)
 {
 	for (unsigned i = 0; i < vm_count; i++)
-		if (vms[i]->state != VM_ENDED)
+		if (mine(vms[i]) && vms[i]->state != VM_ENDED)
 			vm_end(vms[i], 1, VM_END_KILLED, "still running at the limit of %u s (limit=)",
 			       skiff_options.limit_seconds);
 }
 
+/* schedule: the calling CPU's loop, until every VM placed on it has ended. */
 static void schedule(void)
 {
-	uint64_t deadline = UINT64_MAX;
+	uint64_t deadline = run_deadline;
 	unsigned cursor = 0;
 
-	if (skiff_options.limit_seconds)
-		deadline = tsc_read() + ns_to_tsc((uint64_t)skiff_options.limit_seconds * 1000000000u);
 	while (any_alive()) {
 		uint64_t now = tsc_read();
 		struct vm *vm;
@@ -320,7 +364,8 @@ static void schedule(void)
 			end_all_at_limit();
 			break;
 		}
-		uplink_poll();
+		if (this_cpu_index() == 0)
+			uplink_poll();   /* the NIC and the switch stay the boot CPU's */
 		vm = next_runnable(&cursor, now);
 		if (vm)
 			run_one(vm);
@@ -344,6 +389,45 @@ static void log_memory_totals(void)
 		   (unsigned long long)(high_now >> 10), (unsigned long long)(high_peak >> 10));
 }
 
+/* run_ap: an AP's part (smp_work.h): its timer, its loop, then halt for good. */
+static void run_ap(void *unused)
+{
+	(void)unused;
+	if (preemption)
+		(void)apic_timer_init_ap();
+	smp_selftest_nmi();
+	schedule();
+	__atomic_fetch_sub(&aps_running, 1, __ATOMIC_RELEASE);
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* schedule_all: every CPU runs its own VMs; back when all have ended. */
+static void schedule_all(void)
+{
+	run_deadline = UINT64_MAX;
+	if (skiff_options.limit_seconds)
+		run_deadline = tsc_read() +
+			ns_to_tsc((uint64_t)skiff_options.limit_seconds * 1000000000u);
+	for (unsigned i = 1; i < smp_cpu_slots(); i++) {
+		if (!smp_cpu(i))
+			continue;
+		__atomic_fetch_add(&aps_running, 1, __ATOMIC_RELAXED);
+		smp_post(i, run_ap, NULL);
+	}
+	schedule();
+	while (__atomic_load_n(&aps_running, __ATOMIC_ACQUIRE)) {
+		if (!preemption) {
+			__asm__ volatile("pause");
+			continue;
+		}
+		apic_timer_arm(AP_WAIT_NS);   /* halted, not spinning, between looks */
+		apic_timer_wait();
+		apic_timer_disarm();
+		(void)apic_timer_take_expired();
+	}
+}
+
 static uint8_t summarize(void)
 {
 	uint8_t final = 0;
@@ -354,13 +438,18 @@ static uint8_t summarize(void)
 
 		for (unsigned r = 0; r < HAL_EXIT_REASON_COUNT; r++)
 			exits += vm->exit_count[r];
-		log_printf("summary %s status=%u reason=%s slices=%llu exits=%llu io=%llu cpuid=%llu npf=%llu",
+		char cpu[16] = "";
+
+		/* With one CPU the line stays as it always was. */
+		if (smp_cpu_count() > 1)
+			format(cpu, sizeof cpu, " cpu=%u", vm->cpu);
+		log_printf("summary %s status=%u reason=%s slices=%llu exits=%llu io=%llu cpuid=%llu npf=%llu%s",
 			   vm->name, vm->status, vm_end_reason_name(vm->end_reason),
 			   (unsigned long long)vm->slices, (unsigned long long)exits,
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
-			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT]);
-		/* Compressed pages do not exist yet: reported as 0. Shared: pages
+			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT], cpu);
+		/* Compressed: 0 here, eviction has its own line. Shared: pages
 		 * mapped to a frame shared with guests of the same image at its end. */
 		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
 			   vm->name, (unsigned long long)(vm->pages.resident * 4),
@@ -404,6 +493,6 @@ uint8_t guests_run_all(const struct boot_info *info)
 		if (!is_data_module(&info->modules[i]))
 			create_from_module(i, &info->modules[i]);
 	gdb_stub_start(vms, vm_count);
-	schedule();
+	schedule_all();
 	return summarize();
 }

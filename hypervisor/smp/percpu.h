@@ -11,9 +11,11 @@
 #ifndef SKIFF_SMP_PERCPU_H
 #define SKIFF_SMP_PERCPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hypervisor/boot/descriptors.h"
+#include "hypervisor/smp/smp_plan.h"
 
 #define PERCPU_STACK_SIZE 16384
 
@@ -33,6 +35,12 @@ struct percpu {
 	void *backend;                /* the backend's slot for this CPU (hal.h cpu_init_ap) */
 	volatile uint32_t state;      /* enum percpu_state */
 	volatile int32_t backend_rc;  /* cpu_init_ap's result once state is READY or FAILED */
+	volatile bool timer_fired;    /* its local APIC timer interrupt came (apic_timer.c) */
+	void *fpu_owner;              /* the VM whose x87/SSE state its registers hold */
+	/* Work the boot CPU hands an AP (smp_work.h): set by the boot CPU while
+	 * work is NULL, cleared by the AP when fn returned. */
+	void (*volatile work)(void *arg);
+	void *volatile work_arg;
 	struct cpu_tables tables;     /* own GDT, TSS and IST stacks (APs only) */
 	uint8_t stack[PERCPU_STACK_SIZE] __attribute__((aligned(16)));  /* APs only */
 };
@@ -44,6 +52,15 @@ static inline struct percpu *this_cpu(void)
 
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(cpu));
 	return cpu;
+}
+
+/*
+ * this_cpu_index: the calling CPU's index (0 for the boot CPU), below
+ * SMP_MAX_CPUS: the slot of per-CPU arrays a backend keeps (tag pools).
+ */
+static inline unsigned this_cpu_index(void)
+{
+	return this_cpu()->index;
 }
 
 #endif

@@ -15,6 +15,7 @@
 #include "hypervisor/options.h"
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/smp_bringup.h"
+#include "hypervisor/smp/smp_work.h"
 #include "hypervisor/time/time.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -167,13 +168,12 @@ __attribute__((noreturn)) static void park(void)
 }
 
 /*
- * selftest_nmi: selftest=nmi's source. The first AP waits until guests are
- * likely running, then sends the boot CPU one NMI, which must be counted
- * (skiff: nmi: ...) and never end Skiff or a guest.
+ * selftest=nmi's source (smp.h): the first AP, at the start of its
+ * scheduler loop, waits until the boot CPU's guests are likely running.
  */
-static void selftest_nmi(const struct percpu *cpu)
+void smp_selftest_nmi(void)
 {
-	if (!skiff_options.selftest_nmi || cpu != cpus[1])
+	if (!skiff_options.selftest_nmi || this_cpu() != cpus[1])
 		return;
 	delay_us(NULL, SELFTEST_NMI_DELAY_US);
 	send_ipi(boot_cpu.apic_id, ICR_NMI);
@@ -192,7 +192,8 @@ void smp_ap_main(struct percpu *cpu)
 	rc = hal->cpu_init_ap(&cpu->backend);
 	cpu->backend_rc = rc;
 	__atomic_store_n(&cpu->state, rc ? PERCPU_FAILED : PERCPU_READY, __ATOMIC_RELEASE);
-	selftest_nmi(cpu);
+	if (rc == 0)
+		smp_ap_serve(cpu);
 	park();
 }
 
@@ -253,7 +254,19 @@ void smp_enable_backends(void)
 			   SMP_XAPIC_MAX_ID);
 	log_printf("smp: %u CPUs in the MADT, %u started (cpus=%u)%s", plan.madt_count,
 		   result.with_backend, skiff_options.max_cpus,
-		   result.with_backend > 1 ? "; guests run on the boot CPU" : "");
+		   result.with_backend > 1 ? "; guests spread over them" : "");
+}
+
+struct percpu *smp_cpu(unsigned index)
+{
+	if (index >= plan.count || !result.backend[index] || !cpus[index])
+		return index == 0 ? cpus[0] : NULL;
+	return cpus[index];
+}
+
+unsigned smp_cpu_slots(void)
+{
+	return plan.count ? plan.count : 1;
 }
 
 unsigned smp_cpu_count(void)

@@ -1,14 +1,17 @@
 /*
  * smp.h - running on more than one CPU: which CPUs, started how.
  *
- * Today the APs are brought up and their backend enabled, then they halt
- * for good: every guest still runs on the boot CPU (docs/architecture.md,
- * "SMP"). cpus=N on Skiff's command line caps the CPUs used (default 1).
+ * The APs are brought up and their backend enabled, then wait for work
+ * from the boot CPU (smp_work.h): building the guests placed on them and
+ * running their scheduler loop (docs/smp.md). cpus=N on Skiff's command
+ * line caps the CPUs used (default 1).
  */
 #ifndef SKIFF_SMP_H
 #define SKIFF_SMP_H
 
 #include "hypervisor/boot/multiboot2.h"
+
+struct percpu;
 
 /*
  * smp_start_cpus: give the boot CPU its struct percpu (GS base), choose the
@@ -30,5 +33,23 @@ void smp_enable_backends(void);
 
 /* smp_cpu_count: CPUs running with the backend on, the boot CPU included (1 before). */
 unsigned smp_cpu_count(void);
+
+/*
+ * smp_selftest_nmi: with selftest=nmi, on the first AP: wait about a second
+ * (guests are then likely running), then send the boot CPU one NMI, which
+ * must be counted (skiff: nmi: ...) and never end Skiff or a guest. Does
+ * nothing otherwise or on another CPU.
+ */
+void smp_selftest_nmi(void);
+
+/* smp_cpu_slots: CPU indices in use, 0..smp_cpu_slots()-1 (some may have failed). */
+unsigned smp_cpu_slots(void);
+
+/*
+ * smp_cpu: the struct percpu of CPU index when it runs with the backend on
+ * (index 0, the boot CPU, always once smp_start_cpus ran); NULL for an
+ * index that was left out or is beyond smp_cpu_slots().
+ */
+struct percpu *smp_cpu(unsigned index);
 
 #endif

@@ -6,6 +6,7 @@
 #include "hypervisor/boot/idt.h"
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
+#include "hypervisor/smp/percpu.h"
 #include "hypervisor/time/time.h"
 
 #define MSR_APIC_BASE 0x1bu
@@ -32,14 +33,13 @@ void apic_spurious_stub(void);
 
 static volatile uint32_t *apic;
 static uint64_t apic_timer_hz;
-static volatile bool timer_fired;
 
 static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
 static void apic_write(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
 
 void apic_timer_interrupt(void)
 {
-	timer_fired = true;
+	this_cpu()->timer_fired = true;   /* each CPU's own timer, its own flag */
 	apic_write(APIC_EOI, 0);
 }
 
@@ -85,6 +85,19 @@ bool apic_timer_init(void)
 	return true;
 }
 
+bool apic_timer_init_ap(void)
+{
+	if (!apic)
+		return false;
+	/* The registers are the calling CPU's own at the same address; the
+	 * rate is the boot CPU's (one clock for every local APIC). */
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	apic_write(APIC_SVR, SVR_ENABLE | APIC_VECTOR_SPURIOUS);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_TIMER_DIVIDE, DIVIDE_BY_16);
+	return true;
+}
+
 void apic_timer_arm(uint64_t ns)
 {
 	uint64_t ticks;
@@ -116,8 +129,8 @@ bool apic_timer_take_expired(void)
 
 	/* STI's one-instruction shadow: the NOP runs, then a pending interrupt. */
 	__asm__ volatile("sti; nop; cli" : : : "memory");
-	fired = timer_fired;
-	timer_fired = false;
+	fired = this_cpu()->timer_fired;
+	this_cpu()->timer_fired = false;
 	return fired;
 }
 

@@ -22,6 +22,13 @@
  */
 bool apic_timer_init(void);
 
+/*
+ * apic_timer_init_ap: on an AP, after apic_timer_init succeeded on the boot
+ * CPU: enable the calling CPU's local APIC and timer with the boot CPU's
+ * calibration. false when the boot CPU's timer is not used (no preemption).
+ */
+bool apic_timer_init_ap(void);
+
 /* apic_timer_arm: one interrupt after ns nanoseconds (at least one tick). */
 void apic_timer_arm(uint64_t ns);
 

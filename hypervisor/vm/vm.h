@@ -65,6 +65,7 @@ struct vm_disk {
 struct vm {
 	char name[GUEST_NAME_MAX];
 	unsigned id;
+	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
 	enum vm_state state;
 	struct guest_memory mem;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 
+#include "hypervisor/smp/percpu.h"
 #include "hypervisor/console.h"
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -40,6 +41,7 @@ static struct vm *vm_alloc(const char *name, unsigned id)
 	vm = (struct vm *)(uintptr_t)page;
 	format(vm->name, sizeof(vm->name), "%s", name);
 	vm->id = id;
+	vm->cpu = this_cpu_index();   /* built where it will run (docs/smp.md) */
 	vm->state = VM_RUNNABLE;
 	fpu_clean_image(vm->fpu);
 	return vm;

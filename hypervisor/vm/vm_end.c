@@ -25,13 +25,22 @@ const char *vm_end_reason_name(enum vm_end_reason reason)
 
 static void flush_line(struct vm *vm)
 {
+	/* Built whole, then written in one call: lines from other CPUs never
+	 * land inside it (docs/smp.md). */
+	char out[GUEST_NAME_MAX + VM_LINE_MAX + 4];
+	size_t name_len = strnlen(vm->name, sizeof(vm->name)), n = 0;
+
 	if (vm->line_len == 0)
 		return;
-	log_raw("[", 1);
-	log_raw(vm->name, strnlen(vm->name, sizeof(vm->name)));
-	log_raw("] ", 2);
-	log_raw(vm->line, vm->line_len);
-	log_raw("\n", 1);
+	out[n++] = '[';
+	memcpy(out + n, vm->name, name_len);
+	n += name_len;
+	out[n++] = ']';
+	out[n++] = ' ';
+	memcpy(out + n, vm->line, vm->line_len);
+	n += vm->line_len;
+	out[n++] = '\n';
+	log_raw(out, n);
 	vm->line_len = 0;
 }
 
@@ -40,14 +49,13 @@ static void flush_line(struct vm *vm)
  * reader whose they are and how many follow, whatever they contain
  * (docs/log-protocol.md).
  */
-static void write_frame_header(const struct vm *vm, uint64_t len)
+static void write_framed(const struct vm *vm, const char *bytes, uint64_t len)
 {
 	char header[GUEST_NAME_MAX + 32];
 	int n = format(header, sizeof header, "%c%s%c%llu%c", 0, vm->name, 0,
 		       (unsigned long long)len, 0);
 
-	if (n > 0)
-		guest_console_raw(header, (size_t)n);
+	guest_console_pair(header, n > 0 ? (size_t)n : 0, bytes, len);
 }
 
 /*
@@ -68,8 +76,9 @@ static bool is_c1_control(unsigned char prev, unsigned char c)
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len)
 {
 	if (skiff_options.console_framed)
-		write_frame_header(vm, len);
-	guest_console_raw(bytes, len);
+		write_framed(vm, bytes, len);
+	else
+		guest_console_raw(bytes, len);
 	for (uint64_t i = 0; i < len; i++) {
 		char c = bytes[i];
 

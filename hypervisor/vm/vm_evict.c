@@ -17,6 +17,7 @@
  * evicted costs nothing.
  */
 #include "hypervisor/vm/vm_evict.h"
+#include "hypervisor/smp/percpu.h"
 
 #include "hypervisor/console.h"
 #include "hypervisor/evict/evict_store.h"
@@ -193,8 +194,10 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 
 		vm = vm_reclaim_at(cursor_vm);
 		/* A VM still being built holds pages the loader is writing;
-		 * spare is in the middle of a hypercall. */
-		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
+		 * spare is in the middle of a hypercall; another CPU's VM is
+		 * that CPU's to change (docs/smp.md). */
+		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size ||
+		    vm->cpu != this_cpu_index()) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			leave_vm(vm);

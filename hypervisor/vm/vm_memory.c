@@ -20,6 +20,8 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/panic.h"
+#include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/vm/vm_share.h"
@@ -58,6 +60,14 @@ static const struct np_allocator vm_np_allocator = {
 #define POOL_MIN_FREE (UINT64_C(64) << 20)
 #define POOL_STEP (64u * 1024u)   /* per idle step, so a wake-up waits little */
 
+/*
+ * The memory lock (docs/smp.md): the zeroed pool, reclaim's cursor, and
+ * Skiff's window table are shared by every CPU, so each entry point below
+ * that may touch them holds it. A VM's own nested table and page record are
+ * changed only by the CPU the VM runs on (guests never move), under it too.
+ */
+static struct spinlock memory_lock;
+
 static uint64_t pool[POOL_FRAMES];
 static unsigned pool_count;
 static uint64_t pool_filling, pool_filled;
@@ -94,9 +104,14 @@ static bool pool_step(void)
 
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count)
 {
+	bool worked;
+
 	(void)vms;
 	(void)count;
-	return pool_step();
+	spin_lock(&memory_lock);
+	worked = pool_step();
+	spin_unlock(&memory_lock);
+	return worked;
 }
 
 /* Table pages a new mapping may need: three levels in the nested table
@@ -223,7 +238,12 @@ static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
  * its own zero pages may be reclaimed too. */
 int vm_first_touch(struct vm *vm, uint64_t gpa)
 {
-	return first_touch(vm, gpa, NULL);
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = first_touch(vm, gpa, NULL);
+	spin_unlock(&memory_lock);
+	return rc;
 }
 
 /* Hypercalls reach RAM through guest_ptr, which calls this for new pages. */
@@ -236,10 +256,14 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 		int rc = 0;
 
 		/* Pages populated for this call must stay until it is done. */
-		if (gp_is_away(gp_at(&vm->pages, page)))
-			rc = first_touch(vm, page, vm);
-		else if (gp_at(&vm->pages, page) == GP_SHARED)
-			rc = vm_share_unshare(vm, page);  /* a call may write it */
+		enum gp_where where = gp_at(&vm->pages, page);
+
+		if (gp_is_away(where) || where == GP_SHARED) {
+			spin_lock(&memory_lock);
+			/* A shared page turns private: a call may write it. */
+			rc = where == GP_SHARED ? vm_share_unshare(vm, page) : first_touch(vm, page, vm);
+			spin_unlock(&memory_lock);
+		}
 		if (rc)
 			return rc;
 	}
@@ -273,22 +297,23 @@ static uint64_t boot_info_span(const struct guest_image *img)
 }
 
 /*
- * The backend's invalidation for this VM's translations. One CPU today:
- * the set holds CPU 0 only, and the HAL's flush acts on the CPU that runs
- * Skiff, which is that CPU. A VM without a vCPU has never run, so no CPU
+ * The backend's invalidation for this VM's translations. A VM runs on one
+ * CPU only (vm->cpu, docs/smp.md), and its memory changes only on that CPU,
+ * so the set holds the calling CPU alone and the HAL's flush, which acts on
+ * the calling CPU, covers it. A VM without a vCPU has never run, so no CPU
  * can hold its translations.
  */
 static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
 {
 	struct vm *vm = ctx;
 
-	ASSERT(cpus->bits == 1);
+	ASSERT(cpus->bits == UINT64_C(1) << this_cpu_index());
 	shadow_zap_all(vm);   /* shadows map frames too: they go first */
 	if (vm->vcpu_ready)
 		hal->flush_nested_tlb(&vm->vcpu);
 }
 
-int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
+static int prepare_locked(struct vm *vm, const struct guest_image *img)
 {
 	int rc = record_alloc(vm);
 
@@ -301,7 +326,7 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 	vm->space = (struct mem_space){
 		.table = &vm->nested,
 		.invalidator = { invalidate_vm, vm },
-		.cpus = { 1 },
+		.cpus = { UINT64_C(1) << vm->cpu },
 	};
 	vm_reclaim_track(vm, true);
 	/* The GDT and the guest's page tables, then the boot information, the
@@ -355,7 +380,26 @@ static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
 	host_window_unmap(window, vm->mem.size);
 }
 
+static void release_locked(struct vm *vm);
+
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
+{
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = prepare_locked(vm, img);
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
 void vm_memory_release(struct vm *vm)
+{
+	spin_lock(&memory_lock);
+	release_locked(vm);
+	spin_unlock(&memory_lock);
+}
+
+static void release_locked(struct vm *vm)
 {
 	/* Through the one path: the table goes, then the flush, and only then
 	 * are the frames scrubbed and freed. On SVM the flush is due at the

@@ -13,6 +13,7 @@
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/smp/percpu.h"
 
 /* Bounds per call, so a large guest cannot stall Skiff. */
 #define RECLAIM_SCAN_PAGES 4096u
@@ -107,7 +108,9 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 
 		/* A VM still being built may hold zero pages the loader is about
 		 * to write, and spare is in the middle of a hypercall. */
-		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size) {
+		/* Another CPU's VM is that CPU's to change (docs/smp.md). */
+		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size ||
+		    vm->cpu != this_cpu_index()) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;

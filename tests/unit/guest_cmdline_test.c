@@ -113,6 +113,20 @@ static void test_paging(void)
 	REFUSED("a shadow_cache=2 shadow_cache=2", "shadow_cache= is given twice");
 }
 
+static void test_cpu(void)
+{
+	PARSES("a");
+	CHECK(!cfg.has_cpu);
+	PARSES("a cpu=0 count=2");
+	CHECK(cfg.has_cpu && cfg.cpu == 0 && cfg.count == 2);
+	PARSES("a cpu=63");
+	CHECK(cfg.has_cpu && cfg.cpu == 63);
+	REFUSED("a cpu=64", "cpu=64 is out of range (0..63)");
+	REFUSED("a cpu=-1", "cpu=-1 is not a number");
+	REFUSED("a cpu=", "cpu= is not a number");
+	REFUSED("a cpu=1 cpu=2", "cpu= is given twice");
+}
+
 static void test_names(void)
 {
 	PARSES("A-b_c.9");
@@ -252,6 +266,7 @@ int main(void)
 	test_mem();
 	test_count();
 	test_paging();
+	test_cpu();
 	test_names();
 	test_blocks();
 	test_nets();

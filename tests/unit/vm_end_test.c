@@ -46,6 +46,14 @@ void guest_console_raw(const char *bytes, size_t len)
 	(void)len;
 }
 
+void guest_console_pair(const char *first, size_t first_len, const char *bytes, size_t len)
+{
+	(void)first;
+	(void)first_len;
+	(void)bytes;
+	(void)len;
+}
+
 void vm_memory_release(struct vm *vm)
 {
 	memory_released_before_vcpu = destroyed_vcpus == 0;

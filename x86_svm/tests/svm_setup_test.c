@@ -2,9 +2,12 @@
  * svm_setup_test.c - the shared pieces of every SVM guest: the intercept
  * table, the I/O and MSR permission maps, and the ASID allocator.
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "svm.h"
@@ -149,11 +152,47 @@ static void test_asids(void)
 	CHECK(svm_asid_pool_size() == 1);
 }
 
+/* Two CPUs as Skiff sees them: this_cpu() reads %gs:0, so the test points
+ * the GS base at one or the other (arch_prctl), as each real CPU's is. */
+static struct percpu fake_cpus[2];
+
+static void become_cpu(unsigned index)
+{
+	fake_cpus[index].self = &fake_cpus[index];
+	fake_cpus[index].index = index;
+	CHECK(syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)&fake_cpus[index]) == 0);
+}
+
+/* Each CPU has its own pool: a generation started on one flushes there only. */
+static void test_asids_per_cpu(void)
+{
+	struct vmcb_control c;
+	struct tag_slot on0[3] = { { 0, 0 } }, on1 = { 0, 0 };
+
+	svm_asid_init(0x8000, 2);
+	memset(&c, 0, sizeof(c));
+	become_cpu(1);
+	svm_asid_claim(&on1, &c);
+	CHECK(c.guest_asid == 1 && c.tlb_control == 0);
+	become_cpu(0);
+	for (int i = 0; i < 3; i++) {   /* the third starts CPU 0's second generation */
+		c.tlb_control = 0;
+		svm_asid_claim(&on0[i], &c);
+	}
+	CHECK(c.tlb_control == 1);
+	become_cpu(1);
+	CHECK(svm_asid_current(&on1));   /* CPU 1's guest keeps its ASID, unflushed */
+	become_cpu(0);
+	CHECK(!svm_asid_current(&on0[0]));
+}
+
 int main(void)
 {
+	become_cpu(0);
 	test_intercepts();
 	test_msrpm();
 	test_iopm();
 	test_asids();
+	test_asids_per_cpu();
 	return check_report("svm_setup");
 }

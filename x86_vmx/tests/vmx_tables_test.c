@@ -2,8 +2,11 @@
  * vmx_tables_test.c - host tests of the MSR bitmap (which MSR accesses
  * exit), the VPID allocator, and the CR0/CR4 guest-view arithmetic.
  */
+#include <asm/prctl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "boot_check.h"
 #include "lib/errno.h"
@@ -60,6 +63,34 @@ static void test_vpid(void)
 	CHECK(vpid_claim(&b) == TAG_FLUSH_ALL && b.tag == 1);
 }
 
+/* Two CPUs as Skiff sees them: this_cpu() reads %gs:0 (arch_prctl sets it). */
+static struct percpu fake_cpus[2];
+
+static void become_cpu(unsigned index)
+{
+	fake_cpus[index].self = &fake_cpus[index];
+	fake_cpus[index].index = index;
+	CHECK(syscall(SYS_arch_prctl, ARCH_SET_GS, (unsigned long)&fake_cpus[index]) == 0);
+}
+
+/* Each CPU has its own VPID pool: CPU 0's new generation leaves CPU 1's tags valid. */
+static void test_vpid_per_cpu(void)
+{
+	struct tag_slot a = { 0, 0 }, b = { 0, 0 }, c = { 0, 0 }, on1 = { 0, 0 };
+
+	vpid_init(2);
+	become_cpu(1);
+	CHECK(vpid_claim(&on1) == TAG_FRESH && on1.tag == 1);
+	become_cpu(0);
+	CHECK(vpid_claim(&a) == TAG_FRESH && a.tag == 1);
+	CHECK(vpid_claim(&b) == TAG_FRESH && b.tag == 2);
+	CHECK(vpid_claim(&c) == TAG_FLUSH_ALL);
+	become_cpu(1);
+	CHECK(vpid_current(&on1));
+	become_cpu(0);
+	CHECK(!vpid_current(&a));
+}
+
 static void test_control_registers(void)
 {
 	uint64_t cr4_fixed0 = 0x2000, cr4_fixed1 = 0x3727ff;
@@ -82,8 +113,10 @@ static void test_control_registers(void)
 
 int main(void)
 {
+	become_cpu(0);
 	test_msr_bitmap();
 	test_vpid();
+	test_vpid_per_cpu();
 	test_control_registers();
 	return check_report("vmx_tables_test");
 }

@@ -4,6 +4,9 @@
  *   spin forever     loops until Skiff ends it (preemption must still let
  *                    every other guest run, and limit= must still end it)
  *   spin MS          loops for MS milliseconds of TSC time, then SUCCESS
+ *   spin work N      a fixed amount of work (N million loop steps), then
+ *                    prints the TSC time it took, in microseconds: the
+ *                    figure of bench/smp_bench.sh (docs/benchmarks.md)
  */
 #include "skiff.h"
 
@@ -25,6 +28,18 @@ static void burn(uint64_t ticks)
 		__asm__ volatile("pause");
 }
 
+/* Fixed work: the same instructions whatever else runs on the machine. */
+static void work(unsigned long millions)
+{
+	uint64_t start = skiff_tsc();
+	volatile uint64_t sum = 0;
+
+	for (unsigned long i = 0; i < millions * 1000000ul; i++)
+		sum += i;
+	skiff_printf("spin: work %lu in %lu us\n", millions,
+		     (unsigned long)((skiff_tsc() - start) / (skiff_tsc_hz() / 1000000)));
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -32,6 +47,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skiff_printf("spin: started (%s)\n", argv[1]);
+	if (argv[1][0] == 'w' && argc > 2) {
+		work(parse_ms(argv[2]));
+		skiff_puts("SUCCESS\n");
+		return 0;
+	}
 	if (argv[1][0] == 'f') {
 		for (;;)
 			burn(UINT64_MAX);

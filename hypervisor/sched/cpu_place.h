@@ -1,0 +1,22 @@
+/*
+ * cpu_place.h - on which CPU a new guest is built and runs.
+ */
+#ifndef SKIFF_CPU_PLACE_H
+#define SKIFF_CPU_PLACE_H
+
+#include <stddef.h>
+
+#include "hypervisor/loader/guest_cmdline.h"
+
+/*
+ * cpu_place: the CPU index for the next guest instance of cfg: cpu=K when
+ * given, CPU 0 for a guest with a network device or a disk region (the NIC,
+ * the switch and the disk drivers are the boot CPU's), otherwise the next
+ * started CPU in round robin (CPU 0 first, so cpus=1 places everything on
+ * CPU 0). Returns -1 with the reason in err (a sentence without the guest's
+ * name, which the caller adds) when cpu=K names a CPU that was not started,
+ * or a CPU other than 0 for a guest that must run on CPU 0.
+ */
+int cpu_place(const struct guest_config *cfg, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * spinlock.h - a ticket lock for state more than one CPU touches.
+ *
+ * Skiff's own code runs with interrupts disabled except inside the timer
+ * waits (apic_timer.h), and no lock is held across those, so a lock never
+ * needs to mask interrupts. Tickets make waiters go in arrival order: a CPU
+ * logging in a loop cannot starve another. The locks and the order in which
+ * they may nest are listed in docs/smp.md; take them only in that order.
+ */
+#ifndef SKIFF_SMP_SPINLOCK_H
+#define SKIFF_SMP_SPINLOCK_H
+
+#include <stdint.h>
+
+/* Zero-initialized means unlocked: a static lock needs no init call. */
+struct spinlock {
+	volatile uint32_t next;     /* the ticket the next arrival takes */
+	volatile uint32_t serving;  /* the ticket that holds the lock */
+};
+
+/*
+ * spin_lock: wait until the calling CPU holds lock. Needs: the caller does
+ * not hold it already (that would wait forever) and holds no lock listed
+ * after it in docs/smp.md. Acquire ordering: what the previous holder wrote
+ * is visible afterwards.
+ */
+static inline void spin_lock(struct spinlock *lock)
+{
+	uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
+		__asm__ volatile("pause");
+}
+
+/* spin_unlock: release lock, which the calling CPU holds (release ordering). */
+static inline void spin_unlock(struct spinlock *lock)
+{
+	__atomic_store_n(&lock->serving, lock->serving + 1, __ATOMIC_RELEASE);
+}
+
+#endif
