@@ -152,12 +152,16 @@ static void count_high(uint64_t hpa, uint64_t bytes, bool taken)
 	uint64_t end = hpa + bytes, start = hpa > LOW_LIMIT ? hpa : LOW_LIMIT;
 	uint64_t n = end > start ? (end - start) / FRAME_SIZE : 0;
 
+	uint64_t now;
+
+	/* Atomic: CPUs allocate outside the frames lock's hold here. The peak
+	 * is a statistic; two CPUs racing on it may each keep its own. */
 	if (taken)
-		high_in_use += n;
+		now = __atomic_add_fetch(&high_in_use, n, __ATOMIC_RELAXED);
 	else
-		high_in_use -= n;
-	if (high_in_use > high_peak)
-		high_peak = high_in_use;
+		now = __atomic_sub_fetch(&high_in_use, n, __ATOMIC_RELAXED);
+	if (now > high_peak)
+		high_peak = now;
 }
 
 /* The bitmap is shared by every CPU (docs/smp.md, the frames lock). */
@@ -188,8 +192,14 @@ uint64_t frame_alloc_high(void)
 {
 	uint64_t frame;
 
-	if (memory_limit <= LOW_LIMIT ||
-	    !frame_bitmap_alloc_top(&frames, LOW_FRAME_COUNT, &frame))
+	bool ok;
+
+	if (memory_limit <= LOW_LIMIT)
+		return frame_alloc();
+	spin_lock(&frames_lock);
+	ok = frame_bitmap_alloc_top(&frames, LOW_FRAME_COUNT, &frame);
+	spin_unlock(&frames_lock);
+	if (!ok)
 		return frame_alloc();
 	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
 	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
