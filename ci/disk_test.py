@@ -373,14 +373,14 @@ def list_tests():
             print("%s %s %d %s" % (platform, name, limit, " ".join(images)))
 
 
-def run_test(build, platform, name):
-    """Run one case; print the verdict; return the exit status."""
+def run_case(build, platform, name, runners, prefix):
+    """Run runners[name] in a fresh temporary folder (named from prefix);
+    print the verdict; return the exit status (0 pass, 1 a Failure)."""
     title = "boot.%s.%s" % (platform, name)
-    INTERFACE[0] = "virtio" if "virtio" in name else "ide"
     start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="skiff-disk-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         try:
-            RUNNERS[name](build, platform, tmp)
+            runners[name](build, platform, tmp)
         except Failure as failure:
             print("%s: FAIL in %.2f s\n%s" % (title, time.monotonic() - start, failure))
             return 1
@@ -388,21 +388,34 @@ def run_test(build, platform, name):
     return 0
 
 
-def main(argv):
-    """Parse the command line and list or run a case; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__,
+def run_test(build, platform, name):
+    """Run one case; print the verdict; return the exit status."""
+    INTERFACE[0] = "virtio" if "virtio" in name else "ide"
+    return run_case(build, platform, name, RUNNERS, "skiff-disk-")
+
+
+def case_main(argv, doc, runners, list_cases, run):
+    """The command line of a case runner (this one, ci/swap_test.py): --list
+    calls list_cases(); otherwise run(build, platform, test). Returns the
+    exit status."""
+    parser = argparse.ArgumentParser(description=doc,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--list", action="store_true", help="list tests for CMake")
     parser.add_argument("--build", help="the build directory (holds skiff.elf)")
     parser.add_argument("--platform", choices=sorted(PLATFORM_OPTIONS))
-    parser.add_argument("--test", choices=sorted(RUNNERS))
+    parser.add_argument("--test", choices=sorted(runners))
     options = parser.parse_args(argv)
     if options.list:
-        list_tests()
+        list_cases()
         return 0
     if not (options.build and options.platform and options.test):
         parser.error("--build, --platform and --test are required")
-    return run_test(options.build, options.platform, options.test)
+    return run(options.build, options.platform, options.test)
+
+
+def main(argv):
+    """Parse the command line and list or run a case; return the exit status."""
+    return case_main(argv, __doc__, RUNNERS, list_tests, run_test)
 
 
 if __name__ == "__main__":

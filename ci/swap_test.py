@@ -21,19 +21,17 @@ holding a partition named "swap" and Skiff's swap=gpt:swap:
                    the swap partition is refused naming it
 """
 
-import argparse
 import os
 import re
 import sys
-import tempfile
-import time
 
 CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, CI_DIR)
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
 from boot_cases import image_path  # noqa: E402
-from disk_test import Failure, PLATFORM_OPTIONS, expect_in, skiff_run  # noqa: E402
+from disk_test import (Failure, PLATFORM_OPTIONS, case_main, expect_in, run_case,  # noqa: E402
+                       skiff_run)
 from skiff_gpt import make_gpt_image  # noqa: E402
 
 MACHINE_MIB = "24"       # emulated RAM (about 21 MiB free for guests)
@@ -136,33 +134,12 @@ def list_tests():
 
 def run_test(build, platform, name):
     """Run one case; print the verdict; return the exit status."""
-    title = "boot.%s.%s" % (platform, name)
-    start = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="skiff-swap-") as tmp:
-        try:
-            RUNNERS[name](build, platform, tmp)
-        except Failure as failure:
-            print("%s: FAIL in %.2f s\n%s" % (title, time.monotonic() - start, failure))
-            return 1
-    print("%s: PASS in %.2f s" % (title, time.monotonic() - start))
-    return 0
+    return run_case(build, platform, name, RUNNERS, "skiff-swap-")
 
 
 def main(argv):
     """Parse the command line and list or run a case; return the exit status."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--list", action="store_true", help="list tests for CMake")
-    parser.add_argument("--build", help="the build directory (holds skiff.elf)")
-    parser.add_argument("--platform", choices=sorted(PLATFORM_OPTIONS))
-    parser.add_argument("--test", choices=sorted(RUNNERS))
-    options = parser.parse_args(argv)
-    if options.list:
-        list_tests()
-        return 0
-    if not (options.build and options.platform and options.test):
-        parser.error("--build, --platform and --test are required")
-    return run_test(options.build, options.platform, options.test)
+    return case_main(argv, __doc__, RUNNERS, list_tests, run_test)
 
 
 if __name__ == "__main__":

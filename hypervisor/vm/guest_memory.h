@@ -70,18 +70,29 @@ static inline void *guest_ptr(const struct guest_memory *m, uint64_t gpa,
 	return m->base + gpa;
 }
 
+/* guest_page_readable: a page Skiff's window shows with the guest's data:
+ * a frame of its own, or a read-only frame shared with its image's other
+ * guests (readable; a write must unshare it first, through guest_ptr). */
+static inline bool guest_page_readable(const struct guest_memory *m, uint64_t gpa)
+{
+	return m->where[gpa >> 12] == GP_OWN || m->where[gpa >> 12] == GP_SHARED;
+}
+
 /*
- * guest_ptr_if_present: guest_ptr without filling anything: NULL also when
- * a page of the range was never touched (it would read as zeros). For
- * readers of a guest that is ending (backtraces, core files), which must
- * neither allocate nor trust the guest's pointers.
+ * guest_ptr_if_present: guest_ptr for reading, without filling anything:
+ * NULL also when a page of the range (at most one page long, or NULL) was
+ * never touched or is evicted. For readers that must neither allocate nor
+ * trust the guest's pointers (backtraces, core files, the debugger).
  */
 static inline const void *guest_ptr_if_present(const struct guest_memory *m, uint64_t gpa,
 					       uint64_t len)
 {
+	uint64_t last = len ? gpa + len - 1 : gpa;
+
 	if (!guest_range_ok(m, gpa, len))
 		return (void *)0;
-	if (m->populate && !guest_range_present(m, gpa, len))
+	if (m->populate && (len > 4096 || !guest_page_readable(m, gpa) ||
+			    !guest_page_readable(m, last)))
 		return (void *)0;
 	return m->base + gpa;
 }

@@ -74,22 +74,6 @@ static uint32_t *handle_slot(struct vm *vm, uint64_t page, bool create)
 	return (uint32_t *)(uintptr_t)((uint64_t)*entry * FRAME_SIZE) + page % HANDLES_PER_LEAF;
 }
 
-struct evicted {
-	struct vm *vm;
-	uint64_t gpa;
-};
-
-/* mem_remove's last step: no CPU reaches the frame now. It held guest
- * data: scrubbed before it is free. */
-static void release_evicted(void *ctx, uint64_t hpa, uint64_t size)
-{
-	struct evicted *e = ctx;
-
-	host_window_unmap((uint64_t)(uintptr_t)e->vm->mem.base + e->gpa, size);
-	memset((void *)(uintptr_t)hpa, 0, size);
-	frames_free(hpa, size);
-}
-
 static void count_away(struct vm *vm, uint8_t where)
 {
 	struct vm_evict_state *s = &vm->evict;
@@ -114,7 +98,6 @@ static void count_away(struct vm *vm, uint8_t where)
 static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 {
 	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, true);
-	struct evicted e = { vm, gpa };
 	uint32_t handle;
 	uint8_t where;
 
@@ -135,7 +118,7 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	}
 	if (rc)
 		return false;
-	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, 0, release_evicted, &e) != 0) {
+	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, true) != 0) {
 		evict_store_drop(where, handle);
 		return false;
 	}

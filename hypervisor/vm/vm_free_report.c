@@ -20,36 +20,17 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/kstring.h"
 
 /* Refusals logged per guest; the rest are only counted. */
 #define LOGGED_REFUSALS 8u
 
-struct reported_page {
-	struct vm *vm;
-	uint64_t gpa;
-};
-
-/* mem_remove's last step: no CPU reaches the frame through the guest any more. */
-static void release_reported(void *ctx, uint64_t hpa, uint64_t size)
-{
-	struct reported_page *p = ctx;
-
-	host_window_unmap((uint64_t)(uintptr_t)p->vm->mem.base + p->gpa, size);
-	/* The guest's data must not outlive it in free memory. */
-	memset((void *)(uintptr_t)hpa, 0, size);
-	frames_free(hpa, size);
-}
-
 /* take_back: unmap and free the page (size 4 KiB or 2 MiB) at gpa. */
 static uint64_t take_back(struct vm *vm, uint64_t gpa, uint64_t size)
 {
-	struct reported_page p = { vm, gpa };
-
-	if (mem_remove(&vm->space, gpa, size, 0, release_reported, &p) != 0)
+	if (vm_page_out(vm, gpa, size, true) != 0)
 		return 0;
-	for (uint64_t off = 0; off < size; off += GP_PAGE_SIZE)
-		gp_set_nowhere(&vm->pages, gpa + off);
 	return size / GP_PAGE_SIZE;
 }
 

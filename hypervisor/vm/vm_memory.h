@@ -24,6 +24,16 @@ struct vm;
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 
 /*
+ * vm_page_out: take the page at gpa (a 4 KiB page or an aligned 2 MiB
+ * block, mapped to a frame of vm's own) away from vm through the one
+ * invalidation path, then out of Skiff's window; scrub the frame when it
+ * may hold guest data (scrub), and free it. The page's next touch is a
+ * first touch (its record says GP_NOWHERE). Returns mem_remove's result:
+ * 0, or -ENOENT / -EINVAL / -ENOMEM with nothing changed.
+ */
+int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub);
+
+/*
  * vm_first_touch: gpa was accessed and no translation exists. Maps its
  * 2 MiB block (when wholly plain RAM, untouched and already zeroed at idle
  * time) or its 4 KiB page (zeroed now) read/write/no-execute; a page

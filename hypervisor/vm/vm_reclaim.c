@@ -54,20 +54,6 @@ static bool frame_is_zero(uint64_t hpa)
 	return true;
 }
 
-struct zero_page {
-	struct vm *vm;
-	uint64_t gpa;
-};
-
-/* mem_remove's last step: the guest can no longer reach the frame. */
-static void release_zero_page(void *ctx, uint64_t hpa, uint64_t size)
-{
-	struct zero_page *z = ctx;
-
-	host_window_unmap((uint64_t)(uintptr_t)z->vm->mem.base + z->gpa, size);
-	frames_free(hpa, size);
-}
-
 /*
  * try_page: reclaim vm's page at gpa when it is a 4 KiB frame of plain RAM
  * holding only zeros. Returns the bytes the caller may skip (the page, or
@@ -75,7 +61,6 @@ static void release_zero_page(void *ctx, uint64_t hpa, uint64_t size)
  */
 static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	struct zero_page z = { vm, gpa };
 	uint64_t hpa, size;
 	unsigned perms;
 
@@ -87,8 +72,7 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 		return size - (gpa & (size - 1));
 	if (perms != PLAIN_RAM_PERMS || !frame_is_zero(hpa))
 		return GP_PAGE_SIZE;
-	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, 0, release_zero_page, &z) == 0) {
-		gp_set_nowhere(&vm->pages, gpa);
+	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
 		*freed = true;
 	}

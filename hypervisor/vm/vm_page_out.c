@@ -1,0 +1,44 @@
+/*
+ * vm_page_out.c - taking one mapped page away from a guest (vm_memory.h),
+ * for every kind of reclaim: zero pages, eviction, free-page reports.
+ * The order is the memory core's: the nested entry and every cached
+ * translation first (mem_remove), then Skiff's window onto the page, and
+ * only then the frame.
+ */
+#include "hypervisor/vm/vm_memory.h"
+
+#include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/vm/vm.h"
+#include "lib/kstring.h"
+
+struct page_out {
+	struct vm *vm;
+	uint64_t gpa;
+	bool scrub;
+};
+
+/* mem_remove's last step: no CPU reaches the frame through the guest now. */
+static void release_page(void *ctx, uint64_t hpa, uint64_t size)
+{
+	struct page_out *p = ctx;
+
+	host_window_unmap((uint64_t)(uintptr_t)p->vm->mem.base + p->gpa, size);
+	/* Guest data must not outlive the guest's use of it in free memory. */
+	if (p->scrub)
+		memset((void *)(uintptr_t)hpa, 0, size);
+	frames_free(hpa, size);
+}
+
+int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub)
+{
+	struct page_out p = { vm, gpa, scrub };
+	int rc = mem_remove(&vm->space, gpa, size, 0, release_page, &p);
+
+	if (rc == 0)
+		for (uint64_t off = 0; off < size; off += GP_PAGE_SIZE)
+			gp_set_nowhere(&vm->pages, gpa + off);
+	return rc;
+}
