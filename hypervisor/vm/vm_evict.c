@@ -33,7 +33,6 @@
 
 #define EVICT_SCAN_PAGES 1024u
 #define EVICT_WANT 32u
-#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
 #define HANDLES_PER_LEAF 1024u
 /* In a resident page's handle slot: it did not compress and swap could not
  * take it; tried again only once its dirty bit says it was written since.
@@ -135,17 +134,11 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
  */
 static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	uint64_t hpa, size;
-	unsigned perms;
+	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
 
 	*freed = false;
-	if (gp_at(&vm->pages, gpa) != GP_OWN ||
-	    np_lookup(&vm->nested, gpa, &hpa, &perms, &size) != 0)
-		return GP_PAGE_SIZE;
-	if (size != GP_PAGE_SIZE)
-		return size - (gpa & (size - 1));
-	if (perms != PLAIN_RAM_PERMS)
-		return GP_PAGE_SIZE;   /* a segment's page */
+	if (!hpa)
+		return skip;
 	if (np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
 		return GP_PAGE_SIZE;

@@ -28,7 +28,6 @@
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
-#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
 
 /* Nested tables take their pages from the frame allocator (identity map). */
 static void *np_frame_alloc(void *ctx, uint64_t *hpa)

@@ -13,6 +13,10 @@
 
 struct vm;
 
+/* Plain RAM outside the image's segments: read/write, never executable
+ * (NP_* from nested_paging.h). */
+#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
+
 /*
  * vm_memory_prepare: set up vm's page record and empty nested table, then
  * give zeroed frames to what the loader writes (the GDT and guest page
@@ -32,6 +36,15 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
  * 0, or -ENOENT / -EINVAL / -ENOMEM with nothing changed.
  */
 int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub);
+
+/*
+ * vm_plain_page_at: whether vm's page at gpa (4 KiB-aligned, inside RAM)
+ * is a reclaim candidate: a 4 KiB frame of vm's own with plain RAM's
+ * permissions. Sets *hpa to its frame, or to 0 when it is not one (never
+ * touched, evicted, shared, a segment's page, inside a larger leaf).
+ * Returns the bytes a scan may skip: the page, or the rest of the leaf.
+ */
+uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa);
 
 /*
  * vm_first_touch: gpa was accessed and no translation exists. Maps its

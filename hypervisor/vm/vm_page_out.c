@@ -11,6 +11,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "nested_paging/nested_paging.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 
@@ -41,4 +42,24 @@ int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub)
 		for (uint64_t off = 0; off < size; off += GP_PAGE_SIZE)
 			gp_set_nowhere(&vm->pages, gpa + off);
 	return rc;
+}
+
+uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa)
+{
+	uint64_t size;
+	unsigned perms;
+
+	*hpa = 0;
+	if (gp_at(&vm->pages, gpa) != GP_OWN ||
+	    np_lookup(&vm->nested, gpa, hpa, &perms, &size) != 0) {
+		*hpa = 0;
+		return GP_PAGE_SIZE;
+	}
+	if (size != GP_PAGE_SIZE) {
+		*hpa = 0;
+		return size - (gpa & (size - 1));   /* a larger leaf: never taken whole */
+	}
+	if (perms != PLAIN_RAM_PERMS)
+		*hpa = 0;                           /* a segment's page */
+	return GP_PAGE_SIZE;
 }

@@ -18,7 +18,6 @@
 /* Bounds per call, so a large guest cannot stall Skiff. */
 #define RECLAIM_SCAN_PAGES 4096u
 #define RECLAIM_WANT 64u
-#define PLAIN_RAM_PERMS (NP_READ | NP_WRITE)
 
 static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
@@ -61,17 +60,11 @@ static bool frame_is_zero(uint64_t hpa)
  */
 static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	uint64_t hpa, size;
-	unsigned perms;
+	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
 
 	*freed = false;
-	if (gp_at(&vm->pages, gpa) != GP_OWN ||
-	    np_lookup(&vm->nested, gpa, &hpa, &perms, &size) != 0)
-		return GP_PAGE_SIZE;
-	if (size != GP_PAGE_SIZE)
-		return size - (gpa & (size - 1));
-	if (perms != PLAIN_RAM_PERMS || !frame_is_zero(hpa))
-		return GP_PAGE_SIZE;
+	if (!hpa || !frame_is_zero(hpa))
+		return skip;
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
 		*freed = true;
