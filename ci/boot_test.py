@@ -2,14 +2,24 @@
 """Run one boot test of ci/boot_tests.json on one platform, or list the tests.
 
   boot_test.py --build DIR --platform qemu-svm --test hello
+  boot_test.py --build DIR --platform qemu-svm --test hello --paging shadow
+  boot_test.py --build DIR --platform qemu-svm --test hello.shadow   (the same)
   boot_test.py --list     (one line per test and platform, for CMake:
                            "PLATFORM TEST CTEST-TIMEOUT IMAGE...")
+
+A paging variant CASE.MODE is CASE with paging=MODE on every guest that
+does not name its own mode (--paging MODE does the same for any case). The
+variants CTest runs are listed under "paging_variants" in the case files
+(ci/boot_tests.d/shadow.json), each a case name, or {"case": NAME,
+"platforms": [...]} to run it on fewer platforms than the case itself.
 
 Exit status 0 when the boot matched every expectation, 1 when it did not,
 2 when the case could not be run (missing image, bad case).
 """
 
 import argparse
+import copy
+import json
 import os
 import sys
 import tempfile
@@ -18,8 +28,8 @@ CI_DIR = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, CI_DIR)
 sys.path.insert(0, os.path.join(CI_DIR, "..", "tools"))
 
-from boot_cases import (CaseError, case_images, case_platforms, case_timeout,  # noqa: E402
-                        find_case, load_cases, resolve_case)
+from boot_cases import (CASES_FILE, CaseError, case_files, case_images,  # noqa: E402
+                        case_platforms, case_timeout, find_case, load_cases, resolve_case)
 from boot_check import check_boot  # noqa: E402
 from skiff_emulators import QEMU_CPU, MachineOptions, boot  # noqa: E402
 
@@ -27,10 +37,60 @@ LOG_TAIL_LINES = 80
 CTEST_MARGIN_SECONDS = 60
 
 
+def with_paging(case, mode):
+    """Return a copy of case named CASE.MODE whose guests without a "paging" of
+    their own run with paging=MODE; a decoded "nested page fault" it expects
+    becomes the mode's own ("shadow page fault")."""
+    variant = copy.deepcopy(case)
+    variant["name"] = "%s.%s" % (case["name"], mode)
+    for guest in variant.get("guests", []):
+        if "paging" in guest:
+            continue
+        guest["paging"] = mode
+        for expected in [guest] + guest.get("outcomes", []):
+            if "reason" in expected:
+                expected["reason"] = expected["reason"].replace("nested page fault",
+                                                                "%s page fault" % mode)
+    return variant
+
+
+def paging_variants(cases, path=CASES_FILE):
+    """Return (variant case, platforms) for each "paging_variants" entry of the case files.
+    Raises CaseError for an entry naming no case or a platform its case does not run on."""
+    variants = []
+    for name in case_files(path):
+        with open(name) as f:
+            listed = json.load(f).get("paging_variants", {})
+        for mode, entries in sorted(listed.items()):
+            for entry in entries:
+                spec = entry if isinstance(entry, dict) else {"case": entry}
+                case = find_case(cases, spec["case"])
+                platforms = spec.get("platforms", case_platforms(case))
+                if not set(platforms) <= set(case_platforms(case)):
+                    raise CaseError("%s: variant of %s on a platform the case does not run on"
+                                    % (name, spec["case"]))
+                variants.append((with_paging(case, mode), platforms))
+    return variants
+
+
+def find_any_case(name, paging=None):
+    """The case called name: a case of the files, or CASE.MODE, a paging variant;
+    with paging, that mode's variant of it."""
+    cases = load_cases()
+    base, _, mode = name.partition(".")
+    case = find_case(cases, base)
+    if mode:
+        case = with_paging(case, mode)
+    if paging:
+        case = with_paging(case, paging)
+    return case
+
+
 def list_tests(cases):
     """Print one line per (platform, test): platform, name, CTest timeout, images."""
-    for case in cases:
-        for platform in case_platforms(case):
+    listed = [(case, case_platforms(case)) for case in cases] + paging_variants(cases)
+    for case, platforms in listed:
+        for platform in platforms:
             limit = int(case_timeout(case, platform)) + CTEST_MARGIN_SECONDS
             print(" ".join([platform, case["name"], str(limit)] + case_images(case)))
 
@@ -61,15 +121,16 @@ def machine_options(case, platform):
                           cpus=case.cpus, nmi_after=case.nmi_after)
 
 
-def run_test(build, platform, name, keep_dir=None):
-    """Boot test name on platform with the build in build; return the exit status."""
-    title = "boot.%s.%s" % (platform, name)
+def run_test(build, platform, name, keep_dir=None, paging=None):
+    """Boot test name (CASE or CASE.MODE, see with_paging) on platform with the
+    build in build, with paging=paging on its guests if given; return the exit status."""
+    title = "boot.%s.%s" % (platform, name + ("." + paging if paging else ""))
     try:
         with tempfile.TemporaryDirectory(prefix="skiff-disks-") as disk_dir:
             if keep_dir is not None:
                 disk_dir = os.path.join(keep_dir, "disks")
                 os.makedirs(disk_dir, exist_ok=True)
-            raw_case = find_case(load_cases(), name)
+            raw_case = find_any_case(name, paging)
             case = resolve_case(raw_case, build, disk_dir)
             timeout = case_timeout(raw_case, platform)
             result = boot(platform, os.path.join(build, "skiff.elf"), case.guests,
@@ -97,13 +158,16 @@ def main(argv):
     parser.add_argument("--platform", help="qemu-svm, bochs-svm or bochs-vmx")
     parser.add_argument("--test", help="the test's name in ci/boot_tests.json")
     parser.add_argument("--keep", metavar="DIR", help="keep the ISO and serial files in DIR")
+    parser.add_argument("--paging", choices=("nested", "shadow", "pv"),
+                        help="paging=MODE on every guest that names no mode of its own")
     options = parser.parse_args(argv)
     if options.list:
         list_tests(load_cases())
         return 0
     if not (options.build and options.platform and options.test):
         parser.error("--build, --platform and --test are required")
-    return run_test(options.build, options.platform, options.test, options.keep)
+    return run_test(options.build, options.platform, options.test, options.keep,
+                    options.paging)
 
 
 if __name__ == "__main__":
