@@ -209,6 +209,33 @@ static void test_shadow_table(void)
 	CHECK(a.pages == 0 && pool_held == 0);
 }
 
+/* 2 MiB leaves: replacing a table of 4 KiB leaves, split by a 4 KiB set,
+ * found and cleared from any address inside, and never freed as tables. */
+static void test_shadow_table_large(void)
+{
+	struct st_alloc a = { pool_alloc, pool_free, pool_virt, NULL, 0 };
+	uint64_t root = st_root_new(&a);
+	const uint64_t big = UINT64_C(0x40000000);
+
+	CHECK(st_set_leaf(&a, root, big + 0x1000, 0xabc000 | PTE_P) == 0);
+	CHECK(a.pages == 4 && pool_held == 4);
+	CHECK(st_set_large(&a, root, big + 0x5000, 0x600000 | PTE_P | PTE_RW) == 0);
+	CHECK(a.pages == 3 && pool_held == 3);   /* the page table went back */
+	CHECK(st_get_leaf(&a, root, big + 0x1ff000) == (0x600000 | PTE_P | PTE_RW | PTE_PS));
+	CHECK(st_get_leaf(&a, root, big + 0x200000) == 0);
+	CHECK(st_set_leaf(&a, root, big + 0x3000, 0xdef000 | PTE_P) == 0);   /* splits */
+	CHECK(a.pages == 4 && st_get_leaf(&a, root, big + 0x3000) == (0xdef000 | PTE_P));
+	CHECK(st_get_leaf(&a, root, big + 0x4000) == 0);   /* the rest refaults */
+	CHECK(st_set_large(&a, root, big, 0x600000 | PTE_P) == 0);
+	st_clear_leaf(&a, root, big + 0x100000);
+	CHECK(st_get_leaf(&a, root, big) == 0 && a.pages == 3);
+	CHECK(st_set_large(&a, root, big, 0x600000 | PTE_P) == 0);
+	st_zap(&a, root);   /* 0x600000 is not a table: pool_free would crash on it */
+	CHECK(a.pages == 1 && pool_held == 1);
+	st_free(&a, root);
+	CHECK(a.pages == 0 && pool_held == 0);
+}
+
 static void test_decode_mov_cr(void)
 {
 	struct insn_cr c;
@@ -262,6 +289,7 @@ int main(void)
 	test_walk_nx();
 	test_walk_hostile();
 	test_shadow_table();
+	test_shadow_table_large();
 	test_decode_mov_cr();
 	test_decode_invlpg();
 	free(ram);

@@ -6,6 +6,7 @@
 #include "hypervisor/mem/shadow/guest_walk.h"
 #include "lib/errno.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define INNER (PTE_P | PTE_RW | PTE_US)
@@ -20,15 +21,32 @@ uint64_t st_root_new(struct st_alloc *a)
 	return root;
 }
 
-/* leaf_slot: va's level-1 entry; with build, missing tables are made.
- * NULL when absent (or when building ran out of pages). */
-static uint64_t *leaf_slot(struct st_alloc *a, uint64_t root, uint64_t va, bool build)
+/* is_large: a level-2 entry that is a 2 MiB leaf, not a table. */
+static bool is_large(uint64_t e)
+{
+	return (e & (PTE_P | PTE_PS)) == (PTE_P | PTE_PS);
+}
+
+/*
+ * slot_at: va's entry at level (1: the 4 KiB leaf, 2: the 2 MiB one);
+ * with build, missing tables are made, and a 2 MiB leaf in the way of a
+ * 4 KiB one is dropped (the other pages it mapped refault). Without
+ * build, a 2 MiB leaf on the way is the answer, whatever level asked.
+ * NULL when absent (or when building ran out of pages).
+ */
+static uint64_t *slot_at(struct st_alloc *a, uint64_t root, uint64_t va, unsigned level,
+			 bool build)
 {
 	uint64_t table = root;
 
-	for (unsigned level = 4; level > 1; level--) {
-		uint64_t *e = a->virt(a->ctx, table) + INDEX(va, level);
+	for (unsigned l = 4; l > level; l--) {
+		uint64_t *e = a->virt(a->ctx, table) + INDEX(va, l);
 
+		if (l == 2 && is_large(*e)) {
+			if (!build)
+				return e;
+			*e = 0;
+		}
 		if (!(*e & PTE_P)) {
 			uint64_t page;
 
@@ -39,12 +57,12 @@ static uint64_t *leaf_slot(struct st_alloc *a, uint64_t root, uint64_t va, bool 
 		}
 		table = *e & PTE_ADDR;
 	}
-	return a->virt(a->ctx, table) + INDEX(va, 1);
+	return a->virt(a->ctx, table) + INDEX(va, level);
 }
 
 int st_set_leaf(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte)
 {
-	uint64_t *e = leaf_slot(a, root, va, true);
+	uint64_t *e = slot_at(a, root, va, 1, true);
 
 	if (!e)
 		return -ENOMEM;
@@ -52,22 +70,38 @@ int st_set_leaf(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte)
 	return 0;
 }
 
+int st_set_large(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte)
+{
+	uint64_t *e = slot_at(a, root, va, 2, true);
+
+	if (!e)
+		return -ENOMEM;
+	if ((*e & PTE_P) && !is_large(*e)) {
+		/* A table of 4 KiB leaves was there: it goes back. */
+		a->free(a->ctx, *e & PTE_ADDR);
+		a->pages--;
+	}
+	*e = pte | PTE_PS;
+	return 0;
+}
+
 uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va)
 {
-	uint64_t *e = leaf_slot(a, root, va, false);
+	uint64_t *e = slot_at(a, root, va, 1, false);
 
 	return e ? *e : 0;
 }
 
 void st_clear_leaf(struct st_alloc *a, uint64_t root, uint64_t va)
 {
-	uint64_t *e = leaf_slot(a, root, va, false);
+	uint64_t *e = slot_at(a, root, va, 1, false);
 
 	if (e)
 		*e = 0;
 }
 
-/* free_below: free the tables entries of table (at level) point to. */
+/* free_below: free the tables entries of table (at level) point to; a
+ * 2 MiB leaf maps a guest frame, not a table: it is only cleared. */
 static void free_below(struct st_alloc *a, uint64_t table, unsigned level)
 {
 	uint64_t *e = a->virt(a->ctx, table);
@@ -75,6 +109,10 @@ static void free_below(struct st_alloc *a, uint64_t table, unsigned level)
 	for (unsigned i = 0; i < 512; i++) {
 		if (!(e[i] & PTE_P))
 			continue;
+		if (level == 2 && is_large(e[i])) {
+			e[i] = 0;
+			continue;
+		}
 		if (level > 2)
 			free_below(a, e[i] & PTE_ADDR, level - 1);
 		a->free(a->ctx, e[i] & PTE_ADDR);

@@ -1,8 +1,9 @@
 /*
  * shadow_table.h - the tables the CPU walks under shadow paging: ordinary
- * 4-level x86-64 tables mapping guest-virtual pages to host frames, 4 KiB
- * leaves only. Inner entries allow everything (P, RW, US); each leaf
- * carries the permissions shadow.c computed. Portable and host-tested:
+ * 4-level x86-64 tables mapping guest-virtual pages to host frames, with
+ * 4 KiB leaves and 2 MiB ones (PS in the page directory). Inner entries
+ * allow everything (P, RW, US); each leaf carries the permissions
+ * shadow.c computed. Portable and host-tested:
  * table pages come from, and go back to, the allocator given.
  */
 #ifndef SKIFF_SHADOW_TABLE_H
@@ -27,10 +28,20 @@ uint64_t st_root_new(struct st_alloc *a);
  */
 int st_set_leaf(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte);
 
-/* st_get_leaf: va's leaf entry, 0 when the walk ends before it. */
+/*
+ * st_set_large: make the 2 MiB leaf covering va equal to pte (PS is
+ * added; pte's address must be 2 MiB-aligned), building missing inner
+ * tables; a table of 4 KiB leaves there is freed. 0, or -ENOMEM.
+ * A later st_set_leaf inside it drops it (the rest refaults).
+ */
+int st_set_large(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte);
+
+/* st_get_leaf: va's leaf entry (the 2 MiB one where there is one), 0
+ * when the walk ends before it. */
 uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
 
-/* st_clear_leaf: make va's leaf not present (nothing to do if absent). */
+/* st_clear_leaf: make va's leaf not present, a whole 2 MiB leaf if that
+ * is what maps it (nothing to do if absent). */
 void st_clear_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
 
 /*
