@@ -24,6 +24,7 @@
 #include "lib/kstring.h"
 
 #define PAGE 4096u
+#define LARGE (UINT64_C(2) << 20)
 #define CR0_WP (UINT64_C(1) << 16)
 
 static uint64_t table_page_alloc(void *ctx)
@@ -205,13 +206,13 @@ static bool end_out_of_memory(struct vm *vm, uint64_t va)
 /* The host frame and Skiff's permissions for gpa's page; false after
  * ending vm when Skiff denies the access (as nested paging would). */
 static bool host_side(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access,
-		      uint64_t *hpa, unsigned *perms)
+		      uint64_t *hpa, unsigned *perms, uint64_t *host_size)
 {
 	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
 
 	if (!guest_ptr(&vm->mem, page, PAGE))
 		return end_out_of_memory(vm, va);
-	if (np_lookup(&vm->nested, page, hpa, perms, NULL) != 0)
+	if (np_lookup(&vm->nested, page, hpa, perms, host_size) != 0)
 		return end_out_of_memory(vm, va);
 	*hpa &= ~(uint64_t)(PAGE - 1);
 	if (((access & PF_WRITE) && !(*perms & NP_WRITE)) ||
@@ -245,16 +246,52 @@ static uint64_t leaf_for(struct shadow *sh, const struct gw_result *w, uint64_t 
 	return pte;
 }
 
-static int set_leaf(struct vm *vm, uint64_t va, uint64_t pte)
+/* any_table_in: some page of the 2 MiB at gpa is marked as a guest table. */
+static bool any_table_in(const struct shadow *sh, uint64_t gpa)
+{
+	const uint8_t *bits = sh->table_bits + ((gpa & ~(LARGE - 1)) >> 15);
+
+	for (unsigned i = 0; i < LARGE >> 15; i++)
+		if (bits[i])
+			return true;
+	return false;
+}
+
+/*
+ * large_leaf: the 2 MiB leaf for w, or 0 where 4 KiB leaves must do. One
+ * leaf is enough when the guest maps a 2 MiB or 1 GiB page there, Skiff
+ * backs the guest-physical 2 MiB with one 2 MiB frame (so one set of
+ * permissions), and a writable leaf would not cover a protected table.
+ * pte is the 4 KiB leaf leaf_for made; its writable bit is then spread
+ * over the 2 MiB.
+ */
+static uint64_t large_leaf(struct vm *vm, const struct gw_result *w, uint64_t pte,
+			   uint64_t host_size)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t base = w->gpa & ~(LARGE - 1);
+
+	if (w->level < 2 || host_size < LARGE || base + LARGE > vm->mem.size)
+		return 0;
+	if ((pte & PTE_RW) && !sh->unsynced && any_table_in(sh, base))
+		return 0;
+	if (pte & PTE_RW)
+		memset(sh->writable_bits + (base >> 15), 0xff, LARGE >> 15);
+	return (pte & ~PTE_ADDR) | ((pte & PTE_ADDR) & ~(LARGE - 1));
+}
+
+static int set_leaf(struct vm *vm, uint64_t va, uint64_t pte, bool large)
 {
 	struct shadow *sh = vm->shadow;
 	uint64_t root = sh->roots[sh->current].root;
+	int (*set)(struct st_alloc *, uint64_t, uint64_t, uint64_t) =
+		large ? st_set_large : st_set_leaf;
 
-	if (st_set_leaf(&sh->alloc, root, va, pte) == 0)
+	if (set(&sh->alloc, root, va, pte) == 0)
 		return 0;
 	zap(sh, true);   /* give back every other table page, then try again */
 	hal->shadow_load_root(&vm->vcpu, root);
-	return st_set_leaf(&sh->alloc, root, va, pte);
+	return set(&sh->alloc, root, va, pte);
 }
 
 static void inject_fault(struct vm *vm, uint64_t va, uint32_t error)
@@ -270,7 +307,7 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 	unsigned access = error & (PF_WRITE | PF_USER | PF_FETCH);
 	uint64_t page = va & ~(uint64_t)(PAGE - 1);
 	struct gw_result w;
-	uint64_t hpa, pte, root;
+	uint64_t hpa, pte, large, root, host_size;
 	unsigned perms;
 
 	switch (shadow_walk(vm, va, access, &w)) {
@@ -284,19 +321,22 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 	}
 	if (w.gpa >= vm->mem.size)
 		return end_outside(vm, va, w.gpa, access, true);
-	if (!host_side(vm, va, w.gpa, access, &hpa, &perms))
+	if (!host_side(vm, va, w.gpa, access, &hpa, &perms, &host_size))
 		return false;
 	mark_tables(sh, &w);
 	if (!sh->unsynced && (access & PF_WRITE) && bit_get(sh->table_bits, w.gpa))
 		unsync(sh);
 	pte = leaf_for(sh, &w, hpa, perms);
+	large = large_leaf(vm, &w, pte, host_size);
+	if (large)
+		pte = large;
 	root = sh->roots[sh->current].root;
 	/*
 	 * The same leaf again: a check only the CPU makes (SMEP, SMAP) denied
 	 * it, or a stale TLB entry did. Flush once; a second time the fault is
 	 * the guest's.
 	 */
-	if (st_get_leaf(&sh->alloc, root, page) == pte) {
+	if (st_get_leaf(&sh->alloc, root, page) == (large ? pte | PTE_PS : pte)) {
 		if (sh->last_refault_va == page) {
 			sh->last_refault_va = ~UINT64_C(0);
 			inject_fault(vm, va, error);
@@ -307,9 +347,10 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 		return true;
 	}
 	sh->last_refault_va = ~UINT64_C(0);
-	if (set_leaf(vm, page, pte) != 0)
+	if (set_leaf(vm, page, pte, large != 0) != 0)
 		return end_out_of_memory(vm, va);
 	sh->stats.fills++;
+	sh->stats.large_fills += large != 0;
 	if (sh->alloc.pages > sh->stats.peak_pages)
 		sh->stats.peak_pages = sh->alloc.pages;
 	return true;
@@ -441,6 +482,14 @@ void shadow_destroy(struct vm *vm)
 	vm->shadow = NULL;
 }
 
+#define LEAF7_EBX_INVPCID (1u << 10)
+
+void shadow_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (leaf == 7 && subleaf == 0)
+		r->ebx &= ~LEAF7_EBX_INVPCID;
+}
+
 void shadow_log_summary(const struct vm *vm)
 {
 	const struct shadow *sh = vm->shadow;
@@ -450,10 +499,12 @@ void shadow_log_summary(const struct vm *vm)
 		return;
 	s = &sh->stats;
 	log_printf("guest %s: shadow cache=%u cr3_loads=%llu hits=%llu misses=%llu fills=%llu "
-		   "guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu peak_tables=%llu KiB",
+		   "large=%llu guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu "
+		   "peak_tables=%llu KiB",
 		   vm->name, sh->cache_roots, (unsigned long long)s->cr3_loads,
 		   (unsigned long long)s->cache_hits, (unsigned long long)s->cache_misses,
-		   (unsigned long long)s->fills, (unsigned long long)s->guest_faults,
+		   (unsigned long long)s->fills, (unsigned long long)s->large_fills,
+		   (unsigned long long)s->guest_faults,
 		   (unsigned long long)s->unsyncs, (unsigned long long)s->zaps,
 		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4));
 }

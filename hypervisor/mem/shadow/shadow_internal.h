@@ -16,7 +16,7 @@ struct shadow_root {
 
 struct shadow_stats {
 	uint64_t cr3_loads, cache_hits, cache_misses;
-	uint64_t fills, guest_faults, zaps, unsyncs, invlpgs, peak_pages;
+	uint64_t fills, large_fills, guest_faults, zaps, unsyncs, invlpgs, peak_pages;
 };
 
 struct shadow {
