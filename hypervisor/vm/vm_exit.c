@@ -123,6 +123,8 @@ static bool handle_cpuid(struct vm *vm, const struct hal_exit *exit)
 	struct cpuid_regs r = cpuid(leaf, subleaf);
 
 	cpuid_policy_apply(leaf, subleaf, &r);
+	if (vm->shadow)
+		shadow_cpuid(leaf, subleaf, &r);
 	gpr[HAL_REG_RAX] = r.eax;
 	gpr[HAL_REG_RBX] = r.ebx;
 	gpr[HAL_REG_RCX] = r.ecx;

@@ -21,6 +21,7 @@
 #include "hal/hal.h"
 
 struct vm;
+struct cpuid_regs;
 
 #define SHADOW_CACHE_DEFAULT 4u
 #define SHADOW_CACHE_MAX 16u
@@ -55,6 +56,15 @@ bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit);
 /* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
 uint64_t shadow_guest_efer(const struct vm *vm);
 void shadow_write_efer(struct vm *vm, uint64_t value);
+
+/*
+ * shadow_cpuid: hide from a shadow-paged guest's CPUID what shadow paging
+ * does not offer: INVPCID (leaf 7, EBX bit 10), which the CPU would run
+ * without an exit on SVM, flushing its TLB but not Skiff's shadows. A
+ * guest with PCIDs flushes with MOV CR3 and INVLPG instead. r holds the
+ * values so far; other leaves are left as they are.
+ */
+void shadow_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
 /* shadow_log_summary: one "guest NAME: shadow ..." line of counters. */
 void shadow_log_summary(const struct vm *vm);

@@ -7,10 +7,15 @@
 #include "hypervisor/mem/shadow/insn_decode.h"
 #include "hypervisor/mem/shadow/shadow_internal.h"
 
+#include "hypervisor/cpu.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 
+#define VECTOR_GP 13
 #define VECTOR_PF 14
+#define CR3_NOFLUSH (UINT64_C(1) << 63)
+#define CR3_PCID_BITS UINT64_C(0xfff)
+#define CPUID1_ECX_PCID (1u << 17)
 #define CR0_PE (UINT64_C(1) << 0)
 #define CR0_WP (UINT64_C(1) << 16)
 #define CR0_NW (UINT64_C(1) << 29)
@@ -23,6 +28,13 @@
 #define CR4_PCIDE (UINT64_C(1) << 17)
 #define CR4_SMEP (UINT64_C(1) << 20)
 #define CR4_SMAP (UINT64_C(1) << 21)
+
+/* What a MOV to a control register came to. */
+enum cr_outcome {
+	CR_DONE,      /* written: RIP moves past the instruction */
+	CR_FAULTED,   /* #GP injected, as the CPU would: RIP stays */
+	CR_ENDED,     /* the guest was ended with a report */
+};
 
 static uint64_t rip_of(struct vm *vm)
 {
@@ -60,15 +72,21 @@ static bool end_bad_insn(struct vm *vm, const char *what)
 	return false;
 }
 
-static bool end_mode(struct vm *vm, const char *reg, uint64_t value, const char *why)
+static enum cr_outcome end_mode(struct vm *vm, const char *reg, uint64_t value, const char *why)
 {
 	vm_end(vm, 1, VM_END_KILLED,
 	       "shadow paging: wrote %s = 0x%llx at rip 0x%llx, which %s",
 	       reg, (unsigned long long)value, (unsigned long long)rip_of(vm), why);
-	return false;
+	return CR_ENDED;
 }
 
-static bool write_cr0(struct vm *vm, uint64_t value)
+static enum cr_outcome inject_gp(struct vm *vm)
+{
+	hal->inject_exception(&vm->vcpu, VECTOR_GP, true, 0);
+	return CR_FAULTED;
+}
+
+static enum cr_outcome guest_write_cr0(struct vm *vm, uint64_t value)
 {
 	uint64_t old = hal->reg_read(&vm->vcpu, HAL_REG_CR0);
 
@@ -80,32 +98,62 @@ static bool write_cr0(struct vm *vm, uint64_t value)
 		vm_end(vm, 1, VM_END_KILLED,
 		       "executed MOV CR (CR8, or CR0.CD/NW) at rip 0x%llx, which guests may not use",
 		       (unsigned long long)rip_of(vm));
-		return false;
+		return CR_ENDED;
 	}
 	hal->reg_write(&vm->vcpu, HAL_REG_CR0, value);
-	return true;
+	return CR_DONE;
 }
 
-static bool write_cr4(struct vm *vm, uint64_t value)
+/*
+ * guest_write_cr4: PCIDE is honoured by flushing, not by tagging: the shadows
+ * are keyed by table base alone and kept exact (see shadow.c), so a PCID
+ * only says which TLB entries the CPU may keep, and keeping none of a
+ * switched-away PCID is always allowed. Setting PCIDE faults where the
+ * CPU would: no PCID in CPUID, or CR3 bits 11:0 not zero (SDM 4.10.1).
+ */
+static enum cr_outcome guest_write_cr4(struct vm *vm, uint64_t value)
 {
 	struct shadow *sh = vm->shadow;
 	uint64_t old = hal->reg_read(&vm->vcpu, HAL_REG_CR4);
 
-	if (!(value & CR4_PAE) || (value & (CR4_LA57 | CR4_PCIDE)))
+	if (!(value & CR4_PAE) || (value & CR4_LA57))
 		return end_mode(vm, "CR4", value,
-				"leaves 4-level paging or sets PCIDE (shadow paging offers neither)");
+				"leaves 4-level paging (shadow paging offers no other)");
+	if ((value & ~old & CR4_PCIDE) &&
+	    (!(cpuid(1, 0).ecx & CPUID1_ECX_PCID) || (sh->guest_cr3 & CR3_PCID_BITS)))
+		return inject_gp(vm);
 	hal->reg_write(&vm->vcpu, HAL_REG_CR4, value);
-	/* PGE, PSE, SMEP, SMAP: a flush, as the CPU would do. */
-	if ((old ^ value) & (CR4_PGE | CR4_PSE | CR4_SMEP | CR4_SMAP))
+	/* PGE, PSE, PCIDE, SMEP, SMAP: a flush, as the CPU would do. */
+	if ((old ^ value) & (CR4_PGE | CR4_PSE | CR4_PCIDE | CR4_SMEP | CR4_SMAP))
 		hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
-	return true;
+	return CR_DONE;
+}
+
+/*
+ * guest_write_cr3: bits 63:MAXPHYADDR are reserved (#GP), except bit 63 under
+ * CR4.PCIDE, which asks the CPU to keep the new PCID's TLB entries and is
+ * not part of CR3. Skiff keeps none (guest_write_cr4 says why) and each load
+ * goes through the cache of roots as without PCIDs.
+ */
+static enum cr_outcome guest_write_cr3(struct vm *vm, uint64_t value)
+{
+	bool pcide = (hal->reg_read(&vm->vcpu, HAL_REG_CR4) & CR4_PCIDE) != 0;
+	uint64_t reserved = ~UINT64_C(0) << vm->shadow->phys_bits;
+
+	if (pcide)
+		reserved &= ~CR3_NOFLUSH;
+	if (value & reserved)
+		return inject_gp(vm);
+	if (pcide)
+		value &= ~CR3_NOFLUSH;
+	return shadow_cr3_load(vm, value) ? CR_DONE : CR_ENDED;
 }
 
 static bool cr_access(struct vm *vm, const struct hal_exit *exit)
 {
 	struct insn_cr insn = { exit->cr.cr, exit->cr.gpr, exit->cr.is_write, 0 };
 	uint64_t next = exit->next_rip;
-	bool keep = true;
+	enum cr_outcome outcome = CR_DONE;
 
 	if (insn.gpr == HAL_CR_GPR_UNKNOWN || !next) {
 		uint8_t bytes[INSN_MAX];
@@ -125,16 +173,16 @@ static bool cr_access(struct vm *vm, const struct hal_exit *exit)
 	else if (!insn.is_write)
 		*reg = hal->reg_read(&vm->vcpu, insn.cr == 0 ? HAL_REG_CR0 : HAL_REG_CR4);
 	else if (insn.cr == 3)
-		keep = shadow_cr3_load(vm, *reg);
+		outcome = guest_write_cr3(vm, *reg);
 	else if (insn.cr == 0)
-		keep = write_cr0(vm, *reg);
+		outcome = guest_write_cr0(vm, *reg);
 	else if (insn.cr == 4)
-		keep = write_cr4(vm, *reg);
+		outcome = guest_write_cr4(vm, *reg);
 	else
 		return end_bad_insn(vm, "MOV CR");
-	if (keep)
+	if (outcome == CR_DONE)
 		hal->reg_write(&vm->vcpu, HAL_REG_RIP, next);
-	return keep;
+	return outcome != CR_ENDED;
 }
 
 static bool invlpg(struct vm *vm, const struct hal_exit *exit)
