@@ -21,6 +21,7 @@ import argparse
 import copy
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -37,12 +38,19 @@ LOG_TAIL_LINES = 80
 CTEST_MARGIN_SECONDS = 60
 
 
+# The line Skiff logs for each guest that ran in a mode: a variant requires it,
+# so it fails if the mode were not applied.
+MODE_SUMMARY = {"shadow": r"guest %s(\.\d+)?: shadow cache="}
+
+
 def with_paging(case, mode):
     """Return a copy of case named CASE.MODE whose guests without a "paging" of
     their own run with paging=MODE; a decoded "nested page fault" it expects
-    becomes the mode's own ("shadow page fault")."""
+    becomes the mode's own ("shadow page fault"); each such guest that starts
+    must log the mode's summary line (MODE_SUMMARY)."""
     variant = copy.deepcopy(case)
     variant["name"] = "%s.%s" % (case["name"], mode)
+    variant.setdefault("log_checks", [])
     for guest in variant.get("guests", []):
         if "paging" in guest:
             continue
@@ -51,6 +59,9 @@ def with_paging(case, mode):
             if "reason" in expected:
                 expected["reason"] = expected["reason"].replace("nested page fault",
                                                                 "%s page fault" % mode)
+        if mode in MODE_SUMMARY and guest.get("outcome") != "refused":
+            name = re.escape(guest.get("name", guest["image"]))
+            variant["log_checks"].append({"pattern": MODE_SUMMARY[mode] % name})
     return variant
 
 

@@ -23,6 +23,7 @@ from net_peer import default_timeout, verdict
 HERE = os.path.dirname(os.path.realpath(__file__))
 CASE = "net_http"
 VIRTIO_CASE = "net_http_virtio"   # the same over a virtio-net NIC: QEMU only, Bochs has none
+SHADOW_CASE = "net_http.shadow"    # the same under paging=shadow (docs/shadow-paging.md)
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
 
 
@@ -68,12 +69,14 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the cases for CMake")
     parser.add_argument("--platform", choices=PLATFORMS)
     parser.add_argument("--build")
-    parser.add_argument("--test", default=CASE, choices=(CASE, VIRTIO_CASE))
+    parser.add_argument("--test", default=CASE, choices=(CASE, VIRTIO_CASE, SHADOW_CASE))
     options = parser.parse_args()
     if options.list:
         for platform in PLATFORMS:
             print("%s %s %d httpd" % (platform, CASE, 4 * default_timeout(platform)))
         print("qemu-svm %s %d httpd" % (VIRTIO_CASE, 4 * default_timeout("qemu-svm")))
+        for platform in ("qemu-svm", "bochs-vmx"):
+            print("%s %s %d httpd" % (platform, SHADOW_CASE, 4 * default_timeout(platform)))
         return 0
     if not options.platform or not options.build:
         parser.error("--platform and --build are needed")
@@ -87,6 +90,8 @@ def main():
                "--forward", "tcp:%d:80" % port]
     if options.test == VIRTIO_CASE:
         command += ["--nic", "virtio"]
+    if options.test == SHADOW_CASE:
+        command += ["--paging", "shadow"]
     command += [image, "3"]
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            env=dict(os.environ, SKIFF_BUILD=options.build))
@@ -94,8 +99,10 @@ def main():
     ok = check(port, time.time() + timeout, log)
     if not ok:
         run.kill()
+    # Under shadow paging Skiff's log must show the guest's shadow summary.
     return verdict(options.platform, options.test, ok, run, timeout, log,
-                   "httpd: served 3 requests")
+                   "httpd: served 3 requests",
+                   skiff_log=["shadow cache="] if options.test == SHADOW_CASE else ())
 
 
 if __name__ == "__main__":

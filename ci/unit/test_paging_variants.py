@@ -28,6 +28,11 @@ class WithPaging(unittest.TestCase):
         self.assertEqual(guests[0]["reason"], "shadow page fault: read at gpa 0x0")
         self.assertEqual(guests[2]["outcomes"][0]["reason"], "shadow page fault: write")
 
+    def test_summary_line_required(self):
+        checks = with_paging(CASE, "shadow")["log_checks"]
+        self.assertEqual([c["pattern"] for c in checks],
+                         [r"guest fault(\.\d+)?: shadow cache=", r"guest alt(\.\d+)?: shadow cache="])
+
     def test_original_untouched(self):
         with_paging(CASE, "shadow")
         self.assertNotIn("paging", CASE["guests"][0])
