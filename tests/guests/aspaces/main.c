@@ -18,8 +18,17 @@
  *   selfref    PML4 entry 2 naming the PML4 itself: reads through it
  *              see the tables as data, as on any x86
  *   reserved   PS set in a PML4 entry: the guest's own #PF, RSVD set
+ *   reserved   also address bit 51 (above MAXPHYADDR) in a PD entry and
+ *              in a 2 MiB leaf: the same
  *   straddle   a 1 GiB page at 0, far past the end of RAM: inside RAM it
  *              reads, past it Skiff ends the guest
+ *   straddle2m the last 2 MiB page of RAM reads to its end; the next one,
+ *              past the end, Skiff ends the guest
+ *   noncanon   a non-canonical address whose table indexes are mapped: the
+ *              guest's own #GP (no #PF), INVLPG of it a no-op
+ *   pcid       (not hostile) the spaces under CR4.PCIDE: part_pcid
+ *   storm      10^6 CR3 loads between two spaces, or ROUNDS seconds,
+ *              whichever is first, checking a page of each every 4096
  */
 #include <skiff.h>
 
@@ -293,56 +302,270 @@ static void bench(void)
 }
 
 #define HOSTILE_VA (UINT64_C(2) << 39)   /* PML4 entry 2 */
+#define HIGH_VA UINT64_C(0xffff800000000000)   /* PML4 entry 256, canonical */
+#define NONCANON_VA UINT64_C(0x0000800000000000)  /* the same indexes, not canonical */
+#define PHYS_BIT51 (UINT64_C(1) << 51)   /* above every emulator's MAXPHYADDR */
+#define STORM_SWITCHES 1000000u
 
-static int hostile(const char *part)
+/* The hostile parts share space 0's PML4 entry 2 -> pdpt -> pd. */
+struct hostile_tables {
+	uint64_t *pml4, *pdpt, *pd;
+	uint64_t pdpt_addr, pd_addr;
+};
+
+static int part_outside(struct hostile_tables *t)
 {
-	uint64_t *pml4 = (uint64_t *)(uintptr_t)spaces[0].pml4, pdpt = page_alloc(), pd = page_alloc();
 	uint64_t value = 0;
 
-	pml4[2] = pdpt | PTE_P | PTE_RW;
-	((uint64_t *)(uintptr_t)pdpt)[0] = pd | PTE_P | PTE_RW;
-	if (strcmp(part, "outside") == 0) {
-		((uint64_t *)(uintptr_t)pd)[0] = UINT64_C(0xc0000000) | PTE_P | PTE_RW;
-		switch_to(0);
-		skiff_printf("aspaces: reading through a table beyond RAM\n");
-		(void)probe_read(HOSTILE_VA, &value);
-		skiff_printf("aspaces: ESCAPED: read 0x%llx\n", (unsigned long long)value);
-		return 1;
-	}
-	if (strcmp(part, "selfref") == 0) {
-		uint64_t self = HOSTILE_VA | (UINT64_C(2) << 30) | (UINT64_C(2) << 21) | (UINT64_C(2) << 12);
+	t->pd[0] = UINT64_C(0xc0000000) | PTE_P | PTE_RW;
+	switch_to(0);
+	skiff_printf("aspaces: reading through a table beyond RAM\n");
+	(void)probe_read(HOSTILE_VA, &value);
+	skiff_printf("aspaces: ESCAPED: read 0x%llx\n", (unsigned long long)value);
+	return 1;
+}
 
-		pml4[2] = spaces[0].pml4 | PTE_P | PTE_RW;
-		switch_to(0);
-		check(probe_read(self + 8, &value) == 0, "self-referencing read", 0, 0, 0, pf_cr2);
-		check((value & PTE_ADDR) == pdpt_of_space0(), "PML4 entry 1 through itself", 0, 1,
-		      pdpt_of_space0(), value);
-		skiff_printf("aspaces: self-referencing PML4 reads its own entries ok\n");
-		return 0;
+static int part_selfref(struct hostile_tables *t)
+{
+	uint64_t self = HOSTILE_VA | (UINT64_C(2) << 30) | (UINT64_C(2) << 21) | (UINT64_C(2) << 12);
+	uint64_t value = 0;
+
+	t->pml4[2] = spaces[0].pml4 | PTE_P | PTE_RW;
+	switch_to(0);
+	check(probe_read(self + 8, &value) == 0, "self-referencing read", 0, 0, 0, pf_cr2);
+	check((value & PTE_ADDR) == pdpt_of_space0(), "PML4 entry 1 through itself", 0, 1,
+	      pdpt_of_space0(), value);
+	skiff_printf("aspaces: self-referencing PML4 reads its own entries ok\n");
+	return 0;
+}
+
+/* reserved_faults: a read at va must be the guest's #PF with RSVD set.
+ * The SDM has P set with RSVD; QEMU's own walk leaves it clear: only RSVD
+ * and CR2 are checked. */
+static void reserved_faults(uint64_t va, const char *what)
+{
+	uint64_t value = 0;
+
+	check(probe_read(va, &value) == 1, what, 0, 0, 1, 0);
+	check(pf_cr2 == va && (pf_error & 8u), what, 0, 0, va, pf_cr2);
+}
+
+static int part_reserved(struct hostile_tables *t)
+{
+	uint64_t frame = page_alloc();
+
+	t->pml4[2] |= PTE_PS;   /* no large pages at the PML4 */
+	switch_to(0);
+	reserved_faults(HOSTILE_VA, "reserved bit: PS in a PML4 entry");
+	t->pml4[2] &= ~PTE_PS;
+	t->pd[0] = frame | PHYS_BIT51 | PTE_P | PTE_RW;   /* a table address past MAXPHYADDR */
+	cr3_load(spaces[0].pml4);
+	reserved_faults(HOSTILE_VA, "reserved bit: address bit 51 in a PD entry");
+	t->pd[0] = 0;
+	t->pd[1] = PHYS_BIT51 | PTE_P | PTE_RW | PTE_PS;   /* a 2 MiB leaf at 0, bit 51 set */
+	cr3_load(spaces[0].pml4);
+	reserved_faults(HOSTILE_VA + BIG_SIZE, "reserved bit: address bit 51 in a 2 MiB leaf");
+	skiff_printf("aspaces: reserved bit: #PF with RSVD set\n");
+	return 0;
+}
+
+static int part_straddle(struct hostile_tables *t)
+{
+	uint64_t value = 0;
+
+	t->pdpt[0] = 0 | PTE_P | PTE_RW | PTE_PS;   /* 1 GiB at 0 */
+	switch_to(0);
+	check(probe_read(HOSTILE_VA + 0x100000, &value) == 0, "1 GiB page in RAM", 0, 0, 0, 0);
+	skiff_printf("aspaces: 1 GiB page reads inside RAM; now past its end\n");
+	(void)probe_read(HOSTILE_VA + skiff_mem_size() + 0x1000, &value);
+	skiff_printf("aspaces: ESCAPED: read 0x%llx past RAM\n", (unsigned long long)value);
+	return 1;
+}
+
+/* straddle2m: Skiff's RAM is whole 2 MiB blocks, so a 2 MiB page cannot
+ * straddle its end: the last 2 MiB page inside reads up to its last byte,
+ * and the page right after it, wholly past the end, is Skiff's to end. */
+static int part_straddle2m(struct hostile_tables *t)
+{
+	uint64_t end = skiff_mem_size(), value = 0;
+
+	t->pd[0] = (end - BIG_SIZE) | PTE_P | PTE_RW | PTE_PS;
+	t->pd[1] = end | PTE_P | PTE_RW | PTE_PS;
+	switch_to(0);
+	check(probe_read(HOSTILE_VA + BIG_SIZE - 8, &value) == 0, "last 2 MiB page of RAM", 0, 0,
+	      0, pf_cr2);
+	skiff_printf("aspaces: last 2 MiB page reads to its end; now the next one\n");
+	(void)probe_read(HOSTILE_VA + BIG_SIZE + 0x1000, &value);
+	skiff_printf("aspaces: ESCAPED: read 0x%llx past RAM\n", (unsigned long long)value);
+	return 1;
+}
+
+/* noncanon: the canonical high half reads; its non-canonical alias (the
+ * same table indexes) is the guest's #GP, not a #PF; INVLPG of it is a NOP. */
+static int part_noncanon(struct hostile_tables *t)
+{
+	uint64_t frame = page_alloc(), value = 0, faults = pf_count;
+
+	*(uint64_t *)(uintptr_t)frame = 0x600dcafe;
+	t->pml4[256] = t->pdpt_addr | PTE_P | PTE_RW;
+	t->pd[0] = (uint64_t)(uintptr_t)spaces[0].pt | PTE_P | PTE_RW;
+	spaces[0].pt[PRIV_PAGES] = frame | PTE_P | PTE_RW;
+	switch_to(0);
+	read_ok(HIGH_VA + PRIV_PAGES * 4096u, 0x600dcafe, "canonical high half", PRIV_PAGES);
+	invlpg(NONCANON_VA + PRIV_PAGES * 4096u);
+	check(probe_read(NONCANON_VA + PRIV_PAGES * 4096u, &value) == 1 && gp_count == 1 &&
+	      pf_count == faults, "non-canonical read is #GP", 0, 0, 1, gp_count);
+	check(probe_write(NONCANON_VA, 1) == 1 && gp_count == 2 && pf_count == faults,
+	      "non-canonical write is #GP", 0, 0, 2, gp_count);
+	read_ok(HIGH_VA + PRIV_PAGES * 4096u, 0x600dcafe, "canonical after #GP", PRIV_PAGES);
+	skiff_printf("aspaces: non-canonical addresses: #GP, the canonical alias intact\n");
+	return 0;
+}
+
+/*
+ * storm: CR3 loads back and forth between spaces 0 and 1 as fast as the
+ * guest can, STORM_SWITCHES or `rounds` seconds, whichever ends first,
+ * with a private page of each checked every 4096 switches.
+ */
+static int part_storm(struct hostile_tables *t)
+{
+	uint64_t start = skiff_tsc(), limit = skiff_tsc_hz() * rounds;
+	unsigned n = 0;
+
+	(void)t;
+	for (unsigned p = 0; p < 2; p++) {
+		switch_to(p);
+		check(probe_write(va_of(0), 0x5707u + p) == 0, "storm setup", p, 0, 0, pf_cr2);
 	}
-	if (strcmp(part, "reserved") == 0) {
-		pml4[2] |= PTE_PS;
-		switch_to(0);
-		/* The SDM has P set with RSVD; QEMU's own walk leaves it clear:
-		 * only RSVD and CR2 are checked. */
-		check(probe_read(HOSTILE_VA, &value) == 1, "reserved bit faults", 0, 0, 1, 0);
-		check(pf_cr2 == HOSTILE_VA && (pf_error & 8u), "reserved bit: RSVD and CR2", 0, 0,
-		      HOSTILE_VA, pf_cr2);
-		skiff_printf("aspaces: reserved bit: #PF with RSVD set\n");
-		return 0;
+	while (n < STORM_SWITCHES && skiff_tsc() - start < limit) {
+		cr3_load(spaces[n & 1].pml4);
+		if ((++n & 4095u) == 0) {
+			current = n & 1 ? 0 : 1;
+			read_ok(va_of(0), 0x5707u + current, "storm page", 0);
+		}
 	}
-	if (strcmp(part, "straddle") == 0) {
-		pml4[2] = pdpt | PTE_P | PTE_RW;
-		((uint64_t *)(uintptr_t)pdpt)[0] = 0 | PTE_P | PTE_RW | PTE_PS;   /* 1 GiB at 0 */
-		switch_to(0);
-		check(probe_read(HOSTILE_VA + 0x100000, &value) == 0, "1 GiB page in RAM", 0, 0, 0, 0);
-		skiff_printf("aspaces: 1 GiB page reads inside RAM; now past its end\n");
-		(void)probe_read(HOSTILE_VA + skiff_mem_size() + 0x1000, &value);
-		skiff_printf("aspaces: ESCAPED: read 0x%llx past RAM\n", (unsigned long long)value);
-		return 1;
+	switches += n;
+	skiff_printf("aspaces: CR3 storm: %u switches in %llu ms\n", n,
+		     (unsigned long long)((skiff_tsc() - start) * 1000 / skiff_tsc_hz()));
+	skiff_printf("aspaces: CR3 storm: every check ok\n");
+	return 0;
+}
+
+#define CR4_PCIDE (UINT64_C(1) << 17)
+#define CR3_NOFLUSH (UINT64_C(1) << 63)
+#define CPUID1_ECX_PCID (1u << 17)
+
+/* pcid_switch: to space p with PCID p + 1, keeping its TLB entries when
+ * keep (CR3 bit 63, which CR3 never reads back). */
+static void pcid_switch(unsigned p, bool keep)
+{
+	uint64_t value = spaces[p].pml4 | (p + 1);
+
+	cr3_load(value | (keep ? CR3_NOFLUSH : 0));
+	current = p;
+	switches++;
+	check(cr3_read() == value, "CR3 with PCID reads back", p, 0, value, cr3_read());
+}
+
+/* pcid_rounds: every private page of every space read and rewritten
+ * through PCID switches, half of them keeping the TLB entries. */
+static void pcid_rounds(void)
+{
+	for (unsigned r = 0; r < rounds; r++)
+		for (unsigned p = 0; p < n_spaces; p++) {
+			pcid_switch(p, (r + p) % 2 == 1);
+			for (unsigned i = 0; i < PRIV_PAGES; i++) {
+				read_ok(va_of(i), expect[p][i], "page under PCID", i);
+				expect[p][i] = value_for(p, i, 30000 + r);
+				check(probe_write(va_of(i), expect[p][i]) == 0, "write under PCID",
+				      p, i, 0, pf_cr2);
+			}
+		}
+}
+
+/* pcid_edits: what the architecture promises with PCIDs: a load without
+ * bit 63 drops the new PCID's entries; INVLPG drops the current one's. */
+static void pcid_edits(void)
+{
+	uint64_t got = 0, fresh = page_alloc();
+
+	spaces[1].pt[2] = 0;            /* space 1's page, edited from space 0 */
+	pcid_switch(0, true);
+	pcid_switch(1, false);
+	fault_ok(probe_read(va_of(2), &got), va_of(2), 0, "unmapped, then CR3 without bit 63", 2);
+	*(uint64_t *)(uintptr_t)fresh = 0xbeef;
+	spaces[1].pt[2] = fresh | PTE_P | PTE_RW;   /* not present to present */
+	pcid_switch(0, true);
+	pcid_switch(1, true);
+	read_ok(va_of(2), 0xbeef, "mapped again, kept PCID", 2);
+	spaces[1].pt[2] = spaces[1].frame[2] | PTE_P | PTE_RW;
+	invlpg(va_of(2));
+	read_ok(va_of(2), expect[1][2], "INVLPG under PCID", 2);
+}
+
+/*
+ * pcid: CR4.PCIDE on (a #GP first while CR3 bits 11:0 are not zero), the
+ * spaces switched with PCIDs, the promised flushes, a CR3 with a reserved
+ * bit refused with #GP, then PCIDE off again. Needs PCID in CPUID.
+ */
+static int part_pcid(struct hostile_tables *t)
+{
+	uint64_t cr4 = cr4_read(), gps = gp_count;
+	uint32_t eax = 1, ecx = 0;
+
+	(void)t;
+	__asm__ volatile("cpuid" : "+a"(eax), "+c"(ecx) : : "rbx", "rdx");
+	if (!(ecx & CPUID1_ECX_PCID)) {
+		skiff_printf("aspaces: this CPU has no PCID\n");
+		return 2;
 	}
-	skiff_printf("aspaces: unknown part '%s'\n", part);
-	return 2;
+	cr3_load(kernel_cr3 | 1u);      /* PWT: bits 11:0 not zero */
+	check(probe_cr4_write(cr4 | CR4_PCIDE) == 1 && gp_count == gps + 1,
+	      "PCIDE with CR3[11:0] set is #GP", 0, 0, 1, gp_count - gps);
+	cr3_load(kernel_cr3);
+	check(probe_cr4_write(cr4 | CR4_PCIDE) == 0, "PCIDE on", 0, 0, 0, gp_count - gps);
+	pcid_rounds();
+	pcid_edits();
+	check(probe_cr3_load(spaces[0].pml4 | (UINT64_C(1) << 62)) == 1 && gp_count == gps + 2,
+	      "CR3 with bit 62 is #GP", 0, 0, 2, gp_count - gps);
+	cr3_load(kernel_cr3);
+	check(probe_cr4_write(cr4) == 0, "PCIDE off", 0, 0, 0, gp_count - gps);
+	skiff_printf("aspaces: PCID: %u spaces, %u rounds, flushes and #GPs as the SDM says\n",
+		     n_spaces, rounds);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(struct hostile_tables *t);
+} hostile_parts[] = {
+	{ "outside", part_outside }, { "selfref", part_selfref },
+	{ "reserved", part_reserved }, { "straddle", part_straddle },
+	{ "straddle2m", part_straddle2m }, { "noncanon", part_noncanon },
+	{ "storm", part_storm }, { "pcid", part_pcid },
+};
+
+/* hostile_part: the part called name, or NULL. */
+static int (*hostile_part(const char *name))(struct hostile_tables *)
+{
+	for (unsigned i = 0; i < sizeof(hostile_parts) / sizeof(hostile_parts[0]); i++)
+		if (strcmp(name, hostile_parts[i].name) == 0)
+			return hostile_parts[i].run;
+	return NULL;
+}
+
+static int hostile(int (*run)(struct hostile_tables *))
+{
+	struct hostile_tables t;
+
+	t.pml4 = (uint64_t *)(uintptr_t)spaces[0].pml4;
+	t.pdpt_addr = page_alloc();
+	t.pd_addr = page_alloc();
+	t.pdpt = (uint64_t *)(uintptr_t)t.pdpt_addr;
+	t.pd = (uint64_t *)(uintptr_t)t.pd_addr;
+	t.pml4[2] = t.pdpt_addr | PTE_P | PTE_RW;
+	t.pdpt[0] = t.pd_addr | PTE_P | PTE_RW;
+	return run(&t);
 }
 
 int main(int argc, char **argv)
@@ -363,9 +586,8 @@ int main(int argc, char **argv)
 	for (unsigned p = 0; p < n_spaces; p++)
 		for (unsigned i = 0; i < PRIV_PAGES; i++)
 			expect[p][i] = 0;   /* fresh pool pages read as zero */
-	if (strcmp(part, "outside") == 0 || strcmp(part, "selfref") == 0 ||
-	    strcmp(part, "reserved") == 0 || strcmp(part, "straddle") == 0) {
-		int status = hostile(part);
+	if (hostile_part(part)) {
+		int status = hostile(hostile_part(part));
 
 		cr3_load(kernel_cr3);
 		if (status == 0)

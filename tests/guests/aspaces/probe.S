@@ -6,7 +6,9 @@
 
 	.section .data
 	.balign 8
-	.globl pf_count, pf_cr2, pf_error
+	.globl pf_count, pf_cr2, pf_error, gp_count
+gp_count:
+	.quad 0                         /* #GPs taken inside the probes */
 pf_count:
 	.quad 0                         /* #PFs taken inside the probes */
 pf_cr2:
@@ -32,6 +34,19 @@ probe_read:
 	.globl probe_write
 probe_write:
 	movq %rsi, (%rdi)               /* may fault */
+	xorl %eax, %eax                 /* 0: no fault */
+	ret
+/* probe_cr3_load(value): MOV to CR3 that may #GP (reserved bits). */
+	.globl probe_cr3_load
+probe_cr3_load:
+	movq %rdi, %cr3                 /* may fault */
+	xorl %eax, %eax                 /* 0: no fault */
+	ret
+
+/* probe_cr4_write(value): MOV to CR4 that may #GP (PCIDE with CR3[11:0]). */
+	.globl probe_cr4_write
+probe_cr4_write:
+	movq %rdi, %cr4                 /* may fault */
 	xorl %eax, %eax                 /* 0: no fault */
 	ret
 probes_end:
@@ -68,6 +83,26 @@ pf_entry:
 	addq $8, %rsp                   /* drop the error code */
 	iretq                           /* back into the probe's tail */
 
+/* gp_entry: #GP (a non-canonical address); frame as for #PF, no CR2. */
+	.globl gp_entry
+gp_entry:
+	pushq %rax                      /* save RAX */
+	pushq %rcx                      /* save RCX */
+	movq 24(%rsp), %rax             /* the faulting RIP */
+	leaq probe_read(%rip), %rcx     /* first probe byte */
+	cmpq %rcx, %rax                 /* below the probes? */
+	jb pf_unexpected                /* then not a probe: give up */
+	leaq probes_end(%rip), %rcx     /* first byte after the probes */
+	cmpq %rcx, %rax                 /* at or above their end? */
+	jae pf_unexpected               /* likewise */
+	incq gp_count(%rip)             /* one more */
+	leaq probe_faulted(%rip), %rax  /* resume there */
+	movq %rax, 24(%rsp)             /* as the frame's RIP */
+	popq %rcx                       /* restore RCX */
+	popq %rax                       /* restore RAX */
+	addq $8, %rsp                   /* drop the error code */
+	iretq                           /* back into the probe's tail */
+
 pf_unexpected:
 	leaq unexpected_halt(%rip), %rax /* EAX: the HALT struct (below 4 GiB) */
 	movw $HALT_PORT, %dx            /* the HALT hypercall's port */
@@ -96,6 +131,11 @@ cr3_load:
 	.globl cr3_read
 cr3_read:
 	movq %cr3, %rax                 /* the current table */
+	ret
+
+	.globl cr4_read
+cr4_read:
+	movq %cr4, %rax                 /* paging controls */
 	ret
 
 	.globl invlpg

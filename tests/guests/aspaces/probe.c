@@ -2,7 +2,7 @@
  * probe.c - the aspaces guest's GDT and IDT (probe.h). Skiff's GDT lies in
  * the first 64 KiB, which the runtime's tables leave unmapped, so an
  * exception taken with it would fault again: the guest loads a GDT of its
- * own with the same selectors, and an IDT whose only gate is #PF.
+ * own with the same selectors, and an IDT whose only gates are #PF and #GP.
  */
 #include "probe.h"
 
@@ -10,6 +10,7 @@
 #define GDT_DATA 0x0000920000000000ull    /* present, ring 0, data, writable */
 #define CODE_SELECTOR 0x08u
 #define GATE_INTERRUPT64 0x8eu
+#define VECTOR_GP 13u
 #define VECTOR_PF 14u
 
 struct __attribute__((packed)) table_register {
@@ -28,21 +29,29 @@ struct idt_gate {
 };
 
 void pf_entry(void);
+void gp_entry(void);
 void load_tables(const struct table_register *gdtr, const struct table_register *idtr);
 
 static uint64_t gdt[3] __attribute__((aligned(16))) = { 0, GDT_CODE64, GDT_DATA };
 static struct idt_gate idt[32] __attribute__((aligned(16)));
 
-void probes_install(void)
+static struct idt_gate gate_to(void (*entry)(void))
 {
-	uint64_t addr = (uint64_t)(uintptr_t)pf_entry;
-	struct table_register gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
-	struct table_register idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+	uint64_t addr = (uint64_t)(uintptr_t)entry;
 
-	idt[VECTOR_PF] = (struct idt_gate){
+	return (struct idt_gate){
 		.offset_low = (uint16_t)addr, .selector = CODE_SELECTOR,
 		.type = GATE_INTERRUPT64, .offset_mid = (uint16_t)(addr >> 16),
 		.offset_high = (uint32_t)(addr >> 32),
 	};
+}
+
+void probes_install(void)
+{
+	struct table_register gdtr = { sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt };
+	struct table_register idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
+
+	idt[VECTOR_PF] = gate_to(pf_entry);
+	idt[VECTOR_GP] = gate_to(gp_entry);
 	load_tables(&gdtr, &idtr);
 }
