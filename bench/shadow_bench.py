@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Nested against shadow paging, in instructions, with the aspaces guest (tests/guests/aspaces).
 
-bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-vmx] [--quick]
+bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-svm,bochs-vmx]
+                      [--rates-platform qemu-svm] [--quick] [--chart FILE.svg]
 
 1. Path lengths: `aspaces 4 4 bench` under paging=nested and paging=shadow. Under QEMU with
    `-icount shift=0,sleep=off` (and Bochs with sync=none) the TSC counts instructions, so each
@@ -11,7 +12,9 @@ bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-vmx] [--quick]
    (round robin, hot/cold) timed whole. Exits per mode come from Skiff's summary line.
 2. The shadow cache's hit rate: `aspaces N 16 rr` and `aspaces N 16 hotcold` for N = 2, 4, 8, 16,
    with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
-   "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included).
+   "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included),
+   and the memory its shadows held at most (peak_tables) from the same line.
+3. With --chart FILE: the hit rates as an SVG bar chart (bench/shadow_chart.py).
 Prints Markdown tables (docs/benchmarks.md, "Shadow paging"). Exit status 1 when a run produced
 no figures.
 """
@@ -23,9 +26,11 @@ import sys
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+sys.path.insert(0, HERE)
 
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
+from shadow_chart import hit_rate_svg  # noqa: E402
 
 OPS = ["CR3 switch and one read", "page-table update (PTE write and INVLPG, twice)",
        "page fault handled by the guest", "first touch of a page (64 pages)",
@@ -41,7 +46,8 @@ def run(build, platform, guests, timeout=600):
 
 
 def path_lengths(build, platform):
-    """Return {mode: {op: tsc, "exits": n}} for nested and shadow."""
+    """Return {mode: {op: tsc, "exits": n, "fills": n, "large": n}} for nested and shadow
+    (fills and large: the shadow summary's fills and 2 MiB fills, shadow only)."""
     image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
     figures = {}
     for mode in ("nested", "shadow"):
@@ -53,55 +59,93 @@ def path_lengths(build, platform):
             if summary else 0
         figures[mode] = {op: int(v) for op, v in ops.items()}
         figures[mode]["exits"] = exits
+        fills = re.search(r"guest aspaces: shadow .* fills=(\d+) large=(\d+)", log)
+        if fills:
+            figures[mode]["fills"], figures[mode]["large"] = int(fills.group(1)), int(fills.group(2))
     return figures
 
 
 def hit_rates(build, platform, spaces, patterns):
-    """Return {(pattern, n, k): (hits, loads)}."""
+    """Return ({(pattern, n, k): (hits, loads)}, {(pattern, n, k): peak shadow KiB})."""
     image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
-    rates = {}
+    rates, memory = {}, {}
     for pattern in patterns:
         for n in spaces:
             guests = [make_guest(image, [str(n), "16", pattern], name="k%d" % k, paging="shadow",
                                  shadow_cache=k) for k in (1, 2, 4, 8)]
             log = run(build, platform, guests)
-            for k, loads, hits in re.findall(
-                    r"guest k\d+: shadow cache=(\d+) cr3_loads=(\d+) hits=(\d+)", log):
+            for k, loads, hits, kib in re.findall(
+                    r"guest k\d+: shadow cache=(\d+) cr3_loads=(\d+) hits=(\d+) .*"
+                    r"peak_tables=(\d+) KiB", log):
                 rates[(pattern, n, int(k))] = (int(hits), int(loads))
-    return rates
+                memory[(pattern, n, int(k))] = int(kib)
+    return rates, memory
+
+
+def print_path_lengths(figures, platform):
+    """Print one platform's path-length table; False when a figure is missing."""
+    ok = True
+    print("\n### %s: instructions per operation (aspaces 4 4 bench)\n" % platform)
+    print("| operation | nested | shadow |")
+    print("| --- | ---: | ---: |")
+    for op in OPS + ["exits", "fills", "large"]:
+        row = [str(figures[m].get(op, "-")) for m in ("nested", "shadow")]
+        ok &= op in ("fills", "large") or "-" not in row   # fills: shadow only
+        name = {"exits": "exits of the whole run", "fills": "shadow fills",
+                "large": "of which 2 MiB leaves"}.get(op, op)
+        print("| %s | %s |" % (name, " | ".join(row)))
+    return ok
+
+
+def print_table(title, spaces, cell):
+    """Print a pattern x spaces x K table; cell(pattern, n, k) gives the text or None."""
+    ok = True
+    print("\n### %s\n" % title)
+    print("| pattern | spaces | K=1 | K=2 | K=4 | K=8 |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for pattern in ("rr", "hotcold"):
+        for n in spaces:
+            cells = [cell(pattern, n, k) for k in (1, 2, 4, 8)]
+            ok &= None not in cells
+            print("| %s | %d | %s |" % ("round robin" if pattern == "rr" else "hot/cold", n,
+                                         " | ".join(c or "-" for c in cells)))
+    return ok
 
 
 def main():
     """Run both parts and print the tables."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
-    parser.add_argument("--platforms", default="qemu-svm,bochs-vmx")
+    parser.add_argument("--platforms", default="qemu-svm,bochs-svm,bochs-vmx")
+    parser.add_argument("--rates-platform", default="qemu-svm",
+                        help="where the hit rates are measured ('' to skip them)")
     parser.add_argument("--quick", action="store_true", help="hit rates for N = 2 and 16 only")
+    parser.add_argument("--chart", metavar="FILE", help="write the hit rates as an SVG chart")
     options = parser.parse_args()
     ok = True
-    for platform in options.platforms.split(","):
-        figures = path_lengths(options.build, platform)
-        print("\n### %s: instructions per operation (aspaces 4 4 bench)\n" % platform)
-        print("| operation | nested | shadow |")
-        print("| --- | ---: | ---: |")
-        for op in OPS + ["exits"]:
-            row = [str(figures[m].get(op, "-")) for m in ("nested", "shadow")]
-            ok &= "-" not in row
-            print("| %s | %s |" % (op if op != "exits" else "exits of the whole run", " | ".join(row)))
+    for platform in [p for p in options.platforms.split(",") if p]:
+        ok &= print_path_lengths(path_lengths(options.build, platform), platform)
+    if not options.rates_platform:
+        return 0 if ok else 1
     spaces = (2, 16) if options.quick else (2, 4, 8, 16)
-    rates = hit_rates(options.build, "qemu-svm", spaces, ("rr", "hotcold"))
-    print("\n### shadow cache hit rate (hits / CR3 loads), qemu-svm\n")
-    print("| pattern | spaces | K=1 | K=2 | K=4 | K=8 |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for pattern in ("rr", "hotcold"):
-        for n in spaces:
-            cells = []
-            for k in (1, 2, 4, 8):
-                hits, loads = rates.get((pattern, n, k), (0, 0))
-                ok &= loads > 0
-                cells.append("%.0f%%" % (100.0 * hits / loads) if loads else "-")
-            print("| %s | %d | %s |" % ("round robin" if pattern == "rr" else "hot/cold", n,
-                                         " | ".join(cells)))
+    rates, memory = hit_rates(options.build, options.rates_platform, spaces, ("rr", "hotcold"))
+
+    def rate(pattern, n, k):
+        hits, loads = rates.get((pattern, n, k), (0, 0))
+        return "%.0f%%" % (100.0 * hits / loads) if loads else None
+
+    def kib(pattern, n, k):
+        value = memory.get((pattern, n, k))
+        return None if value is None else "%d KiB" % value
+
+    ok &= print_table("shadow cache hit rate (hits / CR3 loads), %s" % options.rates_platform,
+                      spaces, rate)
+    ok &= print_table("memory held by shadow tables at most (peak_tables), %s"
+                      % options.rates_platform, spaces, kib)
+    if options.chart:
+        with open(options.chart, "w") as f:
+            f.write(hit_rate_svg(rates, spaces, "Shadow cache hit rate (aspaces N 16, %s)"
+                                 % options.rates_platform))
     return 0 if ok else 1
 
 
