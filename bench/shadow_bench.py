@@ -14,7 +14,8 @@ bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-svm,bochs-vmx]
    with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
    "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included),
    and the memory its shadows held at most (peak_tables) from the same line.
-3. With --chart FILE: the hit rates as an SVG bar chart (bench/shadow_chart.py).
+3. With --chart FILE: the hit rates as an SVG bar chart (bench/shadow_chart.py: matplotlib, so
+   run it with Debian's /usr/bin/python3, as bench/run.sh does).
 Prints Markdown tables (docs/benchmarks.md, "Shadow paging"). Exit status 1 when a run produced
 no figures.
 """
@@ -30,7 +31,7 @@ sys.path.insert(0, HERE)
 
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
-from shadow_chart import hit_rate_svg  # noqa: E402
+from shadow_chart import write_hit_rate_svg  # noqa: E402
 
 OPS = ["CR3 switch and one read", "page-table update (PTE write and INVLPG, twice)",
        "page fault handled by the guest", "first touch of a page (64 pages)",
@@ -143,9 +144,8 @@ def main():
     ok &= print_table("memory held by shadow tables at most (peak_tables), %s"
                       % options.rates_platform, spaces, kib)
     if options.chart:
-        with open(options.chart, "w") as f:
-            f.write(hit_rate_svg(rates, spaces, "Shadow cache hit rate (aspaces N 16, %s)"
-                                 % options.rates_platform))
+        write_hit_rate_svg(options.chart, rates, spaces,
+                           "Shadow cache hit rate (aspaces N 16, %s)" % options.rates_platform)
     return 0 if ok else 1
 
 
