@@ -14,7 +14,11 @@ bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-svm,bochs-vmx]
    with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
    "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included),
    and the memory its shadows held at most (peak_tables) from the same line.
-3. With --chart FILE: the hit rates as an SVG bar chart (bench/shadow_chart.py: matplotlib, so
+3. Large shadow leaves: `ramtest sleep-first` (16M and 64M: it sleeps first, so idle time fills
+   the pool of zeroed 2 MiB frames its first touches then take) under paging=shadow: fills, of
+   which 2 MiB leaves, exits, peak shadow memory; with --compare-elf OTHER also for another
+   Skiff build (for example one whose large_leaf always returns 0), side by side.
+4. With --chart FILE: the hit rates as an SVG bar chart (bench/shadow_chart.py: matplotlib, so
    run it with Debian's /usr/bin/python3, as bench/run.sh does).
 Prints Markdown tables (docs/benchmarks.md, "Shadow paging"). Exit status 1 when a run produced
 no figures.
@@ -38,12 +42,46 @@ OPS = ["CR3 switch and one read", "page-table update (PTE write and INVLPG, twic
        "round robin and hot/cold, whole"]
 
 
-def run(build, platform, guests, timeout=600):
+def run(build, platform, guests, timeout=600, skiff_elf=None):
     """Boot guests on platform with instruction-counting time; return Skiff's log."""
     machine = MachineOptions(icount=True) if platform == "qemu-svm" else None
     kwargs = {"machine": machine} if machine else {}
-    result = boot(platform, os.path.join(build, "skiff.elf"), guests, timeout=timeout, **kwargs)
+    result = boot(platform, skiff_elf or os.path.join(build, "skiff.elf"), guests,
+                  timeout=timeout, **kwargs)
     return result.com2
+
+
+def large_leaves(build, skiff_elf=None):
+    """Return {mem: (fills, large, exits, peak KiB)} for ramtest sleep-first under shadow."""
+    image = os.path.join(build, "tests", "guests", "ramtest", "ramtest.elf")
+    figures = {}
+    for mem in ("16M", "64M"):
+        log = run(build, "qemu-svm", [make_guest(image, ["sleep-first"], name="ramtest", mem=mem,
+                                                 paging="shadow")], skiff_elf=skiff_elf)
+        line = re.search(r"guest ramtest: shadow .* fills=(\d+) large=(\d+) .*"
+                         r"peak_tables=(\d+) KiB", log)
+        exits = re.search(r"summary ramtest status=0 .*? exits=(\d+)", log)
+        if line and exits:
+            figures[mem] = (int(line.group(1)), int(line.group(2)), int(exits.group(1)),
+                            int(line.group(3)))
+    return figures
+
+
+def print_large_leaves(build, compare_elf):
+    """Print the large-leaf table (this build, and compare_elf's if given); False if empty."""
+    columns = [("this build", large_leaves(build))]
+    if compare_elf:
+        columns.append((os.path.basename(compare_elf), large_leaves(build, compare_elf)))
+    print("\n### 2 MiB shadow leaves: ramtest sleep-first under shadow, qemu-svm\n")
+    print("| mem | Skiff | fills | of which 2 MiB | exits | peak shadow tables |")
+    print("| --- | --- | ---: | ---: | ---: | ---: |")
+    ok = True
+    for mem in ("16M", "64M"):
+        for name, figures in columns:
+            ok &= mem in figures
+            fills, large, exits, kib = figures.get(mem, ("-",) * 4)
+            print("| %s | %s | %s | %s | %s | %s KiB |" % (mem, name, fills, large, exits, kib))
+    return ok
 
 
 def path_lengths(build, platform):
@@ -122,10 +160,13 @@ def main():
                         help="where the hit rates are measured ('' to skip them)")
     parser.add_argument("--quick", action="store_true", help="hit rates for N = 2 and 16 only")
     parser.add_argument("--chart", metavar="FILE", help="write the hit rates as an SVG chart")
+    parser.add_argument("--compare-elf", metavar="SKIFF_ELF",
+                        help="also measure the large-leaf part with this Skiff build")
     options = parser.parse_args()
     ok = True
     for platform in [p for p in options.platforms.split(",") if p]:
         ok &= print_path_lengths(path_lengths(options.build, platform), platform)
+    ok &= print_large_leaves(options.build, options.compare_elf)
     if not options.rates_platform:
         return 0 if ok else 1
     spaces = (2, 16) if options.quick else (2, 4, 8, 16)
