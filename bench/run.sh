@@ -55,7 +55,8 @@ done
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform qemu-svm || status=$?
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform bochs-vmx || status=$?
 # Nested against shadow paging (docs/benchmarks.md, "Shadow paging").
-"$py" "$repo/bench/shadow_bench.py" --build "$build" || status=$?
+mkdir -p "$build/bench"
+"$py" "$repo/bench/shadow_bench.py" --build "$build" --chart "$build/bench/shadow-hit-rate.svg" || status=$?
 # Free-page reporting and read-only sharing (build/bench/mem.{json,md}).
 "$py" "$repo/bench/mem_bench.py" --build "$build" || status=$?
 # Fixed work on one and two CPUs (build/bench/smp.txt).
