@@ -88,10 +88,11 @@ def find_any_case(name, paging=None):
     """The case called name: a case of the files, or CASE.MODE, a paging variant;
     with paging, that mode's variant of it."""
     cases = load_cases()
-    base, _, mode = name.partition(".")
-    case = find_case(cases, base)
-    if mode:
-        case = with_paging(case, mode)
+    if name in [c["name"] for c in cases] or "." not in name:
+        case = find_case(cases, name)
+    else:
+        base, _, mode = name.rpartition(".")
+        case = with_paging(find_case(cases, base), mode)
     if paging:
         case = with_paging(case, paging)
     return case
