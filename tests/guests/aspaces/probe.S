@@ -58,36 +58,30 @@ probe_faulted:
 
 /*
  * pf_entry: frame (lowest first) error code, RIP, CS, RFLAGS, RSP, SS;
- * with RAX and RCX pushed the error code is at 16, RIP at 24.
+ * with RAX and RCX pushed the error code is at 16, RIP at 24. A fault
+ * outside the probes is recorded too, then halts the guest.
  */
 	.globl pf_entry
 pf_entry:
 	pushq %rax                      /* save RAX */
 	pushq %rcx                      /* save RCX */
-	movq 24(%rsp), %rax             /* the faulting RIP */
-	leaq probe_read(%rip), %rcx     /* first probe byte */
-	cmpq %rcx, %rax                 /* below the probes? */
-	jb pf_unexpected                /* then not a probe: give up */
-	leaq probes_end(%rip), %rcx     /* first byte after the probes */
-	cmpq %rcx, %rax                 /* at or above their end? */
-	jae pf_unexpected               /* likewise */
 	movq %cr2, %rax                 /* the faulting address */
 	movq %rax, pf_cr2(%rip)         /* for the C code */
 	movq 16(%rsp), %rax             /* the error code */
 	movq %rax, pf_error(%rip)       /* for the C code */
 	incq pf_count(%rip)             /* one more */
-	leaq probe_faulted(%rip), %rax  /* resume there */
-	movq %rax, 24(%rsp)             /* as the frame's RIP */
-	popq %rcx                       /* restore RCX */
-	popq %rax                       /* restore RAX */
-	addq $8, %rsp                   /* drop the error code */
-	iretq                           /* back into the probe's tail */
+	jmp probe_resume                /* back into the probe, if it was one */
 
 /* gp_entry: #GP (a non-canonical address); frame as for #PF, no CR2. */
 	.globl gp_entry
 gp_entry:
 	pushq %rax                      /* save RAX */
 	pushq %rcx                      /* save RCX */
+	incq gp_count(%rip)             /* one more */
+	/* fall through */
+
+/* probe_resume: with the frame as above, resume a faulting probe at probe_faulted. */
+probe_resume:
 	movq 24(%rsp), %rax             /* the faulting RIP */
 	leaq probe_read(%rip), %rcx     /* first probe byte */
 	cmpq %rcx, %rax                 /* below the probes? */
@@ -95,7 +89,6 @@ gp_entry:
 	leaq probes_end(%rip), %rcx     /* first byte after the probes */
 	cmpq %rcx, %rax                 /* at or above their end? */
 	jae pf_unexpected               /* likewise */
-	incq gp_count(%rip)             /* one more */
 	leaq probe_faulted(%rip), %rax  /* resume there */
 	movq %rax, 24(%rsp)             /* as the frame's RIP */
 	popq %rcx                       /* restore RCX */
