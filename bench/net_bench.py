@@ -44,6 +44,14 @@ def main():
     return 0 if all([measure(options, path) for path in paths]) else 1
 
 
+def boot_console(options, guests):
+    """Boot guests on options.platform with the TSC counting instructions; return COM2's text."""
+    machine = MachineOptions(icount=options.platform == "qemu-svm")
+    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
+                  timeout=900, machine=machine)
+    return result.com2
+
+
 def measure_sockets(options):
     """UDP round trips through the socket API; print their figures; True when it gave them."""
     server = os.path.join(options.build, "tests", "guests", "udpsock", "udpsock.elf")
@@ -53,10 +61,7 @@ def measure_sockets(options):
               make_guest(client, ["SKIFF_NET_SERVICE=10.0.0.2/24", "10.0.0.1", "7",
                                   str(options.count)],
                          name="udpbench", nets=[make_net("service", "lan")])]
-    machine = MachineOptions(icount=options.platform == "qemu-svm")
-    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
-                  timeout=900, machine=machine)
-    text = result.com2
+    text = boot_console(options, guests)
     rtts = re.findall(r"\[udpbench\] udp rtt (\d+) bytes: (\d+) tsc", text)
     if len(rtts) != 3:
         print("net_bench (%s, sockets): no figures; console:\n%s" % (options.platform, text[-3000:]))
@@ -83,10 +88,7 @@ def measure(options, path):
                          name="responder", nets=[make_net("service", "lan")]),
               make_guest(image, mode + ["bench", "10.0.0.2", "10.0.0.1", str(options.count)],
                          name="bench", nets=[make_net("service", "lan")])]
-    machine = MachineOptions(icount=options.platform == "qemu-svm")
-    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
-                  timeout=900, machine=machine)
-    text = result.com2
+    text = boot_console(options, guests)
     rtts = re.findall(r"\[bench\] rtt (\d+) bytes: (\d+) tsc", text)
     summary = {name: re.search(r"summary %s status=\d+ .* exits=(\d+) io=(\d+)" % name, text)
                for name in ("bench", "responder")}
