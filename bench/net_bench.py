@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
 """Network path lengths: guest-to-guest echo round trips over Skiff's switch, in instructions.
 
-bench/net_bench.py [--build B] [--count N] [--platform P] [--path hypercall|ring|both]: boots
+bench/net_bench.py [--build B] [--count N] [--platform P] [--path hypercall|ring|both|sockets]:
+--path sockets measures UDP request/response through the BSD socket API instead: the udpsock
+server (tests/guests/udpsock, recvfrom + sendto) and the udpbench client (bench/udp, sendto +
+recvfrom), both lwIP appliances on exitless rings, N round trips each with 64-, 512- and
+1,400-byte payloads ("udp rtt SIZE bytes: N tsc" per round trip: both guests' lwIP, socket
+layer and libc, Skiff's exits and copies). The other paths boot
 tests/guests/netping as a responder and as `bench` (N round trips with 64-byte and with 1,472-byte
 payloads) on QEMU with `-icount shift=0,sleep=off` or on Bochs with `clock: sync=none`, where the
 TSC counts instructions, so "rtt SIZE bytes: N tsc" is instructions per round trip: both guests'
@@ -30,10 +35,49 @@ def main():
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--platform", default="qemu-svm",
                         choices=("qemu-svm", "bochs-svm", "bochs-vmx"))
-    parser.add_argument("--path", default="both", choices=("hypercall", "ring", "both"))
+    parser.add_argument("--path", default="both",
+                        choices=("hypercall", "ring", "both", "sockets"))
     options = parser.parse_args()
+    if options.path == "sockets":
+        return 0 if measure_sockets(options) else 1
     paths = ("hypercall", "ring") if options.path == "both" else (options.path,)
     return 0 if all([measure(options, path) for path in paths]) else 1
+
+
+def boot_console(options, guests):
+    """Boot guests on options.platform with the TSC counting instructions; return COM2's text."""
+    machine = MachineOptions(icount=options.platform == "qemu-svm")
+    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
+                  timeout=900, machine=machine)
+    return result.com2
+
+
+def measure_sockets(options):
+    """UDP round trips through the socket API; print their figures; True when it gave them."""
+    server = os.path.join(options.build, "tests", "guests", "udpsock", "udpsock.elf")
+    client = os.path.join(options.build, "bench", "udpbench.elf")
+    guests = [make_guest(server, ["SKIFF_NET_SERVICE=10.0.0.1/24", "server", "7"],
+                         name="udpsock", nets=[make_net("service", "lan")]),
+              make_guest(client, ["SKIFF_NET_SERVICE=10.0.0.2/24", "10.0.0.1", "7",
+                                  str(options.count)],
+                         name="udpbench", nets=[make_net("service", "lan")])]
+    text = boot_console(options, guests)
+    rtts = re.findall(r"\[udpbench\] udp rtt (\d+) bytes: (\d+) tsc", text)
+    if len(rtts) != 3:
+        print("net_bench (%s, sockets): no figures; console:\n%s" % (options.platform, text[-3000:]))
+        return False
+    for size, tsc in rtts:
+        print("%s UDP sockets: sendto/recvfrom round trip, %s-byte payload: %s instructions"
+              % (options.platform, size, tsc))
+    # Both guests' exits over every round trip of the run (5 warm-up ones per size, the quit).
+    trips = 3 * (options.count + 5) + 1
+    for name in ("udpbench", "udpsock"):
+        match = re.search(r"summary %s status=0 .* exits=(\d+) io=(\d+)" % name, text)
+        if match:
+            print("%s UDP sockets: %s guest: %.2f exits (%.2f I/O) per round trip"
+                  % (options.platform, name, int(match.group(1)) / float(trips),
+                     int(match.group(2)) / float(trips)))
+    return True
 
 
 def measure(options, path):
@@ -44,10 +88,7 @@ def measure(options, path):
                          name="responder", nets=[make_net("service", "lan")]),
               make_guest(image, mode + ["bench", "10.0.0.2", "10.0.0.1", str(options.count)],
                          name="bench", nets=[make_net("service", "lan")])]
-    machine = MachineOptions(icount=options.platform == "qemu-svm")
-    result = boot(options.platform, os.path.join(options.build, "skiff.elf"), guests,
-                  timeout=900, machine=machine)
-    text = result.com2
+    text = boot_console(options, guests)
     rtts = re.findall(r"\[bench\] rtt (\d+) bytes: (\d+) tsc", text)
     summary = {name: re.search(r"summary %s status=\d+ .* exits=(\d+) io=(\d+)" % name, text)
                for name in ("bench", "responder")}

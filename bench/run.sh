@@ -39,7 +39,8 @@ fi
 
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
-ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench aspaces swaptest freereport spin
+ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench udpsock udpbench \
+  aspaces swaptest freereport spin
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
@@ -51,6 +52,9 @@ status=0
 for platform in bochs-svm bochs-vmx; do
   "$py" "$repo/bench/net_bench.py" --build "$build" --count 50 --platform "$platform" || status=$?
 done
+# UDP request/response through the BSD socket API (64, 512, 1,400 bytes), both backends.
+"$py" "$repo/bench/net_bench.py" --build "$build" --path sockets || status=$?
+"$py" "$repo/bench/net_bench.py" --build "$build" --path sockets --count 50 --platform bochs-vmx || status=$?
 # HTTP requests per 10^9 instructions (two socket appliances), both backends.
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform qemu-svm || status=$?
 "$py" "$repo/bench/http_bench.py" --build "$build" --platform bochs-vmx || status=$?

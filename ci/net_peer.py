@@ -5,7 +5,9 @@ ci/net_peer.py --list prints the cases for CMake (boot.PLATFORM.net_uplink_peer 
 platforms; on qemu-svm also net_uplink_peer_virtio, the same behind a virtio-net NIC, and
 net_uplink_oversize_virtio, which first sends the responder frames longer than the MTU: the
 driver must drop and count them (`rx_oversize=`) and the responder still answer; Bochs has no
-virtio-net); ci/net_peer.py --platform P --build B [--test net_uplink_peer]: boots tests/guests/netping as `responder 10.0.0.2 3` with
+virtio-net; on qemu-svm and bochs-vmx net_uplink_ring_spin, whose responder spins on an
+exitless ring with 1-second slices and must see each request within 200 ms of its previous reply:
+ring ticks); ci/net_peer.py --platform P --build B [--test net_uplink_peer]: boots tests/guests/netping as `responder 10.0.0.2 3` with
 `tools/skiff-run --net service=udp:PORT` (the emulated NIC receives on PORT and sends to PORT+1,
 one Ethernet frame per datagram), then, as host 10.0.0.1, resolves 10.0.0.2 by ARP and sends three
 ICMP echo requests, checking each reply (addresses, id, sequence, payload, checksum). Passes when
@@ -34,6 +36,11 @@ COUNT = 3
 CASE = "net_uplink_peer"
 VIRTIO_CASE = "net_uplink_peer_virtio"
 OVERSIZE_CASE = "net_uplink_oversize_virtio"
+# The responder spins on an exitless ring (no exit of its own) with 1-second slices: the NIC's
+# frames reach it and its replies leave only through ring ticks (hypervisor/vm/vm_ring_tick.h).
+# Bochs's SVM model does not preempt a guest that never exits (docs/threat-model.md): no tick there.
+RING_SPIN_CASE = "net_uplink_ring_spin"
+RING_SPIN_PLATFORMS = ("qemu-svm", "bochs-vmx")
 # Frame lengths past mtu + 14 = 1514 that still fit the driver's 2,048-byte receive buffers, so
 # the device hands them over and Skiff must refuse them itself.
 OVERSIZE_LENGTHS = (1515, 1600, 2000)
@@ -153,7 +160,8 @@ def main():
     parser.add_argument("--list", action="store_true", help="list the cases for CMake")
     parser.add_argument("--platform", choices=PLATFORMS)
     parser.add_argument("--build")
-    parser.add_argument("--test", default=CASE, choices=(CASE, VIRTIO_CASE, OVERSIZE_CASE))
+    parser.add_argument("--test", default=CASE,
+                        choices=(CASE, VIRTIO_CASE, OVERSIZE_CASE, RING_SPIN_CASE))
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds for the emulator run (default 60 QEMU, 150 Bochs)")
     options = parser.parse_args()
@@ -162,6 +170,8 @@ def main():
             print("%s %s %d netping" % (platform, CASE, 4 * default_timeout(platform)))
         for case in (VIRTIO_CASE, OVERSIZE_CASE):
             print("qemu-svm %s %d netping" % (case, 4 * default_timeout("qemu-svm")))
+        for platform in RING_SPIN_PLATFORMS:
+            print("%s %s %d netping" % (platform, RING_SPIN_CASE, 4 * default_timeout(platform)))
         return 0
     if not options.platform or not options.build:
         parser.error("--platform and --build are needed")
@@ -174,17 +184,23 @@ def main():
     command = [sys.executable, os.path.join(HERE, "..", "tools", "skiff-run"), "--cpu", cpu,
                "--emulator", emulator, "--timeout", str(options.timeout),
                "--net", "service=udp:%d" % port]
-    if options.test != CASE:
+    mode = ["responder"]
+    needed = "served %d echo requests" % COUNT
+    if options.test == RING_SPIN_CASE:
+        command += ["--skiff-args", "slice_ms=1000"]
+        mode = ["ring", "spin", "responder"]
+        needed = "spinning ring served within 200 ms"
+    elif options.test != CASE:
         command += ["--nic", "virtio"]
-    command += [image, "responder", "10.0.0.2", str(COUNT)]
+    command += [image] + mode + ["10.0.0.2", str(COUNT)]
     env = dict(os.environ, SKIFF_BUILD=options.build)
     run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     log = []
     ok = run_peer(sock, port, time.time() + options.timeout, log,
                   oversize=options.test == OVERSIZE_CASE)
     skiff_log = ["rx_oversize=%d " % len(OVERSIZE_LENGTHS)] if options.test == OVERSIZE_CASE else []
-    return verdict(options.platform, options.test, ok, run, options.timeout, log,
-                   "served %d echo requests" % COUNT, skiff_log)
+    return verdict(options.platform, options.test, ok, run, options.timeout, log, needed,
+                   skiff_log)
 
 
 def verdict(platform, case, ok, run, timeout, log, needed, skiff_log=()):

@@ -109,11 +109,29 @@ static bool parse_static(const char *text, ip4_addr_t *ip, ip4_addr_t *mask, ip4
 	return true;
 }
 
+/* loop_pending: a packet sent to ourselves (127.0.0.1 or our own address)
+ * waits on an interface's loop queue for netif_poll_all. */
+static bool loop_pending(void)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+		if (n->loop_first)
+			return true;
+	return false;
+}
+
 void skiff_lwip_poll(uint32_t timeout_ms)
 {
 	uint32_t wait = sys_timeouts_sleeptime();
 	size_t len;
 
+	/* What we sent ourselves is delivered first and ends the wait: the
+	 * caller's condition may hold now. */
+	if (loop_pending()) {
+		netif_poll_all();
+		wait = 0;
+	}
 	if (wait > timeout_ms)
 		wait = timeout_ms;
 	if (wait > MAX_DELAY_MS)
@@ -131,6 +149,7 @@ void skiff_lwip_poll(uint32_t timeout_ms)
 			pbuf_free(p);
 	}
 	sys_check_timeouts();
+	netif_poll_all();
 	skiff_net_ring_kick(&ring);   /* what lwIP just sent, before it computes on */
 }
 

@@ -78,10 +78,11 @@ int socket(int domain, int type, int protocol)
 	return fd;
 }
 
-/* is_local: whether a socket may bind to ip: the wildcard or our address. */
+/* is_local: whether a socket may bind to ip: the wildcard, our address or
+ * the loopback network (127/8, lwIP's loop interface). */
 static bool is_local(const ip_addr_t *ip)
 {
-	return ip_addr_isany(ip) ||
+	return ip_addr_isany(ip) || ip4_addr_isloopback(ip_2_ip4(ip)) ||
 	       (netif_default && ip4_addr_cmp(ip_2_ip4(ip), netif_ip4_addr(netif_default)));
 }
 

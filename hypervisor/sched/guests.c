@@ -30,6 +30,7 @@
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
 #include "lib/format.h"
@@ -282,9 +283,9 @@ static bool any_alive(void)
 }
 
 /* Without a backend timer, the host's APIC timer ends the slice. */
-static void run_with_host_timer(struct vm *vm)
+static void run_with_host_timer(struct vm *vm, uint64_t first_tsc)
 {
-	apic_timer_arm(slice_ns);
+	apic_timer_arm(tsc_to_ns(first_tsc));
 	vm_run(vm);
 	apic_timer_disarm();
 }
@@ -300,11 +301,13 @@ static void run_one(struct vm *vm)
 	/* A tick left pending from the host's own time would end the slice
 	 * at once: let it land before arming this one. */
 	(void)apic_timer_take_expired();
+	uint64_t first = vm_first_timer_tsc(vm, slice_tsc);   /* a ring tick may come first */
+
 	vm->slice_deadline = tsc_read() + slice_tsc;
-	if (hal->set_slice(&vm->vcpu, slice_tsc))
+	if (hal->set_slice(&vm->vcpu, first))
 		vm_run(vm);
 	else
-		run_with_host_timer(vm);
+		run_with_host_timer(vm, first);
 	if (vm->state == VM_ENDED)
 		this_cpu()->fpu_owner = NULL;  /* its registers are nobody's now: never saved */
 }

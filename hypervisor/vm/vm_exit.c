@@ -16,6 +16,7 @@
 #include "hypervisor/vm/hypercall.h"
 #include "hypervisor/vm/vm_free_report.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "lib/errno.h"
@@ -231,14 +232,13 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 	case HAL_EXIT_NESTED_FAULT:
 		return handle_nested_fault(vm, exit);
 	case HAL_EXIT_EXTERNAL_INTR:
-		/* Take the interrupt; if it was the slice timer, yield the CPU. */
+		/* Take the interrupt; if it was the slice timer (or a ring tick
+		 * before the slice's end: vm_ring_tick.h), yield the CPU. */
 		if (!apic_timer_take_expired())
 			return true;
-		vm->slices++;
-		return false;
+		return vm_ring_tick(vm);
 	case HAL_EXIT_SLICE_END:
-		vm->slices++;
-		return false;
+		return vm_ring_tick(vm);
 	case HAL_EXIT_NMI:
 		return true;
 	case HAL_EXIT_HLT:

@@ -31,6 +31,12 @@
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 0
 #define LWIP_SINGLE_NETIF 0
+/* Loopback: 127.0.0.1 (lwIP's loop interface) and datagrams or segments
+ * to the interface's own address come back in without reaching Skiff.
+ * NO_SYS: skiff_lwip_poll delivers them (netif_poll_all). */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 1
+#define LWIP_LOOPBACK_MAX_PBUFS 64   /* a bound: a program flooding itself drops */
 
 /* Memory: lwIP's own heap and pools, in the appliance's .bss. */
 #define MEM_ALIGNMENT 8

@@ -37,7 +37,12 @@
  *       PEER-IP 3 times. Prints SUCCESS.
  *
  * A first argument "ring" makes responder, pinger and bench use an
- * exitless NET ring (skiff_net_ring.h) instead of NET_WRITE/NET_READ.
+ * exitless NET ring (skiff_net_ring.h) instead of NET_WRITE/NET_READ;
+ * "ring spin" also makes them wait by spinning on the ring, never in POLL
+ * (no exit of their own), and the responder then fails when a request took
+ * more than 200 ms to reach it after its previous reply (the pinger asks
+ * again at once): Skiff must serve a spinning guest's ring within its
+ * slice (ring ticks, hypervisor/vm/vm_ring_tick.h), not at its end.
  *
  * Every mode first checks the manifest: the device is attached, its MAC
  * unicast and locally administered, its MTU 1500 (prints "mac ok").
@@ -57,7 +62,9 @@ static uint64_t handle;
 static struct skiff_net_info info;
 static uint8_t frame[1600], reply[1600];
 static struct skiff_net_ring ring;
-static bool use_ring;
+static bool use_ring, spin_wait;
+
+#define SPIN_GAP_LIMIT_NS (200 * MS)
 
 /* now_ns: nanoseconds from the TSC, without an exit (WALLTIME is a call):
  * the benchmark's exit counts are then the network path's alone. */
@@ -118,7 +125,10 @@ static size_t next_frame(uint64_t deadline)
 			return len;
 		if (now >= deadline)
 			return 0;
-		skiff_poll(deadline - now);
+		if (spin_wait)
+			__asm__ volatile("pause");   /* no exit: only Skiff's ring service helps */
+		else
+			skiff_poll(deadline - now);
 	}
 }
 
@@ -138,7 +148,7 @@ static bool is_echo(const uint8_t *f, size_t len, unsigned type, const uint8_t *
 static int responder(const char *ip_text, uint64_t count)
 {
 	uint8_t ip[4];
-	uint64_t served = 0;
+	uint64_t served = 0, replied_at = 0, longest_gap = 0;
 
 	if (!netframe_parse_ip(ip_text, ip))
 		return fail("bad IP");
@@ -147,6 +157,8 @@ static int responder(const char *ip_text, uint64_t count)
 
 		if (len == 0)
 			return fail("no frame for 30 s");
+		if (replied_at && is_echo(frame, len, 8, ip) && now_ns() - replied_at > longest_gap)
+			longest_gap = now_ns() - replied_at;
 		if (is_arp_for(frame, len, 1, ip)) {
 			out = netframe_arp(reply, 2, info.mac, ip, frame + 22, frame + 28);
 		} else if (is_echo(frame, len, 8, ip)) {
@@ -163,8 +175,17 @@ static int responder(const char *ip_text, uint64_t count)
 		}
 		if (send_frame(reply, out) != SKIFF_OK)
 			return fail("reply refused");
+		if (is_echo(frame, len, 8, ip))
+			replied_at = now_ns();
 	}
 	skiff_printf("served %llu echo requests\n", (unsigned long long)served);
+	if (spin_wait) {
+		skiff_printf("longest wait for a request after a reply: %llu ms\n",
+			     (unsigned long long)(longest_gap / MS));
+		if (longest_gap > SPIN_GAP_LIMIT_NS)
+			return fail("a spinning guest's ring was not served within its slice");
+		skiff_printf("spinning ring served within 200 ms\n");
+	}
 	return 0;
 }
 
@@ -399,6 +420,11 @@ int main(int argc, char **argv)
 		use_ring = true;
 		argc--;
 		argv++;
+		if (argc >= 2 && strcmp(argv[1], "spin") == 0) {
+			spin_wait = true;
+			argc--;
+			argv++;
+		}
 	}
 	if (argc >= 3 && strcmp(argv[1], "ringhostile") == 0) {
 		rc = ring_hostile(argv[2]);
