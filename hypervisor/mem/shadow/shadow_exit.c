@@ -7,6 +7,7 @@
 #include "hypervisor/mem/shadow/insn_decode.h"
 #include "hypervisor/mem/shadow/shadow_internal.h"
 
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 
@@ -125,7 +126,7 @@ static bool cr_access(struct vm *vm, const struct hal_exit *exit)
 	else if (!insn.is_write)
 		*reg = hal->reg_read(&vm->vcpu, insn.cr == 0 ? HAL_REG_CR0 : HAL_REG_CR4);
 	else if (insn.cr == 3)
-		keep = shadow_cr3_load(vm, *reg);
+		keep = !pv_mov_cr3_refused(vm, *reg) && shadow_cr3_load(vm, *reg);
 	else if (insn.cr == 0)
 		keep = write_cr0(vm, *reg);
 	else if (insn.cr == 4)
