@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Nested against shadow paging, in instructions, with the aspaces guest (tests/guests/aspaces).
+"""Nested, shadow and PV paging, in instructions, with the aspaces guest (tests/guests/aspaces).
 
 bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-vmx] [--quick]
 
-1. Path lengths: `aspaces 4 4 bench` under paging=nested and paging=shadow. Under QEMU with
+1. Path lengths: `aspaces 4 4 bench OP` under paging=nested, shadow and pv. Under QEMU with
    `-icount shift=0,sleep=off` (and Bochs with sync=none) the TSC counts instructions, so each
    "aspaces bench: WHAT: N tsc" line is instructions per operation, the guest's own work included:
    a CR3 switch followed by one read, a page-table update (PTE write + INVLPG, twice), a page fault
    the guest handles itself, a first touch of a page; and the two switching patterns of the test
-   (round robin, hot/cold) timed whole. Exits per mode come from Skiff's summary line.
+   (round robin, hot/cold) timed whole. Each operation runs alone in its own boot; its exits per
+   operation are that guest's exits (Skiff's summary line) less those of `bench none` (the
+   warm-up alone), divided by how many times it ran. Under pv a CR3 switch and a page-table
+   update are calls (no INVLPG: an update drops stale translations itself).
 2. The shadow cache's hit rate: `aspaces N 16 rr` and `aspaces N 16 hotcold` for N = 2, 4, 8, 16,
    with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
    "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included).
@@ -40,19 +43,38 @@ def run(build, platform, guests, timeout=600):
     return result.com2
 
 
+MODES = ("nested", "shadow", "pv")
+# Each operation alone ("aspaces 4 4 bench OP"): its report line and how many times it ran.
+RUNS = {"cr3": (OPS[0], 256), "update": (OPS[1], 256), "fault": (OPS[2], 256),
+        "touch": (OPS[3], 64), "whole": (OPS[4], 1)}
+
+
+def total_exits(log):
+    """All exits of the aspaces guest, from its summary line (0 when missing)."""
+    summary = re.search(r"summary aspaces status=0 .* exits=(\d+)", log)
+    return int(summary.group(1)) if summary else 0
+
+
 def path_lengths(build, platform):
-    """Return {mode: {op: tsc, "exits": n}} for nested and shadow."""
+    """Return {mode: {op: tsc, op + " exits": exits per operation}}.
+
+    Each operation runs alone after the warm-up; its exits per operation are the run's exits
+    less those of the warm-up alone ("bench none"), divided by how many times it ran."""
     image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
     figures = {}
-    for mode in ("nested", "shadow"):
-        log = run(build, platform, [make_guest(image, ["4", "4", "bench"], name="aspaces",
-                                               paging=mode)])
-        ops = dict(re.findall(r"\[aspaces\] aspaces bench: (.+?): (\d+) tsc", log))
-        summary = re.search(r"summary aspaces status=0 .*", log)
-        exits = sum(int(n) for n in re.findall(r"=(\d+)", summary.group(0).split("reason=")[1])) \
-            if summary else 0
-        figures[mode] = {op: int(v) for op, v in ops.items()}
-        figures[mode]["exits"] = exits
+    for mode in MODES:
+        def boot_part(part):
+            return run(build, platform, [make_guest(image, ["4", "4", "bench", part],
+                                                    name="aspaces", paging=mode)])
+        base = total_exits(boot_part("none"))
+        figures[mode] = {}
+        for part, (op, count) in RUNS.items():
+            log = boot_part(part)
+            ops = dict(re.findall(r"\[aspaces\] aspaces bench: (.+?): (\d+) tsc", log))
+            exits = total_exits(log)
+            if op in ops and exits and base:
+                figures[mode][op] = int(ops[op])
+                figures[mode][op + " exits"] = "%.2f" % ((exits - base) / count)
     return figures
 
 
@@ -77,17 +99,24 @@ def main():
     parser.add_argument("--build", default=os.path.join(HERE, "..", "build"))
     parser.add_argument("--platforms", default="qemu-svm,bochs-vmx")
     parser.add_argument("--quick", action="store_true", help="hit rates for N = 2 and 16 only")
+    parser.add_argument("--no-hit-rates", action="store_true", help="path lengths only")
     options = parser.parse_args()
     ok = True
     for platform in options.platforms.split(","):
         figures = path_lengths(options.build, platform)
-        print("\n### %s: instructions per operation (aspaces 4 4 bench)\n" % platform)
-        print("| operation | nested | shadow |")
-        print("| --- | ---: | ---: |")
-        for op in OPS + ["exits"]:
-            row = [str(figures[m].get(op, "-")) for m in ("nested", "shadow")]
-            ok &= "-" not in row
-            print("| %s | %s |" % (op if op != "exits" else "exits of the whole run", " | ".join(row)))
+        print("\n### %s: instructions (and exits) per operation (aspaces 4 4 bench OP)\n"
+              % platform)
+        print("| operation | nested | shadow | pv |")
+        print("| --- | ---: | ---: | ---: |")
+        for op in OPS:
+            cells = []
+            for mode in MODES:
+                tsc, exits = figures[mode].get(op), figures[mode].get(op + " exits")
+                ok &= tsc is not None
+                cells.append("-" if tsc is None else "%d (%s)" % (tsc, exits))
+            print("| %s | %s |" % (op, " | ".join(cells)))
+    if options.no_hit_rates:
+        return 0 if ok else 1
     spaces = (2, 16) if options.quick else (2, 4, 8, 16)
     rates = hit_rates(options.build, "qemu-svm", spaces, ("rr", "hotcold"))
     print("\n### shadow cache hit rate (hits / CR3 loads), qemu-svm\n")

@@ -239,6 +239,7 @@ void pv_call(struct vm *vm, uint16_t port, uint64_t arg_gpa, struct hypercall_re
 	uint64_t a, b, done = 0, detail = 0, bad = 0;
 	enum pv_error err = PV_OK;
 	bool keep = true;
+	char what[96];
 
 	memset(res, 0, sizeof(*res));
 	res->action = HC_DO_CONTINUE;
@@ -270,10 +271,11 @@ void pv_call(struct vm *vm, uint16_t port, uint64_t arg_gpa, struct hypercall_re
 	}
 	/* The struct again: an update may have filled pages meanwhile. */
 	arg = guest_ptr(&vm->mem, arg_gpa, SKIFF_CALL_PV_ARG_SIZE);
-	if (port == SKIFF_CALL_PV_UPDATE && err != PV_OK && vm->pv)
-		log_printf("guest %s: pv update: entry %llu of %llu refused, the %llu before it applied",
-			   vm->name, (unsigned long long)bad, (unsigned long long)b,
-			   (unsigned long long)done);
+	if (port == SKIFF_CALL_PV_UPDATE && err != PV_E_BATCH) {
+		format(what, sizeof(what), "update (entry %llu of %llu; the %llu before it applied)",
+		       (unsigned long long)bad, (unsigned long long)b, (unsigned long long)done);
+		name = what;
+	}
 	answer(vm, arg, err, done, detail, name);
 }
 

@@ -95,6 +95,12 @@ void space_load(uint64_t cr3)
 	}
 }
 
+void space_invlpg(uint64_t va)
+{
+	if (!use_pv)
+		invlpg(va);
+}
+
 static uint64_t *table(uint64_t addr)
 {
 	return (uint64_t *)(uintptr_t)(addr & PTE_ADDR);

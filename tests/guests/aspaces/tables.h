@@ -65,6 +65,10 @@ void pte_set(uint64_t *entry, uint64_t value);
 /* space_load: make cr3 the current tree (under pv: the CR3 call). */
 void space_load(uint64_t cr3);
 
+/* space_invlpg: INVLPG of va (under pv nothing: an update drops stale
+ * translations itself). */
+void space_invlpg(uint64_t va);
+
 /* pv_kernel_build: under pv, a registered copy of the runtime's map at
  * boot_cr3 (RAM only) with the table pool read-only; its CR3 value. */
 uint64_t pv_kernel_build(uint64_t boot_cr3);
