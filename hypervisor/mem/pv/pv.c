@@ -271,7 +271,7 @@ void pv_call(struct vm *vm, uint16_t port, uint64_t arg_gpa, struct hypercall_re
 	}
 	/* The struct again: an update may have filled pages meanwhile. */
 	arg = guest_ptr(&vm->mem, arg_gpa, SKIFF_CALL_PV_ARG_SIZE);
-	if (port == SKIFF_CALL_PV_UPDATE && err != PV_E_BATCH) {
+	if (port == SKIFF_CALL_PV_UPDATE && err != PV_OK && err != PV_E_BATCH) {
 		format(what, sizeof(what), "update (entry %llu of %llu; the %llu before it applied)",
 		       (unsigned long long)bad, (unsigned long long)b, (unsigned long long)done);
 		name = what;
