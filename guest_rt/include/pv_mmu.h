@@ -43,6 +43,7 @@ enum {
 	PV_MMU_E_LEVEL = 13,          /* names a page not registered one level down */
 	PV_MMU_E_RESERVED = 14,       /* a reserved bit is set */
 	PV_MMU_E_NOT_ROOT = 15,       /* CR3: not a registered level-4 table */
+	PV_MMU_E_HUGE = 16,           /* a 1 GiB page inside RAM (not offered) */
 };
 
 /* The argument struct of every PV call (40 bytes, docs/guest-abi.md). */

@@ -131,11 +131,26 @@ static void registration(void)
 	CHECK(pv_unregister(&t, 21 * P, 0) == PV_OK && pages[21].level == 0);
 }
 
+/* A 1 GiB leaf inside RAM is refused without touching its 2^18 records. */
+static void huge(void)
+{
+	static struct pv_page big[(UINT64_C(2) << 30) / P];
+	struct pv_tables h = t;
+	uint64_t detail;
+
+	h.pages = big;
+	h.ram_size = UINT64_C(2) << 30;
+	big[3].level = 3;
+	CHECK(pv_check_entry(&h, 3 * P, 3, (UINT64_C(1) << 30) | RW | PS, &detail) == PV_E_HUGE);
+	CHECK(pv_check_entry(&h, 3 * P, 2, (UINT64_C(1) << 30) | RO | PS, &detail) == PV_OK);
+}
+
 int main(void)
 {
 	build_tree();
 	rules();
 	batch_prefix();
 	registration();
+	huge();
 	return check_report("pv_check_test");
 }

@@ -89,6 +89,8 @@ enum pv_error pv_check_entry(const struct pv_tables *t, uint64_t self, unsigned 
 	*detail = addr;
 	if (addr >= t->ram_size || leaf_size(level) > t->ram_size - addr)
 		return PV_E_OUTSIDE_RAM;
+	if (level == 3)
+		return PV_E_HUGE;
 	if ((value & PTE_RW) && covers_table(t, addr, leaf_size(level), self, detail))
 		return PV_E_WRITABLE_TABLE;
 	return PV_OK;
@@ -247,6 +249,7 @@ const char *pv_error_name(enum pv_error err)
 		[PV_E_LEVEL] = "names a page not registered one level down (levels must fall by one)",
 		[PV_E_RESERVED] = "sets a reserved bit",
 		[PV_E_NOT_ROOT] = "not a registered level-4 table (or bits beside the address, PWT, PCD)",
+		[PV_E_HUGE] = "a 1 GiB page (not offered under paging=pv)",
 	};
 
 	return (unsigned)err < PV_E_COUNT ? names[err] : "unknown error";

@@ -8,7 +8,9 @@
  *     at level L - 1 (levels strictly fall, so no tree can loop or refer
  *     to itself);
  *   - a leaf (level 1, or PS at levels 2 and 3) maps only guest RAM, the
- *     whole 4 KiB / 2 MiB / 1 GiB of it;
+ *     whole 4 KiB / 2 MiB / 1 GiB of it; a 1 GiB leaf inside RAM is still
+ *     refused (counting it would touch 2^18 page records in one entry, so
+ *     a registration of 512 of them would stall the CPU);
  *   - a writable leaf covers no registered table page (and no page may be
  *     registered while a registered table maps it writable);
  *   - no reserved bit: PS at level 4, address bits at or above MAXPHYADDR,
@@ -46,6 +48,7 @@ enum pv_error {
 	PV_E_LEVEL = 13,        /* the entry names a page not registered one level down */
 	PV_E_RESERVED = 14,     /* a reserved bit is set */
 	PV_E_NOT_ROOT = 15,     /* CR3: not a level-4 table, or bits other than the address, PWT, PCD */
+	PV_E_HUGE = 16,         /* a 1 GiB leaf (not offered: its bookkeeping is 2^18 pages) */
 	PV_E_COUNT
 };
 
