@@ -143,7 +143,8 @@ static void answer(struct vm *vm, uint8_t *arg, enum pv_error err, uint64_t done
 		   pv_error_name(err), (unsigned)err, (unsigned long long)detail);
 }
 
-/* narrow: the guest-physical map follows a page's registration. */
+/* set_table_perms: the guest-physical map follows a page's registration
+ * (read-only while registered); through the one invalidation path. */
 static int set_table_perms(struct vm *vm, uint64_t gpa, bool table)
 {
 	int rc = np_protect(&vm->nested, gpa, PV_PAGE, table ? NP_READ : PLAIN_RAM_PERMS);

@@ -51,7 +51,7 @@ void pv_destroy(struct vm *vm);
 void pv_call(struct vm *vm, uint16_t port, uint64_t arg_gpa, struct hypercall_result *res);
 
 /*
- * pv_mov_cr3: the guest wrote CR3 with MOV. Before its first load by call
+ * pv_mov_cr3_refused: the guest wrote CR3 with MOV. Before its first load by call
  * a PV guest still runs on its boot tables (returns false: shadow paging
  * handles it); afterwards it is ended with a decoded report (returns true).
  */
