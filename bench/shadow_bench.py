@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""Nested against shadow paging, in instructions, with the aspaces guest (tests/guests/aspaces).
+"""Nested, shadow and PV paging, in instructions, with the aspaces guest (tests/guests/aspaces).
 
 bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-svm,bochs-vmx]
                       [--rates-platform qemu-svm] [--quick] [--chart FILE.svg]
 
-1. Path lengths: `aspaces 4 4 bench` under paging=nested and paging=shadow. Under QEMU with
+1. Path lengths: `aspaces 4 4 bench OP` under paging=nested, shadow and pv. Under QEMU with
    `-icount shift=0,sleep=off` (and Bochs with sync=none) the TSC counts instructions, so each
    "aspaces bench: WHAT: N tsc" line is instructions per operation, the guest's own work included:
    a CR3 switch followed by one read, a page-table update (PTE write + INVLPG, twice), a page fault
    the guest handles itself, a first touch of a page; and the two switching patterns of the test
-   (round robin, hot/cold) timed whole. Exits per mode come from Skiff's summary line.
+   (round robin, hot/cold) timed whole. Each operation runs alone in its own boot; its exits per
+   operation are that guest's exits (Skiff's summary line) less those of `bench none` (the
+   warm-up alone), divided by how many times it ran. Under pv a CR3 switch and a page-table
+   update are calls (no INVLPG: an update drops stale translations itself).
 2. The shadow cache's hit rate: `aspaces N 16 rr` and `aspaces N 16 hotcold` for N = 2, 4, 8, 16,
    with shadow_cache K = 1, 2, 4, 8 (four guests, one per K, in one boot), from each guest's
    "shadow cache=K cr3_loads=.. hits=.." line (the runtime's own CR3 load at start included),
@@ -84,23 +87,38 @@ def print_large_leaves(build, compare_elf):
     return ok
 
 
+MODES = ("nested", "shadow", "pv")
+# Each operation alone ("aspaces 4 4 bench OP"): its report line and how many times it ran.
+RUNS = {"cr3": (OPS[0], 256), "update": (OPS[1], 256), "fault": (OPS[2], 256),
+        "touch": (OPS[3], 64), "whole": (OPS[4], 1)}
+
+
+def total_exits(log):
+    """All exits of the aspaces guest, from its summary line (0 when missing)."""
+    summary = re.search(r"summary aspaces status=0 .* exits=(\d+)", log)
+    return int(summary.group(1)) if summary else 0
+
+
 def path_lengths(build, platform):
-    """Return {mode: {op: tsc, "exits": n, "fills": n, "large": n}} for nested and shadow
-    (fills and large: the shadow summary's fills and 2 MiB fills, shadow only)."""
+    """Return {mode: {op: tsc, op + " exits": exits per operation}}.
+
+    Each operation runs alone after the warm-up; its exits per operation are the run's exits
+    less those of the warm-up alone ("bench none"), divided by how many times it ran."""
     image = os.path.join(build, "tests", "guests", "aspaces", "aspaces.elf")
     figures = {}
-    for mode in ("nested", "shadow"):
-        log = run(build, platform, [make_guest(image, ["4", "4", "bench"], name="aspaces",
-                                               paging=mode)])
-        ops = dict(re.findall(r"\[aspaces\] aspaces bench: (.+?): (\d+) tsc", log))
-        summary = re.search(r"summary aspaces status=0 .*", log)
-        exits = sum(int(n) for n in re.findall(r"=(\d+)", summary.group(0).split("reason=")[1])) \
-            if summary else 0
-        figures[mode] = {op: int(v) for op, v in ops.items()}
-        figures[mode]["exits"] = exits
-        fills = re.search(r"guest aspaces: shadow .* fills=(\d+) large=(\d+)", log)
-        if fills:
-            figures[mode]["fills"], figures[mode]["large"] = int(fills.group(1)), int(fills.group(2))
+    for mode in MODES:
+        def boot_part(part):
+            return run(build, platform, [make_guest(image, ["4", "4", "bench", part],
+                                                    name="aspaces", paging=mode)])
+        base = total_exits(boot_part("none"))
+        figures[mode] = {}
+        for part, (op, count) in RUNS.items():
+            log = boot_part(part)
+            ops = dict(re.findall(r"\[aspaces\] aspaces bench: (.+?): (\d+) tsc", log))
+            exits = total_exits(log)
+            if op in ops and exits and base:
+                figures[mode][op] = int(ops[op])
+                figures[mode][op + " exits"] = "%.2f" % ((exits - base) / count)
     return figures
 
 
@@ -124,15 +142,16 @@ def hit_rates(build, platform, spaces, patterns):
 def print_path_lengths(figures, platform):
     """Print one platform's path-length table; False when a figure is missing."""
     ok = True
-    print("\n### %s: instructions per operation (aspaces 4 4 bench)\n" % platform)
-    print("| operation | nested | shadow |")
-    print("| --- | ---: | ---: |")
-    for op in OPS + ["exits", "fills", "large"]:
-        row = [str(figures[m].get(op, "-")) for m in ("nested", "shadow")]
-        ok &= op in ("fills", "large") or "-" not in row   # fills: shadow only
-        name = {"exits": "exits of the whole run", "fills": "shadow fills",
-                "large": "of which 2 MiB leaves"}.get(op, op)
-        print("| %s | %s |" % (name, " | ".join(row)))
+    print("\n### %s: instructions (and exits) per operation (aspaces 4 4 bench OP)\n" % platform)
+    print("| operation | %s |" % " | ".join(MODES))
+    print("| --- |%s" % " ---: |" * len(MODES))
+    for op in OPS:
+        cells = []
+        for mode in MODES:
+            tsc, exits = figures[mode].get(op), figures[mode].get(op + " exits")
+            ok &= tsc is not None
+            cells.append("-" if tsc is None else "%d (%s)" % (tsc, exits))
+        print("| %s | %s |" % (op, " | ".join(cells)))
     return ok
 
 
@@ -162,12 +181,13 @@ def main():
     parser.add_argument("--chart", metavar="FILE", help="write the hit rates as an SVG chart")
     parser.add_argument("--compare-elf", metavar="SKIFF_ELF",
                         help="also measure the large-leaf part with this Skiff build")
+    parser.add_argument("--no-hit-rates", action="store_true", help="path lengths only")
     options = parser.parse_args()
     ok = True
     for platform in [p for p in options.platforms.split(",") if p]:
         ok &= print_path_lengths(path_lengths(options.build, platform), platform)
     ok &= print_large_leaves(options.build, options.compare_elf)
-    if not options.rates_platform:
+    if options.no_hit_rates or not options.rates_platform:
         return 0 if ok else 1
     spaces = (2, 16) if options.quick else (2, 4, 8, 16)
     rates, memory = hit_rates(options.build, options.rates_platform, spaces, ("rr", "hotcold"))

@@ -15,7 +15,7 @@
  * of [A-Za-z0-9_.-]), with a unicast MAC or, without mac=, one derived
  * from the guest's and device's names (net/switch.h). paging: how the
  * guest's memory is virtualized (default: nested where the CPU has NPT/EPT,
- * else shadow; pv is parsed but not offered yet); shadow_cache: how many
+ * else shadow; pv: the paravirtual MMU, docs/pv-mmu.md); shadow_cache: how many
  * shadow roots shadow paging keeps (1..16, default 4). Words
  * are separated by single or repeated spaces; everything after the first
  * "--" word is the guest's own command line, passed on exactly (words

@@ -85,6 +85,7 @@ struct vm {
 	struct np_table nested;
 	bool nested_ready;
 	struct shadow *shadow;        /* shadow paging's state, NULL when nested */
+	struct pv_mmu *pv;            /* the PV MMU's state (paging=pv), else NULL */
 	struct vcpu vcpu;
 	bool vcpu_ready;
 	unsigned disk_count;

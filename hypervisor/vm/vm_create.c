@@ -17,6 +17,7 @@
 #include "hypervisor/vm/vm_share.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/loader/guest_image.h"
@@ -126,11 +127,6 @@ static int choose_paging(struct vm *vm, const struct guest_config *cfg,
 
 	if (mode == GUEST_PAGING_DEFAULT)
 		mode = nested_ok ? GUEST_PAGING_NESTED : GUEST_PAGING_SHADOW;
-	if (mode == GUEST_PAGING_PV) {
-		vm_end(vm, 1, VM_END_REFUSED,
-		       "paging=pv is not available yet (use paging=nested or paging=shadow)");
-		return -EINVAL;
-	}
 	if (mode == GUEST_PAGING_NESTED && !nested_ok) {
 		vm_end(vm, 1, VM_END_REFUSED,
 		       "paging=nested needs NPT or EPT, which this CPU lacks (use paging=shadow)");
@@ -142,10 +138,15 @@ static int choose_paging(struct vm *vm, const struct guest_config *cfg,
 		vm_end(vm, 1, VM_END_REFUSED, "no memory left for its shadow page tables");
 		return -ENOMEM;
 	}
+	if (mode == GUEST_PAGING_PV && pv_create(vm) != 0) {
+		vm_end(vm, 1, VM_END_REFUSED, "no memory left for its PV MMU records");
+		return -ENOMEM;
+	}
 	boot->cr3 = root;
 	boot->efer |= EFER_NXE;
 	vm->vcpu.shadow_paging = true;
-	log_printf("guest %s: shadow paging (%u cached roots)", vm->name,
+	log_printf("guest %s: %s (%u cached roots)", vm->name,
+		   mode == GUEST_PAGING_PV ? "paravirtual MMU over shadow paging" : "shadow paging",
 		   cfg->shadow_cache ? cfg->shadow_cache : SHADOW_CACHE_DEFAULT);
 	return 0;
 }

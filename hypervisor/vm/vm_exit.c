@@ -18,6 +18,7 @@
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "lib/errno.h"
 #include "hypervisor/time/time.h"
@@ -78,7 +79,10 @@ static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
 	struct hypercall_result res;
 	uint64_t arg = vm->vcpu.gpr[HAL_REG_RAX] & 0xffffffffu;
 
-	hypercall_dispatch(env, exit->io.port, arg, &res);
+	if (pv_is_port(exit->io.port))
+		pv_call(vm, exit->io.port, arg, &res);
+	else
+		hypercall_dispatch(env, exit->io.port, arg, &res);
 	switch (res.action) {
 	case HC_DO_CONTINUE:
 		hal->advance(&vm->vcpu, exit);

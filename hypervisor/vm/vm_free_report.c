@@ -19,6 +19,7 @@
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "lib/kstring.h"
@@ -47,9 +48,9 @@ static uint64_t free_one(struct vm *vm, uint64_t gpa, uint64_t start, uint64_t e
 	/* Evicted: its stored copy must not come back on the next touch. */
 	if (vm_evict_forget(vm, gpa))
 		return GP_PAGE_SIZE;
-	if (gp_at(&vm->pages, gpa) != GP_OWN ||
+	if (gp_at(&vm->pages, gpa) != GP_OWN || pv_is_table(vm, gpa) ||
 	    np_lookup(&vm->nested, gpa, &hpa, NULL, &size) != 0)
-		return GP_PAGE_SIZE;  /* never touched, or not a frame of its own */
+		return GP_PAGE_SIZE;  /* never touched, not its own, or a PV table page */
 	if (size == GP_PAGE_SIZE) {
 		*freed += take_back(vm, gpa, size);
 		return GP_PAGE_SIZE;

@@ -18,6 +18,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/smp/percpu.h"
@@ -410,6 +411,7 @@ static void release_locked(struct vm *vm)
 		vm->nested_ready = false;
 	}
 	/* The teardown zapped and flushed the shadows: their tables may go. */
+	pv_destroy(vm);
 	shadow_log_summary(vm);
 	shadow_destroy(vm);
 	vm_evict_release(vm);   /* its pages in the pool or swap, unread */

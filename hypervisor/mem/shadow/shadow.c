@@ -19,6 +19,7 @@
 #include "hypervisor/console.h"
 #include "hypervisor/cpu.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -124,6 +125,17 @@ void shadow_zap_all(struct vm *vm)
 		zap(vm->shadow, true);
 }
 
+bool shadow_table_written(struct vm *vm, uint64_t gpa)
+{
+	struct shadow *sh = vm->shadow;
+
+	if (!sh->unsynced && !bit_get(sh->table_bits, gpa))
+		return false;
+	zap(sh, true);
+	hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	return true;
+}
+
 uint64_t shadow_guest_efer(const struct vm *vm)
 {
 	return vm->shadow->guest_efer;
@@ -218,8 +230,10 @@ static bool host_side(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access,
 	if (((access & PF_WRITE) && !(*perms & NP_WRITE)) ||
 	    ((access & PF_FETCH) && !(*perms & NP_EXEC))) {
 		vm_end(vm, 1, VM_END_KILLED,
-		       "shadow page fault: %s at gpa 0x%llx (va 0x%llx) denied by its segment permissions, rip 0x%llx",
+		       "shadow page fault: %s at gpa 0x%llx (va 0x%llx) denied by %s, rip 0x%llx",
 		       access_name(access), (unsigned long long)gpa, (unsigned long long)va,
+		       pv_is_table(vm, gpa) ? "paging=pv: a registered page-table page "
+		       "(changed only by call 0x592)" : "its segment permissions",
 		       (unsigned long long)hal->reg_read(&vm->vcpu, HAL_REG_RIP));
 		return false;
 	}

@@ -53,6 +53,14 @@ void shadow_zap_all(struct vm *vm);
  */
 bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit);
 
+/*
+ * shadow_table_written: Skiff itself changed a present entry on guest
+ * table page gpa (the PV MMU's update call). When a shadow may translate
+ * through that page (some synced walk used it, or the current shadow is
+ * unsynced), every shadow is dropped and the CPU flushed: returns true.
+ */
+bool shadow_table_written(struct vm *vm, uint64_t gpa);
+
 /* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
 uint64_t shadow_guest_efer(const struct vm *vm);
 void shadow_write_efer(struct vm *vm, uint64_t value);

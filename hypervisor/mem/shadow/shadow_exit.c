@@ -8,6 +8,7 @@
 #include "hypervisor/mem/shadow/shadow_internal.h"
 
 #include "hypervisor/cpu.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 
@@ -173,7 +174,7 @@ static bool cr_access(struct vm *vm, const struct hal_exit *exit)
 	else if (!insn.is_write)
 		*reg = hal->reg_read(&vm->vcpu, insn.cr == 0 ? HAL_REG_CR0 : HAL_REG_CR4);
 	else if (insn.cr == 3)
-		outcome = guest_write_cr3(vm, *reg);
+		outcome = pv_mov_cr3_refused(vm, *reg) ? CR_ENDED : guest_write_cr3(vm, *reg);
 	else if (insn.cr == 0)
 		outcome = guest_write_cr0(vm, *reg);
 	else if (insn.cr == 4)

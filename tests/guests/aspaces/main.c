@@ -5,13 +5,15 @@
  * space and in others, and every value read checked. The faults it expects
  * are taken by its own #PF handler (probe.h), and CR2 and the error code
  * are checked too. Its output does not depend on how Skiff virtualizes
- * memory: it is the same under paging=nested and paging=shadow.
+ * memory: it is the same under paging=nested, shadow and pv (under pv the
+ * tables are registered and changed through pv_mmu.h: tables.h).
  *
  *   aspaces [N [ROUNDS [PART]]]   default 4 spaces, 8 rounds, PART all
  *
  * PART picks what runs: all (the test), rr or hotcold (only that switching
  * pattern: for the shadow cache's hit rate), bench (path lengths in TSC
- * ticks, which count instructions under QEMU -icount: bench/shadow_bench.py),
+ * ticks, which count instructions under QEMU -icount: bench/shadow_bench.py;
+ * "bench OP" runs only OP: cr3, update, fault, touch, whole, or none),
  * or one hostile table (each in space 0, then an access through it):
  *   outside    a page directory entry naming a table beyond RAM: Skiff
  *              ends the guest (outside its RAM), as the nested walk would
@@ -29,13 +31,16 @@
  *   pcid       (not hostile) the spaces under CR4.PCIDE: part_pcid
  *   storm      10^6 CR3 loads between two spaces, or ROUNDS seconds,
  *              whichever is first, checking a page of each every 4096
+ * and, under paging=pv only, pv-refusals, pv-write, pv-movcr3 (pv_hostile.h).
  */
 #include <skiff.h>
 
 #include "lib/kstring.h"
 
 #include "probe.h"
+#include "pv_hostile.h"
 #include "tables.h"
+#include <pv_mmu.h>
 
 #define PF_P 1u
 #define PF_W 2u
@@ -63,7 +68,7 @@ static unsigned number(const char *s)
 static _Noreturn void fail(const char *what, unsigned p, unsigned i, uint64_t want,
 			   uint64_t got)
 {
-	cr3_load(kernel_cr3);
+	space_load(kernel_cr3);
 	skiff_printf("aspaces: FAILED: %s (space %u, page %u): want 0x%llx got 0x%llx\n",
 		     what, p, i, (unsigned long long)want, (unsigned long long)got);
 	skiff_exit(1);
@@ -84,7 +89,7 @@ static uint64_t va_of(unsigned i)
 
 static void switch_to(unsigned p)
 {
-	cr3_load(spaces[p].pml4);
+	space_load(spaces[p].pml4);
 	current = p;
 	switches++;
 	check(cr3_read() == spaces[p].pml4, "CR3 reads back", p, 0, spaces[p].pml4, cr3_read());
@@ -170,23 +175,23 @@ static void unmap_remap(void)
 		uint64_t fresh = page_alloc();
 
 		switch_to(a);
-		spaces[b].pt[j] = 0;                   /* edited while b is not current */
+		pte_set(&spaces[b].pt[j], 0);                   /* edited while b is not current */
 		switch_to(b);
 		uint64_t got = 0;
 		fault_ok(probe_read(va_of(j), &got), va_of(j), 0, "unmapped page", j);
 		*(uint64_t *)(uintptr_t)fresh = 0xfeed0000u + b;
-		spaces[b].pt[j] = fresh | PTE_P | PTE_RW;  /* not present to present: no INVLPG */
+		pte_set(&spaces[b].pt[j], fresh | PTE_P | PTE_RW);  /* not present to present: no INVLPG */
 		read_ok(va_of(j), 0xfeed0000u + b, "remapped page", j);
 		expect[b][j] = 0xfeed0000u + b;
 		spaces[b].frame[j] = fresh;
 		/* A write first, so any cached translation is a writable one. */
 		check(probe_write(va_of(j), expect[b][j]) == 0, "remapped write", b, j, 0, pf_cr2);
 		/* Unmap in the current space, with INVLPG, as an OS must. */
-		spaces[b].pt[j] = 0;
-		invlpg(va_of(j));
+		pte_set(&spaces[b].pt[j], 0);
+		space_invlpg(va_of(j));
 		fault_ok(probe_read(va_of(j), &got), va_of(j), 0, "unmapped page (current)", j);
 		fault_ok(probe_write(va_of(j), 5), va_of(j), PF_W, "unmapped page (current)", j);
-		spaces[b].pt[j] = fresh | PTE_P | PTE_RW;
+		pte_set(&spaces[b].pt[j], fresh | PTE_P | PTE_RW);
 		read_ok(va_of(j), expect[b][j], "mapped again", j);
 	}
 	skiff_printf("aspaces: unmap and remap ok\n");
@@ -199,12 +204,12 @@ static void write_protect(void)
 
 		switch_to(b);
 		check(probe_write(va_of(j), expect[b][j]) == 0, "write before protecting", b, j, 0, 0);
-		spaces[b].pt[j] &= ~PTE_RW;
-		invlpg(va_of(j));
+		pte_set(&spaces[b].pt[j], spaces[b].pt[j] & ~(PTE_RW));
+		space_invlpg(va_of(j));
 		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "write-protected", j);
 		read_ok(va_of(j), expect[b][j], "write-protected page reads", j);
-		spaces[b].pt[j] |= PTE_RW;
-		invlpg(va_of(j));
+		pte_set(&spaces[b].pt[j], spaces[b].pt[j] | PTE_RW);
+		space_invlpg(va_of(j));
 		check(probe_write(va_of(j), expect[b][j]) == 0, "writable again", b, j, 0, pf_cr2);
 		/* Protect a page of the next space from here, then go there:
 		 * twice, so a cached translation from before would be used. */
@@ -212,14 +217,14 @@ static void write_protect(void)
 		switch_to(c);
 		check(probe_write(va_of(j), expect[c][j]) == 0, "write before", c, j, 0, 0);
 		switch_to(b);
-		spaces[c].pt[j] &= ~PTE_RW;
+		pte_set(&spaces[c].pt[j], spaces[c].pt[j] & ~(PTE_RW));
 		switch_to(c);
 		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "protected from elsewhere", j);
 		switch_to(b);
 		switch_to(c);
 		fault_ok(probe_write(va_of(j), 7), va_of(j), PF_P | PF_W, "protected from elsewhere", j);
-		spaces[c].pt[j] |= PTE_RW;
-		invlpg(va_of(j));
+		pte_set(&spaces[c].pt[j], spaces[c].pt[j] | PTE_RW);
+		space_invlpg(va_of(j));
 	}
 	skiff_printf("aspaces: write protection ok\n");
 }
@@ -229,8 +234,8 @@ static void accessed_dirty(void)
 	unsigned b = n_spaces - 1, j = 1;
 
 	switch_to(b);
-	spaces[b].pt[j] &= ~(PTE_A | PTE_D);
-	invlpg(va_of(j));
+	pte_set(&spaces[b].pt[j], spaces[b].pt[j] & ~(PTE_A | PTE_D));
+	space_invlpg(va_of(j));
 	read_ok(va_of(j), expect[b][j], "A/D page", j);
 	check((spaces[b].pt[j] & (PTE_A | PTE_D)) == PTE_A, "A set, D clear after a read", b, j,
 	      PTE_A, spaces[b].pt[j] & (PTE_A | PTE_D));
@@ -259,46 +264,87 @@ static void report(const char *what, uint64_t ticks, unsigned count)
 	skiff_printf("aspaces bench: %s: %llu tsc\n", what, (unsigned long long)(ticks / count));
 }
 
-/* bench: path lengths of the operations that differ between paging modes. */
-static void bench(void)
-{
-	const unsigned count = 256;
-	uint64_t t, value = 0;
+#define BENCH_COUNT 256u
 
-	for (unsigned p = 0; p < n_spaces; p++)       /* warm: every space filled */
-		visit(p, p);
-	t = skiff_tsc();
-	for (unsigned k = 0; k < count; k++) {
-		cr3_load(spaces[k % n_spaces].pml4);
+static void bench_cr3(void)
+{
+	uint64_t t = skiff_tsc(), value = 0;
+
+	for (unsigned k = 0; k < BENCH_COUNT; k++) {
+		space_load(spaces[k % n_spaces].pml4);
 		(void)probe_read(va_of(0), &value);
 	}
-	report("CR3 switch and one read", skiff_tsc() - t, count);
+	report("CR3 switch and one read", skiff_tsc() - t, BENCH_COUNT);
+}
+
+static void bench_update(void)
+{
+	uint64_t t;
+
 	switch_to(0);
 	t = skiff_tsc();
-	for (unsigned k = 0; k < count; k++) {
-		spaces[0].pt[4] &= ~PTE_RW;
-		invlpg(va_of(4));
-		spaces[0].pt[4] |= PTE_RW;
-		invlpg(va_of(4));
+	for (unsigned k = 0; k < BENCH_COUNT; k++) {
+		pte_set(&spaces[0].pt[4], spaces[0].pt[4] & ~(PTE_RW));
+		space_invlpg(va_of(4));
+		pte_set(&spaces[0].pt[4], spaces[0].pt[4] | PTE_RW);
+		space_invlpg(va_of(4));
 	}
-	report("page-table update (PTE write and INVLPG, twice)", skiff_tsc() - t, count);
-	spaces[0].pt[5] &= ~PTE_RW;
-	invlpg(va_of(5));
+	report("page-table update (PTE write and INVLPG, twice)", skiff_tsc() - t, BENCH_COUNT);
+}
+
+static void bench_fault(void)
+{
+	uint64_t t;
+
+	switch_to(0);
+	pte_set(&spaces[0].pt[5], spaces[0].pt[5] & ~(PTE_RW));
+	space_invlpg(va_of(5));
 	t = skiff_tsc();
-	for (unsigned k = 0; k < count; k++)
+	for (unsigned k = 0; k < BENCH_COUNT; k++)
 		(void)probe_write(va_of(5), k);
-	report("page fault handled by the guest", skiff_tsc() - t, count);
-	spaces[0].pt[5] |= PTE_RW;
-	invlpg(va_of(5));
-	cr3_load(kernel_cr3);
+	report("page fault handled by the guest", skiff_tsc() - t, BENCH_COUNT);
+	pte_set(&spaces[0].pt[5], spaces[0].pt[5] | PTE_RW);
+	space_invlpg(va_of(5));
+}
+
+static void bench_touch(void)
+{
+	uint64_t t;
+
+	space_load(kernel_cr3);
 	t = skiff_tsc();
 	for (unsigned k = 0; k < 64; k++)
 		*(volatile uint8_t *)(uintptr_t)(big_frame + BIG_SIZE + k * 4096u) = 1;
 	report("first touch of a page (64 pages)", skiff_tsc() - t, 64);
-	t = skiff_tsc();
+}
+
+static void bench_whole(void)
+{
+	uint64_t t = skiff_tsc();
+
 	round_robin();
 	hot_cold();
 	report("round robin and hot/cold, whole", skiff_tsc() - t, 1);
+}
+
+/*
+ * bench: path lengths of the operations that differ between paging modes,
+ * each after every space was filled; only (when not NULL) names the one
+ * to run (cr3, update, fault, touch, whole), or none for the warm-up alone
+ * (the baseline of exits per operation: bench/shadow_bench.py).
+ */
+static void bench(const char *only)
+{
+	static const struct { const char *name; void (*run)(void); } parts[] = {
+		{ "cr3", bench_cr3 }, { "update", bench_update }, { "fault", bench_fault },
+		{ "touch", bench_touch }, { "whole", bench_whole },
+	};
+
+	for (unsigned p = 0; p < n_spaces; p++)
+		visit(p, p);
+	for (unsigned i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (!only || strcmp(only, parts[i].name) == 0)
+			parts[i].run();
 }
 
 #define HOSTILE_VA (UINT64_C(2) << 39)   /* PML4 entry 2 */
@@ -582,21 +628,35 @@ int main(int argc, char **argv)
 	}
 	probes_install();
 	kernel_cr3 = cr3_read();
+	use_pv = pv_mmu_active();
+	if (use_pv && strcmp(part, "pv-write") == 0)
+		pv_write_registered();
+	if (use_pv) {
+		kernel_cr3 = pv_kernel_build(kernel_cr3);
+		space_load(kernel_cr3);
+	}
 	spaces_build(n_spaces, kernel_cr3);
+	if (pv_hostile_part(part)) {
+		int status = use_pv ? pv_hostile(part, n_spaces, kernel_cr3) : 2;
+
+		if (status == 0)
+			skiff_puts("SUCCESS\n");
+		return status;
+	}
 	for (unsigned p = 0; p < n_spaces; p++)
 		for (unsigned i = 0; i < PRIV_PAGES; i++)
 			expect[p][i] = 0;   /* fresh pool pages read as zero */
 	if (hostile_part(part)) {
 		int status = hostile(hostile_part(part));
 
-		cr3_load(kernel_cr3);
+		space_load(kernel_cr3);
 		if (status == 0)
 			skiff_puts("SUCCESS\n");
 		return status;
 	}
 	if (strcmp(part, "bench") == 0) {
-		bench();
-		cr3_load(kernel_cr3);
+		bench(argc > 4 ? argv[4] : NULL);
+		space_load(kernel_cr3);
 		skiff_puts("SUCCESS\n");
 		return 0;
 	}
@@ -605,7 +665,7 @@ int main(int argc, char **argv)
 	if (strcmp(part, "rr") != 0)
 		hot_cold();
 	if (strcmp(part, "all") != 0) {
-		cr3_load(kernel_cr3);
+		space_load(kernel_cr3);
 		skiff_puts("SUCCESS\n");
 		return 0;
 	}
@@ -619,7 +679,7 @@ int main(int argc, char **argv)
 		for (unsigned p = 0; p < n_spaces; p++)
 			visit(p, 20000 + r * 100 + p);
 	skiff_printf("aspaces: final check of every space ok\n");
-	cr3_load(kernel_cr3);
+	space_load(kernel_cr3);
 	skiff_printf("aspaces: %llu switches, %llu checks, %llu page faults taken\n",
 		     (unsigned long long)switches, (unsigned long long)checks,
 		     (unsigned long long)pf_count);
