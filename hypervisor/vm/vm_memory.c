@@ -23,6 +23,7 @@
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
@@ -219,10 +220,18 @@ static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 
 	if (gpa < vm->mem.size && (where == GP_COMPRESSED || where == GP_SWAPPED))
 		return fault_back(vm, gpa, spare);
+	if (gpa < vm->mem.size && where == GP_NOWHERE && vm->clone.index) {
+		int rc;
+
+		(void)ensure_free(spare, TABLE_HEADROOM);
+		if ((rc = vm_clone_fault_in(vm, gpa)) != -ENOENT)
+			return rc;   /* the snapshot's page, read-only */
+	}
 
 	/* A pool frame only while there is room for its tables: when memory
 	 * is short the pool goes back and 4 KiB pages take its place. */
-	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE;
+	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE &&
+			vm_clone_takes_2m(vm);
 
 	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
 		return -ENOENT;
@@ -259,8 +268,12 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 
 		if (gp_is_away(where) || where == GP_SHARED) {
 			spin_lock(&memory_lock);
-			/* A shared page turns private: a call may write it. */
-			rc = where == GP_SHARED ? vm_share_unshare(vm, page) : first_touch(vm, page, vm);
+			if (where != GP_SHARED)
+				rc = first_touch(vm, page, vm);
+			/* A shared page turns private: a call may write it (a
+			 * clone's touch may have just mapped one). */
+			if (rc == 0 && gp_at(&vm->pages, page) == GP_SHARED)
+				rc = vm_share_unshare(vm, page);
 			spin_unlock(&memory_lock);
 		}
 		if (rc)
@@ -312,7 +325,8 @@ static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
 		hal->flush_nested_tlb(&vm->vcpu);
 }
 
-static int prepare_locked(struct vm *vm, const struct guest_image *img)
+/* setup_locked: vm's page record (all GP_NOWHERE) and empty nested table. */
+static int setup_locked(struct vm *vm)
 {
 	int rc = record_alloc(vm);
 
@@ -328,6 +342,15 @@ static int prepare_locked(struct vm *vm, const struct guest_image *img)
 		.cpus = { UINT64_C(1) << vm->cpu },
 	};
 	vm_reclaim_track(vm, true);
+	return 0;
+}
+
+static int prepare_locked(struct vm *vm, const struct guest_image *img)
+{
+	int rc = setup_locked(vm);
+
+	if (rc)
+		return rc;
 	/* The GDT and the guest's page tables, then the boot information, the
 	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
 	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
@@ -381,6 +404,39 @@ static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
 
 static void release_locked(struct vm *vm);
 
+int vm_memory_prepare_clone(struct vm *vm)
+{
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = setup_locked(vm);
+	vm->nested.stale = false;  /* no vCPU has used the table yet */
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg)
+{
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = fn(vm, arg);
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+/* cow_locked: a frame for the copy first, reclaiming as a first touch would. */
+static int cow_locked(struct vm *vm, uint64_t gpa)
+{
+	(void)ensure_free(NULL, 1 + TABLE_HEADROOM);
+	return vm_share_unshare(vm, gpa);
+}
+
+int vm_memory_cow(struct vm *vm, uint64_t gpa)
+{
+	return vm_memory_locked(cow_locked, vm, gpa);
+}
+
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 {
 	int rc;
@@ -414,6 +470,7 @@ static void release_locked(struct vm *vm)
 	shadow_destroy(vm);
 	vm_evict_release(vm);   /* its pages in the pool or swap, unread */
 	vm_share_end(vm);
+	vm_clone_release(vm);   /* after its shared pages: they name the snapshot */
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;
