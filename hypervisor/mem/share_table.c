@@ -109,6 +109,13 @@ uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa)
 	return t->entries[s].hpa;
 }
 
+uint64_t share_frame(const struct share_table *t, int image, uint64_t gpa)
+{
+	int s = find(t, image, gpa);
+
+	return s < 0 ? 0 : t->entries[s].hpa;
+}
+
 bool share_insert(struct share_table *t, int image, uint64_t gpa, uint64_t hpa)
 {
 	unsigned s = slot_of(image, gpa);

@@ -68,6 +68,10 @@ void share_image_put(struct share_table *t, int image);
  */
 uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa);
 
+/* share_frame: the frame backing page gpa of image, no reference taken
+ * (the caller holds one, or copies at once), or 0. */
+uint64_t share_frame(const struct share_table *t, int image, uint64_t gpa);
+
 /*
  * share_insert: record hpa as the frame of page gpa of image with one
  * reference. false (nothing recorded) when the table is full or the page

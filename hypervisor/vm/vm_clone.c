@@ -343,8 +343,9 @@ struct vm *vm_clone_start(struct vm *parent, unsigned index, unsigned id, const 
 		       s->parent, rc);
 		return vm;
 	}
-	log_printf("guest %s: clone %u of %s started (decided at tsc %llu)", vm->name, index,
-		   s->parent, (unsigned long long)decided);
+	/* No log line here: with hundreds of clones the UART would dominate
+	 * their start; the summary says when each was decided (vm_clone_log). */
+	vm->clone.decided_tsc = decided;
 	return vm;
 }
 
@@ -381,11 +382,29 @@ bool vm_clone_is_cow(const struct vm *vm, uint64_t gpa)
 	return s && snap_kind_at(&s->pages, gpa) == SNAP_COW;
 }
 
+/* Nothing was mapped, so nothing to invalidate (memory lock held). */
+int vm_clone_copy_in(struct vm *vm, uint64_t page)
+{
+	struct vm_snapshot *s = vm->clone.snap;
+	int rc = vm_share_copy_from(vm, s->image, page, snap_perms_at(&s->pages, page));
+
+	if (rc == 0)
+		vm_clone_note_copied(vm, page);
+	return rc == -ENOENT ? -EFAULT : rc;
+}
+
 int vm_clone_write_fault(struct vm *vm, uint64_t gpa)
 {
-	if (!vm->clone.index || gp_at(&vm->pages, gpa) != GP_SHARED || !vm_clone_is_cow(vm, gpa))
+	struct vm_snapshot *s = taken_snap(vm);
+	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
+	enum gp_where where = gp_at(&vm->pages, page);
+
+	if (!s || !vm->clone.index || snap_kind_at(&s->pages, page) != SNAP_COW)
 		return -ENOENT;
-	return vm_memory_cow(vm, gpa & ~(GP_PAGE_SIZE - 1));
+	if (where == GP_SHARED ||
+	    (where == GP_NOWHERE && snap_takes_from(&s->pages, vm->clone.detached, page)))
+		return vm_memory_cow(vm, page);
+	return -ENOENT;
 }
 
 bool vm_clone_forget(struct vm *vm, uint64_t gpa)
@@ -464,9 +483,9 @@ void vm_clone_log(const struct vm *vm)
 
 	if (!c->index)
 		return;
-	log_printf("memory %s clone=%u dirty=%llu KiB cow_copies=%llu fresh=%llu dropped=%llu",
+	log_printf("memory %s clone=%u dirty=%llu KiB cow_copies=%llu fresh=%llu dropped=%llu decided_tsc=%llu",
 		   vm->name, c->index,
 		   (unsigned long long)((c->cow_copies + c->fresh_pages) * 4),
 		   (unsigned long long)c->cow_copies, (unsigned long long)c->fresh_pages,
-		   (unsigned long long)c->dropped_pages);
+		   (unsigned long long)c->dropped_pages, (unsigned long long)c->decided_tsc);
 }

@@ -35,6 +35,7 @@ struct vm_clone_state {
 	uint64_t cow_copies;       /* pages copied on the clone's writes (or hypercalls') */
 	uint64_t fresh_pages;      /* pages the snapshot lacked, first touched by the clone */
 	uint64_t dropped_pages;    /* snapshot pages it reported free */
+	uint64_t decided_tsc;      /* clone: when Skiff decided to start it */
 };
 
 /*
@@ -85,11 +86,19 @@ void vm_clone_started(struct vm *parent);
 int vm_clone_fault_in(struct vm *vm, uint64_t gpa);
 
 /*
- * vm_clone_write_fault: a write to mapped gpa of vm faulted. For a clone's
- * copy-on-write page: a private copy, writable (0). -ENOENT when it is no
- * such page (the caller reports the fault), -ENOMEM.
+ * vm_clone_write_fault: a write to gpa (inside RAM) of vm faulted. For a
+ * clone's copy-on-write page, mapped read-only or not mapped yet: a
+ * private copy, writable (0). -ENOENT when it is no such page (the caller
+ * goes on as for any fault), -ENOMEM.
  */
 int vm_clone_write_fault(struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_clone_copy_in: a first write to page (4 KiB-aligned, GP_NOWHERE, a
+ * copy-on-write page of vm's snapshot not detached): a copy of its own,
+ * writable, at once. For vm_memory_cow (memory lock held). 0, -ENOMEM.
+ */
+int vm_clone_copy_in(struct vm *vm, uint64_t page);
 
 /*
  * vm_clone_forget: a free-page report names gpa of vm: a clone's page the

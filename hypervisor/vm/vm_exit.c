@@ -183,13 +183,16 @@ static const char *access_name(unsigned access)
 static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 {
 	uint64_t gpa = exit->npf.gpa;
-	bool cow_write = exit->npf.mapped && (exit->npf.access & HAL_ACCESS_WRITE) &&
-			 vm->clone.index && gpa < vm->mem.size;
+	bool write = exit->npf.access & HAL_ACCESS_WRITE;
 
-	if ((!exit->npf.mapped || cow_write) && gpa < vm->mem.size) {
+	if ((!exit->npf.mapped || write) && gpa < vm->mem.size) {
+		int rc = -ENOENT;
+
 		/* A clone's write to a page it shares: its own copy. */
-		int rc = cow_write ? vm_clone_write_fault(vm, gpa) : vm_first_touch(vm, gpa);
-
+		if (write && vm->clone.index)
+			rc = vm_clone_write_fault(vm, gpa);
+		if (rc == -ENOENT && !exit->npf.mapped)
+			rc = vm_first_touch(vm, gpa);
 		if (rc == 0)
 			return true;  /* the guest retries the access */
 		if (rc == -ENOMEM) {

@@ -429,7 +429,9 @@ int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint
 static int cow_locked(struct vm *vm, uint64_t gpa)
 {
 	(void)ensure_free(NULL, 1 + TABLE_HEADROOM);
-	return vm_share_unshare(vm, gpa);
+	if (gp_at(&vm->pages, gpa) == GP_SHARED)
+		return vm_share_unshare(vm, gpa);
+	return vm_clone_copy_in(vm, gpa);
 }
 
 int vm_memory_cow(struct vm *vm, uint64_t gpa)

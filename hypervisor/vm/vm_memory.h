@@ -39,8 +39,9 @@ int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint
 
 /*
  * vm_memory_cow: give vm a private, writable copy of its copy-on-write
- * page gpa (4 KiB-aligned, GP_SHARED), reclaiming for the frame when
- * short. 0, or -ENOMEM / -ENOENT (vm_share_unshare).
+ * page gpa (4 KiB-aligned; GP_SHARED, or GP_NOWHERE and still its
+ * snapshot's: vm_clone.h), reclaiming for the frame when short. 0, or
+ * -ENOMEM / -ENOENT (vm_share_unshare).
  */
 int vm_memory_cow(struct vm *vm, uint64_t gpa);
 

@@ -167,6 +167,32 @@ int vm_share_drop_page(struct vm *vm, uint64_t gpa)
 	return rc;
 }
 
+/* map_own_copy: fresh (a filled frame) becomes vm's own for page gpa. */
+static int map_own_copy(struct vm *vm, uint64_t gpa, uint64_t fresh, unsigned perms)
+{
+	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, fresh, GP_PAGE_SIZE);
+
+	if (rc) {
+		frames_free(fresh, FRAME_SIZE);
+		return rc;
+	}
+	gp_set_own(&vm->pages, gpa, GP_PAGE_SIZE);
+	return np_map(&vm->nested, gpa, fresh, GP_PAGE_SIZE, perms);
+}
+
+int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
+{
+	uint64_t src = table_ready ? share_frame(&table, image, gpa) : 0, fresh;
+
+	if (!src)
+		return -ENOENT;
+	fresh = frame_alloc();
+	if (!fresh)
+		return -ENOMEM;
+	memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)src, FRAME_SIZE);
+	return map_own_copy(vm, gpa, fresh, perms);
+}
+
 int vm_share_unshare(struct vm *vm, uint64_t gpa)
 {
 	struct unshare_ctx u = { vm, gpa & ~(GP_PAGE_SIZE - 1) };
@@ -189,14 +215,8 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa)
 	}
 	if (cow)
 		vm_clone_note_copied(vm, u.gpa);
-	rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + u.gpa, fresh, GP_PAGE_SIZE);
-	if (rc) {
-		frames_free(fresh, FRAME_SIZE);
-		return rc;
-	}
-	gp_set_own(&vm->pages, u.gpa, GP_PAGE_SIZE);
 	vm->unshared_pages++;
-	return np_map(&vm->nested, u.gpa, fresh, GP_PAGE_SIZE, perms);
+	return map_own_copy(vm, u.gpa, fresh, perms);
 }
 
 int vm_share_new_image(void)

@@ -61,6 +61,14 @@ int vm_share_drop_page(struct vm *vm, uint64_t gpa);
  */
 int vm_share_map_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
 
+/*
+ * vm_share_copy_from: page gpa (4 KiB-aligned, inside RAM, not mapped) of
+ * vm gets a frame of its own holding a copy of image's frame for gpa,
+ * mapped with perms (no reference kept: nothing is shared). -ENOENT when
+ * image has no frame there, 0, or -ENOMEM.
+ */
+int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
+
 /* What clones need of the table (vm_clone.c), by image index: */
 /* vm_share_new_image: a private image with one user (share_image_private), or -1. */
 int vm_share_new_image(void);
