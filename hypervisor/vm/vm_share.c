@@ -167,6 +167,17 @@ int vm_share_drop_page(struct vm *vm, uint64_t gpa)
 	return rc;
 }
 
+/* copy_frame: a new frame holding a copy of the frame at src, or 0. Not
+ * zeroed first: the copy overwrites every byte. */
+static uint64_t copy_frame(uint64_t src)
+{
+	uint64_t fresh = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
+
+	if (fresh)
+		memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)src, FRAME_SIZE);
+	return fresh;
+}
+
 /* map_own_copy: fresh (a filled frame) becomes vm's own for page gpa. */
 static int map_own_copy(struct vm *vm, uint64_t gpa, uint64_t fresh, unsigned perms)
 {
@@ -186,10 +197,8 @@ int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
 
 	if (!src)
 		return -ENOENT;
-	fresh = frame_alloc();
-	if (!fresh)
+	if (!(fresh = copy_frame(src)))
 		return -ENOMEM;
-	memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)src, FRAME_SIZE);
 	return map_own_copy(vm, gpa, fresh, perms);
 }
 
@@ -205,10 +214,8 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa)
 		return -ENOENT;
 	if (cow)
 		perms = vm_clone_perms(vm, u.gpa);   /* writable again, as before the snapshot */
-	fresh = frame_alloc();
-	if (!fresh)
+	if (!(fresh = copy_frame(old)))
 		return -ENOMEM;
-	memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)old, FRAME_SIZE);
 	if ((rc = vm_share_drop_page(vm, u.gpa)) != 0) {
 		frames_free(fresh, FRAME_SIZE);
 		return rc;
