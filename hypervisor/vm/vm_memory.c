@@ -161,12 +161,12 @@ static uint64_t frame_for(const struct vm *spare)
 }
 
 /*
- * map_page: hand the zeroed frame at hpa to the page (4 KiB or 2 MiB) at
- * gpa: Skiff's window first, then the record (so teardown finds and frees
- * the frame whatever fails next), then the nested table.
+ * vm_memory_map_own (vm_memory.h): hand the frame at hpa to the page (4 KiB
+ * or 2 MiB) at gpa: Skiff's window first, then the record (so teardown
+ * finds and frees the frame whatever fails next), then the nested table.
  */
-static int map_page(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
-		    unsigned perms)
+int vm_memory_map_own(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      unsigned perms)
 {
 	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, size);
 
@@ -191,7 +191,7 @@ static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms,
 
 		if (!hpa)
 			return -ENOMEM;
-		if ((rc = map_page(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
+		if ((rc = vm_memory_map_own(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
 			return rc;
 	}
 	return 0;
@@ -210,7 +210,7 @@ static int fault_back(struct vm *vm, uint64_t gpa, const struct vm *spare)
 		frames_free(hpa, FRAME_SIZE);
 		return rc;
 	}
-	return map_page(vm, page, hpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
+	return vm_memory_map_own(vm, page, hpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
 }
 
 static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
@@ -237,7 +237,7 @@ static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 		return -ENOENT;
 	if (size == GP_BLOCK_SIZE) {
 		vm->prezeroed_bytes += GP_BLOCK_SIZE;
-		return map_page(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
+		return vm_memory_map_own(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
 	}
 	return place(vm, base, size, PLAIN_RAM_PERMS, spare);
 }

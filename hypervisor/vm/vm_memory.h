@@ -34,6 +34,16 @@ int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
  */
 int vm_memory_prepare_clone(struct vm *vm);
 
+/*
+ * vm_memory_map_own: the filled frame at hpa becomes vm's own for the page
+ * (4 KiB or 2 MiB, aligned, inside RAM, not mapped) at gpa, with perms: in
+ * Skiff's window, recorded GP_OWN, in the nested table. On a failure to
+ * map the window the frame is freed; after that vm's end frees it. 0, or
+ * -ENOMEM. Memory lock held.
+ */
+int vm_memory_map_own(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      unsigned perms);
+
 /* vm_memory_locked: fn(vm, arg) under the memory lock (docs/smp.md); its result. */
 int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg);
 

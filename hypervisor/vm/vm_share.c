@@ -24,6 +24,7 @@
 #include "hypervisor/mem/share_table.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_clone.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -178,19 +179,6 @@ static uint64_t copy_frame(uint64_t src)
 	return fresh;
 }
 
-/* map_own_copy: fresh (a filled frame) becomes vm's own for page gpa. */
-static int map_own_copy(struct vm *vm, uint64_t gpa, uint64_t fresh, unsigned perms)
-{
-	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, fresh, GP_PAGE_SIZE);
-
-	if (rc) {
-		frames_free(fresh, FRAME_SIZE);
-		return rc;
-	}
-	gp_set_own(&vm->pages, gpa, GP_PAGE_SIZE);
-	return np_map(&vm->nested, gpa, fresh, GP_PAGE_SIZE, perms);
-}
-
 int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
 {
 	uint64_t src = table_ready ? share_frame(&table, image, gpa) : 0, fresh;
@@ -199,7 +187,7 @@ int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
 		return -ENOENT;
 	if (!(fresh = copy_frame(src)))
 		return -ENOMEM;
-	return map_own_copy(vm, gpa, fresh, perms);
+	return vm_memory_map_own(vm, gpa, fresh, GP_PAGE_SIZE, perms);
 }
 
 int vm_share_unshare(struct vm *vm, uint64_t gpa)
@@ -223,7 +211,7 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa)
 	if (cow)
 		vm_clone_note_copied(vm, u.gpa);
 	vm->unshared_pages++;
-	return map_own_copy(vm, u.gpa, fresh, perms);
+	return vm_memory_map_own(vm, u.gpa, fresh, GP_PAGE_SIZE, perms);
 }
 
 int vm_share_new_image(void)
