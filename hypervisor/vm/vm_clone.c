@@ -18,6 +18,7 @@
  * number (1..N), so the guest can tell which clone it is.
  */
 #include "hypervisor/vm/vm_clone.h"
+#include "hypervisor/vm/vm_clone_snapshot.h"
 
 #include "hal/hal.h"
 #include "hypervisor/console.h"
@@ -34,235 +35,6 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
-
-struct vm_snapshot {
-	uint8_t fpu[512] __attribute__((aligned(16)));
-	char parent[GUEST_NAME_MAX];
-	unsigned clones;          /* N of clone=N */
-	unsigned users;           /* the parent and the clones not yet ended */
-	bool taken, set_rax;      /* set_rax: taken at the SNAPSHOT call */
-	int image;                /* its frames in the share table */
-	int base_image;           /* the module's image while taken, -1 when none */
-	uint64_t mem_size, kernel_end;
-	uint64_t self_bytes;      /* this record and pages.bytes, in frames */
-	uint64_t cow_pages, image_pages;
-	struct hal_boot_state boot;
-	uint64_t gpr[HAL_GPR_COUNT];
-	uint64_t fs_base, gs_base;
-	struct snap_pages pages;
-};
-
-static struct vm_snapshot *taken_snap(const struct vm *vm)
-{
-	struct vm_snapshot *s = vm->clone.snap;
-
-	return s && s->taken ? s : NULL;
-}
-
-int vm_clone_begin(struct vm *vm, const struct guest_config *cfg,
-		   const struct hal_boot_state *boot)
-{
-	uint64_t pages = vm->mem.size / GP_PAGE_SIZE;
-	uint64_t bytes = (sizeof(struct vm_snapshot) + pages + FRAME_SIZE - 1) & ~(FRAME_SIZE - 1);
-	struct vm_snapshot *s;
-	uint64_t hpa;
-
-	if (cfg->block_count || cfg->net_count) {
-		vm_end(vm, 1, VM_END_REFUSED,
-		       "clone=%u with block or net devices: clones cannot share a device and "
-		       "Skiff does not copy them (start clones of a guest without devices)",
-		       cfg->clone_count);
-		return -EINVAL;
-	}
-	if (vm->vcpu.shadow_paging) {
-		vm_end(vm, 1, VM_END_REFUSED, "clone=%u needs nested paging (not paging=shadow)",
-		       cfg->clone_count);
-		return -EINVAL;
-	}
-	hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
-	if (!hpa) {
-		vm_end(vm, 1, VM_END_REFUSED, "clone=%u: no memory left for its snapshot record",
-		       cfg->clone_count);
-		return -ENOMEM;
-	}
-	s = (struct vm_snapshot *)(uintptr_t)hpa;
-	memset(s, 0, sizeof(*s));
-	s->image = vm_share_new_image();
-	if (s->image < 0) {
-		frames_free(hpa, bytes);
-		vm_end(vm, 1, VM_END_REFUSED, "clone=%u: the share table has no image slot left",
-		       cfg->clone_count);
-		return -ENOSPC;
-	}
-	format(s->parent, sizeof(s->parent), "%s", vm->name);
-	s->clones = cfg->clone_count;
-	s->users = 1;
-	s->base_image = -1;
-	s->mem_size = vm->mem.size;
-	s->kernel_end = vm->kernel_end;
-	s->self_bytes = bytes;
-	s->boot = *boot;
-	snap_pages_init(&s->pages, (uint8_t *)(s + 1), pages);
-	vm->clone.snap = s;
-	log_printf("guest %s: will be cloned %u times at its snapshot (SNAPSHOT call or first POLL)",
-		   vm->name, s->clones);
-	return 0;
-}
-
-/* give_page: the parent's page gpa enters the snapshot (memory lock held). */
-static int give_page(struct vm *vm, uint64_t gpa)
-{
-	struct vm_snapshot *s = vm->clone.snap;
-	enum gp_where where = gp_at(&vm->pages, gpa);
-	uint64_t hpa;
-	unsigned perms;
-
-	if (where != GP_OWN && where != GP_SHARED)
-		return 0;   /* never touched: reads as zero in every clone */
-	if (np_lookup(&vm->nested, gpa, &hpa, &perms, NULL) != 0)
-		return -EFAULT;
-	if (where == GP_SHARED) {
-		snap_record(&s->pages, gpa, SNAP_IMAGE, perms);
-		(void)vm_share_ref(s->base_image, gpa);   /* the snapshot's reference */
-		s->image_pages++;
-		return 0;
-	}
-	if (!vm_share_adopt(s->image, gpa, hpa & ~(GP_PAGE_SIZE - 1)))
-		return -ENOSPC;
-	/* From here the parent's frame is the snapshot's: the parent's end
-	 * drops its reference instead of freeing the frame. */
-	gp_set_nowhere(&vm->pages, gpa);
-	vm->pages.where[gpa / GP_PAGE_SIZE] = GP_SHARED;
-	vm->shared_pages++;
-	snap_record(&s->pages, gpa, SNAP_COW, perms);
-	(void)vm_share_ref(s->image, gpa);
-	s->cow_pages++;
-	return 0;
-}
-
-static int give_all_pages(struct vm *vm, uint64_t unused)
-{
-	(void)unused;
-	for (uint64_t gpa = 0; gpa < vm->mem.size; gpa += GP_PAGE_SIZE) {
-		int rc = give_page(vm, gpa);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-/* bring_back: evicted pages return first, so the snapshot holds frames only. */
-static int bring_back(struct vm *vm)
-{
-	for (uint64_t gpa = 0; gpa < vm->mem.size; gpa += GP_PAGE_SIZE) {
-		enum gp_where w = gp_at(&vm->pages, gpa);
-		int rc = 0;
-
-		if (w == GP_COMPRESSED || w == GP_SWAPPED)
-			rc = vm_first_touch(vm, gpa);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static void save_registers(struct vm *vm, struct vm_snapshot *s)
-{
-	struct vcpu *c = &vm->vcpu;
-
-	memcpy(s->gpr, c->gpr, sizeof(s->gpr));
-	s->boot.rip = hal->reg_read(c, HAL_REG_RIP);
-	s->boot.rsp = hal->reg_read(c, HAL_REG_RSP);
-	s->boot.rflags = hal->reg_read(c, HAL_REG_RFLAGS);
-	s->boot.cr0 = hal->reg_read(c, HAL_REG_CR0);
-	s->boot.cr3 = hal->reg_read(c, HAL_REG_CR3);
-	s->boot.cr4 = hal->reg_read(c, HAL_REG_CR4);
-	s->boot.efer = hal->reg_read(c, HAL_REG_EFER);
-	s->fs_base = hal->reg_read(c, HAL_REG_FS_BASE);
-	s->gs_base = hal->reg_read(c, HAL_REG_GS_BASE);
-	/* Its x87/SSE registers are live in this CPU: save them first. */
-	if (this_cpu()->fpu_owner == vm)
-		fpu_switch(vm->fpu, vm->fpu);
-	memcpy(s->fpu, vm->fpu, sizeof(s->fpu));
-}
-
-/* take: the snapshot of vm (RIP past the call), then vm ends. false. */
-static bool take(struct vm *vm, bool set_rax)
-{
-	struct vm_snapshot *s = vm->clone.snap;
-	int rc = bring_back(vm);
-
-	s->taken = true;
-	s->set_rax = set_rax;
-	if (vm->sharing) {
-		s->base_image = vm->share_image;
-		vm_share_hold_image(s->base_image);
-	}
-	if (rc == 0)
-		rc = vm_memory_locked(give_all_pages, vm, 0);
-	if (rc) {
-		s->clones = 0;
-		vm_end(vm, 1, VM_END_KILLED,
-		       "snapshot failed (error %d%s): no clones started", rc,
-		       rc == -ENOSPC ? ": more pages than the share table holds" : "");
-		return false;
-	}
-	save_registers(vm, s);
-	vm->clone.start_pending = true;
-	vm_end(vm, 0, VM_END_HALT, "snapshot taken");
-	log_printf("guest %s: snapshot taken: %llu pages by reference, %llu image pages; starting %u clones",
-		   vm->name, (unsigned long long)s->cow_pages,
-		   (unsigned long long)s->image_pages, s->clones);
-	return false;
-}
-
-/* refuse: one refused SNAPSHOT call; the guest goes on with ret EINVAL. */
-static bool refuse(struct vm *vm, const struct hal_exit *exit, uint64_t arg_gpa,
-		   const char *why)
-{
-	int32_t *ret = guest_ptr(&vm->mem, arg_gpa + 8, sizeof(*ret));
-
-	log_printf("guest %s: snapshot refused: %s", vm->name, why);
-	if (ret)
-		*ret = HC_EINVAL;
-	vm->vcpu.gpr[HAL_REG_RAX] = 0;
-	hal->advance(&vm->vcpu, exit);
-	return true;
-}
-
-bool vm_clone_snapshot_call(struct vm *vm, const struct hal_exit *exit,
-			    uint64_t arg_gpa, uint64_t flags)
-{
-	int32_t *ret;
-
-	if (vm->clone.index)
-		return refuse(vm, exit, arg_gpa, "a clone cannot take a snapshot (only the guest "
-			      "started with clone= can, once)");
-	if (!vm->clone.snap)
-		return refuse(vm, exit, arg_gpa, "it was not started with clone=N");
-	if (flags) {
-		char why[96];
-
-		format(why, sizeof(why), "flags 0x%llx are not 0 (no flags are defined)",
-		       (unsigned long long)flags);
-		return refuse(vm, exit, arg_gpa, why);
-	}
-	/* Every clone sees ret 0 in the struct: written before the pages go. */
-	ret = guest_ptr(&vm->mem, arg_gpa + 8, sizeof(*ret));
-	if (ret)
-		*ret = HC_OK;
-	hal->advance(&vm->vcpu, exit);
-	return take(vm, true);
-}
-
-bool vm_clone_poll_snapshot(struct vm *vm)
-{
-	if (!vm->clone.snap || vm->clone.index || vm->clone.snap->taken)
-		return false;
-	(void)take(vm, false);
-	return true;
-}
 
 unsigned vm_clone_pending(const struct vm *vm)
 {
@@ -351,7 +123,7 @@ struct vm *vm_clone_start(struct vm *parent, unsigned index, unsigned id, const 
 
 int vm_clone_fault_in(struct vm *vm, uint64_t gpa)
 {
-	struct vm_snapshot *s = taken_snap(vm);
+	struct vm_snapshot *s = snapshot_taken(vm);
 	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
 	unsigned perms;
 	int rc;
@@ -377,7 +149,7 @@ int vm_clone_fault_in(struct vm *vm, uint64_t gpa)
 
 bool vm_clone_is_cow(const struct vm *vm, uint64_t gpa)
 {
-	struct vm_snapshot *s = taken_snap(vm);
+	struct vm_snapshot *s = snapshot_taken(vm);
 
 	return s && snap_kind_at(&s->pages, gpa) == SNAP_COW;
 }
@@ -395,7 +167,7 @@ int vm_clone_copy_in(struct vm *vm, uint64_t page)
 
 int vm_clone_write_fault(struct vm *vm, uint64_t gpa)
 {
-	struct vm_snapshot *s = taken_snap(vm);
+	struct vm_snapshot *s = snapshot_taken(vm);
 	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
 	enum gp_where where = gp_at(&vm->pages, page);
 
@@ -409,7 +181,7 @@ int vm_clone_write_fault(struct vm *vm, uint64_t gpa)
 
 bool vm_clone_forget(struct vm *vm, uint64_t gpa)
 {
-	struct vm_snapshot *s = taken_snap(vm);
+	struct vm_snapshot *s = snapshot_taken(vm);
 
 	if (!s || !vm->clone.index || !snap_takes_from(&s->pages, vm->clone.detached, gpa))
 		return false;
