@@ -56,7 +56,7 @@ enum skiff_hc_nr {
 #define SKIFF_CALL_PORT_LAST 0x59fu
 #define SKIFF_CALL_NOP_PORT 0x580u
 #define SKIFF_CALL_FREE_REPORT_PORT 0x581u
-#define SKIFF_CALL_SNAPSHOT_PORT 0x590u
+#define SKIFF_CALL_SNAPSHOT_PORT 0x582u
 
 /* Result codes written into a call's ret field (Solo5's solo5_result_t). */
 enum skiff_result {

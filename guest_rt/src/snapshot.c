@@ -1,5 +1,5 @@
 /*
- * snapshot.c - the SNAPSHOT call (Skiff call 0x590, skiff_snapshot in
+ * snapshot.c - the SNAPSHOT call (Skiff call 0x582, skiff_snapshot in
  * skiff.h). Unlike the other calls it returns a value in RAX: the clone's
  * number, which differs between clones that share every byte of memory.
  */

@@ -27,7 +27,7 @@
 #define SKIFF_CALL_NET_RING 0x588u   /* {handle, ring gpa, ret}: register a NET ring */
 #define SKIFF_CALL_NET_KICK 0x589u   /* no argument: an exit, so Skiff serves the rings */
 #define SKIFF_CALL_FREE_REPORT 0x581u   /* free-page reporting (free_report.h) */
-#define SKIFF_CALL_SNAPSHOT 0x590u   /* {flags, ret}: snapshot here for clone= (vm_clone.h) */
+#define SKIFF_CALL_SNAPSHOT 0x582u   /* {flags, ret}: snapshot here for clone= (vm_clone.h) */
 
 enum hypercall_nr {
 	HC_WALLTIME = 1, HC_PUTS = 2, HC_POLL = 3, HC_BLOCK_WRITE = 4,

@@ -2,7 +2,7 @@
  * vm_clone.h - copy-on-write clones of a guest (clone=N, docs/clones.md).
  *
  * A guest started with clone=N runs once until its SNAPSHOT call (Skiff
- * call 0x590) or its first POLL. Then Skiff takes a snapshot: its
+ * call 0x582) or its first POLL. Then Skiff takes a snapshot: its
  * registers and FPU state by value, its RAM by reference (each frame the
  * guest had becomes a frame of the snapshot's in the share table, counted
  * per mapping); the guest itself ends there, and N clones NAME.1..NAME.N

@@ -258,7 +258,7 @@ static void test_ports(void)
 	CHECK(strcmp(hypercall_name(0x50f), "unknown") == 0);
 }
 
-/* SNAPSHOT (0x590): the flags word handed to the VM, which decides; a
+/* SNAPSHOT (0x582): the flags word handed to the VM, which decides; a
  * struct outside RAM ends the guest as for every call. */
 static void test_snapshot(void)
 {
