@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Memory benchmarks of free-page reporting and read-only sharing.
 
-Usage: mem_bench.py --build DIR [--out DIR]
+Usage: mem_bench.py --build DIR [--out DIR] [--only free_report,clones,sharing]
+                    [--backend svm|vmx]
 
 Writes DIR/bench/mem.{json,md} (default: the build directory), per backend:
 
@@ -13,6 +14,16 @@ Writes DIR/bench/mem.{json,md} (default: the build directory), per backend:
 - sharing_saved_kib_<N>_hello: what N hello guests (mem=32M) saved by
   sharing their read-only segments, from Skiff's "memory sharing" line,
   with the shared frames and the guest pages they backed.
+- clone_to_first_insn: instructions from Skiff's decision to start a clone
+  (decided_tsc of the clone's memory line, read in vm_clone_start) to its first
+  instruction after its SNAPSHOT call (the clonetest guest's RDTSC there),
+  clone=1 of a 16 MiB guest that wrote 1 MiB before the snapshot. Both
+  TSCs follow executed instructions (QEMU -icount, Bochs sync=none).
+- max_clones_1g: clones of that appliance (clone=1023, mem=16M each, each
+  staying 20 ms so they coexist) that started and exited 0 in a 1 GiB
+  machine; Skiff runs at most 1024 guests (the snapshotted one is one of
+  them), so 1023 is the most this can show; details give the memory one
+  clone took (resident peak and Skiff's overhead).
 Exit status 0 when every run produced its figures.
 """
 
@@ -29,6 +40,11 @@ from run_bench import BACKENDS, log, run_boot  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
 
 HELLO_COUNTS = (1, 10, 100)
+MAX_CLONES = 1023
+DECIDED_RE = re.compile(r"skiff: memory clonetest\.1 clone=1 .* decided_tsc=(\d+)")
+FIRST_RE = re.compile(r"\[clonetest\.1\] clonetest: clone number 1 first_insn_tsc=(\d+)")
+CLONE_OK_RE = re.compile(r"skiff: summary clonetest\.\d+ status=0 reason=halt")
+CLONE_MEM_RE = re.compile(r"skiff: memory clonetest\.\d+ resident=\d+ KiB peak=(\d+) KiB")
 REPORT_RE = re.compile(r"bench: free_report pages=(\d+) tsc=(\d+)")
 SHARING_RE = re.compile(r"skiff: memory sharing: peak (\d+) KiB in shared frames backing "
                         r"(\d+) KiB of guest pages \(saved (\d+) KiB\)")
@@ -58,21 +74,62 @@ def sharing(backend, build, count):
     return saved, {"guests": count, "shared_frames_kib": frames, "guest_pages_kib": backed}
 
 
+def clonetest_image(build):
+    return os.path.join(build, "tests", "guests", "clonetest", "clonetest.elf")
+
+
+def clone_to_first_insn(backend, build):
+    """(instructions, details) from the decision to start clone 1 to its first instruction."""
+    result = run_boot(backend, os.path.join(build, "skiff.elf"),
+                      [make_guest(clonetest_image(build), args=["bench"], mem="16M", clone=1)])
+    decided, first = DECIDED_RE.search(result.com2), FIRST_RE.search(result.com2)
+    if not decided or not first:
+        raise RuntimeError("%s: no clone start or first-instruction line" % backend)
+    return int(first.group(1)) - int(decided.group(1)), {
+        "decided_tsc": int(decided.group(1)), "first_insn_tsc": int(first.group(1))}
+
+
+def max_clones(backend, build):
+    """(clones that ran to status 0, details) of clone=MAX_CLONES in a 1 GiB machine."""
+    result = run_boot(backend, os.path.join(build, "skiff.elf"),
+                      [make_guest(clonetest_image(build), args=["bench"], mem="16M",
+                                  clone=MAX_CLONES)], 1024)
+    ok = len(CLONE_OK_RE.findall(result.com2))   # NAME.k only: not the snapshotted guest
+    peaks = [int(p) for p in CLONE_MEM_RE.findall(result.com2)]
+    return ok, {"asked": MAX_CLONES, "machine_mib": 1024,
+                        "clone_peak_kib_max": max(peaks) if peaks else None}
+
+
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build", required=True)
     parser.add_argument("--out")
+    parser.add_argument("--only", default="free_report,clones,sharing",
+                        help="groups of figures to measure (comma-separated)")
+    parser.add_argument("--backend", action="append", choices=sorted(BACKENDS),
+                        help="measure on this backend only (repeatable; default both)")
     args = parser.parse_args(argv)
+    only = set(args.only.split(","))
     out = os.path.join(args.out or args.build, "bench")
     os.makedirs(out, exist_ok=True)
     report = {"figures": {}, "details": {}}
     status = 0
+    backends = args.backend or list(BACKENDS)
     for backend in BACKENDS:
         figures, details = {}, {}
+        if backend not in backends:
+            report["figures"][backend], report["details"][backend] = figures, details
+            continue
         try:
-            log("%s: free-page reporting" % backend)
-            figures["free_report_pages_per_minsn"], details["free_report"] = free_report(backend, args.build)
-            for count in HELLO_COUNTS:
+            if "free_report" in only:
+                log("%s: free-page reporting" % backend)
+                figures["free_report_pages_per_minsn"], details["free_report"] = free_report(backend, args.build)
+            if "clones" in only:
+                log("%s: clone_to_first_insn" % backend)
+                figures["clone_to_first_insn"], details["clone_to_first_insn"] = clone_to_first_insn(backend, args.build)
+                log("%s: max_clones_1g" % backend)
+                figures["max_clones_1g"], details["max_clones_1g"] = max_clones(backend, args.build)
+            for count in (HELLO_COUNTS if "sharing" in only else ()):
                 log("%s: sharing, %d hello" % (backend, count))
                 name = "sharing_saved_kib_%d_hello" % count
                 figures[name], details[name] = sharing(backend, args.build, count)

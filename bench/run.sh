@@ -40,7 +40,7 @@ fi
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
 ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench udpsock udpbench \
-  aspaces swaptest freereport spin
+  aspaces swaptest freereport spin clonetest
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).

@@ -5,6 +5,7 @@ The data format is documented in docs/testing.md. In short, a case is
   {"name": "hello", "timeout": 30, "platforms": [...], "skiff_args": [...],
    "guests": [{"image": "hello", "name": "hello", "args": [], "mem": "32M",
                "count": 1, "paging": "shadow", "shadow_cache": 4, "cpu": 1,
+               "clone": 2, "snapshot_lines": ["line before the snapshot"],
                "status": 0, "outcome": "halt",
                "reason": "fragment", "lines": ["required output line"],
                "blocks": [{"name": "storage", "size": 65536, "fill": "zero"},
@@ -351,6 +352,7 @@ def resolve_case(case, build, disk_dir=None):
             guest = make_guest(image_path(build, entry["image"]), entry.get("args", []),
                                name=entry.get("name"), mem=entry.get("mem"),
                                count=entry.get("count", 1), cpu=entry.get("cpu"),
+                               clone=entry.get("clone", 0),
                                paging=entry.get("paging"),
                                shadow_cache=entry.get("shadow_cache"),
                                blocks=_blocks(entry, disk_dir, index),
@@ -358,7 +360,15 @@ def resolve_case(case, build, disk_dir=None):
                                      for n in entry.get("nets", [])])
         except GuestSpecError as error:
             raise CaseError("case %s: %s" % (case["name"], error))
-        pairs.append((guest, _expectation(guest, entry)))
+        expectation = _expectation(guest, entry)
+        if guest.clone:
+            # clone=N: the guest ends at its snapshot (status 0, its own
+            # lines); the outcome and lines given are each clone's.
+            pairs.append((guest, Expectation(names=[guest.name], status=0, outcome="halt",
+                                             reason=None,
+                                             lines=entry.get("snapshot_lines", []))))
+            expectation = dataclasses.replace(expectation, names=guest.clone_names())
+        pairs.append((guest, expectation))
     if "guest_list" in case:
         pairs += _listed_guests(build, case["guest_list"])
     names = [n for _, e in pairs for n in e.names]
@@ -371,7 +381,8 @@ def resolve_case(case, build, disk_dir=None):
         final = None
     else:
         final = max([e.status for e in expectations] + [0])
-    return BootCase(name=case["name"], guests=[g for g, _ in pairs],
+    guests = list({id(g): g for g, _ in pairs}.values())   # a clone= guest has two pairs
+    return BootCase(name=case["name"], guests=guests,
                     expectations=expectations, skiff_args=case.get("skiff_args", []),
                     final_status=final, forbidden=case.get("forbidden", []),
                     log_checks=case.get("log_checks", []),

@@ -18,7 +18,7 @@ GUEST_DEFAULT_MEM = 32 * MIB
 GUEST_MAX_MEM = 4 << 30
 GUEST_MAX_COUNT = 1024
 NAME_MAX_CHARS = 31
-GUEST_OPTION_KEYS = ("name", "mem", "count", "cpu", "paging", "shadow_cache")
+GUEST_OPTION_KEYS = ("name", "mem", "count", "clone", "cpu", "paging", "shadow_cache")
 PAGING_MODES = ("nested", "shadow", "pv")
 BLOCK_PREFIX = "block."
 NET_PREFIX = "net."
@@ -114,6 +114,7 @@ class Guest:
     paging: str = None        # paging=MODE, None for Skiff's default
     shadow_cache: int = None  # shadow_cache=K, None for Skiff's default
     cpu: int = None   # cpu=K on the module line: the CPU it runs on (docs/smp.md)
+    clone: int = 0    # clone=N: N copy-on-write clones of its snapshot (docs/clones.md)
 
     def mem_bytes(self):
         """Return the guest's RAM in bytes, rounded up to 2 MiB."""
@@ -122,10 +123,21 @@ class Guest:
         return parse_size(self.mem)
 
     def instance_names(self):
-        """Return the names Skiff gives the instances (NAME.1..NAME.N when N > 1)."""
+        """Return the names Skiff gives the instances (NAME.1..NAME.N when N > 1).
+
+        A clone=N guest is NAME (it ends at its snapshot) and its clones
+        NAME.1..NAME.N.
+        """
+        if self.clone:
+            return [self.name] + self.clone_names()
         if self.count == 1:
             return [self.name]
         return ["%s.%d" % (self.name, i) for i in range(1, self.count + 1)]
+
+
+    def clone_names(self):
+        """Return the names of a clone=N guest's clones, NAME.1..NAME.N."""
+        return ["%s.%d" % (self.name, i) for i in range(1, self.clone + 1)]
 
 
 def parse_size(text):
@@ -208,7 +220,7 @@ def parse_block_option(text):
 
 
 def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
-               paging=None, shadow_cache=None, cpu=None):
+               paging=None, shadow_cache=None, cpu=None, clone=0):
     """Build a checked Guest; raises GuestSpecError on a bad size, count, name or disk.
 
     blocks: Block list; nets: Net list; a device name may appear once in both.
@@ -221,6 +233,9 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
     count = int(count)
     if not 1 <= count <= GUEST_MAX_COUNT:
         raise GuestSpecError("count %d out of range (1..%d)" % (count, GUEST_MAX_COUNT))
+    clone = int(clone or 0)
+    if not 0 <= clone <= GUEST_MAX_COUNT or (clone and count != 1):
+        raise GuestSpecError("clone %d: 1..%d, and not with count" % (clone, GUEST_MAX_COUNT))
     if name is None:
         name = default_name(image)
     elif sanitize_name(name) != name:
@@ -234,7 +249,8 @@ def make_guest(image, args=(), name=None, mem=None, count=1, blocks=(), nets=(),
         shadow_cache = int(shadow_cache)
     return Guest(image=image, name=name, args=list(args), mem=mem, count=count,
                  blocks=list(blocks), nets=list(nets), paging=paging,
-                 shadow_cache=shadow_cache, cpu=None if cpu is None else int(cpu))
+                 shadow_cache=shadow_cache, cpu=None if cpu is None else int(cpu),
+                 clone=clone)
 
 
 def parse_guest_spec(spec):
@@ -277,6 +293,8 @@ def module_words(guest, disk_paths=()):
         words.append("mem=%dM" % (guest.mem_bytes() // MIB))
     if guest.count != 1:
         words.append("count=%d" % guest.count)
+    if guest.clone:
+        words.append("clone=%d" % guest.clone)
     if guest.cpu is not None:
         words.append("cpu=%d" % guest.cpu)
     if guest.paging is not None:

@@ -261,6 +261,18 @@ int64_t skiff_report_free(const void *ptr, size_t len);
 int64_t skiff_report_free_ranges(const struct skiff_free_range *ranges, size_t count,
 				 uint64_t *bad_index);
 
+/*
+ * skiff_snapshot: snapshot this guest here for its clones (module option
+ * clone=N, docs/clones.md). In the guest that was started, it does not
+ * return: Skiff ends it and starts N clones from the snapshot, in each of
+ * which it returns that clone's number, 1..N. Returns 0 when Skiff refused
+ * (not started with clone=, already a clone): the guest goes on and
+ * Skiff's log says why. skiff_snapshot_raw passes flags (0 is the only
+ * valid value) and returns the call's ret in *ret as well.
+ */
+unsigned skiff_snapshot(void);
+unsigned skiff_snapshot_raw(uint64_t flags, int32_t *ret);
+
 /* ---- what the runtime needs from the appliance ---- */
 
 /* main: the appliance. Its return value becomes the exit status. Declared

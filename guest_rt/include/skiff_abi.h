@@ -56,6 +56,7 @@ enum skiff_hc_nr {
 #define SKIFF_CALL_PORT_LAST 0x59fu
 #define SKIFF_CALL_NOP_PORT 0x580u
 #define SKIFF_CALL_FREE_REPORT_PORT 0x581u
+#define SKIFF_CALL_SNAPSHOT_PORT 0x582u
 
 /* Result codes written into a call's ret field (Solo5's solo5_result_t). */
 enum skiff_result {
@@ -139,6 +140,13 @@ struct skiff_hc_free_report {
 	uint64_t bad_index;       /* out: the entry refused, when error names one */
 };
 
+/* SNAPSHOT (docs/clones.md): RAX returns the clone's number, 0 when refused. */
+struct skiff_hc_snapshot {
+	uint64_t flags;           /* in: must be 0 */
+	int32_t ret;              /* out: SKIFF_OK in every clone, SKIFF_EINVAL refused */
+	uint32_t reserved;
+};
+
 /* The manifest (MFT1): entry 0 is reserved, devices follow. */
 #define SKIFF_MFT_VERSION 1u
 #define SKIFF_MFT_MAX_ENTRIES 64u
@@ -199,6 +207,7 @@ _Static_assert(offsetof(struct skiff_hc_halt, exit_status) == 8, "status @8");
 _Static_assert(sizeof(struct skiff_free_range) == 16, "free range is 16 bytes");
 _Static_assert(offsetof(struct skiff_hc_free_report, ret) == 24, "free report ret @24");
 _Static_assert(sizeof(struct skiff_hc_free_report) == 40, "free report is 40 bytes");
+_Static_assert(offsetof(struct skiff_hc_snapshot, ret) == 8, "snapshot ret @8");
 _Static_assert(sizeof(struct skiff_mft_entry) == 104, "manifest entry is 104 bytes");
 _Static_assert(offsetof(struct skiff_mft_entry, type) == 68, "type @68");
 _Static_assert(offsetof(struct skiff_mft_entry, u) == 72, "union @72");

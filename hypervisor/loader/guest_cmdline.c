@@ -145,19 +145,20 @@ static int parse_mem(const struct word *value, struct guest_config *out,
 	return 0;
 }
 
-static int parse_count(const struct word *value, struct guest_config *out,
+/* parse_count: count= or clone= (key), 1..GUEST_MAX_COUNT, into *to. */
+static int parse_count(const struct word *value, const char *key, unsigned *to,
 		       char *err, size_t errlen)
 {
 	char shown[SHOWN_MAX + 4];
 	uint64_t count;
 
 	if (!parse_u64(value->text, value->len, &count))
-		return format_error(-EINVAL, err, errlen, "count=%s is not a number",
-			    show(value, shown));
+		return format_error(-EINVAL, err, errlen, "%s=%s is not a number",
+			    key, show(value, shown));
 	if (count == 0 || count > GUEST_MAX_COUNT)
-		return format_error(-EINVAL, err, errlen, "count=%s is out of range (1..%u)",
-			    show(value, shown), GUEST_MAX_COUNT);
-	out->count = (unsigned)count;
+		return format_error(-EINVAL, err, errlen, "%s=%s is out of range (1..%u)",
+			    key, show(value, shown), GUEST_MAX_COUNT);
+	*to = (unsigned)count;
 	return 0;
 }
 
@@ -328,7 +329,7 @@ static int parse_shadow_cache(const struct word *value, struct guest_config *out
 
 /* Options seen so far, to refuse one given twice. */
 struct seen {
-	bool mem, count, paging, shadow_cache, cpu;
+	bool mem, count, paging, shadow_cache, cpu, clone;
 };
 
 /* parse_option: one KEY=VALUE word of Skiff's own. */
@@ -350,7 +351,13 @@ static int parse_option(const struct word *w, struct guest_config *out,
 		if (seen->count)
 			return format_error(-EINVAL, err, errlen, "count= is given twice");
 		seen->count = true;
-		return parse_count(&value, out, err, errlen);
+		return parse_count(&value, "count", &out->count, err, errlen);
+	}
+	if (word_is(&key, "clone")) {
+		if (seen->clone)
+			return format_error(-EINVAL, err, errlen, "clone= is given twice");
+		seen->clone = true;
+		return parse_count(&value, "clone", &out->clone_count, err, errlen);
 	}
 	if (word_is(&key, "paging")) {
 		if (seen->paging)
@@ -398,7 +405,7 @@ static int parse_skiff_word(const struct word *w, struct guest_config *out,
 	}
 	if (find_char(w, '=') == w->len)
 		return format_error(-EINVAL, err, errlen,
-			    "unexpected word '%s' (options are mem=, count=, cpu=, paging=, shadow_cache=, block.DEV= and net.DEV=; guest arguments go after --)",
+			    "unexpected word '%s' (options are mem=, count=, clone=, cpu=, paging=, shadow_cache=, block.DEV= and net.DEV=; guest arguments go after --)",
 			    show(w, shown));
 	return parse_option(w, out, seen, err, errlen);
 }
@@ -464,6 +471,16 @@ static int check_instance_names(const struct guest_config *out, char *err,
 {
 	size_t len = strlen(out->name);
 
+	if (out->clone_count && out->count > 1)
+		return format_error(-EINVAL, err, errlen,
+			    "clone=%u with count=%u: one image boots once and its snapshot is cloned (give one of them)",
+			    out->clone_count, out->count);
+	if (out->clone_count &&
+	    len + 1 + decimal_digits(out->clone_count) > GUEST_NAME_MAX - 1)
+		return format_error(-EINVAL, err, errlen,
+			    "name '%s' is too long for clone=%u: clone names like '%s.%u' must fit in %u characters",
+			    out->name, out->clone_count, out->name, out->clone_count,
+			    GUEST_NAME_MAX - 1);
 	if (out->count > 1 &&
 	    len + 1 + decimal_digits(out->count) > GUEST_NAME_MAX - 1)
 		return format_error(-EINVAL, err, errlen,
@@ -476,7 +493,7 @@ static int check_instance_names(const struct guest_config *out, char *err,
 int guest_cmdline_parse(const char *cmdline, struct guest_config *out,
 			char *err, size_t errlen)
 {
-	struct seen seen = { false, false, false, false, false };
+	struct seen seen = { false, false, false, false, false, false };
 	const char *p = cmdline;
 	struct word w;
 	int rc;

@@ -1,7 +1,7 @@
 /*
  * guest_cmdline.h - the grammar of a guest module's command line.
  *
- *   NAME [mem=SIZE] [count=N] [cpu=K] [paging=nested|shadow|pv] [shadow_cache=K]
+ *   NAME [mem=SIZE] [count=N] [clone=N] [cpu=K] [paging=nested|shadow|pv] [shadow_cache=K]
  *        [block.DEV=MODULE-PATH]...
  *        [net.DEV=NETWORK[,mac=XX:XX:XX:XX:XX:XX]]... [-- ARG...]
  *
@@ -9,6 +9,9 @@
  * digit. SIZE: bytes with an optional K/M/G suffix, rounded up to 2 MiB,
  * at least 2 MiB and at most 4 GiB (default 32M). count: instances of this
  * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1.
+ * clone: boot the image once, snapshot it at its first POLL or its
+ * SNAPSHOT call, and start N copy-on-write clones NAME.1 ... NAME.N from
+ * the snapshot (1..1024; not with count= > 1; docs/clones.md).
  * cpu: the CPU (0..63, by Skiff's numbering) every instance runs on;
  * whether that CPU was started is checked when the guest is placed.
  * net.DEV attaches NET device DEV to the switch's network NETWORK (1..31
@@ -61,6 +64,7 @@ struct guest_config {
 	char name[GUEST_NAME_MAX];
 	uint64_t mem_size;
 	unsigned count;
+	unsigned clone_count;    /* clone=N, 0 when not given */
 	enum guest_paging paging;
 	unsigned shadow_cache;   /* 0: the default */
 	bool has_cpu;            /* cpu= given: pinned to cpu */

@@ -41,6 +41,24 @@ int share_image_get(struct share_table *t, const void *bytes, uint64_t len)
 	return empty;
 }
 
+/* A private image has no bytes and length 0: same_bytes never matches it
+ * (share_image_get needs len > 0). */
+int share_image_private(struct share_table *t)
+{
+	for (unsigned i = 0; i < SHARE_MAX_IMAGES; i++)
+		if (!t->images[i].users) {
+			t->images[i] = (struct share_image){ NULL, 0, 1 };
+			return (int)i;
+		}
+	return -1;
+}
+
+void share_image_hold(struct share_table *t, int image)
+{
+	if (image >= 0 && image < (int)SHARE_MAX_IMAGES && t->images[image].users)
+		t->images[image].users++;
+}
+
 void share_image_put(struct share_table *t, int image)
 {
 	if (image >= 0 && image < (int)SHARE_MAX_IMAGES && t->images[image].users)
@@ -89,6 +107,13 @@ uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa)
 	t->entries[s].refs++;
 	count_ref(t, 0, 1);
 	return t->entries[s].hpa;
+}
+
+uint64_t share_frame(const struct share_table *t, int image, uint64_t gpa)
+{
+	int s = find(t, image, gpa);
+
+	return s < 0 ? 0 : t->entries[s].hpa;
 }
 
 bool share_insert(struct share_table *t, int image, uint64_t gpa, uint64_t hpa)

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #define SHARE_MAX_IMAGES 64u
-#define SHARE_MAX_FRAMES 4096u   /* 16 MiB of shared pages */
+#define SHARE_MAX_FRAMES 16384u  /* 64 MiB of shared pages (images and snapshots) */
 
 struct share_image {
 	const void *bytes;   /* the first module seen with these contents */
@@ -49,6 +49,16 @@ void share_init(struct share_table *t);
  */
 int share_image_get(struct share_table *t, const void *bytes, uint64_t len);
 
+/*
+ * share_image_private: a new image no module matches (a snapshot's
+ * frames, copy-on-write between its clones), with one user. -1 when the
+ * table holds SHARE_MAX_IMAGES images already.
+ */
+int share_image_private(struct share_table *t);
+
+/* share_image_hold: one more user of image (in use: callers hold one). */
+void share_image_hold(struct share_table *t, int image);
+
 /* share_image_put: one user of image fewer; the slot is reused at 0. */
 void share_image_put(struct share_table *t, int image);
 
@@ -57,6 +67,10 @@ void share_image_put(struct share_table *t, int image);
  * one more reference taken, or 0 when there is none yet.
  */
 uint64_t share_lookup(struct share_table *t, int image, uint64_t gpa);
+
+/* share_frame: the frame backing page gpa of image, no reference taken
+ * (the caller holds one, or copies at once), or 0. */
+uint64_t share_frame(const struct share_table *t, int image, uint64_t gpa);
 
 /*
  * share_insert: record hpa as the frame of page gpa of image with one

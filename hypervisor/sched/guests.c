@@ -250,6 +250,24 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 	}
 }
 
+/*
+ * start_clones: parent's snapshot was just taken (it ended): its clones,
+ * NAME.1..NAME.N, built here on the parent's CPU, where they run.
+ */
+static void start_clones(struct vm *parent)
+{
+	unsigned n = vm_clone_pending(parent);
+	char name[GUEST_NAME_MAX];
+
+	for (unsigned k = 1; k <= n; k++) {
+		format(name, sizeof(name), "%s.%u", parent->name, k);
+		if (!room_for(name))
+			break;
+		add_vm(vm_clone_start(parent, k, vm_count, name));
+	}
+	vm_clone_started(parent);
+}
+
 /* mine: whether vm runs on the calling CPU (only that CPU changes its state). */
 static bool mine(const struct vm *vm)
 {
@@ -370,9 +388,11 @@ static void schedule(void)
 		if (this_cpu_index() == 0)
 			uplink_poll();   /* the NIC and the switch stay the boot CPU's */
 		vm = next_runnable(&cursor, now);
-		if (vm)
+		if (vm) {
 			run_one(vm);
-		else if (!vm_memory_idle_work(vms, vm_count))
+			if (vm_clone_pending(vm))
+				start_clones(vm);
+		} else if (!vm_memory_idle_work(vms, vm_count))
 			idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
 	}
 }
@@ -461,6 +481,7 @@ static uint8_t summarize(void)
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
 		vm_evict_log(vm);
+		vm_clone_log(vm);
 		if (vm->free_reports || vm->free_refused)
 			log_printf("memory %s free_reports=%llu freed=%llu KiB zeroed_in_place=%llu KiB refused=%llu",
 				   vm->name, (unsigned long long)vm->free_reports,

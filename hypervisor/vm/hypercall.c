@@ -20,6 +20,7 @@ enum {
 	HALT_SIZE = 12,
 	NET_RING_SIZE = 20,
 	FREE_REPORT_SIZE = 40,
+	SNAPSHOT_SIZE = 12,
 };
 
 bool hypercall_is_port(uint16_t port)
@@ -45,6 +46,8 @@ const char *hypercall_name(uint16_t port)
 		return "skiff-net-kick";
 	if (port == SKIFF_CALL_FREE_REPORT)
 		return "skiff-free-report";
+	if (port == SKIFF_CALL_SNAPSHOT)
+		return "skiff-snapshot";
 	if (port >= HYPERCALL_PORT_BASE && nr >= HYPERCALL_SOLO5_FIRST &&
 	    nr <= HYPERCALL_SOLO5_LAST)
 		return solo5[nr];
@@ -361,6 +364,16 @@ void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,
 		else
 			refuse_call(res, "skiff-free-report: argument struct at 0x%llx (%llu bytes) "
 				    "is not inside guest memory", arg_gpa, FREE_REPORT_SIZE);
+		return;
+	}
+	if (port == SKIFF_CALL_SNAPSHOT) {
+		arg = guest_ptr(&env->mem, arg_gpa, SNAPSHOT_SIZE);
+		if (arg) {
+			res->action = HC_DO_SNAPSHOT;
+			res->snapshot_flags = load_u64(arg);
+		} else
+			refuse_call(res, "skiff-snapshot: argument struct at 0x%llx (%llu bytes) "
+				    "is not inside guest memory", arg_gpa, SNAPSHOT_SIZE);
 		return;
 	}
 	if (port < HYPERCALL_PORT_BASE || nr < HYPERCALL_SOLO5_FIRST ||

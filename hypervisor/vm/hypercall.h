@@ -27,6 +27,7 @@
 #define SKIFF_CALL_NET_RING 0x588u   /* {handle, ring gpa, ret}: register a NET ring */
 #define SKIFF_CALL_NET_KICK 0x589u   /* no argument: an exit, so Skiff serves the rings */
 #define SKIFF_CALL_FREE_REPORT 0x581u   /* free-page reporting (free_report.h) */
+#define SKIFF_CALL_SNAPSHOT 0x582u   /* {flags, ret}: snapshot here for clone= (vm_clone.h) */
 
 enum hypercall_nr {
 	HC_WALLTIME = 1, HC_PUTS = 2, HC_POLL = 3, HC_BLOCK_WRITE = 4,
@@ -43,6 +44,7 @@ enum hypercall_action {
 	HC_DO_HALT,      /* the guest ended itself with status */
 	HC_DO_KILL,      /* the guest broke the ABI: end it, reason in why */
 	HC_DO_REPEAT,    /* part done: re-enter at the same OUT, which repeats the call */
+	HC_DO_SNAPSHOT,  /* SNAPSHOT: the caller decides (snapshot_flags, arg_gpa) */
 };
 
 /*
@@ -98,6 +100,7 @@ struct hypercall_result {
 				* with hypercall_poll_complete (a frame wakes it early) */
 	uint8_t status;        /* HC_DO_HALT: exit_status & 0xff */
 	uint64_t halt_cookie;  /* HC_DO_HALT: the cookie, 0 when none */
+	uint64_t snapshot_flags;  /* HC_DO_SNAPSHOT: the call's flags word */
 	char why[128];         /* HC_DO_KILL: what was wrong */
 };
 
@@ -130,7 +133,9 @@ bool hypercall_is_port(uint16_t port);
  * a frame or the timeout is 0; otherwise it is HC_DO_SLEEP with poll_wait.
  * A PUTS of more than HYPERCALL_PUTS_CHUNK bytes writes that many, advances
  * data and len in the guest's struct past them and answers HC_DO_REPEAT
- * (output is bounded per exit, so per slice). Never reads or writes outside
+ * (output is bounded per exit, so per slice). SNAPSHOT {flags @0, ret @8}
+ * is HC_DO_SNAPSHOT with the flags read: whether a snapshot may be taken
+ * is the VM's business (its ret is written there). Never reads or writes outside
  * env->mem, the device and the switch.
  */
 void hypercall_dispatch(const struct hypercall_env *env, uint16_t port,

@@ -12,6 +12,7 @@
 #include "hypervisor/loader/guest_image.h"
 #include "hypervisor/vm/guest_memory.h"
 #include "hypervisor/vm/hypercall.h"
+#include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "net/net_ring.h"
@@ -82,6 +83,7 @@ struct vm {
 	uint64_t shared_pages;        /* pages mapped to a shared frame now */
 	uint64_t unshared_pages;      /* shared pages a hypercall made private */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
+	struct vm_clone_state clone;  /* clone=: snapshot and clones (vm_clone.c) */
 	struct np_table nested;
 	bool nested_ready;
 	struct shadow *shadow;        /* shadow paging's state, NULL when nested */
@@ -117,6 +119,10 @@ struct vm {
 struct vm *vm_create(const char *name, unsigned id, const struct guest_config *cfg,
 		     const void *image, uint64_t image_len,
 		     const struct vm_disk_backing *disks, unsigned disk_count);
+
+/* vm_alloc: a VM record named name with id, runnable on the calling CPU,
+ * its FPU image clean; NULL (logged) when no page is left. */
+struct vm *vm_alloc(const char *name, unsigned id);
 
 /*
  * vm_net_attach: attach cfg's net.DEV= devices of vm to the switch, each

@@ -30,7 +30,7 @@
  * time): the "overhead" log line for benchmarks subtracts from it. */
 static uint64_t build_free_before;
 
-static struct vm *vm_alloc(const char *name, unsigned id)
+struct vm *vm_alloc(const char *name, unsigned id)
 {
 	uint64_t page = frame_alloc();
 	struct vm *vm;
@@ -200,6 +200,8 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 	vm->vcpu.nested = &vm->nested;
 	vm->vcpu.id = vm->id;
 	if ((rc = choose_paging(vm, cfg, &boot)) != 0)
+		return rc;
+	if (cfg->clone_count && (rc = vm_clone_begin(vm, cfg, &boot)) != 0)
 		return rc;
 	if ((rc = hal->vcpu_create(&vm->vcpu, &boot)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot create its vCPU (error %d)", rc);

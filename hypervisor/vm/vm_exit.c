@@ -90,8 +90,13 @@ static bool handle_hypercall(struct vm *vm, const struct hypercall_env *env,
 	case HC_DO_REPEAT:
 		/* RIP stays at the OUT: a pending slice end is taken first. */
 		return true;
+	case HC_DO_SNAPSHOT:
+		return vm_clone_snapshot_call(vm, exit, arg, res.snapshot_flags);
 	case HC_DO_SLEEP:
 		hal->advance(&vm->vcpu, exit);
+		/* clone=: its first POLL is the snapshot, unless it made the call. */
+		if (res.poll_wait && vm_clone_poll_snapshot(vm))
+			return false;
 		vm->wake_tsc = tsc_read() + ns_to_tsc(res.sleep_ns);
 		vm->state = VM_SLEEPING;
 		vm->polling = res.poll_wait;
@@ -185,10 +190,16 @@ static const char *access_name(unsigned access)
 static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 {
 	uint64_t gpa = exit->npf.gpa;
+	bool write = exit->npf.access & HAL_ACCESS_WRITE;
 
-	if (!exit->npf.mapped && gpa < vm->mem.size) {
-		int rc = vm_first_touch(vm, gpa);
+	if ((!exit->npf.mapped || write) && gpa < vm->mem.size) {
+		int rc = -ENOENT;
 
+		/* A clone's write to a page it shares: its own copy. */
+		if (write && vm->clone.index)
+			rc = vm_clone_write_fault(vm, gpa);
+		if (rc == -ENOENT && !exit->npf.mapped)
+			rc = vm_first_touch(vm, gpa);
 		if (rc == 0)
 			return true;  /* the guest retries the access */
 		if (rc == -ENOMEM) {

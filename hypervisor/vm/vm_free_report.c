@@ -48,6 +48,9 @@ static uint64_t free_one(struct vm *vm, uint64_t gpa, uint64_t start, uint64_t e
 	/* Evicted: its stored copy must not come back on the next touch. */
 	if (vm_evict_forget(vm, gpa))
 		return GP_PAGE_SIZE;
+	/* A clone's page its snapshot backs: only this clone lets go of it. */
+	if (vm_clone_forget(vm, gpa))
+		return GP_PAGE_SIZE;
 	if (gp_at(&vm->pages, gpa) != GP_OWN || pv_is_table(vm, gpa) ||
 	    np_lookup(&vm->nested, gpa, &hpa, NULL, &size) != 0)
 		return GP_PAGE_SIZE;  /* never touched, not its own, or a PV table page */

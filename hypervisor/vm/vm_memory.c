@@ -24,6 +24,7 @@
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/vm/vm_share.h"
 #include "lib/errno.h"
@@ -161,12 +162,12 @@ static uint64_t frame_for(const struct vm *spare)
 }
 
 /*
- * map_page: hand the zeroed frame at hpa to the page (4 KiB or 2 MiB) at
- * gpa: Skiff's window first, then the record (so teardown finds and frees
- * the frame whatever fails next), then the nested table.
+ * vm_memory_map_own (vm_memory.h): hand the frame at hpa to the page (4 KiB
+ * or 2 MiB) at gpa: Skiff's window first, then the record (so teardown
+ * finds and frees the frame whatever fails next), then the nested table.
  */
-static int map_page(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
-		    unsigned perms)
+int vm_memory_map_own(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      unsigned perms)
 {
 	int rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + gpa, hpa, size);
 
@@ -191,7 +192,7 @@ static int place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms,
 
 		if (!hpa)
 			return -ENOMEM;
-		if ((rc = map_page(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
+		if ((rc = vm_memory_map_own(vm, page, hpa, GP_PAGE_SIZE, perms)) != 0)
 			return rc;
 	}
 	return 0;
@@ -210,7 +211,7 @@ static int fault_back(struct vm *vm, uint64_t gpa, const struct vm *spare)
 		frames_free(hpa, FRAME_SIZE);
 		return rc;
 	}
-	return map_page(vm, page, hpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
+	return vm_memory_map_own(vm, page, hpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
 }
 
 static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
@@ -220,16 +221,24 @@ static int first_touch(struct vm *vm, uint64_t gpa, const struct vm *spare)
 
 	if (gpa < vm->mem.size && (where == GP_COMPRESSED || where == GP_SWAPPED))
 		return fault_back(vm, gpa, spare);
+	if (gpa < vm->mem.size && where == GP_NOWHERE && vm->clone.index) {
+		int rc;
+
+		(void)ensure_free(spare, TABLE_HEADROOM);
+		if ((rc = vm_clone_fault_in(vm, gpa)) != -ENOENT)
+			return rc;   /* the snapshot's page, read-only */
+	}
 
 	/* A pool frame only while there is room for its tables: when memory
 	 * is short the pool goes back and 4 KiB pages take its place. */
-	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE;
+	bool allow_2m = pool_count > 0 && frames_free_bytes() >= TABLE_HEADROOM * FRAME_SIZE &&
+			vm_clone_takes_2m(vm);
 
 	if (!gp_first_touch_plan(&vm->pages, gpa, allow_2m, &base, &size))
 		return -ENOENT;
 	if (size == GP_BLOCK_SIZE) {
 		vm->prezeroed_bytes += GP_BLOCK_SIZE;
-		return map_page(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
+		return vm_memory_map_own(vm, base, pool[--pool_count], size, PLAIN_RAM_PERMS);
 	}
 	return place(vm, base, size, PLAIN_RAM_PERMS, spare);
 }
@@ -260,8 +269,12 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 
 		if (gp_is_away(where) || where == GP_SHARED) {
 			spin_lock(&memory_lock);
-			/* A shared page turns private: a call may write it. */
-			rc = where == GP_SHARED ? vm_share_unshare(vm, page) : first_touch(vm, page, vm);
+			if (where != GP_SHARED)
+				rc = first_touch(vm, page, vm);
+			/* A shared page turns private: a call may write it (a
+			 * clone's touch may have just mapped one). */
+			if (rc == 0 && gp_at(&vm->pages, page) == GP_SHARED)
+				rc = vm_share_unshare(vm, page);
 			spin_unlock(&memory_lock);
 		}
 		if (rc)
@@ -313,7 +326,8 @@ static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
 		hal->flush_nested_tlb(&vm->vcpu);
 }
 
-static int prepare_locked(struct vm *vm, const struct guest_image *img)
+/* setup_locked: vm's page record (all GP_NOWHERE) and empty nested table. */
+static int setup_locked(struct vm *vm)
 {
 	int rc = record_alloc(vm);
 
@@ -329,6 +343,15 @@ static int prepare_locked(struct vm *vm, const struct guest_image *img)
 		.cpus = { UINT64_C(1) << vm->cpu },
 	};
 	vm_reclaim_track(vm, true);
+	return 0;
+}
+
+static int prepare_locked(struct vm *vm, const struct guest_image *img)
+{
+	int rc = setup_locked(vm);
+
+	if (rc)
+		return rc;
 	/* The GDT and the guest's page tables, then the boot information, the
 	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
 	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
@@ -382,6 +405,41 @@ static void release_frames(void *ctx, uint64_t unused_hpa, uint64_t unused_size)
 
 static void release_locked(struct vm *vm);
 
+int vm_memory_prepare_clone(struct vm *vm)
+{
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = setup_locked(vm);
+	vm->nested.stale = false;  /* no vCPU has used the table yet */
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg)
+{
+	int rc;
+
+	spin_lock(&memory_lock);
+	rc = fn(vm, arg);
+	spin_unlock(&memory_lock);
+	return rc;
+}
+
+/* cow_locked: a frame for the copy first, reclaiming as a first touch would. */
+static int cow_locked(struct vm *vm, uint64_t gpa)
+{
+	(void)ensure_free(NULL, 1 + TABLE_HEADROOM);
+	if (gp_at(&vm->pages, gpa) == GP_SHARED)
+		return vm_share_unshare(vm, gpa);
+	return vm_clone_copy_in(vm, gpa);
+}
+
+int vm_memory_cow(struct vm *vm, uint64_t gpa)
+{
+	return vm_memory_locked(cow_locked, vm, gpa);
+}
+
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
 {
 	int rc;
@@ -416,6 +474,7 @@ static void release_locked(struct vm *vm)
 	shadow_destroy(vm);
 	vm_evict_release(vm);   /* its pages in the pool or swap, unread */
 	vm_share_end(vm);
+	vm_clone_release(vm);   /* after its shared pages: they name the snapshot */
 	if (vm->pages_hpa) {
 		frames_free(vm->pages_hpa, vm->pages_bytes);
 		vm->pages_hpa = 0;

@@ -28,6 +28,34 @@ struct vm;
 int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
 
 /*
+ * vm_memory_prepare_clone: a clone's page record and empty nested table
+ * (vm->mem set as for vm_memory_prepare); every page comes on first touch,
+ * from its snapshot or zeroed. 0, or -ENOMEM (kept for vm_memory_release).
+ */
+int vm_memory_prepare_clone(struct vm *vm);
+
+/*
+ * vm_memory_map_own: the filled frame at hpa becomes vm's own for the page
+ * (4 KiB or 2 MiB, aligned, inside RAM, not mapped) at gpa, with perms: in
+ * Skiff's window, recorded GP_OWN, in the nested table. On a failure to
+ * map the window the frame is freed; after that vm's end frees it. 0, or
+ * -ENOMEM. Memory lock held.
+ */
+int vm_memory_map_own(struct vm *vm, uint64_t gpa, uint64_t hpa, uint64_t size,
+		      unsigned perms);
+
+/* vm_memory_locked: fn(vm, arg) under the memory lock (docs/smp.md); its result. */
+int vm_memory_locked(int (*fn)(struct vm *vm, uint64_t arg), struct vm *vm, uint64_t arg);
+
+/*
+ * vm_memory_cow: give vm a private, writable copy of its copy-on-write
+ * page gpa (4 KiB-aligned; GP_SHARED, or GP_NOWHERE and still its
+ * snapshot's: vm_clone.h), reclaiming for the frame when short. 0, or
+ * -ENOMEM / -ENOENT (vm_share_unshare).
+ */
+int vm_memory_cow(struct vm *vm, uint64_t gpa);
+
+/*
  * vm_page_out: take the page at gpa (a 4 KiB page or an aligned 2 MiB
  * block, mapped to a frame of vm's own) away from vm through the one
  * invalidation path, then out of Skiff's window; scrub the frame when it

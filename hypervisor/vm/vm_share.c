@@ -8,6 +8,12 @@
  * segment-permission fault as before and ends that guest. Skiff itself
  * writes to guest memory only for hypercalls, through guest_ptr, whose
  * populate hook makes a shared page private first (vm_share_unshare).
+ *
+ * Clones (vm_clone.c) use the same table and the same code: a snapshot is
+ * an image of its own (share_image_private) whose frames are the guest's
+ * RAM at the snapshot, mapped read-only in every clone; a clone's write
+ * there is the same unshare, with the page's own permissions given back.
+ * Which image a page's frame belongs to is image_of's one decision.
  */
 #include "hypervisor/vm/vm_share.h"
 
@@ -17,18 +23,32 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/mem/share_table.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_clone.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
 static struct share_table table;
 static bool table_ready;
 
-void vm_share_begin(struct vm *vm, const void *bytes, uint64_t len)
+static void ensure_table(void)
 {
 	if (!table_ready) {
 		share_init(&table);
 		table_ready = true;
 	}
+}
+
+/* image_of: the image whose frame backs vm's shared page gpa: its
+ * snapshot's for a copy-on-write page of a clone, else its module's. */
+static int image_of(struct vm *vm, uint64_t gpa)
+{
+	return vm_clone_is_cow(vm, gpa) ? vm_clone_image(vm) : vm->share_image;
+}
+
+void vm_share_begin(struct vm *vm, const void *bytes, uint64_t len)
+{
+	ensure_table();
 	vm->share_image = share_image_get(&table, bytes, len);
 	vm->sharing = vm->share_image >= 0;
 }
@@ -55,17 +75,26 @@ static int map_shared(struct vm *vm, uint64_t gpa, uint64_t hpa, unsigned perms)
 	return rc;
 }
 
+int vm_share_map_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
+{
+	uint64_t hpa = share_lookup(&table, image, gpa);
+	int rc;
+
+	if (!hpa)
+		return -ENOENT;
+	if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
+		vm_share_drop(image, gpa);   /* undo the reference */
+	return rc;
+}
+
 /* share_page: one page of a read-only segment. */
 static int share_page(struct vm *vm, uint64_t gpa, unsigned perms)
 {
-	uint64_t hpa = share_lookup(&table, vm->share_image, gpa);
-	int rc;
+	uint64_t hpa;
+	int rc = vm_share_map_from(vm, vm->share_image, gpa, perms);
 
-	if (hpa) {
-		if ((rc = map_shared(vm, gpa, hpa, perms)) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
-			vm_share_release_page(vm, gpa);   /* undo the reference */
+	if (rc != -ENOENT)
 		return rc;
-	}
 	hpa = frame_alloc();
 	if (!hpa)
 		return -ENOMEM;
@@ -97,14 +126,19 @@ int vm_share_place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 	return 0;
 }
 
-void vm_share_release_page(struct vm *vm, uint64_t gpa)
+void vm_share_drop(int image, uint64_t gpa)
 {
-	uint64_t hpa = share_release(&table, vm->share_image, gpa);
+	uint64_t hpa = share_release(&table, image, gpa);
 
 	if (hpa) {
 		memset((void *)(uintptr_t)hpa, 0, FRAME_SIZE);
 		frames_free(hpa, FRAME_SIZE);
 	}
+}
+
+void vm_share_release_page(struct vm *vm, uint64_t gpa)
+{
+	vm_share_drop(image_of(vm, gpa), gpa);
 }
 
 struct unshare_ctx {
@@ -122,33 +156,91 @@ static void release_unshared(void *ctx, uint64_t hpa, uint64_t size)
 	vm_share_release_page(u->vm, u->gpa);
 }
 
+int vm_share_drop_page(struct vm *vm, uint64_t gpa)
+{
+	struct unshare_ctx u = { vm, gpa & ~(GP_PAGE_SIZE - 1) };
+	int rc = mem_remove(&vm->space, u.gpa, GP_PAGE_SIZE, 0, release_unshared, &u);
+
+	if (rc == 0) {
+		set_where(vm, u.gpa, GP_NOWHERE);
+		vm->shared_pages--;
+	}
+	return rc;
+}
+
+/* copy_frame: a new frame holding a copy of the frame at src, or 0. Not
+ * zeroed first: the copy overwrites every byte. */
+static uint64_t copy_frame(uint64_t src)
+{
+	uint64_t fresh = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
+
+	if (fresh)
+		memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)src, FRAME_SIZE);
+	return fresh;
+}
+
+int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
+{
+	uint64_t src = table_ready ? share_frame(&table, image, gpa) : 0, fresh;
+
+	if (!src)
+		return -ENOENT;
+	if (!(fresh = copy_frame(src)))
+		return -ENOMEM;
+	return vm_memory_map_own(vm, gpa, fresh, GP_PAGE_SIZE, perms);
+}
+
 int vm_share_unshare(struct vm *vm, uint64_t gpa)
 {
 	struct unshare_ctx u = { vm, gpa & ~(GP_PAGE_SIZE - 1) };
 	uint64_t old, fresh, size;
 	unsigned perms;
+	bool cow = vm_clone_is_cow(vm, u.gpa);
 	int rc;
 
 	if (np_lookup(&vm->nested, u.gpa, &old, &perms, &size) != 0 || size != GP_PAGE_SIZE)
 		return -ENOENT;
-	fresh = frame_alloc();
-	if (!fresh)
+	if (cow)
+		perms = vm_clone_perms(vm, u.gpa);   /* writable again, as before the snapshot */
+	if (!(fresh = copy_frame(old)))
 		return -ENOMEM;
-	memcpy((void *)(uintptr_t)fresh, (const void *)(uintptr_t)old, FRAME_SIZE);
-	if ((rc = mem_remove(&vm->space, u.gpa, GP_PAGE_SIZE, 0, release_unshared, &u)) != 0) {
+	if ((rc = vm_share_drop_page(vm, u.gpa)) != 0) {
 		frames_free(fresh, FRAME_SIZE);
 		return rc;
 	}
-	set_where(vm, u.gpa, GP_NOWHERE);
-	vm->shared_pages--;
-	rc = host_window_map((uint64_t)(uintptr_t)vm->mem.base + u.gpa, fresh, GP_PAGE_SIZE);
-	if (rc) {
-		frames_free(fresh, FRAME_SIZE);
-		return rc;
-	}
-	gp_set_own(&vm->pages, u.gpa, GP_PAGE_SIZE);
+	if (cow)
+		vm_clone_note_copied(vm, u.gpa);
 	vm->unshared_pages++;
-	return np_map(&vm->nested, u.gpa, fresh, GP_PAGE_SIZE, perms);
+	return vm_memory_map_own(vm, u.gpa, fresh, GP_PAGE_SIZE, perms);
+}
+
+int vm_share_new_image(void)
+{
+	ensure_table();
+	return share_image_private(&table);
+}
+
+void vm_share_hold_image(int image)
+{
+	ensure_table();
+	share_image_hold(&table, image);
+}
+
+void vm_share_put_image(int image)
+{
+	if (table_ready)
+		share_image_put(&table, image);
+}
+
+bool vm_share_adopt(int image, uint64_t gpa, uint64_t hpa)
+{
+	ensure_table();
+	return share_insert(&table, image, gpa, hpa);
+}
+
+uint64_t vm_share_ref(int image, uint64_t gpa)
+{
+	return table_ready ? share_lookup(&table, image, gpa) : 0;
 }
 
 void vm_share_end(struct vm *vm)

@@ -6,6 +6,7 @@
 #ifndef SKIFF_VM_SHARE_H
 #define SKIFF_VM_SHARE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vm;
@@ -29,9 +30,11 @@ int vm_share_place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms);
 
 /*
  * vm_share_unshare: the hypervisor is about to reach page gpa (GP_SHARED)
- * of vm for a hypercall, which may write it: give vm a private copy with
- * the same permissions (through the one invalidation path), so no write
- * meant for vm reaches another guest. 0, or -ENOMEM.
+ * of vm for a hypercall, which may write it, or a clone wrote its copy-on-
+ * write page: give vm a private copy (through the one invalidation path),
+ * so no write meant for vm reaches another guest. The copy keeps the
+ * mapping's permissions, or for a clone's copy-on-write page gets back the
+ * page's permissions from before the snapshot. 0, or -ENOMEM.
  */
 int vm_share_unshare(struct vm *vm, uint64_t gpa);
 
@@ -41,6 +44,45 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa);
  * the frame (scrubbed) when vm was the last. For vm_memory_release.
  */
 void vm_share_release_page(struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_share_drop_page: take vm's shared page gpa away through the one
+ * invalidation path and drop vm's reference (vm_share_release_page); the
+ * page is GP_NOWHERE after. 0, or mem_remove's error with nothing changed.
+ */
+int vm_share_drop_page(struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_share_map_from: map page gpa (4 KiB-aligned, inside RAM, not mapped)
+ * of vm to image's frame for gpa with perms, taking a reference; the page
+ * becomes GP_SHARED. -ENOENT when image has no frame there (nothing
+ * taken), 0, or -ENOMEM for a table page (the reference is dropped unless
+ * the page was already recorded, then vm's end drops it).
+ */
+int vm_share_map_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
+
+/*
+ * vm_share_copy_from: page gpa (4 KiB-aligned, inside RAM, not mapped) of
+ * vm gets a frame of its own holding a copy of image's frame for gpa,
+ * mapped with perms (no reference kept: nothing is shared). -ENOENT when
+ * image has no frame there, 0, or -ENOMEM.
+ */
+int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
+
+/* What clones need of the table (vm_clone.c), by image index: */
+/* vm_share_new_image: a private image with one user (share_image_private), or -1. */
+int vm_share_new_image(void);
+/* vm_share_hold_image / vm_share_put_image: one user more / fewer of image. */
+void vm_share_hold_image(int image);
+void vm_share_put_image(int image);
+/* vm_share_adopt: hpa becomes image's frame for gpa, with one reference;
+ * false when the table is full or gpa has one (nothing recorded). */
+bool vm_share_adopt(int image, uint64_t gpa, uint64_t hpa);
+/* vm_share_ref: image's frame for gpa with one more reference, or 0. */
+uint64_t vm_share_ref(int image, uint64_t gpa);
+/* vm_share_drop: one reference fewer to image's frame for gpa; the last
+ * one scrubs and frees the frame. Unknown pages: nothing. */
+void vm_share_drop(int image, uint64_t gpa);
 
 /* vm_share_end: vm is done with its image (after its pages are released). */
 void vm_share_end(struct vm *vm);

@@ -91,6 +91,23 @@ static void test_count(void)
 	PARSES("abcdefghijklmnopqrstuvwxyz01234");
 }
 
+static void test_clone(void)
+{
+	PARSES("a");
+	CHECK_EQ(cfg.clone_count, 0);
+	PARSES("a clone=3 mem=16M");
+	CHECK_EQ(cfg.clone_count, 3);
+	CHECK_EQ(cfg.count, 1);
+	PARSES("a clone=1024 count=1");
+	REFUSED("a clone=0", "clone=0 is out of range (1..1024)");
+	REFUSED("a clone=1025", "clone=1025 is out of range");
+	REFUSED("a clone=two", "clone=two is not a number");
+	REFUSED("a clone=2 clone=3", "clone= is given twice");
+	REFUSED("a clone=2 count=2", "clone=2 with count=2");
+	PARSES("abcdefghijklmnopqrstuvwxyz0 clone=999");
+	REFUSED("abcdefghijklmnopqrstuvwxyz01 clone=999", "is too long for clone=999");
+}
+
 static void test_paging(void)
 {
 	PARSES("a");
@@ -265,6 +282,7 @@ int main(void)
 	test_full_line();
 	test_mem();
 	test_count();
+	test_clone();
 	test_paging();
 	test_cpu();
 	test_names();

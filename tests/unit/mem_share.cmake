@@ -11,3 +11,9 @@ skiff_host_test(frame_bitmap_top_test
   ${CMAKE_SOURCE_DIR}/tests/unit/frame_bitmap_top_test.c
   ${CMAKE_SOURCE_DIR}/hypervisor/mem/frame_bitmap_top.c
   ${CMAKE_SOURCE_DIR}/hypervisor/mem/frame_bitmap.c)
+# Copy-on-write clones: a snapshot's page kinds, a clone's detached bits
+# and the frames' references through snapshot, copies, reports and ends.
+skiff_host_test(clone_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/clone_test.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/clone/snap_pages.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/share_table.c)

@@ -258,6 +258,22 @@ static void test_ports(void)
 	CHECK(strcmp(hypercall_name(0x50f), "unknown") == 0);
 }
 
+/* SNAPSHOT (0x582): the flags word handed to the VM, which decides; a
+ * struct outside RAM ends the guest as for every call. */
+static void test_snapshot(void)
+{
+	struct hypercall_env env = make_env();
+	struct hypercall_result res;
+	uint64_t flags = 0x8000000000000001ull;
+
+	memcpy(ram + 0x3000, &flags, sizeof(flags));
+	hypercall_dispatch(&env, SKIFF_CALL_SNAPSHOT, 0x3000, &res);
+	CHECK(res.action == HC_DO_SNAPSHOT && res.snapshot_flags == flags);
+	hypercall_dispatch(&env, SKIFF_CALL_SNAPSHOT, 0xfffffff8u, &res);
+	CHECK(res.action == HC_DO_KILL && strstr(res.why, "skiff-snapshot: argument struct"));
+	CHECK(strcmp(hypercall_name(SKIFF_CALL_SNAPSHOT), "skiff-snapshot") == 0);
+}
+
 static void test_cpuid_policy(void)
 {
 	struct cpuid_regs r = { 0, 0, 0xffffffffu, 0 };
@@ -298,6 +314,7 @@ int main(void)
 	test_block();
 	test_block_region();
 	test_ports();
+	test_snapshot();
 	test_cpuid_policy();
 	free(ram);
 	return check_report("hypercall");
