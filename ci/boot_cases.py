@@ -17,7 +17,7 @@ The data format is documented in docs/testing.md. In short, a case is
    "fair_slices": {"guests": ["spin.1", "spin.2"], "max_ratio": 2},
    "machine_mem": 256, "qemu_cpu_flags": ["+pku"], "firmware": "uefi", "boot": "pxe",
    "qemu_machine": "q35", "cpus": 4, "nmi_after": "text of a guest's line",
-   "stays_on": true, "whole_lines": true}
+   "stays_on": true, "whole_lines": true, "qemu_icount": true}
 
 qemu_cpu_flags are appended to QEMU's -cpu model on qemu-svm, to reach
 state that only some CPUs have (protection keys, XSAVE, AVX, MONITOR).
@@ -28,6 +28,10 @@ machine must still be on a few seconds after Skiff's last log line
 whole_lines: every log line after the start marker is one whole line of
 one source (Skiff's "skiff: ..." or a guest's "[NAME] ...") and holds no
 second line's start: lines from two CPUs never interleave.
+qemu_icount: on qemu-svm the clock follows executed instructions
+(`-icount shift=0,sleep=off`, as Bochs's `sync=none` always does), so a
+case whose outcome depends on how much runs within a stretch of guest
+time gives the same result however loaded the host is.
 
 A guest may give "outcomes", a list of acceptable alternatives
 [{"outcome": ..., "status": ..., "reason": ..., "lines": [...]}, ...],
@@ -91,6 +95,7 @@ class BootCase:
     nmi_after: str = None      # console text after which QEMU's monitor sends an NMI
     stays_on: bool = False     # the machine must still be on after Skiff's last line (on_end=halt)
     whole_lines: bool = False  # every log line must be one whole line of one source (SMP)
+    qemu_icount: bool = False  # qemu-svm: time follows executed instructions
 
 
 def case_files(main_file):
@@ -339,6 +344,14 @@ def _stays_on(case):
     return value
 
 
+def _qemu_icount(case):
+    """Return the case's qemu_icount (false when absent); CaseError unless a boolean."""
+    value = case.get("qemu_icount", False)
+    if not isinstance(value, bool):
+        raise CaseError("case %s: qemu_icount must be true or false" % case["name"])
+    return value
+
+
 def resolve_case(case, build, disk_dir=None):
     """Turn a case dictionary into a BootCase with image paths under build.
 
@@ -391,4 +404,5 @@ def resolve_case(case, build, disk_dir=None):
                     firmware=_firmware_and_boot(case)[0], boot=_firmware_and_boot(case)[1],
                     qemu_machine=case.get("qemu_machine"), cpus=_cpus(case),
                     nmi_after=_nmi_after(case), stays_on=_stays_on(case),
-                    whole_lines=case.get("whole_lines") is True)
+                    whole_lines=case.get("whole_lines") is True,
+                    qemu_icount=_qemu_icount(case))

@@ -130,7 +130,8 @@ def machine_options(case, platform):
         qemu_cpu = ",".join([QEMU_CPU] + case.qemu_cpu_flags)
     return MachineOptions(megabytes=case.machine_mem, qemu_cpu=qemu_cpu, firmware=case.firmware,
                           boot=case.boot, qemu_machine=case.qemu_machine,
-                          cpus=case.cpus, nmi_after=case.nmi_after)
+                          cpus=case.cpus, nmi_after=case.nmi_after,
+                          icount=case.qemu_icount and platform == "qemu-svm")
 
 
 def run_test(build, platform, name, keep_dir=None, paging=None):

@@ -27,7 +27,8 @@ class SkiffLog:
     output: guest name -> its output lines (without the "[NAME] " prefix);
     refused, ended: guest name -> reason text; halted: name -> status;
     summaries: name -> Summary; final_status: int or None; panic: the
-    PANIC reason or None; lines: every line of the log.
+    PANIC reason or None; lines: every line of the log; partial: the text
+    after the last newline ("" when the log ends with one).
     """
 
     lines: list = dataclasses.field(default_factory=list)
@@ -38,6 +39,7 @@ class SkiffLog:
     summaries: dict = dataclasses.field(default_factory=dict)
     final_status: int = None
     panic: str = None
+    partial: str = ""
 
 
 def _record(log, line):
@@ -73,13 +75,16 @@ def parse_log(text):
 
     Carriage returns are dropped; unknown lines are kept in .lines only.
     A PANIC line anywhere is recorded even when a final status follows.
+    Text after the last newline is an unfinished line (an emulator
+    stopped while Skiff was writing it, e.g. "final status 1" of "12"):
+    it goes to .partial only, never into .lines or a record.
     """
     log = SkiffLog()
-    for line in text.replace("\r", "").split("\n"):
+    lines = text.replace("\r", "").split("\n")
+    log.partial = lines.pop()
+    for line in lines:
         log.lines.append(line)
         _record(log, line)
-    if log.lines and log.lines[-1] == "":
-        log.lines.pop()
     return log
 
 

@@ -10,6 +10,7 @@
 #include "lib/format.h"
 #include "vmx_arch.h"
 #include "vmx_decode.h"
+#include "vmx_decode_fast.h"
 
 /* The mnemonic of an instruction no guest may execute, or NULL. */
 static const char *forbidden_mnemonic(uint32_t basic)
@@ -40,25 +41,6 @@ static const char *forbidden_mnemonic(uint32_t basic)
 	case VMX_EXIT_VMFUNC: return "VMFUNC";
 	default: return NULL;
 	}
-}
-
-/* RIP after the exiting instruction (instruction-caused exits only). */
-static void set_next_rip(vmx_field_reader read_field, struct hal_exit *exit)
-{
-	exit->next_rip = exit->rip + read_field(VMCS_EXIT_INSTRUCTION_LENGTH);
-}
-
-static void decode_io(vmx_field_reader read_field, struct hal_exit *exit)
-{
-	uint64_t qual = read_field(VMCS_EXIT_QUALIFICATION);
-
-	exit->reason = HAL_EXIT_IO;
-	exit->io.port = (uint16_t)(qual >> IO_QUAL_PORT_SHIFT);
-	exit->io.size = (uint8_t)((qual & IO_QUAL_SIZE_MASK) + 1);
-	exit->io.is_write = !(qual & IO_QUAL_IN);
-	exit->io.is_string = (qual & IO_QUAL_STRING) != 0;
-	exit->io.is_rep = (qual & IO_QUAL_REP) != 0;
-	set_next_rip(read_field, exit);
 }
 
 static void decode_ept_violation(vmx_field_reader read_field,
@@ -140,7 +122,7 @@ static void decode_unhandled(uint32_t basic, vmx_field_reader read_field,
 	if (mnemonic) {
 		exit->reason = HAL_EXIT_FORBIDDEN_INSN;
 		exit->insn.name = mnemonic;
-		set_next_rip(read_field, exit);
+		vmx_set_next_rip(read_field, exit);
 		return;
 	}
 	exit->reason = HAL_EXIT_UNHANDLED;
@@ -170,7 +152,7 @@ static void decode_cr_access(uint32_t basic, vmx_field_reader read_field,
 	exit->cr.cr = (uint8_t)cr;
 	exit->cr.is_write = type == 0;
 	exit->cr.gpr = (uint8_t)((qual >> 8) & 15u);
-	set_next_rip(read_field, exit);
+	vmx_set_next_rip(read_field, exit);
 }
 
 void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
@@ -178,6 +160,8 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 {
 	uint32_t basic = exit_reason & VMX_EXIT_REASON_BASIC_MASK;
 
+	if (vmx_decode_fast(exit_reason, read_field, exit))
+		return;
 	exit->vendor_code = basic;
 	exit->rip = read_field(VMCS_GUEST_RIP);
 	exit->next_rip = 0;
@@ -188,15 +172,15 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 	}
 	switch (basic) {
 	case VMX_EXIT_IO:
-		decode_io(read_field, exit);
+		vmx_decode_io(read_field, exit);
 		break;
 	case VMX_EXIT_CPUID:
 		exit->reason = HAL_EXIT_CPUID;
-		set_next_rip(read_field, exit);
+		vmx_set_next_rip(read_field, exit);
 		break;
 	case VMX_EXIT_HLT:
 		exit->reason = HAL_EXIT_HLT;
-		set_next_rip(read_field, exit);
+		vmx_set_next_rip(read_field, exit);
 		break;
 	case VMX_EXIT_RDMSR:
 	case VMX_EXIT_WRMSR:
@@ -205,7 +189,7 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 		exit->msr.index = (uint32_t)gpr[HAL_REG_RCX];
 		exit->msr.value = (gpr[HAL_REG_RDX] << 32) |
 			(gpr[HAL_REG_RAX] & 0xffffffffu);
-		set_next_rip(read_field, exit);
+		vmx_set_next_rip(read_field, exit);
 		break;
 	case VMX_EXIT_EPT_VIOLATION:
 		decode_ept_violation(read_field, exit);
@@ -235,7 +219,7 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 		exit->reason = HAL_EXIT_INVLPG;
 		exit->invlpg.address = read_field(VMCS_EXIT_QUALIFICATION);
 		exit->invlpg.known = true;
-		set_next_rip(read_field, exit);
+		vmx_set_next_rip(read_field, exit);
 		break;
 	default:
 		decode_unhandled(basic, read_field, exit);

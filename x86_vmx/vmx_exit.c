@@ -12,12 +12,13 @@
 #include "vmx_arch.h"
 #include "vmx_caps.h"
 #include "vmx_decode.h"
+#include "vmx_decode_fast.h"
 #include "vmx_insn.h"
 #include "vmx_ops.h"
 #include "vmx_vcpu.h"
 #include "vmx_vpid.h"
 
-static uint64_t read_current_field(uint32_t field)
+static inline uint64_t read_current_field(uint32_t field)
 {
 	return vmread(field);
 }
@@ -107,10 +108,13 @@ void vmx_run(struct vcpu *vcpu, struct hal_exit *exit)
 		return;
 	}
 	reason = (uint32_t)vmread(VMCS_EXIT_REASON);
-	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED)) {
+	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED))
 		v->launched = true;
+	/* A hypercall's OUT or a CPUID: inline, and no event to requeue. */
+	if (vmx_decode_fast(reason, read_current_field, exit))
+		return;
+	if (!(reason & VMX_EXIT_REASON_ENTRY_FAILED))
 		requeue_interrupted_event();
-	}
 	vmx_decode_exit(reason, read_current_field, vcpu->gpr, exit);
 	if (exit->reason == HAL_EXIT_NMI)
 		take_host_nmi();

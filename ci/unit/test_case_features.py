@@ -153,6 +153,14 @@ class CaseFeatureTest(unittest.TestCase):
                 with self.assertRaises(CaseError):
                     resolve_case(dict(self.fair, machine_mem=bad), self.build)
 
+    # ---- qemu_icount ----
+
+    def test_qemu_icount(self):
+        self.assertFalse(resolve_case(self.fair, self.build).qemu_icount)
+        self.assertTrue(resolve_case(dict(self.fair, qemu_icount=True), self.build).qemu_icount)
+        with self.assertRaises(CaseError):
+            resolve_case(dict(self.fair, qemu_icount="yes"), self.build)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -56,6 +56,16 @@ class LogTest(unittest.TestCase):
         self.assertEqual(exit_status(parse_log("skiff: PANIC: oops\n"), False), 125)
         self.assertEqual(exit_status(parse_log("skiff: final status 0\n"), True), 124)
 
+    def test_unfinished_last_line_is_not_read(self):
+        # An emulator stopped while Skiff wrote "final status 12" or a summary.
+        log = parse_log("skiff: summary a status=0 reason=halt slices=3\nskiff: final status 1")
+        self.assertIsNone(log.final_status)
+        self.assertEqual(log.partial, "skiff: final status 1")
+        self.assertEqual(log.lines, ["skiff: summary a status=0 reason=halt slices=3"])
+        self.assertEqual(exit_status(log, False), 125)
+        cut = parse_log("skiff: guest a: halted with status 1")
+        self.assertEqual(cut.halted, {})
+
 
 class CheckTest(unittest.TestCase):
     def setUp(self):

@@ -43,21 +43,58 @@ void apic_timer_interrupt(void)
 	apic_write(APIC_EOI, 0);
 }
 
-/* Count timer ticks over 10 ms of TSC time: the timer's rate, per second. */
+/* Counts are tried at most this often, 10 ms each ... */
+#define CALIBRATION_TRIES 50
+/* ... until one's start and end are each pinned between TSC reads that
+ * together lie at most 1/1000 of the count apart. */
+#define CALIBRATION_SPREAD_DIVISOR 1000
+
+/*
+ * count_once: timer ticks over about 10 ms of TSC time; *tsc gets the TSC
+ * ticks the count spans (the middle of what the TSC reads around its start
+ * and its end allow), *spread how far apart those reads lie. On an
+ * emulator the CPU's thread can stall inside the access that starts or
+ * reads the timer, which then counts ticks the TSC window does not hold:
+ * under load QEMU's timer once came out 1.5 to 2 times too fast.
+ */
+static uint32_t count_once(uint64_t *tsc, uint64_t *spread)
+{
+	uint64_t wait = tsc_hz() / 100, start_before, start_after, end_before, end_after;
+	uint32_t left;
+
+	start_before = tsc_read();
+	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
+	start_after = tsc_read();
+	while (tsc_read() - start_after < wait)
+		__asm__ volatile("pause");
+	end_before = tsc_read();
+	left = apic_read(APIC_TIMER_CURRENT);
+	end_after = tsc_read();
+	apic_write(APIC_TIMER_INITIAL, 0);
+	*tsc = (end_before + end_after) / 2 - (start_before + start_after) / 2;
+	*spread = (start_after - start_before) + (end_after - end_before);
+	return 0xffffffffu - left;
+}
+
+/* The timer's rate, per second: from the count whose bounds lie closest. */
 static uint64_t calibrate(void)
 {
-	uint64_t start, wait = tsc_hz() / 100;
-	uint32_t left;
+	uint64_t best_hz = 0, best_spread = UINT64_MAX;
 
 	apic_write(APIC_LVT_TIMER, LVT_MASKED | APIC_VECTOR_TIMER);
 	apic_write(APIC_TIMER_DIVIDE, DIVIDE_BY_16);
-	apic_write(APIC_TIMER_INITIAL, 0xffffffffu);
-	start = tsc_read();
-	while (tsc_read() - start < wait)
-		__asm__ volatile("pause");
-	left = apic_read(APIC_TIMER_CURRENT);
-	apic_write(APIC_TIMER_INITIAL, 0);
-	return (uint64_t)(0xffffffffu - left) * 100;
+	for (unsigned i = 0; i < CALIBRATION_TRIES; i++) {
+		uint64_t tsc, spread;
+		uint32_t ticks = count_once(&tsc, &spread);
+
+		if (tsc == 0 || spread >= best_spread)
+			continue;
+		best_spread = spread;
+		best_hz = (uint64_t)ticks * tsc_hz() / tsc;
+		if (spread <= tsc / CALIBRATION_SPREAD_DIVISOR)
+			break;
+	}
+	return best_hz;
 }
 
 bool apic_timer_init(void)

@@ -7,9 +7,11 @@
  * The TSC is read as the count is loaded and as the output rises. On real
  * hardware delays only make a run longer, but an emulator's TSC and PIT
  * follow different host clocks, and on a loaded host a run can come out
- * shorter as well as longer. Undisturbed runs agree to about 0.01%, so
- * the result is the run that most others agree with; more runs are taken
- * until three agree, and the median is the fallback if none ever do.
+ * shorter as well as longer. Each run is bracketed by TSC readings and
+ * dropped when the emulator stalled inside it (pit_measure). Undisturbed
+ * runs agree to about 0.01%, so the result is the run that most others
+ * agree with; more runs are taken until three agree, and the median is the
+ * fallback if none ever do.
  */
 #include "hypervisor/time/time.h"
 
@@ -32,6 +34,7 @@
 #define CALIBRATION_MAX_RUNS 25
 #define CALIBRATION_AGREEING 3        /* runs that must agree ... */
 #define CALIBRATION_TOLERANCE 1000    /* ... to within 1/1000 (0.1%) */
+#define CALIBRATION_MAX_ATTEMPTS 200  /* runs tried, disturbed ones included (2 s) */
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA 0x71
@@ -82,30 +85,46 @@ uint64_t walltime_ns(void)
 }
 
 /*
- * pit_measure: TSC ticks for one PIT_COUNTS countdown of channel 2.
- * The gate is raised first and the TSC read just before the byte that
- * loads the count: a real PIT starts counting at the load when the gate is
- * high, and QEMU's ignores the gate in mode 0 and always starts at the
- * load. Either way any delay (an interrupt, the emulator's thread losing
- * the CPU) can only make a run longer, never shorter.
+ * pit_measure: TSC ticks for one PIT_COUNTS countdown of channel 2 into
+ * *ticks; false when the run cannot be trusted. The count starts during the OUT that
+ * loads its high byte (a real PIT starts counting at the load when the
+ * gate is high; QEMU's ignores the gate in mode 0 and always starts at the
+ * load) and ends between the last read of port 0x61 that saw OUT2 low and
+ * the first that saw it high. Each of the two moments is known only to lie
+ * between two TSC readings; the result is the middle of what they allow,
+ * and a run is trusted only when they allow a spread of at most 1/1000 of
+ * it. On an emulator the CPU's thread can lose the host CPU inside any
+ * port access (QEMU's PIT then reads its clock after the stall, the TSC
+ * before it was read before), which once made most runs come out short.
  */
-static uint64_t pit_measure(void)
+static bool pit_measure(uint64_t *ticks)
 {
 	uint8_t port61 = inb(PORT_61) & ~(PORT_61_GATE2 | PORT_61_SPEAKER);
-	uint64_t start, now;
+	uint64_t load_before, load_after, low_before, end_before, end_after;
 
 	outb(PORT_61, port61 | PORT_61_GATE2);    /* gate high, speaker off */
 	outb(PIT_COMMAND, PIT_CH2_LOHI_MODE0);    /* OUT2 goes low */
 	outb(PIT_CHANNEL2, PIT_COUNTS & 0xff);
-	start = tsc_read();
+	load_before = tsc_read();
 	outb(PIT_CHANNEL2, PIT_COUNTS >> 8);      /* count loaded: counting */
-	do {
-		now = tsc_read();
-		if (now - start > WAIT_LIMIT_TICKS)
+	load_after = low_before = tsc_read();
+	for (;;) {
+		end_before = tsc_read();
+		bool high = inb(PORT_61) & PORT_61_OUT2;
+
+		end_after = tsc_read();
+		if (high)
+			break;
+		low_before = end_before;
+		if (end_after - load_before > WAIT_LIMIT_TICKS)
 			panic("time: PIT channel 2 never reached zero");
-	} while (!(inb(PORT_61) & PORT_61_OUT2));
+	}
 	outb(PORT_61, port61);                    /* gate low again */
-	return now - start;
+	/* The countdown lasted between low_before - load_after and
+	 * end_after - load_before ticks. */
+	*ticks = (low_before + end_after) / 2 - (load_before + load_after) / 2;
+	return (end_after - low_before) + (load_after - load_before) <=
+	       *ticks / CALIBRATION_TOLERANCE;
 }
 
 static uint8_t cmos_read(uint8_t reg)
@@ -158,15 +177,27 @@ static void rtc_read(struct rtc_raw *raw)
 
 static void calibrate_tsc(void)
 {
-	uint64_t runs[CALIBRATION_MAX_RUNS], best = 0;
-	unsigned count = 0, support = 0;
+	uint64_t runs[CALIBRATION_MAX_RUNS], disturbed[CALIBRATION_MAX_RUNS], best = 0;
+	unsigned count = 0, support = 0, attempts = 0, ndisturbed = 0;
 
-	while (count < CALIBRATION_MAX_RUNS && support < CALIBRATION_AGREEING) {
-		runs[count++] = pit_measure();
+	while (count < CALIBRATION_MAX_RUNS && support < CALIBRATION_AGREEING &&
+	       attempts++ < CALIBRATION_MAX_ATTEMPTS) {
+		uint64_t ticks;
+
+		if (!pit_measure(&ticks)) {   /* its bounds lie too far apart */
+			if (ndisturbed < CALIBRATION_MAX_RUNS)
+				disturbed[ndisturbed++] = ticks;
+			continue;
+		}
+		runs[count++] = ticks;
 		if (count >= CALIBRATION_MIN_RUNS)
 			best = consensus_of(runs, count, CALIBRATION_TOLERANCE, &support);
 	}
-	if (support < CALIBRATION_AGREEING) {
+	if (count == 0) {
+		log_printf("tsc calibration: every one of %u runs was disturbed; using their median",
+			   CALIBRATION_MAX_ATTEMPTS);
+		best = median_of(disturbed, ndisturbed);
+	} else if (support < CALIBRATION_AGREEING) {
 		log_printf("tsc calibration: no %u of %u runs agree; using the median",
 			   CALIBRATION_AGREEING, count);
 		best = median_of(runs, count);
@@ -201,47 +232,111 @@ void time_init(void)
 	read_wall_clock();
 }
 
-/* rtc_seconds_now: the seconds register, read outside an update. */
-static unsigned rtc_seconds_now(void)
+/* rtc_seconds_raw: the seconds register as stored (BCD or binary), read
+ * outside an update: four port accesses, so the edge brackets stay short. */
+static uint8_t rtc_seconds_raw(void)
 {
-	struct rtc_raw raw;
+	rtc_wait_while(true);
+	return cmos_read(RTC_SECONDS);
+}
+
+/* rtc_second_of: a raw seconds byte decoded with the rest of a full read
+ * (its status B says BCD or binary); 60 when it does not decode. */
+static unsigned rtc_second_of(struct rtc_raw raw, uint8_t second)
+{
 	struct rtc_time t;
 
-	rtc_read_once(&raw);
+	raw.second = second;
 	return rtc_decode(&raw, &t) ? t.second : 60;
 }
 
 /*
- * rtc_second_edge: wait until the RTC's seconds change; returns the TSC
- * then and the new seconds value in *second.
+ * One change of the RTC's seconds, bracketed by TSC readings: it happened
+ * after `before` (taken just before the last read that still showed the
+ * old second) and before `after` (just after the first read that showed
+ * the new one). On an emulator the CPU's thread can lose the host CPU
+ * between any two instructions; a long bracket shows that it did.
  */
-static uint64_t rtc_second_edge(unsigned *second)
-{
-	unsigned before = rtc_seconds_now(), now;
-	uint64_t start = tsc_read();
+struct rtc_edge {
+	uint64_t before, after;
+	unsigned second;
+};
 
-	while ((now = rtc_seconds_now()) == before) {
-		if (tsc_read() - start > WAIT_LIMIT_TICKS)
+static void rtc_edge_wait(struct rtc_edge *edge)
+{
+	struct rtc_raw raw;
+	uint64_t before, start, now;
+	uint8_t old, second;
+
+	rtc_read_once(&raw);
+	before = start = tsc_read();
+	old = rtc_seconds_raw();
+	for (;;) {
+		now = tsc_read();
+		second = rtc_seconds_raw();
+		edge->after = tsc_read();
+		if (second != old)
+			break;
+		before = now;
+		if (edge->after - start > WAIT_LIMIT_TICKS)
 			panic("time: the RTC seconds never changed");
 	}
-	*second = now;
-	return tsc_read();
+	edge->before = before;
+	edge->second = rtc_second_of(raw, second);
 }
 
+/* The figure is logged once its uncertainty (half of the two brackets,
+ * over the time between their edges) is at most 1/200 (5,000 ppm, a
+ * quarter of what clock_selftest allows)... */
+#define EDGE_UNCERTAINTY_DIVISOR 200
+/* ... and at most this many edges are waited for (one per second). */
+#define EDGE_TRIES 10
+
+static uint64_t edge_width(const struct rtc_edge *edge)
+{
+	return edge->after - edge->before;
+}
+
+static uint64_t edge_middle(const struct rtc_edge *edge)
+{
+	return edge->before + edge_width(edge) / 2;
+}
+
+/*
+ * The TSC is compared with the RTC between the best bracketed edge seen so
+ * far and each later edge, until the brackets are narrow enough for the
+ * time between them. On a loaded host QEMU's RTC work at each second (on
+ * another thread, holding the lock every port access needs) often widens
+ * a bracket to milliseconds; a later, longer pair then still qualifies,
+ * and the emulator's stalls never skew the figure.
+ */
 void time_selftest_clock(void)
 {
-	unsigned s1, s2, elapsed;
-	uint64_t t1, t2;
+	struct rtc_edge best, next;
+	unsigned elapsed = 0, tries = 1;
 
-	rtc_second_edge(&s1);              /* start right at an edge */
-	t1 = rtc_second_edge(&s1);
-	t2 = rtc_second_edge(&s2);
-	/* A stalled emulator may skip a second: count what actually passed. */
-	elapsed = (s2 + 60 - s1) % 60;
-	if (elapsed == 0 || s1 >= 60 || s2 >= 60) {
-		log_printf("clock check: unreadable RTC seconds (%u, %u)", s1, s2);
-		return;
+	rtc_edge_wait(&best);
+	for (;;) {
+		rtc_edge_wait(&next);
+		elapsed = (next.second + 60 - best.second) % 60;
+		if (best.second >= 60 || next.second >= 60 || elapsed == 0) {
+			log_printf("clock check: unreadable RTC seconds (%u, %u)", best.second,
+				   next.second);
+			return;
+		}
+		if ((edge_width(&best) + edge_width(&next)) / 2 <=
+		    calibrated_hz * elapsed / EDGE_UNCERTAINTY_DIVISOR)
+			break;
+		if (++tries >= EDGE_TRIES) {
+			log_printf("clock check: no two RTC edges read undisturbed in %u seconds", tries);
+			return;
+		}
+		if (edge_width(&next) < edge_width(&best))
+			best = next;
 	}
+	log_printf("clock check: edges %u s apart, read within %lu and %lu us",
+		   elapsed, tsc_to_ns(edge_width(&best)) / 1000, tsc_to_ns(edge_width(&next)) / 1000);
+	/* A stalled emulator may skip a second: elapsed counts what passed. */
 	log_printf("clock check: tsc/rtc deviation %ld ppm",
-		   deviation_ppm(t2 - t1, calibrated_hz * elapsed));
+		   deviation_ppm(edge_middle(&next) - edge_middle(&best), calibrated_hz * elapsed));
 }

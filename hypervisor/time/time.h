@@ -28,7 +28,12 @@ uint64_t ns_to_tsc(uint64_t ns);
 /*
  * time_selftest_clock: count TSC ticks between two RTC second edges and log
  * "clock check: tsc/rtc deviation N ppm" (signed), so a boot test can check
- * the calibration against an independent clock. Takes one to two seconds.
+ * the calibration against an independent clock. Each edge is bracketed by
+ * TSC readings, and the figure is logged only when the brackets leave it
+ * uncertain by at most 5,000 ppm, so a host that stalls the emulator
+ * cannot skew it; after ten seconds without such a pair it logs "clock
+ * check: no two RTC edges read undisturbed ..." instead. Usually takes one
+ * to three seconds.
  */
 void time_selftest_clock(void);
 

@@ -2,6 +2,10 @@
  * clock - the guest's two clocks and its sleep agree.
  *
  * Reads the TSC and WALLTIME, sleeps 200 ms with POLL, reads both again.
+ * Each WALLTIME is bracketed by two TSC reads and taken again when they
+ * lie more than a millisecond apart: under an emulator on a loaded host
+ * the CPU can stall between the two reads for longer than the 2% allowed
+ * below, and that stall says nothing about either clock.
  * Passes when both moved forward, the TSC delta converted with the
  * boot information's cpu_cycle_freq matches the WALLTIME delta within 2%,
  * the sleep lasted at least 200 ms and less than 2 s, and the wall clock
@@ -35,15 +39,35 @@ static uint64_t difference(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
+#define BRACKET_TRIES 20
+
+/*
+ * read_both: WALLTIME into *wall and the TSC at the middle of the two TSC
+ * reads around it into *tsc, retried while those lie more than 1 ms apart
+ * (the last try is kept when none is that tight).
+ */
+static void read_both(uint64_t hz, uint64_t *tsc, uint64_t *wall)
+{
+	for (unsigned try = 0; try < BRACKET_TRIES; try++) {
+		uint64_t before = skiff_tsc();
+
+		*wall = skiff_walltime_ns();
+		uint64_t after = skiff_tsc();
+
+		*tsc = before + (after - before) / 2;
+		if (after - before <= hz / 1000)
+			return;
+	}
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t hz = skiff_tsc_hz();
-	uint64_t tsc0 = skiff_tsc(), wall0 = skiff_walltime_ns();
-	uint64_t tsc1, wall1, wall_ns, tsc_ns;
+	uint64_t tsc0, wall0, tsc1, wall1, wall_ns, tsc_ns;
 
+	read_both(hz, &tsc0, &wall0);
 	skiff_poll(SLEEP_NS);
-	tsc1 = skiff_tsc();
-	wall1 = skiff_walltime_ns();
+	read_both(hz, &tsc1, &wall1);
 
 	skiff_printf("clock: cpu_cycle_freq %llu Hz\n", (unsigned long long)hz);
 	skiff_printf("clock: walltime %llu ns -> %llu ns\n",

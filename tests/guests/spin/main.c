@@ -7,6 +7,11 @@
  *   spin work N      a fixed amount of work (N million loop steps), then
  *                    prints the TSC time it took, in microseconds: the
  *                    figure of bench/smp_bench.sh (docs/benchmarks.md)
+ *   spin sti-once    sets and clears its IF once, then loops as forever
+ *   spin sti-loop    loops forever, setting and clearing its IF each time
+ *                    round: the two show that Bochs's SVM model masks
+ *                    physical interrupts by the guest's IF as of VMRUN
+ *                    until the guest itself changes IF (docs/threat-model.md)
  */
 #include "skiff.h"
 
@@ -26,6 +31,20 @@ static void burn(uint64_t ticks)
 
 	while (skiff_tsc() - start < ticks)
 		__asm__ volatile("pause");
+}
+
+/* STI then CLI: the guest's IF changes twice, nothing else. Skiff never
+ * injects interrupts, so IF=1 for one instruction lets nothing in. */
+static void toggle_if(void)
+{
+	__asm__ volatile("sti\n\tcli" ::: "memory");
+}
+
+static bool same(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
 }
 
 /* Fixed work: the same instructions whatever else runs on the machine. */
@@ -52,7 +71,13 @@ int main(int argc, char **argv)
 		skiff_puts("SUCCESS\n");
 		return 0;
 	}
-	if (argv[1][0] == 'f') {
+	if (same(argv[1], "sti-loop")) {
+		for (;;)
+			toggle_if();
+	}
+	if (same(argv[1], "sti-once"))
+		toggle_if();
+	if (argv[1][0] == 'f' || same(argv[1], "sti-once")) {
 		for (;;)
 			burn(UINT64_MAX);
 	}
