@@ -24,6 +24,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/options.h"
 #include "hypervisor/storage/regions.h"
 #include "hypervisor/storage/storage.h"
@@ -384,6 +385,16 @@ static void log_memory_totals(void)
 	log_printf("memory sharing: peak %llu KiB in shared frames backing %llu KiB of guest pages (saved %llu KiB)",
 		   (unsigned long long)(frames * 4), (unsigned long long)(mappings * 4),
 		   (unsigned long long)((mappings - frames) * 4));
+	if (smp_cpu_count() > 1) {
+		uint64_t remote, kicks;
+
+		mem_invalidate_totals(&remote, &kicks);
+		log_printf("smp: cross-CPU invalidation: %llu remote flushes, %llu guests kicked out "
+			   "(%llu kick IPIs taken), %llu pages reclaimed from other CPUs' guests",
+			   (unsigned long long)remote, (unsigned long long)kicks,
+			   (unsigned long long)apic_kicks_taken(),
+			   (unsigned long long)vm_reclaim_cross_cpu());
+	}
 	frames_high_use(&high_now, &high_peak);
 	log_printf("memory above 4 GiB: %llu KiB of frames in use, peak %llu KiB",
 		   (unsigned long long)(high_now >> 10), (unsigned long long)(high_peak >> 10));

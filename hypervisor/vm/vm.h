@@ -66,6 +66,7 @@ struct vm {
 	char name[GUEST_NAME_MAX];
 	unsigned id;
 	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
+	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
 	enum vm_state state;
 	struct guest_memory mem;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */
@@ -182,6 +183,19 @@ void vm_run(struct vm *vm);
  */
 void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * vm_claim / vm_try_claim / vm_unclaim: the right to touch vm's memory
+ * from host code (docs/smp.md). Its own CPU holds it in vm_run except while
+ * the guest runs; another CPU takes it to reclaim the VM's pages, and never
+ * waits for it (vm_try_claim: false when a CPU other than the caller holds
+ * it, true when the caller took it or held it already, *took telling which).
+ * vm_claim waits; call it only holding no lock. vm_unclaim releases a claim
+ * the caller holds.
+ */
+void vm_claim(struct vm *vm);
+bool vm_try_claim(struct vm *vm, bool *took);
+void vm_unclaim(struct vm *vm);
 
 /* vm_console_write: guest bytes to the console and, line by line, the log. */
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len);

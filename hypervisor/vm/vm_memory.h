@@ -66,6 +66,9 @@ int vm_first_touch(struct vm *vm, uint64_t gpa);
  */
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
+/* vm_reclaim_cross_cpu: zero pages taken from VMs of other CPUs since boot. */
+uint64_t vm_reclaim_cross_cpu(void);
+
 /*
  * vm_reclaim_zero_pages: take back up to 64 frames of plain RAM that read
  * as all zero from started guests (not spare, which may be NULL), looking
