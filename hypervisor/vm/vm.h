@@ -67,6 +67,7 @@ struct vm {
 	unsigned id;
 	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
 	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
+	bool window_stale;            /* another CPU unmapped part of its window (vm_claim.c) */
 	enum vm_state state;
 	struct guest_memory mem;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */
@@ -191,7 +192,10 @@ void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
  * waits for it (vm_try_claim: false when a CPU other than the caller holds
  * it, true when the caller took it or held it already, *took telling which).
  * vm_claim waits; call it only holding no lock. vm_unclaim releases a claim
- * the caller holds.
+ * the caller holds. A page of Skiff's window onto the VM unmapped by
+ * another CPU (window_stale) may still be in the TLB of the VM's own CPU,
+ * the one CPU that reads through it: that CPU drops its translations when
+ * it next takes the claim.
  */
 void vm_claim(struct vm *vm);
 bool vm_try_claim(struct vm *vm, bool *took);

@@ -9,6 +9,7 @@
  */
 #include "hypervisor/vm/vm.h"
 
+#include "hypervisor/cpu.h"
 #include "hypervisor/smp/percpu.h"
 
 static uint32_t me(void)
@@ -34,6 +35,11 @@ void vm_claim(struct vm *vm)
 
 	while (!vm_try_claim(vm, &took))
 		__asm__ volatile("pause");
+	if (vm->window_stale && vm->cpu == this_cpu_index()) {
+		vm->window_stale = false;
+		/* Skiff's map has no global pages: this drops every window entry. */
+		__asm__ volatile("mov %0, %%cr3" : : "r"(read_cr3()) : "memory");
+	}
 }
 
 void vm_unclaim(struct vm *vm)

@@ -89,20 +89,20 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 		return skip;
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
-		cross_cpu_reclaimed += remote;
+		if (remote)
+			vm_reclaim_count_cross_cpu();
 		*freed = true;
 	}
 	return GP_PAGE_SIZE;
 }
 
 /*
- * reachable: whether this CPU may take vm's pages now. A VM still being
- * built may hold zero pages the loader is about to write, and spare is in
- * the middle of a hypercall. Another CPU's VM must be claimable (not in
- * that CPU's exit handling, vm.h), and have no device that writes its
- * memory from the boot CPU's loop (network, disk regions).
+ * A VM still being built may hold zero pages the loader is about to write,
+ * and spare is in the middle of a hypercall. Another CPU's VM must be
+ * claimable (not in that CPU's exit handling, vm.h), and have no device
+ * that writes its memory from the boot CPU's loop (network, disk regions).
  */
-static bool reachable(struct vm *vm, const struct vm *spare, bool *took)
+bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)
 {
 	*took = false;
 	if (vm == spare || !vm->vcpu_ready)
@@ -110,6 +110,11 @@ static bool reachable(struct vm *vm, const struct vm *spare, bool *took)
 	if (vm->cpu != this_cpu_index() && (vm->net_count || vm->disk_count))
 		return false;
 	return vm_try_claim(vm, took);
+}
+
+void vm_reclaim_count_cross_cpu(void)
+{
+	__atomic_fetch_add(&cross_cpu_reclaimed, 1, __ATOMIC_RELAXED);
 }
 
 uint64_t vm_reclaim_cross_cpu(void)
@@ -128,7 +133,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 		uint64_t step;
 		bool got, took = false;
 
-		if (!vm || cursor_gpa >= vm->mem.size || !reachable(vm, spare, &took)) {
+		if (!vm || cursor_gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
