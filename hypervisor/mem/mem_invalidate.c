@@ -16,7 +16,7 @@
  */
 static struct mem_space *running[MEM_MAX_CPUS];
 static uint64_t leaves[MEM_MAX_CPUS];
-static uint64_t total_remote, total_kicks;
+static uint64_t total_remote, total_kicks, total_kick_ticks;
 
 void mem_enter(struct mem_space *s, unsigned cpu)
 {
@@ -43,8 +43,9 @@ const struct mem_space *mem_running(unsigned cpu)
 	return __atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST);
 }
 
-void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks)
+void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks)
 {
+	*kick_ticks = __atomic_load_n(&total_kick_ticks, __ATOMIC_RELAXED);
 	*remote_flushes = __atomic_load_n(&total_remote, __ATOMIC_RELAXED);
 	*kicks = __atomic_load_n(&total_kicks, __ATOMIC_RELAXED);
 }
@@ -52,16 +53,19 @@ void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks)
 /* kick_and_wait: cpu is in s's guest: make it leave, and wait until it did. */
 static void kick_and_wait(struct mem_space *s, unsigned cpu)
 {
-	uint64_t seen = __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST);
+	uint64_t seen = __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST), start;
 
 	if (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) != s || !s->invalidator.kick)
 		return;
+	start = s->invalidator.clock ? s->invalidator.clock() : 0;
 	s->invalidator.kick(s->invalidator.ctx, cpu);
 	while (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) == s &&
 	       __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST) == seen)
 		__asm__ volatile("pause");
 	s->kicks++;
 	__atomic_fetch_add(&total_kicks, 1, __ATOMIC_RELAXED);
+	if (s->invalidator.clock)
+		__atomic_fetch_add(&total_kick_ticks, s->invalidator.clock() - start, __ATOMIC_RELAXED);
 }
 
 void mem_flush_if_stale(struct mem_space *s)

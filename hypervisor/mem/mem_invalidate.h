@@ -49,12 +49,15 @@ struct mem_cpu_set {
  *     wait for anybody: a host test proves that this loses the guarantee).
  *   self(): the calling CPU's number, for counting remote flushes; NULL
  *     counts every CPU as remote.
+ *   clock(): a time stamp (TSC), to add up how long kicks took from the
+ *     IPI to the exit; NULL when not measured.
  */
 struct mem_invalidator {
 	void (*zap)(void *ctx);
 	void (*flush_here)(void *ctx, unsigned cpu);
 	void (*kick)(void *ctx, unsigned cpu);
 	unsigned (*self)(void);
+	uint64_t (*clock)(void);
 	void *ctx;
 };
 
@@ -96,10 +99,10 @@ const struct mem_space *mem_running(unsigned cpu);
 
 /*
  * mem_invalidate_totals: over all spaces since boot, CPUs other than the
- * invalidating one that were asked to flush, and those kicked out of the
- * guest and waited for.
+ * invalidating one that were asked to flush, those kicked out of the guest
+ * and waited for, and the clock() ticks the kicks took from IPI to exit.
  */
-void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks);
+void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks);
 
 /* Hands a frame back once no CPU can reach it through the space. */
 typedef void (*mem_release_fn)(void *ctx, uint64_t hpa, uint64_t size);

@@ -386,14 +386,17 @@ static void log_memory_totals(void)
 		   (unsigned long long)(frames * 4), (unsigned long long)(mappings * 4),
 		   (unsigned long long)((mappings - frames) * 4));
 	if (smp_cpu_count() > 1) {
-		uint64_t remote, kicks;
+		uint64_t remote, kicks, ticks;
 
-		mem_invalidate_totals(&remote, &kicks);
+		mem_invalidate_totals(&remote, &kicks, &ticks);
 		log_printf("smp: cross-CPU invalidation: %llu remote flushes, %llu guests kicked out "
 			   "(%llu kick IPIs taken), %llu pages reclaimed from other CPUs' guests",
 			   (unsigned long long)remote, (unsigned long long)kicks,
 			   (unsigned long long)apic_kicks_taken(),
 			   (unsigned long long)vm_reclaim_cross_cpu());
+		if (kicks)
+			log_printf("smp: kick round trip (IPI sent to the guest's exit seen): %llu ns on average",
+				   (unsigned long long)(tsc_to_ns(ticks) / kicks));
 	}
 	frames_high_use(&high_now, &high_peak);
 	log_printf("memory above 4 GiB: %llu KiB of frames in use, peak %llu KiB",

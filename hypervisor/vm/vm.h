@@ -68,6 +68,10 @@ struct vm {
 	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
 	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
 	bool window_stale;            /* another CPU unmapped part of its window (vm_claim.c) */
+	/* The pages its last nested faults mapped, left to the retry by reclaim
+	 * on other CPUs (vm_reclaim.c): one instruction may need several. */
+	uint64_t fresh_pages[8];
+	unsigned fresh_next;
 	enum vm_state state;
 	struct guest_memory mem;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */

@@ -148,7 +148,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
 
 	*freed = false;
-	if (!hpa)
+	if (!hpa || (vm->cpu != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
 		return skip;
 	if (np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */

@@ -22,6 +22,7 @@
 #include "hypervisor/panic.h"
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/smp.h"
+#include "hypervisor/time/time.h"
 #include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_evict.h"
@@ -242,6 +243,7 @@ int vm_first_touch(struct vm *vm, uint64_t gpa)
 
 	spin_lock(&memory_lock);
 	rc = first_touch(vm, gpa, NULL);
+	vm->fresh_pages[vm->fresh_next++ % 8] = gpa & ~(GP_PAGE_SIZE - 1);
 	spin_unlock(&memory_lock);
 	return rc;
 }
@@ -341,7 +343,7 @@ static int prepare_locked(struct vm *vm, const struct guest_image *img)
 	vm->nested_ready = true;
 	vm->space = (struct mem_space){
 		.table = &vm->nested,
-		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, vm },
+		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm },
 	};
 	vm_reclaim_track(vm, true);
 	/* The GDT and the guest's page tables, then the boot information, the

@@ -76,6 +76,12 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took);
 
 /*
+ * vm_reclaim_is_fresh: whether gpa (a page address) is one of vm's last
+ * pages mapped for a nested fault, which reclaim on another CPU leaves.
+ */
+bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa);
+
+/*
  * vm_reclaim_cross_cpu: pages taken (zero pages, eviction) from VMs of
  * other CPUs since boot; vm_reclaim_count_cross_cpu counts one more.
  */

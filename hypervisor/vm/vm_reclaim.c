@@ -75,6 +75,19 @@ static bool still_zero(struct vm *vm, uint64_t gpa, uint64_t hpa)
 }
 
 /*
+ * A page just mapped for a fault is untouched until the guest's retry:
+ * taking it from under a guest running on another CPU, whose retry then
+ * faults again, could go on for ever.
+ */
+bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa)
+{
+	for (unsigned i = 0; i < sizeof(vm->fresh_pages) / sizeof(vm->fresh_pages[0]); i++)
+		if (vm->fresh_pages[i] == gpa)
+			return true;
+	return false;
+}
+
+/*
  * try_page: reclaim vm's page at gpa when it is a 4 KiB frame of plain RAM
  * holding only zeros. Returns the bytes the caller may skip (the page, or
  * a whole 2 MiB leaf) and sets *freed.
@@ -85,6 +98,8 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 	bool remote = vm->cpu != this_cpu_index();
 
 	*freed = false;
+	if (remote && vm_reclaim_is_fresh(vm, gpa))
+		return skip;
 	if (!hpa || !frame_is_zero(hpa) || (remote && !still_zero(vm, gpa, hpa)))
 		return skip;
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {

@@ -245,7 +245,7 @@ static void one_run(const struct np_format *f, int at_once)
 	tlb_model_init(&r->model);
 	r->at_once = at_once;
 	r->space = (struct mem_space){ .table = &r->table,
-				       .invalidator = { NULL, model_flush_here, model_kick, NULL, r } };
+				       .invalidator = { NULL, model_flush_here, model_kick, NULL, NULL, r } };
 	leave(r, 0);
 	leave(r, 1);
 	CHECK(zpool_init(&r->pool, &pool_frames, pool_hpa, pool_chunks, 16) == 0);

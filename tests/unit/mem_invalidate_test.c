@@ -101,7 +101,7 @@ static void fixture_init(struct fixture *fx, const struct np_format *f, enum mec
 	fx->space = (struct mem_space){
 		.table = &fx->table,
 		.invalidator = { NULL, model_flush_here, how == BROKEN_NO_KICK ? NULL : model_kick,
-				 model_self, &fx->backend },
+				 model_self, NULL, &fx->backend },
 	};
 	fx->rel = (struct releaser){ .model = &fx->model, .space = &fx->space, .tag = 3 };
 	for (unsigned cpu = 0; cpu < TLB_CPUS; cpu++)
