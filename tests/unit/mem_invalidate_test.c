@@ -226,6 +226,15 @@ static void case_teardown(const struct np_format *f)
 	CHECK(fx.alloc.live == 0);
 }
 
+/* A page mapped, cached by CPUs 0 and 1 (1 stays in the guest), removed. */
+static void map_warm_remove(struct fixture *fx, const struct np_format *f, enum mechanism how)
+{
+	fixture_init(fx, f, how);
+	CHECK(np_map(&fx->table, 0, HPA, K4, NP_READ | NP_WRITE) == 0);
+	warm(fx, 0, NP_READ, HPA);
+	CHECK(mem_remove(&fx->space, 0, K4, 0, release, &fx->rel) == 0);
+}
+
 /* The model must catch each wrong order, or the cases above prove nothing. */
 static void case_model_catches_wrong_orders(const struct np_format *f)
 {
@@ -233,19 +242,13 @@ static void case_model_catches_wrong_orders(const struct np_format *f)
 
 	/* No flush at all: the frame is released while nobody holds it live
 	 * (CPU 0 is out, CPU 1 kicked out), but entering again reaches it. */
-	fixture_init(&fx, f, BROKEN_NONE);
-	CHECK(np_map(&fx.table, 0, HPA, K4, NP_READ | NP_WRITE) == 0);
-	warm(&fx, 0, NP_READ, HPA);
-	CHECK(mem_remove(&fx.space, 0, K4, 0, release, &fx.rel) == 0);
+	map_warm_remove(&fx, f, BROKEN_NONE);
 	run_on(&fx, 0);
 	CHECK(tlb_access(&fx.model, 0, 3, &fx.table, 0, NP_READ) == HPA);
 	fixture_finish(&fx);
 
 	/* Only CPU 0 flushes: CPU 1 reaches the old frame after entering again. */
-	fixture_init(&fx, f, BROKEN_CPU0_ONLY);
-	CHECK(np_map(&fx.table, 0, HPA, K4, NP_READ | NP_WRITE) == 0);
-	warm(&fx, 0, NP_READ, HPA);
-	CHECK(mem_remove(&fx.space, 0, K4, 0, release, &fx.rel) == 0);
+	map_warm_remove(&fx, f, BROKEN_CPU0_ONLY);
 	run_on(&fx, 0);
 	CHECK(tlb_access(&fx.model, 0, 3, &fx.table, 0, NP_READ) == TLB_NO_PAGE);
 	run_on(&fx, 1);
@@ -254,10 +257,7 @@ static void case_model_catches_wrong_orders(const struct np_format *f)
 
 	/* No kick (no IPI, no acknowledgement): CPU 1 is still in the guest
 	 * with the translation when the frame goes. */
-	fixture_init(&fx, f, BROKEN_NO_KICK);
-	CHECK(np_map(&fx.table, 0, HPA, K4, NP_READ | NP_WRITE) == 0);
-	warm(&fx, 0, NP_READ, HPA);
-	CHECK(mem_remove(&fx.space, 0, K4, 0, release, &fx.rel) == 0);
+	map_warm_remove(&fx, f, BROKEN_NO_KICK);
 	CHECK(fx.model.violations == 1);
 	fixture_finish(&fx);
 
