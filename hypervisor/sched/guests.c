@@ -346,9 +346,13 @@ static void idle_until(uint64_t wake)
 static void end_all_at_limit(void)
 {
 	for (unsigned i = 0; i < vm_count; i++)
-		if (mine(vms[i]) && vms[i]->state != VM_ENDED)
+		if (mine(vms[i]) && vms[i]->state != VM_ENDED) {
+			/* Its end reads and frees its memory: not while reclaim
+			 * elsewhere holds it (vm.h); kept, as it never runs again. */
+			vm_claim(vms[i]);
 			vm_end(vms[i], 1, VM_END_KILLED, "still running at the limit of %u s (limit=)",
 			       skiff_options.limit_seconds);
+		}
 }
 
 /* schedule: the calling CPU's loop, until every VM placed on it has ended. */
