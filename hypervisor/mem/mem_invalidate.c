@@ -32,6 +32,11 @@ void mem_enter(struct mem_space *s, unsigned cpu)
 	}
 }
 
+void mem_flush_at_entry(struct mem_space *s, unsigned cpu)
+{
+	__atomic_fetch_or(&s->flush_due, UINT64_C(1) << cpu, __ATOMIC_SEQ_CST);
+}
+
 void mem_leave(unsigned cpu)
 {
 	__atomic_fetch_add(&leaves[cpu], 1, __ATOMIC_SEQ_CST);

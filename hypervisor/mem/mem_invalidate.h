@@ -86,6 +86,13 @@ struct mem_space {
 void mem_enter(struct mem_space *s, unsigned cpu);
 
 /*
+ * mem_flush_at_entry: have CPU cpu (the caller) flush s's translations when
+ * it next enters s: for a fault on an entry that was widened after the CPU
+ * cached it narrower (widening invalidates nothing).
+ */
+void mem_flush_at_entry(struct mem_space *s, unsigned cpu);
+
+/*
  * mem_leave: CPU cpu (the caller) is back in the host from whatever space
  * it entered: this is the acknowledgement a kick waits for.
  */

@@ -189,8 +189,12 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 	 * the claim. */
 	if (gpa < vm->mem.size) {
 		mapped = np_lookup(&vm->nested, gpa, NULL, &perms, NULL) == 0;
-		if (mapped && exit->npf.access && (perms & exit->npf.access) == exit->npf.access)
-			return true;   /* allowed again: the guest retries */
+		if (mapped && exit->npf.access && (perms & exit->npf.access) == exit->npf.access) {
+			/* Allowed again: the guest retries, without the narrower
+			 * entry this CPU may have cached meanwhile. */
+			mem_flush_at_entry(&vm->space, this_cpu_index());
+			return true;
+		}
 	}
 	if (!mapped && gpa < vm->mem.size) {
 		int rc = vm_first_touch(vm, gpa);
