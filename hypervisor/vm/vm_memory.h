@@ -69,7 +69,7 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 /*
  * vm_reclaim_claim: whether reclaim on the calling CPU may take vm's pages
  * now (built, not spare, and for another CPU's VM: no network or disk
- * region, and its claim free, vm.h); when true, *took says whether the
+ * region, no shadow paging, and its claim free, vm.h); when true, *took says whether the
  * claim was taken here and must be given back with vm_unclaim. Needs the
  * memory lock.
  */
