@@ -1,5 +1,6 @@
 #!/bin/sh
-# bench/smp_bench.sh - CPU-bound guests of fixed work on one and on two CPUs
+# bench/smp_bench.sh - CPU-bound guests of fixed work on one and on two CPUs,
+# and the cross-CPU invalidation round trip
 # (docs/benchmarks.md, "Several CPUs").
 #
 # Each guest is tests/guests/spin in its "work N" mode: N million loop
@@ -30,3 +31,16 @@ run() {   # run GUESTS CPUS
 run 1 1
 run 2 1
 run 2 2
+
+# The cross-CPU invalidation round trip: a reader of zero pages on CPU 0 and
+# a writer on CPU 1 that runs out of memory, so CPU 1 takes CPU 0's zero
+# pages and kicks CPU 0 out of its guest. Skiff's log gives the average
+# time from the kick IPI to the guest's exit seen, in emulated time: on
+# QEMU -icount shift=0 (--fast-clock) one nanosecond is one instruction.
+ramtest=$BUILD/tests/guests/ramtest/ramtest.elf
+echo "== kick round trip, 2 CPUs, qemu-svm -icount"
+"$here/tools/skiff-run" --emulator qemu --cpus 2 --machine-mem 48 \
+	--skiff-args "cpus=2" --timeout 600 \
+	--guest "name=reader mem=32M cpu=0 $ramtest zero-only" \
+	--guest "name=writer mem=32M cpu=1 $ramtest hold" 2>&1 >/dev/null |
+	grep "^skiff: smp: \(cross-CPU\|kick round trip\)"

@@ -29,8 +29,13 @@ nmi_count:
 	.quad 0                      /* NMIs taken since boot */
 	.text
 
-	.globl apic_timer_stub
-apic_timer_stub:
+/*
+ * c_interrupt_stub: an interrupt entry that saves the registers the C ABI
+ * lets a callee clobber, calls handler and returns.
+ */
+	.macro c_interrupt_stub name, handler
+	.globl \name
+\name:
 	pushq %rax                   /* caller-saved registers: the C handler may clobber them */
 	pushq %rcx
 	pushq %rdx
@@ -41,7 +46,7 @@ apic_timer_stub:
 	pushq %r10
 	pushq %r11
 	cld                          /* C expects the direction flag clear */
-	call apic_timer_interrupt    /* count the tick and acknowledge it (EOI) */
+	call \handler                /* the handler does the work and the EOI */
 	popq %r11                    /* restore in reverse order */
 	popq %r10
 	popq %r9
@@ -52,6 +57,10 @@ apic_timer_stub:
 	popq %rcx
 	popq %rax
 	iretq                        /* back to the interrupted code, IF restored */
+	.endm
+
+	c_interrupt_stub apic_timer_stub, apic_timer_interrupt   /* count the tick, EOI */
+	c_interrupt_stub apic_kick_stub, apic_kick_interrupt     /* a kick IPI: count it, EOI */
 
 	.globl apic_spurious_stub
 apic_spurious_stub:

@@ -6,11 +6,96 @@
 
 #include "lib/errno.h"
 
+/*
+ * Which space each CPU is in guest mode for, and how many times it left
+ * one: a kick's acknowledgement is either changing. Sequentially
+ * consistent accesses on both sides make the enter/invalidate race safe:
+ * mem_enter stores running then reads flush_due; mem_flush_if_stale sets
+ * flush_due then reads running; so either the entering CPU sees the flush
+ * due, or the invalidating CPU sees it running and kicks it (or both).
+ */
+static struct mem_space *running[MEM_MAX_CPUS];
+static uint64_t leaves[MEM_MAX_CPUS];
+static uint64_t total_remote, total_kicks, total_kick_ticks;
+
+void mem_enter(struct mem_space *s, unsigned cpu)
+{
+	uint64_t bit = UINT64_C(1) << cpu;
+
+	__atomic_store_n(&running[cpu], s, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&s->cpus.bits, bit, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->flush_due, __ATOMIC_SEQ_CST) & bit) {
+		/* Cleared first: a flush marked due after this is seen by the
+		 * next entry, or its sender finds this CPU running and kicks. */
+		__atomic_fetch_and(&s->flush_due, ~bit, __ATOMIC_SEQ_CST);
+		s->invalidator.flush_here(s->invalidator.ctx, cpu);
+	}
+}
+
+void mem_flush_at_entry(struct mem_space *s, unsigned cpu)
+{
+	__atomic_fetch_or(&s->flush_due, UINT64_C(1) << cpu, __ATOMIC_SEQ_CST);
+}
+
+void mem_leave(unsigned cpu)
+{
+	__atomic_fetch_add(&leaves[cpu], 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&running[cpu], NULL, __ATOMIC_SEQ_CST);
+}
+
+const struct mem_space *mem_running(unsigned cpu)
+{
+	return __atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST);
+}
+
+void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks)
+{
+	*kick_ticks = __atomic_load_n(&total_kick_ticks, __ATOMIC_RELAXED);
+	*remote_flushes = __atomic_load_n(&total_remote, __ATOMIC_RELAXED);
+	*kicks = __atomic_load_n(&total_kicks, __ATOMIC_RELAXED);
+}
+
+/* kick_and_wait: cpu is in s's guest: make it leave, and wait until it did. */
+static void kick_and_wait(struct mem_space *s, unsigned cpu)
+{
+	uint64_t seen = __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST), start;
+
+	if (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) != s || !s->invalidator.kick)
+		return;
+	start = s->invalidator.clock ? s->invalidator.clock() : 0;
+	s->invalidator.kick(s->invalidator.ctx, cpu);
+	while (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) == s &&
+	       __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST) == seen)
+		__asm__ volatile("pause");
+	s->kicks++;
+	__atomic_fetch_add(&total_kicks, 1, __ATOMIC_RELAXED);
+	if (s->invalidator.clock)
+		__atomic_fetch_add(&total_kick_ticks, s->invalidator.clock() - start, __ATOMIC_RELAXED);
+}
+
 void mem_flush_if_stale(struct mem_space *s)
 {
+	uint64_t set;
+	unsigned self;
+
 	if (!s->table->stale)
 		return;
-	s->invalidator.invalidate(s->invalidator.ctx, &s->cpus);
+	if (s->invalidator.zap)
+		s->invalidator.zap(s->invalidator.ctx);
+	/* The set starts again empty: a CPU entering from now on adds itself
+	 * and, if it was in the old set, finds its flush due. */
+	set = __atomic_exchange_n(&s->cpus.bits, 0, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&s->flush_due, set, __ATOMIC_SEQ_CST);
+	self = s->invalidator.self ? s->invalidator.self() : MEM_MAX_CPUS;
+	for (unsigned cpu = 0; cpu < MEM_MAX_CPUS; cpu++) {
+		if (!(set & (UINT64_C(1) << cpu)))
+			continue;
+		if (cpu != self) {
+			s->remote_flushes++;
+			__atomic_fetch_add(&total_remote, 1, __ATOMIC_RELAXED);
+		}
+		kick_and_wait(s, cpu);
+	}
 	s->invalidations++;
 	s->table->stale = false;
 }

@@ -32,26 +32,84 @@ struct mem_cpu_set {
 };
 
 /*
- * How a backend drops cached translations. invalidate(ctx, cpus) must
- * guarantee that, on return, no CPU in *cpus can use any translation of the
- * space cached before the call: either dropped already (VMX: INVEPT
- * single-context with the EPTP, on each CPU), or dropped before that
- * space's tag next runs on that CPU (SVM: TLB_CONTROL flush-by-ASID at the
- * next VMRUN, or a fresh ASID), which is the same thing because a tagged
- * translation is usable only while its tag runs.
+ * How a backend drops cached translations, in three parts. The core runs
+ * the protocol (mem_flush_if_stale below): every CPU that entered the
+ * space since its last flush owes a flush before it enters again, and a
+ * CPU that is in the guest right now is made to leave it (kick) and is
+ * waited for; only then does the caller hand a frame on.
+ *   zap(ctx): drop mappings derived from the table (shadow tables) on the
+ *     calling CPU, before any CPU is asked; may be NULL.
+ *   flush_here(ctx, cpu): on CPU cpu, which is about to enter the space:
+ *     drop its cached translations there before the guest's next
+ *     instruction (VMX: INVEPT single-context and INVVPID at once; SVM:
+ *     TLB_CONTROL flush-by-ASID at this VMRUN).
+ *   kick(ctx, cpu): make CPU cpu leave guest mode soon (an IPI, which
+ *     exits to the host on both backends); returns at once. NULL only
+ *     where no other CPU can ever run the space (the core then cannot
+ *     wait for anybody: a host test proves that this loses the guarantee).
+ *   self(): the calling CPU's number, for counting remote flushes; NULL
+ *     counts every CPU as remote.
+ *   clock(): a time stamp (TSC), to add up how long kicks took from the
+ *     IPI to the exit; NULL when not measured.
  */
 struct mem_invalidator {
-	void (*invalidate)(void *ctx, const struct mem_cpu_set *cpus);
+	void (*zap)(void *ctx);
+	void (*flush_here)(void *ctx, unsigned cpu);
+	void (*kick)(void *ctx, unsigned cpu);
+	unsigned (*self)(void);
+	uint64_t (*clock)(void);
 	void *ctx;
 };
 
-/* One guest's nested mapping as the core sees it. */
+/*
+ * One guest's nested mapping as the core sees it. cpus and flush_due are
+ * changed with atomic operations (several CPUs); the rest only by callers
+ * that hold the memory lock (docs/smp.md), which serializes every change
+ * and invalidation of one space.
+ */
 struct mem_space {
 	struct np_table *table;
 	struct mem_invalidator invalidator;
-	struct mem_cpu_set cpus;   /* CPUs that may cache its translations */
-	uint64_t invalidations;    /* how many times invalidate was called */
+	struct mem_cpu_set cpus;   /* CPUs that entered it since their last flush */
+	uint64_t flush_due;        /* CPUs that must flush before entering it again */
+	uint64_t invalidations;    /* how many invalidations ran */
+	uint64_t remote_flushes;   /* CPUs other than the caller asked to flush */
+	uint64_t kicks;            /* CPUs found in the guest, made to leave, waited for */
 };
+
+/*
+ * mem_enter: CPU cpu (the caller, interrupts off) enters s's guest next:
+ * record it as running s and as a CPU that may cache s's translations,
+ * then flush here when a flush is due. Call right before the world switch;
+ * mem_leave right after it.
+ */
+void mem_enter(struct mem_space *s, unsigned cpu);
+
+/*
+ * mem_flush_at_entry: have CPU cpu (the caller) flush s's translations when
+ * it next enters s: for a fault on an entry that was widened after the CPU
+ * cached it narrower (widening invalidates nothing).
+ */
+void mem_flush_at_entry(struct mem_space *s, unsigned cpu);
+
+/*
+ * mem_leave: CPU cpu (the caller) is back in the host from whatever space
+ * it entered: this is the acknowledgement a kick waits for.
+ */
+void mem_leave(unsigned cpu);
+
+/*
+ * mem_running: the space CPU cpu is in guest mode for (between mem_enter
+ * and mem_leave), or NULL. A snapshot: it may change at once.
+ */
+const struct mem_space *mem_running(unsigned cpu);
+
+/*
+ * mem_invalidate_totals: over all spaces since boot, CPUs other than the
+ * invalidating one that were asked to flush, those kicked out of the guest
+ * and waited for, and the clock() ticks the kicks took from IPI to exit.
+ */
+void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks);
 
 /* Hands a frame back once no CPU can reach it through the space. */
 typedef void (*mem_release_fn)(void *ctx, uint64_t hpa, uint64_t size);
@@ -78,7 +136,13 @@ int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
  */
 void mem_teardown(struct mem_space *s, mem_release_fn release, void *release_ctx);
 
-/* mem_flush_if_stale: invalidate on s->cpus when s->table is stale. */
+/*
+ * mem_flush_if_stale: when s->table is stale: zap, mark a flush due on
+ * every CPU in s->cpus (the set starts again empty), kick each of them that
+ * is in s's guest now and wait until it left (mem_leave); then no CPU can
+ * use a translation cached before the call. The caller (any CPU) must not
+ * be in s's guest itself, which it is not while it runs host code.
+ */
 void mem_flush_if_stale(struct mem_space *s);
 
 #endif

@@ -16,6 +16,7 @@
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/smp_bringup.h"
 #include "hypervisor/smp/smp_work.h"
+#include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
@@ -30,6 +31,7 @@
 #define ICR_INIT_ASSERT 0x00004500u      /* INIT, level, assert */
 #define ICR_INIT_DEASSERT 0x00008500u    /* INIT, level-triggered, de-assert */
 #define ICR_STARTUP 0x00004600u          /* STARTUP, vector in bits 0-7 */
+#define ICR_FIXED 0x00004000u            /* fixed delivery, assert, vector in bits 0-7 */
 #define ICR_NMI 0x00004400u              /* NMI, assert (the vector is ignored) */
 #define SELFTEST_NMI_DELAY_US 1000000u   /* from the AP's start into the guests' run */
 #define ICR_WAIT_US 10000u
@@ -177,6 +179,14 @@ void smp_selftest_nmi(void)
 		return;
 	delay_us(NULL, SELFTEST_NMI_DELAY_US);
 	send_ipi(boot_cpu.apic_id, ICR_NMI);
+}
+
+void smp_kick(unsigned index)
+{
+	struct percpu *cpu = smp_cpu(index);
+
+	if (cpu && cpu != this_cpu())
+		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
 }
 
 void smp_ap_main(struct percpu *cpu)

@@ -42,6 +42,14 @@ unsigned smp_cpu_count(void);
  */
 void smp_selftest_nmi(void);
 
+/*
+ * smp_kick: send CPU index the kick IPI (APIC_VECTOR_KICK), which makes it
+ * leave guest mode if it is in one (both backends exit on a physical
+ * interrupt) and is then taken and acknowledged by the host. Returns at
+ * once; nothing for an index that is not started or is the caller.
+ */
+void smp_kick(unsigned index);
+
 /* smp_cpu_slots: CPU indices in use, 0..smp_cpu_slots()-1 (some may have failed). */
 unsigned smp_cpu_slots(void);
 

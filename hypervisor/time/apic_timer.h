@@ -13,6 +13,8 @@
 
 #define APIC_VECTOR_TIMER 0x20u
 #define APIC_VECTOR_SPURIOUS 0xffu
+/* The kick IPI (smp_kick): its arrival makes a CPU leave guest mode. */
+#define APIC_VECTOR_KICK 0x21u
 
 /*
  * apic_timer_init: enable the local APIC (xAPIC, identity-mapped MMIO),
@@ -50,5 +52,15 @@ void apic_timer_wait(void);
 
 /* apic_timer_interrupt: the C half of the timer's interrupt stub. */
 void apic_timer_interrupt(void);
+
+/*
+ * apic_kick_interrupt: the kick IPI's handler (interrupt_stubs.S): counts
+ * it on the calling CPU (apic_kicks_taken) and acknowledges it. The kick's
+ * work is done by its arrival, which ended guest mode.
+ */
+void apic_kick_interrupt(void);
+
+/* apic_kicks_taken: kick IPIs taken by all CPUs since boot. */
+uint64_t apic_kicks_taken(void);
 
 #endif

@@ -67,6 +67,12 @@ struct vm {
 	char name[GUEST_NAME_MAX];
 	unsigned id;
 	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
+	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
+	bool window_stale;            /* another CPU unmapped part of its window (vm_claim.c) */
+	/* The pages its last nested faults mapped, left to the retry by reclaim
+	 * on other CPUs (vm_reclaim.c): one instruction may need several. */
+	uint64_t fresh_pages[8];
+	unsigned fresh_next;
 	enum vm_state state;
 	struct guest_memory mem;
 	struct guest_pages pages;     /* where each page is (vm_memory.c) */
@@ -189,6 +195,22 @@ void vm_run(struct vm *vm);
  */
 void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * vm_claim / vm_try_claim / vm_unclaim: the right to touch vm's memory
+ * from host code (docs/smp.md). Its own CPU holds it in vm_run except while
+ * the guest runs; another CPU takes it to reclaim the VM's pages, and never
+ * waits for it (vm_try_claim: false when a CPU other than the caller holds
+ * it, true when the caller took it or held it already, *took telling which).
+ * vm_claim waits; call it only holding no lock. vm_unclaim releases a claim
+ * the caller holds. A page of Skiff's window onto the VM unmapped by
+ * another CPU (window_stale) may still be in the TLB of the VM's own CPU,
+ * the one CPU that reads through it: that CPU drops its translations when
+ * it next takes the claim.
+ */
+void vm_claim(struct vm *vm);
+bool vm_try_claim(struct vm *vm, bool *took);
+void vm_unclaim(struct vm *vm);
 
 /* vm_console_write: guest bytes to the console and, line by line, the log. */
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len);

@@ -90,12 +90,14 @@ static void count_away(struct vm *vm, uint8_t where)
 
 /*
  * evict_page: store the page's contents, then take the page away through
- * the one invalidation path. One CPU runs guests and Skiff in turn, so no
- * guest writes the frame while it is copied here; with guests on other
- * CPUs the page must first be narrowed to read-only through mem_remove.
+ * the one invalidation path. A VM of this CPU does not run while this
+ * code does; another CPU's may, so its page is first narrowed to read-only
+ * through mem_remove (a write meanwhile faults and finds the page writable
+ * again or gone, vm_exit.c).
  */
 static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 {
+	bool remote = vm->cpu != this_cpu_index();
 	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, true);
 	uint32_t handle;
 	uint8_t where;
@@ -108,6 +110,9 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	 * that failed and was not written since (its dirty bit, cleared then). */
 	if (*slot == INCOMPRESSIBLE && np_take_dirty(&vm->nested, gpa) == 0)
 		return false;
+	/* A guest running on another CPU could write behind the copy. */
+	if (remote && mem_remove(&vm->space, gpa, GP_PAGE_SIZE, NP_READ, NULL, NULL) != 0)
+		return false;
 	rc = evict_store_put((const void *)(uintptr_t)hpa, &where, &handle);
 	futile = rc ? futile + 1 : 0;
 	if (rc == -E2BIG) {
@@ -115,12 +120,18 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 		(void)np_take_dirty(&vm->nested, gpa);
 		vm->evict.incompressible++;
 	}
-	if (rc)
-		return false;
-	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, true) != 0) {
-		evict_store_drop(where, handle);
+	if (rc || vm_page_out(vm, gpa, GP_PAGE_SIZE, true) != 0) {
+		if (rc == 0)
+			evict_store_drop(where, handle);
+		if (remote) {
+			/* Writable again: widening needs no invalidation. */
+			(void)np_protect(&vm->nested, gpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
+			vm->nested.stale = false;
+		}
 		return false;
 	}
+	if (remote)
+		vm_reclaim_count_cross_cpu();
 	*slot = handle;
 	gp_set_away(&vm->pages, gpa, (enum gp_where)where);
 	count_away(vm, where);
@@ -137,7 +148,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
 
 	*freed = false;
-	if (!hpa)
+	if (!hpa || (vm->cpu != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
 		return skip;
 	if (np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
@@ -166,14 +177,10 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
 	       futile < EVICT_FUTILE_MAX) {
 		uint64_t step;
-		bool got;
+		bool got, took;
 
 		vm = vm_reclaim_at(cursor_vm);
-		/* A VM still being built holds pages the loader is writing;
-		 * spare is in the middle of a hypercall; another CPU's VM is
-		 * that CPU's to change (docs/smp.md). */
-		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size ||
-		    vm->cpu != this_cpu_index()) {
+		if (!vm || cursor_gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			leave_vm(vm);
@@ -182,6 +189,8 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 			continue;
 		}
 		step = try_evict(vm, cursor_gpa, &got);
+		if (took)
+			vm_unclaim(vm);
 		cursor_gpa += step;
 		*passed += step / GP_PAGE_SIZE;
 		freed += got;

@@ -19,6 +19,8 @@
 #include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/pv/pv.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/smp/percpu.h"
 #include "hypervisor/mem/shadow/shadow.h"
 #include "lib/errno.h"
 #include "hypervisor/time/time.h"
@@ -191,14 +193,29 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 {
 	uint64_t gpa = exit->npf.gpa;
 	bool write = exit->npf.access & HAL_ACCESS_WRITE;
+	unsigned perms;
+	bool mapped = exit->npf.mapped;
 
-	if ((!exit->npf.mapped || write) && gpa < vm->mem.size) {
+	/* Reclaim on another CPU may have changed the entry since the exit
+	 * (write-protected it for a look, then restored or unmapped it): go by
+	 * the table as it is now, which only this CPU changes while it holds
+	 * the claim. */
+	if (gpa < vm->mem.size) {
+		mapped = np_lookup(&vm->nested, gpa, NULL, &perms, NULL) == 0;
+		if (mapped && exit->npf.access && (perms & exit->npf.access) == exit->npf.access) {
+			/* Allowed again: the guest retries, without the narrower
+			 * entry this CPU may have cached meanwhile. */
+			mem_flush_at_entry(&vm->space, this_cpu_index());
+			return true;
+		}
+	}
+	if ((!mapped || write) && gpa < vm->mem.size) {
 		int rc = -ENOENT;
 
 		/* A clone's write to a page it shares: its own copy. */
 		if (write && vm->clone.index)
 			rc = vm_clone_write_fault(vm, gpa);
-		if (rc == -ENOENT && !exit->npf.mapped)
+		if (rc == -ENOENT && !mapped)
 			rc = vm_first_touch(vm, gpa);
 		if (rc == 0)
 			return true;  /* the guest retries the access */
@@ -295,6 +312,22 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 	}
 }
 
+/*
+ * enter_guest: one world switch. The claim is given up while the guest
+ * runs, so that reclaim on another CPU may take its pages (kicking it out
+ * first, mem_invalidate.h), and taken back before the exit is looked at.
+ */
+static void enter_guest(struct vm *vm, struct hal_exit *exit)
+{
+	unsigned cpu = this_cpu_index();
+
+	vm_unclaim(vm);
+	mem_enter(&vm->space, cpu);
+	hal->run(&vm->vcpu, exit);
+	mem_leave(cpu);
+	vm_claim(vm);
+}
+
 void vm_run(struct vm *vm)
 {
 	const struct hypercall_env env = hypercall_env_of(vm);
@@ -302,6 +335,8 @@ void vm_run(struct vm *vm)
 	unsigned exits = 0;
 	bool keep;
 
+	/* Its memory is this CPU's to touch until the guest runs (vm.h). */
+	vm_claim(vm);
 	/* Frames queued while it was out go onto its rings before it looks. */
 	if (vm->net_count)
 		vm_net_rings_serve(vm);
@@ -312,7 +347,7 @@ void vm_run(struct vm *vm)
 	}
 	mem_flush_if_stale(&vm->space);
 	for (;;) {
-		hal->run(&vm->vcpu, &exit);
+		enter_guest(vm, &exit);
 		if ((unsigned)exit.reason < HAL_EXIT_REASON_COUNT)
 			vm->exit_count[exit.reason]++;
 		keep = handle_exit(vm, &env, &exit);
@@ -322,7 +357,7 @@ void vm_run(struct vm *vm)
 		if (vm->net_count && vm->state != VM_ENDED)
 			vm_net_rings_serve(vm);
 		if (!keep)
-			return;
+			break;
 		/*
 		 * The slice ends here too: a guest that exits all the time (a
 		 * CPUID loop) may never be inside when the timer's interrupt is
@@ -332,7 +367,8 @@ void vm_run(struct vm *vm)
 		 */
 		if ((++exits & 63) == 0 && tsc_read() >= vm->slice_deadline) {
 			vm->slices++;
-			return;
+			break;
 		}
 	}
+	vm_unclaim(vm);
 }

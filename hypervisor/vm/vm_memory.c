@@ -22,6 +22,8 @@
 #include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/smp.h"
+#include "hypervisor/time/time.h"
 #include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_clone.h"
@@ -251,6 +253,7 @@ int vm_first_touch(struct vm *vm, uint64_t gpa)
 
 	spin_lock(&memory_lock);
 	rc = first_touch(vm, gpa, NULL);
+	vm->fresh_pages[vm->fresh_next++ % 8] = gpa & ~(GP_PAGE_SIZE - 1);
 	spin_unlock(&memory_lock);
 	return rc;
 }
@@ -310,20 +313,36 @@ static uint64_t boot_info_span(const struct guest_image *img)
 }
 
 /*
- * The backend's invalidation for this VM's translations. A VM runs on one
- * CPU only (vm->cpu, docs/smp.md), and its memory changes only on that CPU,
- * so the set holds the calling CPU alone and the HAL's flush, which acts on
- * the calling CPU, covers it. A VM without a vCPU has never run, so no CPU
- * can hold its translations.
+ * The three parts of the backend's invalidation for this VM (the core runs
+ * the cross-CPU protocol, mem_invalidate.h). Shadows map frames too: they
+ * go first. A CPU about to enter the VM flushes its own cached
+ * translations through the HAL, which acts on the calling CPU; a CPU in
+ * the guest is sent the kick IPI, whose arrival exits to the host on both
+ * backends.
  */
-static void invalidate_vm(void *ctx, const struct mem_cpu_set *cpus)
+static void zap_vm(void *ctx)
+{
+	shadow_zap_all(ctx);
+}
+
+static void flush_vm_here(void *ctx, unsigned cpu)
 {
 	struct vm *vm = ctx;
 
-	ASSERT(cpus->bits == UINT64_C(1) << this_cpu_index());
-	shadow_zap_all(vm);   /* shadows map frames too: they go first */
+	ASSERT(cpu == this_cpu_index());
 	if (vm->vcpu_ready)
 		hal->flush_nested_tlb(&vm->vcpu);
+}
+
+static void kick_cpu(void *ctx, unsigned cpu)
+{
+	(void)ctx;
+	smp_kick(cpu);
+}
+
+static unsigned self_cpu(void)
+{
+	return this_cpu_index();
 }
 
 /* setup_locked: vm's page record (all GP_NOWHERE) and empty nested table. */
@@ -339,8 +358,7 @@ static int setup_locked(struct vm *vm)
 	vm->nested_ready = true;
 	vm->space = (struct mem_space){
 		.table = &vm->nested,
-		.invalidator = { invalidate_vm, vm },
-		.cpus = { UINT64_C(1) << vm->cpu },
+		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm },
 	};
 	vm_reclaim_track(vm, true);
 	return 0;

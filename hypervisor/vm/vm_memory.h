@@ -95,6 +95,28 @@ int vm_first_touch(struct vm *vm, uint64_t gpa);
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
 /*
+ * vm_reclaim_claim: whether reclaim on the calling CPU may take vm's pages
+ * now (built, not spare, and for another CPU's VM: no network or disk
+ * region, no shadow paging, and its claim free, vm.h); when true, *took says whether the
+ * claim was taken here and must be given back with vm_unclaim. Needs the
+ * memory lock.
+ */
+bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took);
+
+/*
+ * vm_reclaim_is_fresh: whether gpa (a page address) is one of vm's last
+ * pages mapped for a nested fault, which reclaim on another CPU leaves.
+ */
+bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa);
+
+/*
+ * vm_reclaim_cross_cpu: pages taken (zero pages, eviction) from VMs of
+ * other CPUs since boot; vm_reclaim_count_cross_cpu counts one more.
+ */
+uint64_t vm_reclaim_cross_cpu(void);
+void vm_reclaim_count_cross_cpu(void);
+
+/*
  * vm_reclaim_zero_pages: take back up to 64 frames of plain RAM that read
  * as all zero from started guests (not spare, which may be NULL), looking
  * at no more than 4096 pages from where the last call stopped; *passed

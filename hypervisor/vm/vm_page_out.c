@@ -12,6 +12,7 @@
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "nested_paging/nested_paging.h"
+#include "hypervisor/smp/percpu.h"
 #include "hypervisor/vm/vm.h"
 #include "lib/kstring.h"
 
@@ -27,6 +28,9 @@ static void release_page(void *ctx, uint64_t hpa, uint64_t size)
 	struct page_out *p = ctx;
 
 	host_window_unmap((uint64_t)(uintptr_t)p->vm->mem.base + p->gpa, size);
+	/* That flushed this CPU's TLB; the VM's own CPU flushes at its next claim. */
+	if (p->vm->cpu != this_cpu_index())
+		p->vm->window_stale = true;
 	/* Guest data must not outlive the guest's use of it in free memory. */
 	if (p->scrub)
 		memset((void *)(uintptr_t)hpa, 0, size);

@@ -14,6 +14,7 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/smp/percpu.h"
+#include "nested_paging/nested_paging.h"
 
 /* Bounds per call, so a large guest cannot stall Skiff. */
 #define RECLAIM_SCAN_PAGES 4096u
@@ -23,6 +24,7 @@ static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
 static uint64_t cursor_gpa;
 static uint64_t tracked_pages;   /* of all tracked VMs: one round */
+static uint64_t cross_cpu_reclaimed;   /* pages taken from other CPUs' VMs */
 
 void vm_reclaim_track(struct vm *vm, bool on)
 {
@@ -54,6 +56,38 @@ static bool frame_is_zero(uint64_t hpa)
 }
 
 /*
+ * still_zero: a page of a VM whose guest may be running on another CPU
+ * (not stopped by this CPU's own code): write-protect it first (kicking
+ * that CPU out of the guest, mem_invalidate.h), so the zeros cannot change
+ * behind the look; if they are gone, the page is writable again (widening
+ * needs no invalidation; a write that faulted meanwhile finds it allowed,
+ * vm_exit.c). true: still zero, and read-only until vm_page_out.
+ */
+static bool still_zero(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	if (mem_remove(&vm->space, gpa, GP_PAGE_SIZE, NP_READ, NULL, NULL) != 0)
+		return false;
+	if (frame_is_zero(hpa))
+		return true;
+	(void)np_protect(&vm->nested, gpa, GP_PAGE_SIZE, PLAIN_RAM_PERMS);
+	vm->nested.stale = false;   /* only widened: no CPU holds a stale entry */
+	return false;
+}
+
+/*
+ * A page just mapped for a fault is untouched until the guest's retry:
+ * taking it from under a guest running on another CPU, whose retry then
+ * faults again, could go on for ever.
+ */
+bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa)
+{
+	for (unsigned i = 0; i < sizeof(vm->fresh_pages) / sizeof(vm->fresh_pages[0]); i++)
+		if (vm->fresh_pages[i] == gpa)
+			return true;
+	return false;
+}
+
+/*
  * try_page: reclaim vm's page at gpa when it is a 4 KiB frame of plain RAM
  * holding only zeros. Returns the bytes the caller may skip (the page, or
  * a whole 2 MiB leaf) and sets *freed.
@@ -61,15 +95,48 @@ static bool frame_is_zero(uint64_t hpa)
 static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 {
 	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
+	bool remote = vm->cpu != this_cpu_index();
 
 	*freed = false;
-	if (!hpa || !frame_is_zero(hpa))
+	if (remote && vm_reclaim_is_fresh(vm, gpa))
+		return skip;
+	if (!hpa || !frame_is_zero(hpa) || (remote && !still_zero(vm, gpa, hpa)))
 		return skip;
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
+		if (remote)
+			vm_reclaim_count_cross_cpu();
 		*freed = true;
 	}
 	return GP_PAGE_SIZE;
+}
+
+/*
+ * A VM still being built may hold zero pages the loader is about to write,
+ * and spare is in the middle of a hypercall. Another CPU's VM must be
+ * claimable (not in that CPU's exit handling, vm.h), have no device that
+ * writes its memory from the boot CPU's loop (network, disk regions), and
+ * not use shadow paging (zapping shadows reloads the vCPU's root through
+ * the HAL, which acts on the VMCS/VMCB loaded on the calling CPU).
+ */
+bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)
+{
+	*took = false;
+	if (vm == spare || !vm->vcpu_ready)
+		return false;
+	if (vm->cpu != this_cpu_index() && (vm->net_count || vm->disk_count || vm->shadow))
+		return false;
+	return vm_try_claim(vm, took);
+}
+
+void vm_reclaim_count_cross_cpu(void)
+{
+	__atomic_fetch_add(&cross_cpu_reclaimed, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t vm_reclaim_cross_cpu(void)
+{
+	return __atomic_load_n(&cross_cpu_reclaimed, __ATOMIC_RELAXED);
 }
 
 unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
@@ -81,13 +148,9 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 	       vms_passed <= HOST_WINDOW_COUNT) {
 		struct vm *vm = tracked[cursor_vm];
 		uint64_t step;
-		bool got;
+		bool got, took = false;
 
-		/* A VM still being built may hold zero pages the loader is about
-		 * to write, and spare is in the middle of a hypercall. */
-		/* Another CPU's VM is that CPU's to change (docs/smp.md). */
-		if (!vm || vm == spare || !vm->vcpu_ready || cursor_gpa >= vm->mem.size ||
-		    vm->cpu != this_cpu_index()) {
+		if (!vm || cursor_gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
 			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
@@ -96,6 +159,8 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 			continue;
 		}
 		step = try_page(vm, cursor_gpa, &got);
+		if (took)
+			vm_unclaim(vm);
 		cursor_gpa += step;
 		*passed += step / GP_PAGE_SIZE;
 		freed += got;

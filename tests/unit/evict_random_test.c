@@ -60,17 +60,35 @@ static uint64_t next_random(void)
 
 /* ---- the backend: the model's flush, on both CPUs ---- */
 
-static void model_invalidate(void *ctx, const struct mem_cpu_set *cpus)
+static void model_flush_here(void *ctx, unsigned cpu)
 {
 	struct run *r = ctx;
 
-	for (unsigned cpu = 0; cpu < 2; cpu++)
-		if (cpus->bits & (1u << cpu)) {
-			if (r->at_once)
-				tlb_flush_now(&r->model, cpu, TAG);
-			else
-				tlb_flush_at_entry(&r->model, cpu, TAG);
-		}
+	if (r->at_once)
+		tlb_flush_now(&r->model, cpu, TAG);
+	else
+		tlb_flush_at_entry(&r->model, cpu, TAG);
+}
+
+/* A CPU in the guest leaves it (the kick IPI's exit). */
+static void leave(struct run *r, unsigned cpu)
+{
+	tlb_leave(&r->model, cpu);
+	mem_leave(cpu);
+}
+
+static void model_kick(void *ctx, unsigned cpu)
+{
+	leave(ctx, cpu);
+}
+
+/* enter: cpu (re-)enters the guest, leaving first if it was in it. */
+static void enter(struct run *r, unsigned cpu)
+{
+	if (r->model.cpus[cpu].in_guest)
+		leave(r, cpu);
+	mem_enter(&r->space, cpu);
+	tlb_enter(&r->model, cpu, TAG);
 }
 
 /* ---- stores: pool frames on the heap, a RAM disk for swap ---- */
@@ -129,6 +147,8 @@ static void release_frame(void *ctx, uint64_t hpa, uint64_t size)
 	int f = frame_of(r, hpa);
 
 	CHECK(size == PAGE && f >= 0);
+	r->model.due_mask = r->space.flush_due;
+	r->model.due_tag = TAG;
 	tlb_check_reusable(&r->model, hpa, size);
 	memset(r->frames[f], 0xa5, PAGE);
 	r->frame_used[f] = false;
@@ -191,10 +211,14 @@ static void access_word(struct run *r, unsigned cpu, unsigned page, unsigned wor
 {
 	uint64_t gpa = (uint64_t)page * PAGE + word * 8, hpa, value;
 
-	tlb_enter(&r->model, cpu, TAG);
-	while ((hpa = tlb_access(&r->model, cpu, TAG, &r->table, gpa, write ? RW : NP_READ)) ==
-	       TLB_NO_PAGE)
+	/* A fault is handled out of the guest; the CPU stays in it after. */
+	for (enter(r, cpu);
+	     (hpa = tlb_access(&r->model, cpu, TAG, &r->table, gpa, write ? RW : NP_READ)) ==
+	     TLB_NO_PAGE;
+	     enter(r, cpu)) {
+		leave(r, cpu);
 		fault(r, page);
+	}
 	if (write) {
 		/* Half the pages compress (small values), half do not. */
 		value = page % 2 ? next_random() : (uint64_t)(next_random() % 4);
@@ -220,8 +244,10 @@ static void one_run(const struct np_format *f, int at_once)
 	CHECK(np_init(&r->table, f, &r->alloc.ops) == 0);
 	tlb_model_init(&r->model);
 	r->at_once = at_once;
-	r->space = (struct mem_space){ .table = &r->table, .invalidator = { model_invalidate, r },
-				       .cpus = { 0x3 } };
+	r->space = (struct mem_space){ .table = &r->table,
+				       .invalidator = { NULL, model_flush_here, model_kick, NULL, NULL, r } };
+	leave(r, 0);
+	leave(r, 1);
 	CHECK(zpool_init(&r->pool, &pool_frames, pool_hpa, pool_chunks, 16) == 0);
 	swap_space_init(&r->swap, swap_words_buf, GUEST_PAGES, disk_io, NULL);
 	/* Fill every page with its own contents first. */

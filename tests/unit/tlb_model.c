@@ -26,6 +26,13 @@ void tlb_enter(struct tlb_model *m, unsigned cpu, uint32_t tag)
 		drop_tag(c, tag);
 		c->flush_pending[tag] = false;
 	}
+	c->in_guest = true;
+	c->running = tag;
+}
+
+void tlb_leave(struct tlb_model *m, unsigned cpu)
+{
+	m->cpus[cpu].in_guest = false;
 }
 
 static struct tlb_entry *cached(struct tlb_cpu *c, uint32_t tag, uint64_t gpa)
@@ -80,7 +87,13 @@ static bool check(struct tlb_model *m, uint64_t hpa, uint64_t size,
 		struct tlb_cpu *c = &m->cpus[cpu];
 		for (unsigned i = 0; i < TLB_ENTRIES; i++) {
 			struct tlb_entry *e = &c->entries[i];
-			if (!e->valid || c->flush_pending[e->tag] ||
+			/* A pending flush protects only while the tag is out. */
+			bool running = c->in_guest && c->running == e->tag;
+
+			bool due = !running && e->tag == m->due_tag &&
+				   (m->due_mask & (UINT64_C(1) << cpu));
+
+			if (!e->valid || (c->flush_pending[e->tag] && !running) || due ||
 			    (e->perms & need) != need ||
 			    e->hpa >= hpa + size || hpa >= e->hpa + e->size)
 				continue;

@@ -6,7 +6,8 @@
  * and keeps using a cached one, whatever the table says now, until the
  * architecturally required invalidation drops it: at once (INVEPT on that
  * CPU) or when the tag next runs there (SVM's TLB_CONTROL at VMRUN). Not-
- * present entries are never cached. The model counts a violation whenever
+ * present entries are never cached. A CPU in guest mode keeps using what it
+ * cached, pending flush or not, until it leaves (tlb_leave) and enters again. The model counts a violation whenever
  * a frame is handed out, or becomes read-only, while a CPU could still use
  * a translation to it (or a writable one).
  */
@@ -34,10 +35,16 @@ struct tlb_cpu {
 	struct tlb_entry entries[TLB_ENTRIES];
 	bool flush_pending[TLB_TAGS];  /* dropped when the tag next runs */
 	unsigned next_victim;
+	bool in_guest;                 /* between tlb_enter and tlb_leave */
+	uint32_t running;              /* the tag it runs while in_guest */
 };
 
 struct tlb_model {
 	struct tlb_cpu cpus[TLB_CPUS];
+	/* Set by the test before a check: CPUs that owe a flush of due_tag
+	 * before they enter it again, as the code under test recorded. */
+	uint64_t due_mask;
+	uint32_t due_tag;
 	unsigned violations;
 	char last[160];
 };
@@ -46,6 +53,9 @@ void tlb_model_init(struct tlb_model *m);
 
 /* tlb_enter: cpu starts running tag (pending flushes happen first). */
 void tlb_enter(struct tlb_model *m, unsigned cpu, uint32_t tag);
+
+/* tlb_leave: cpu leaves guest mode (an exit). */
+void tlb_leave(struct tlb_model *m, unsigned cpu);
 
 /*
  * tlb_access: tag on cpu accesses gpa with access (NP_*), through a cached
@@ -64,7 +74,9 @@ void tlb_flush_at_entry(struct tlb_model *m, unsigned cpu, uint32_t tag);
 /*
  * tlb_check_reusable / tlb_check_read_only: count a violation (and say
  * which) when a CPU can still use a translation reaching [hpa, hpa+size),
- * or a writable one. Return true when none can.
+ * or a writable one. Return true when none can. A CPU out of the guest
+ * whose flush is due (due_mask) cannot: the flush comes before its entry,
+ * which the test proves by its accesses after entering.
  */
 bool tlb_check_reusable(struct tlb_model *m, uint64_t hpa, uint64_t size);
 bool tlb_check_read_only(struct tlb_model *m, uint64_t hpa, uint64_t size);
