@@ -165,6 +165,8 @@ static int model_call(uint16_t port, uint64_t gpa, uint8_t *ram, uint8_t *disk,
 	}
 	if (port == SKIFF_CALL_FREE_REPORT)
 		return model_free_report(gpa, ram);
+	if (port == SKIFF_CALL_SNAPSHOT)   /* handed to the VM: nothing written here */
+		return !fits(gpa, 12);
 	if (need == 0 || !fits(gpa, need))
 		return 1;
 	arg = ram + gpa;
@@ -252,6 +254,12 @@ static void check_result(const struct hypercall_result *res, uint16_t port,
 		abort();
 	if (kill)
 		return;
+	if (port == SKIFF_CALL_SNAPSHOT) {
+		if (res->action != HC_DO_SNAPSHOT || res->snapshot_flags != le64(before + gpa) ||
+		    ctx->console_calls != 0)
+			abort();
+		return;
+	}
 	switch (port - HYPERCALL_PORT_BASE) {
 	case HC_PUTS: {
 		uint64_t buf = le64(before + gpa), len = le64(before + gpa + 8);
