@@ -102,20 +102,6 @@ pf_unexpected:
 	outl %eax, %dx                  /* halt with status 3 */
 1:	jmp 1b                          /* never reached */
 
-/* load_tables(gdtr, idtr): lgdt, lidt, reload the segments. */
-	.globl load_tables
-load_tables:
-	lgdt (%rdi)                     /* the new GDT (Skiff's selectors) */
-	lidt (%rsi)                     /* the new IDT */
-	movw $0x10, %ax                 /* data selector */
-	movw %ax, %ds                   /* reload DS */
-	movw %ax, %es                   /* ES */
-	movw %ax, %ss                   /* SS */
-	popq %rax                       /* our return address */
-	pushq $0x08                     /* code selector for the far return */
-	pushq %rax                      /* and where to go */
-	lretq                           /* reload CS and return */
-
 	.globl cr3_load
 cr3_load:
 	movq %rdi, %cr3                 /* switch address space */

@@ -82,22 +82,6 @@ trap_unexpected:
 	outl %eax, %dx                  /* halt with status 3; does not return */
 1:	jmp 1b                          /* never reached */
 
-/* ---- loading the guest's own GDT and IDT ---- */
-
-/* load_tables(gdtr, idtr): lgdt, reload CS and the data segments, lidt. */
-	.globl load_tables
-load_tables:
-	lgdt (%rdi)                     /* the new GDT (same selectors as Skiff's) */
-	lidt (%rsi)                     /* the new IDT */
-	movw $0x10, %ax                 /* data selector */
-	movw %ax, %ds                   /* reload DS from the new GDT */
-	movw %ax, %es                   /* ES */
-	movw %ax, %ss                   /* SS */
-	popq %rax                       /* our return address */
-	pushq $0x08                     /* code selector for the far return */
-	pushq %rax                      /* and where to go */
-	lretq                           /* reload CS from the new GDT and return */
-
 /* ---- attack stubs: the first instruction that can fault comes first ---- */
 
 	.section .text.stubs, "ax"
