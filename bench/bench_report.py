@@ -46,6 +46,17 @@ _SUMMARY_NPF = re.compile(r"^skiff: summary ([A-Za-z0-9_.-]+) .*\bnpf=(\d+)")
 _CALLGRIND_TOTAL = re.compile(r"^(?:totals|summary):\s+(\d+)", re.MULTILINE)
 
 
+def runs_table(runs, column, figures):
+    """Markdown table of bench runs: one row per run dict with "backend", column and a
+    "figures" dict; one right-aligned column per name in figures (0 where missing)."""
+    lines = ["| backend | %s | " % column + " | ".join(figures) + " |",
+             "| --- | --- | " + " | ".join("---:" for _ in figures) + " |"]
+    for row in runs:
+        lines.append("| %s | %s | %s |" % (row["backend"], row[column], " | ".join(
+            "{:,}".format(row["figures"].get(name, 0)) for name in figures)))
+    return "\n".join(lines) + "\n"
+
+
 def parse_bench_lines(text):
     """Return {name: (value or None, {key: value})} from the guest's console text.
 

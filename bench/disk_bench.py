@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 sys.path.insert(0, HERE)
 
 from run_bench import BACKENDS  # noqa: E402
+from bench_report import runs_table  # noqa: E402
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_guests import make_guest, parse_block_option  # noqa: E402
 
@@ -58,12 +59,7 @@ def measure(build, backend, interface, blocks):
 
 def markdown(report):
     """The report as a Markdown table."""
-    lines = ["| backend | driver | " + " | ".join(FIGURES) + " |",
-             "| --- | --- | " + " | ".join("---:" for _ in FIGURES) + " |"]
-    for row in report["runs"]:
-        lines.append("| %s | %s | %s |" % (row["backend"], row["driver"], " | ".join(
-            "{:,}".format(row["figures"].get(name, 0)) for name in FIGURES)))
-    return "\n".join(lines) + "\n"
+    return runs_table(report["runs"], "driver", FIGURES)
 
 
 def main(argv):

@@ -30,6 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 sys.path.insert(0, HERE)
 
 from run_bench import BACKENDS  # noqa: E402
+from bench_report import runs_table  # noqa: E402
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_gpt import make_gpt_image  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
@@ -71,12 +72,7 @@ FIGURES = ("pages_evicted", "evicted_per_1e6_instructions", "instructions_per_ev
 
 def markdown(report):
     """The report as a Markdown table."""
-    lines = ["| backend | store | " + " | ".join(FIGURES) + " |",
-             "| --- | --- | " + " | ".join("---:" for _ in FIGURES) + " |"]
-    for row in report["runs"]:
-        lines.append("| %s | %s | %s |" % (row["backend"], row["store"], " | ".join(
-            "{:,}".format(row["figures"].get(name, 0)) for name in FIGURES)))
-    return "\n".join(lines) + "\n"
+    return runs_table(report["runs"], "store", FIGURES)
 
 
 def main(argv):
