@@ -1,20 +1,26 @@
 /*
  * share_table.c - refcounted read-only frames per image (share_table.h).
  * Open addressing with linear probing; an emptied slot is marked as a
- * tombstone so that probes for later entries still pass it.
+ * tombstone so that probes for later entries still pass it. A slot in use
+ * always has refs >= 1, so an all-zero slot is free and a zeroed table is
+ * empty: a static table needs no setup (its 16,384 slots would otherwise
+ * be written before the first guest's build).
  */
 #include "hypervisor/mem/share_table.h"
 
 #include "lib/kstring.h"
 
-#define SHARE_FREE_SLOT UINT64_MAX
-#define SHARE_TOMBSTONE (UINT64_MAX - 1)
+#define SHARE_TOMBSTONE UINT64_MAX   /* gpa of an emptied slot (refs 0) */
 
 void share_init(struct share_table *t)
 {
 	memset(t, 0, sizeof(*t));
-	for (unsigned i = 0; i < SHARE_MAX_FRAMES; i++)
-		t->entries[i].gpa = SHARE_FREE_SLOT;
+}
+
+/* never_used: a slot no entry ever held: a probe for any entry ends here. */
+static bool never_used(const struct share_entry *e)
+{
+	return e->refs == 0 && e->gpa != SHARE_TOMBSTONE;
 }
 
 static bool same_bytes(const struct share_image *im, const void *bytes, uint64_t len)
@@ -80,7 +86,7 @@ static int find(const struct share_table *t, int image, uint64_t gpa)
 	for (unsigned n = 0; n < SHARE_MAX_FRAMES; n++, s = (s + 1) % SHARE_MAX_FRAMES) {
 		const struct share_entry *e = &t->entries[s];
 
-		if (e->gpa == SHARE_FREE_SLOT)
+		if (never_used(e))
 			return -1;
 		if (e->gpa == gpa && e->image == (uint32_t)image)
 			return (int)s;
@@ -122,7 +128,7 @@ bool share_insert(struct share_table *t, int image, uint64_t gpa, uint64_t hpa)
 
 	if (find(t, image, gpa) >= 0 || t->frames >= SHARE_MAX_FRAMES)
 		return false;
-	while (t->entries[s].gpa != SHARE_FREE_SLOT && t->entries[s].gpa != SHARE_TOMBSTONE)
+	while (t->entries[s].refs != 0)   /* never used or a tombstone: free */
 		s = (s + 1) % SHARE_MAX_FRAMES;
 	t->entries[s] = (struct share_entry){ gpa, hpa, (uint32_t)image, 1 };
 	count_ref(t, 1, 1);

@@ -24,7 +24,7 @@ struct share_image {
 };
 
 struct share_entry {
-	uint64_t gpa;        /* 4 KiB page, SHARE_FREE_SLOT when the slot is empty */
+	uint64_t gpa;        /* 4 KiB page; an empty slot has refs 0 */
 	uint64_t hpa;
 	uint32_t image;      /* index into images */
 	uint32_t refs;
@@ -38,7 +38,7 @@ struct share_table {
 	uint64_t peak_frames, peak_refs;
 };
 
-/* share_init: an empty table. */
+/* share_init: an empty table (all zero: a static table is empty already). */
 void share_init(struct share_table *t);
 
 /*

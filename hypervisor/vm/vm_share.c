@@ -28,16 +28,7 @@
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
-static struct share_table table;
-static bool table_ready;
-
-static void ensure_table(void)
-{
-	if (!table_ready) {
-		share_init(&table);
-		table_ready = true;
-	}
-}
+static struct share_table table;   /* zeroed: empty (share_table.c) */
 
 /* image_of: the image whose frame backs vm's shared page gpa: its
  * snapshot's for a copy-on-write page of a clone, else its module's. */
@@ -48,7 +39,6 @@ static int image_of(struct vm *vm, uint64_t gpa)
 
 void vm_share_begin(struct vm *vm, const void *bytes, uint64_t len)
 {
-	ensure_table();
 	vm->share_image = share_image_get(&table, bytes, len);
 	vm->sharing = vm->share_image >= 0;
 }
@@ -181,7 +171,7 @@ static uint64_t copy_frame(uint64_t src)
 
 int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms)
 {
-	uint64_t src = table_ready ? share_frame(&table, image, gpa) : 0, fresh;
+	uint64_t src = share_frame(&table, image, gpa), fresh;
 
 	if (!src)
 		return -ENOENT;
@@ -216,31 +206,27 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa)
 
 int vm_share_new_image(void)
 {
-	ensure_table();
 	return share_image_private(&table);
 }
 
 void vm_share_hold_image(int image)
 {
-	ensure_table();
 	share_image_hold(&table, image);
 }
 
 void vm_share_put_image(int image)
 {
-	if (table_ready)
-		share_image_put(&table, image);
+	share_image_put(&table, image);
 }
 
 bool vm_share_adopt(int image, uint64_t gpa, uint64_t hpa)
 {
-	ensure_table();
 	return share_insert(&table, image, gpa, hpa);
 }
 
 uint64_t vm_share_ref(int image, uint64_t gpa)
 {
-	return table_ready ? share_lookup(&table, image, gpa) : 0;
+	return share_lookup(&table, image, gpa);
 }
 
 void vm_share_end(struct vm *vm)
@@ -252,6 +238,6 @@ void vm_share_end(struct vm *vm)
 
 void vm_share_totals(uint64_t *peak_frames, uint64_t *peak_mappings)
 {
-	*peak_frames = table_ready ? table.peak_frames : 0;
-	*peak_mappings = table_ready ? table.peak_refs : 0;
+	*peak_frames = table.peak_frames;
+	*peak_mappings = table.peak_refs;
 }
