@@ -196,11 +196,12 @@ static bool handle_nested_fault(struct vm *vm, const struct hal_exit *exit)
 	unsigned perms;
 	bool mapped = exit->npf.mapped;
 
-	/* Reclaim on another CPU may have changed the entry since the exit
-	 * (write-protected it for a look, then restored or unmapped it): go by
-	 * the table as it is now, which only this CPU changes while it holds
-	 * the claim. */
-	if (gpa < vm->mem.size) {
+	/* Reclaim on another CPU may have changed a present entry since the
+	 * exit (write-protected it for a look, then restored or unmapped it):
+	 * go by the table as it is now. An entry the exit found absent stays
+	 * absent, as only this CPU maps while it holds the claim: a first
+	 * touch needs no second walk. */
+	if (mapped && gpa < vm->mem.size) {
 		mapped = np_lookup(&vm->nested, gpa, NULL, &perms, NULL) == 0;
 		if (mapped && exit->npf.access && (perms & exit->npf.access) == exit->npf.access) {
 			/* Allowed again: the guest retries, without the narrower
