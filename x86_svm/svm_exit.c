@@ -9,6 +9,7 @@
  */
 #include "lib/format.h"
 #include "svm.h"
+#include "svm_decode_fast.h"
 
 /* An exit kind that ends the guest: out of the common path's way. */
 #define RARE __attribute__((cold, noinline))
@@ -19,34 +20,10 @@
  * pads them with redundant prefixes gets its RIP advanced too little and
  * re-executes the prefix bytes' tail, which faults in the guest only.
  */
-#define LEN_CPUID 2    /* 0f a2 */
 #define LEN_HLT 1      /* f4 */
 #define LEN_MSR 2      /* 0f 32 / 0f 30 */
 #define LEN_0F01 3     /* 0f 01 xx: VMRUN, VMMCALL, ..., MONITOR, MWAIT, XSETBV */
 #define LEN_0F 2       /* 0f xx: INVD, RSM */
-
-static uint64_t next_rip(const struct vmcb *vmcb, const struct svm_caps *caps,
-			 unsigned length)
-{
-	if (caps->nrip_save)
-		return vmcb->control.next_rip;
-	return vmcb->save.rip + length;
-}
-
-static void decode_io(const struct vmcb_control *c, struct hal_exit *exit)
-{
-	uint32_t info = (uint32_t)c->exit_info1;
-
-	exit->reason = HAL_EXIT_IO;
-	exit->io.port = (uint16_t)(info >> SVM_IOIO_PORT_SHIFT);
-	/* SZ8, SZ16 and SZ32 are one-hot bits 4, 5, 6: shifted down they are 1, 2, 4. */
-	exit->io.size = (uint8_t)((info & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT);
-	exit->io.is_write = !(info & SVM_IOIO_IN);
-	exit->io.is_string = (info & SVM_IOIO_STRING) != 0;
-	exit->io.is_rep = (info & SVM_IOIO_REP) != 0;
-	/* For IOIO the CPU always stores the next RIP in EXITINFO2. */
-	exit->next_rip = c->exit_info2;
-}
 
 static void decode_npf(const struct vmcb_control *c, struct hal_exit *exit)
 {
@@ -72,7 +49,7 @@ static void decode_msr(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT
 	exit->msr.index = (uint32_t)gpr[HAL_REG_RCX];
 	exit->msr.value = is_write ? (gpr[HAL_REG_RDX] << 32) |
 		(uint32_t)gpr[HAL_REG_RAX] : 0;
-	exit->next_rip = next_rip(vmcb, caps, LEN_MSR);
+	exit->next_rip = svm_next_rip(vmcb, caps, LEN_MSR);
 }
 
 bool svm_exception_has_error(uint8_t vector)
@@ -112,7 +89,7 @@ RARE static void decode_forbidden(const struct vmcb *vmcb, const struct svm_caps
 {
 	exit->reason = HAL_EXIT_FORBIDDEN_INSN;
 	exit->insn.name = svm_exit_name(vmcb->control.exit_code);  /* a name: never NULL here */
-	exit->next_rip = next_rip(vmcb, caps, length);
+	exit->next_rip = svm_next_rip(vmcb, caps, length);
 }
 
 void svm_entry_state_save(struct svm_entry_state *e, const struct vmcb *vmcb)
@@ -173,21 +150,18 @@ void svm_decode_exit(const struct vmcb *vmcb, const uint64_t gpr[HAL_GPR_COUNT],
 {
 	const struct vmcb_control *c = &vmcb->control;
 
+	if (svm_decode_fast(vmcb, caps, exit))
+		return;
 	exit->vendor_code = c->exit_code;
 	exit->rip = vmcb->save.rip;
 	exit->next_rip = 0;
 	exit->detail[0] = '\0';
 	switch ((uint32_t)c->exit_code) {  /* see SVM_EXIT_INVALID in vmcb.h */
-	case SVM_EXIT_IOIO: decode_io(c, exit); return;
 	case SVM_EXIT_NPF: decode_npf(c, exit); return;
 	case SVM_EXIT_MSR: decode_msr(vmcb, gpr, caps, exit); return;
-	case SVM_EXIT_CPUID:
-		exit->reason = HAL_EXIT_CPUID;
-		exit->next_rip = next_rip(vmcb, caps, LEN_CPUID);
-		return;
 	case SVM_EXIT_HLT:
 		exit->reason = HAL_EXIT_HLT;
-		exit->next_rip = next_rip(vmcb, caps, LEN_HLT);
+		exit->next_rip = svm_next_rip(vmcb, caps, LEN_HLT);
 		return;
 	case SVM_EXIT_SHUTDOWN: exit->reason = HAL_EXIT_TRIPLE_FAULT; return;
 	case SVM_EXIT_SWINT: decode_software_interrupt(exit); return;

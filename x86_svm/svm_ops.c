@@ -7,6 +7,7 @@
 #include "npt/npt.h"
 #include "svm.h"
 #include "svm_cpu.h"
+#include "svm_decode_fast.h"
 #include "svm_regs.h"
 #include "svm_vcpu.h"
 
@@ -35,7 +36,8 @@ static void enter_once(struct vcpu *vcpu, struct svm_vcpu *sv, struct hal_exit *
 
 	svm_world_switch(vcpu->gpr, sv->vmcb, sv->vmcb_pa,
 			 own_host ? (uint64_t)(uintptr_t)own_host : svm_host_vmcb_pa);
-	svm_decode_exit(sv->vmcb, vcpu->gpr, &svm_caps, &sv->entry, exit);
+	if (!svm_decode_fast(sv->vmcb, &svm_caps, exit))
+		svm_decode_exit(sv->vmcb, vcpu->gpr, &svm_caps, &sv->entry, exit);
 	c->tlb_control = 0;
 	c->event_inject = (c->exit_int_info & VMCB_EVENT_VALID) ? c->exit_int_info : 0;
 }

@@ -13,7 +13,9 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 {
 	if (!svm_host_vmcb_pa)
 		return -EINVAL;  /* cpu_init has not run */
-	uint64_t vmcb_pa = frame_alloc();
+	/* Not zeroed here: svm_vmcb_init writes the whole VMCB (the frame). */
+	_Static_assert(sizeof(struct vmcb) == FRAME_SIZE, "a VMCB is one frame");
+	uint64_t vmcb_pa = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
 	uint64_t state_pa = frame_alloc();
 	if (!vmcb_pa || !state_pa) {
 		if (vmcb_pa)

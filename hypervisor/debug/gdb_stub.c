@@ -18,7 +18,7 @@
 #define VECTOR_BP 3
 #define STOP_TRAP "S05"
 
-static struct vm *debugged;        /* NULL: nobody is debugged */
+struct vm *gdb_stub_debugged;      /* NULL: nobody is debugged */
 static struct gdb_target target;
 static struct gdb_session session;
 static struct gdb_rx rx;
@@ -66,9 +66,9 @@ static enum gdb_action answer(enum gdb_rx_event event)
 
 static void stop_debugging(const char *why)
 {
-	struct vm *vm = debugged;
+	struct vm *vm = gdb_stub_debugged;
 
-	debugged = NULL;
+	gdb_stub_debugged = NULL;
 	stepping = false;
 	if (vm->vcpu_ready) {
 		hal->single_step(&vm->vcpu, false);
@@ -127,17 +127,12 @@ void gdb_stub_start(struct vm **vms, unsigned count)
 		log_printf("gdb=%s: the machine has no COM4 for the debugger: not debugging", name);
 		return;
 	}
-	debugged = vm;
+	gdb_stub_debugged = vm;
 	target = gdb_guest_target(vm);
 	hal->debug_traps(&vm->vcpu, true);
 	log_printf("gdb: guest %s stopped at its entry 0x%llx: waiting for gdb on COM4",
 		   vm->name, (unsigned long long)hal->reg_read(&vm->vcpu, HAL_REG_RIP));
 	serve(vm);   /* gdb asks why it stopped ('?') itself */
-}
-
-bool gdb_stub_debugging(const struct vm *vm)
-{
-	return vm == debugged;
 }
 
 bool gdb_stub_exception(struct vm *vm, const struct hal_exit *exit)
@@ -190,6 +185,6 @@ void gdb_stub_after_exit(struct vm *vm)
 		stopped(vm);
 		return;
 	}
-	while (debugged && gdb_uart_ready())
+	while (gdb_stub_debugged && gdb_uart_ready())
 		running_byte(vm, gdb_rx_byte(&rx, gdb_uart_read()));
 }

@@ -29,7 +29,12 @@ struct vm;
 void gdb_stub_start(struct vm **vms, unsigned count);
 
 /* gdb_stub_debugging: vm is the guest under gdb (cheap: one compare). */
-bool gdb_stub_debugging(const struct vm *vm);
+extern struct vm *gdb_stub_debugged;   /* NULL: nobody is debugged; gdb_stub.c writes it */
+
+static inline bool gdb_stub_debugging(const struct vm *vm)
+{
+	return vm == gdb_stub_debugged;
+}
 
 /*
  * gdb_stub_exception: vm (under gdb) exited with exit, an exception.

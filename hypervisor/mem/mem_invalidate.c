@@ -6,30 +6,15 @@
 
 #include "lib/errno.h"
 
-/*
- * Which space each CPU is in guest mode for, and how many times it left
- * one: a kick's acknowledgement is either changing. Sequentially
- * consistent accesses on both sides make the enter/invalidate race safe:
- * mem_enter stores running then reads flush_due; mem_flush_if_stale sets
- * flush_due then reads running; so either the entering CPU sees the flush
- * due, or the invalidating CPU sees it running and kicks it (or both).
- */
-static struct mem_space *running[MEM_MAX_CPUS];
-static uint64_t leaves[MEM_MAX_CPUS];
+struct mem_cpu_state mem_cpu_states[MEM_MAX_CPUS];
 static uint64_t total_remote, total_kicks, total_kick_ticks;
 
-void mem_enter(struct mem_space *s, unsigned cpu)
+void mem_enter_flush(struct mem_space *s, unsigned cpu)
 {
-	uint64_t bit = UINT64_C(1) << cpu;
-
-	__atomic_store_n(&running[cpu], s, __ATOMIC_SEQ_CST);
-	__atomic_fetch_or(&s->cpus.bits, bit, __ATOMIC_SEQ_CST);
-	if (__atomic_load_n(&s->flush_due, __ATOMIC_SEQ_CST) & bit) {
-		/* Cleared first: a flush marked due after this is seen by the
-		 * next entry, or its sender finds this CPU running and kicks. */
-		__atomic_fetch_and(&s->flush_due, ~bit, __ATOMIC_SEQ_CST);
-		s->invalidator.flush_here(s->invalidator.ctx, cpu);
-	}
+	/* Cleared first: a flush marked due after this is seen by the next
+	 * entry, or its sender finds this CPU running and kicks. */
+	__atomic_fetch_and(&s->flush_due, ~(UINT64_C(1) << cpu), __ATOMIC_SEQ_CST);
+	s->invalidator.flush_here(s->invalidator.ctx, cpu);
 }
 
 void mem_flush_at_entry(struct mem_space *s, unsigned cpu)
@@ -37,15 +22,9 @@ void mem_flush_at_entry(struct mem_space *s, unsigned cpu)
 	__atomic_fetch_or(&s->flush_due, UINT64_C(1) << cpu, __ATOMIC_SEQ_CST);
 }
 
-void mem_leave(unsigned cpu)
-{
-	__atomic_fetch_add(&leaves[cpu], 1, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&running[cpu], NULL, __ATOMIC_SEQ_CST);
-}
-
 const struct mem_space *mem_running(unsigned cpu)
 {
-	return __atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST);
+	return __atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST);
 }
 
 void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks)
@@ -58,14 +37,14 @@ void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *
 /* kick_and_wait: cpu is in s's guest: make it leave, and wait until it did. */
 static void kick_and_wait(struct mem_space *s, unsigned cpu)
 {
-	uint64_t seen = __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST), start;
+	uint64_t seen = __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST), start;
 
-	if (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) != s || !s->invalidator.kick)
+	if (__atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST) != s || !s->invalidator.kick)
 		return;
 	start = s->invalidator.clock ? s->invalidator.clock() : 0;
 	s->invalidator.kick(s->invalidator.ctx, cpu);
-	while (__atomic_load_n(&running[cpu], __ATOMIC_SEQ_CST) == s &&
-	       __atomic_load_n(&leaves[cpu], __ATOMIC_SEQ_CST) == seen)
+	while (__atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST) == s &&
+	       __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST) == seen)
 		__asm__ volatile("pause");
 	s->kicks++;
 	__atomic_fetch_add(&total_kicks, 1, __ATOMIC_RELAXED);

@@ -78,12 +78,41 @@ struct mem_space {
 };
 
 /*
+ * Which space each CPU is in guest mode for (NULL: none), and how many
+ * times it left one: a kick's acknowledgement is either changing. Only
+ * mem_enter / mem_leave below write them (each CPU its own slot); they are
+ * here so that the world switch pays no call for them.
+ */
+struct mem_cpu_state {
+	struct mem_space *running;
+	uint64_t leaves;
+} __attribute__((aligned(64)));   /* a cache line each: no false sharing */
+extern struct mem_cpu_state mem_cpu_states[MEM_MAX_CPUS];
+
+/* mem_enter_flush: mem_enter's rare part, a flush due on cpu. */
+void mem_enter_flush(struct mem_space *s, unsigned cpu);
+
+/*
  * mem_enter: CPU cpu (the caller, interrupts off) enters s's guest next:
  * record it as running s and as a CPU that may cache s's translations,
  * then flush here when a flush is due. Call right before the world switch;
  * mem_leave right after it.
+ *
+ * Sequentially consistent accesses on both sides make the race with an
+ * invalidation safe: this stores running then reads flush_due;
+ * mem_flush_if_stale sets flush_due then reads running; so either the
+ * entering CPU sees the flush due, or the invalidating CPU sees it running
+ * and kicks it (or both).
  */
-void mem_enter(struct mem_space *s, unsigned cpu);
+static inline void mem_enter(struct mem_space *s, unsigned cpu)
+{
+	uint64_t bit = UINT64_C(1) << cpu;
+
+	__atomic_store_n(&mem_cpu_states[cpu].running, s, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&s->cpus.bits, bit, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->flush_due, __ATOMIC_SEQ_CST) & bit)
+		mem_enter_flush(s, cpu);
+}
 
 /*
  * mem_flush_at_entry: have CPU cpu (the caller) flush s's translations when
@@ -96,7 +125,11 @@ void mem_flush_at_entry(struct mem_space *s, unsigned cpu);
  * mem_leave: CPU cpu (the caller) is back in the host from whatever space
  * it entered: this is the acknowledgement a kick waits for.
  */
-void mem_leave(unsigned cpu);
+static inline void mem_leave(unsigned cpu)
+{
+	__atomic_fetch_add(&mem_cpu_states[cpu].leaves, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&mem_cpu_states[cpu].running, NULL, __ATOMIC_SEQ_CST);
+}
 
 /*
  * mem_running: the space CPU cpu is in guest mode for (between mem_enter

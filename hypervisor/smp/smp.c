@@ -18,6 +18,7 @@
 #include "hypervisor/smp/smp_work.h"
 #include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
+#include "hypervisor/vm/fpu.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -196,6 +197,10 @@ void smp_ap_main(struct percpu *cpu)
 	cpu_tables_load(&cpu->tables);
 	idt_load();
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	/* CR4 and XCR0 are per CPU: the AP switches guests' x87/SSE state and
+	 * PKRU as the boot CPU does, so it needs the same bits, and before
+	 * its backend is on (VMXON fixes CR4's bits). */
+	fpu_init();
 	__atomic_store_n(&cpu->state, PERCPU_ARRIVED, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&cpu->state, __ATOMIC_ACQUIRE) != PERCPU_ENABLE_BACKEND)
 		__asm__ volatile("pause");

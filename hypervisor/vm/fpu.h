@@ -13,7 +13,9 @@
 /*
  * fpu_init: enable FXSAVE/FXRSTOR and SSE for the host (CR4.OSFXSR), pin
  * XCR0 to x87|SSE where XSAVE exists, and turn on CR4.PKE where protection
- * keys exist, so that PKRU can be switched.
+ * keys exist, so that PKRU can be switched. These are per-CPU settings:
+ * call on every CPU that runs guests (the boot CPU in skiff_main, each AP
+ * in smp_ap_main), before its backend is on.
  */
 void fpu_init(void);
 

@@ -23,11 +23,6 @@ enum {
 	SNAPSHOT_SIZE = 12,
 };
 
-bool hypercall_is_port(uint16_t port)
-{
-	return port >= HYPERCALL_PORT_BASE && port <= 0x5ffu;
-}
-
 const char *hypercall_name(uint16_t port)
 {
 	static const char *const solo5[] = {

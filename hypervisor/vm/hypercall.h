@@ -112,7 +112,10 @@ struct hypercall_result {
  * Solo5 range 0x500..0x5ff or Skiff's calls). Anything else is plain port
  * I/O, which guests may not do.
  */
-bool hypercall_is_port(uint16_t port);
+static inline bool hypercall_is_port(uint16_t port)
+{
+	return port >= HYPERCALL_PORT_BASE && port <= 0x5ffu;
+}
 
 /*
  * hypercall_dispatch: perform the call the guest made by writing arg_gpa

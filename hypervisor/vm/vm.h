@@ -15,6 +15,7 @@
 #include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_evict.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/smp/percpu.h"
 #include "net/net_ring.h"
 #include "nested_paging/nested_paging.h"
 
@@ -208,9 +209,26 @@ void vm_end(struct vm *vm, uint8_t status, enum vm_end_reason reason,
  * the one CPU that reads through it: that CPU drops its translations when
  * it next takes the claim.
  */
-void vm_claim(struct vm *vm);
 bool vm_try_claim(struct vm *vm, bool *took);
-void vm_unclaim(struct vm *vm);
+void vm_claim_slow(struct vm *vm);
+
+static inline void vm_claim(struct vm *vm)
+{
+	uint32_t expected = 0;
+
+	/* The common case, inline for the world switch: free, and no stale
+	 * window. Everything else (held already, contended, stale) is slow. */
+	if (__atomic_compare_exchange_n(&vm->host_claim, &expected, this_cpu_index() + 1, false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED) &&
+	    !__atomic_load_n(&vm->window_stale, __ATOMIC_RELAXED))
+		return;
+	vm_claim_slow(vm);
+}
+
+static inline void vm_unclaim(struct vm *vm)
+{
+	__atomic_store_n(&vm->host_claim, 0, __ATOMIC_RELEASE);
+}
 
 /* vm_console_write: guest bytes to the console and, line by line, the log. */
 void vm_console_write(struct vm *vm, const char *bytes, uint64_t len);

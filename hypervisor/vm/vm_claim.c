@@ -29,7 +29,7 @@ bool vm_try_claim(struct vm *vm, bool *took)
 	return *took;
 }
 
-void vm_claim(struct vm *vm)
+void vm_claim_slow(struct vm *vm)
 {
 	bool took;
 
@@ -40,9 +40,4 @@ void vm_claim(struct vm *vm)
 		/* Skiff's map has no global pages: this drops every window entry. */
 		__asm__ volatile("mov %0, %%cr3" : : "r"(read_cr3()) : "memory");
 	}
-}
-
-void vm_unclaim(struct vm *vm)
-{
-	__atomic_store_n(&vm->host_claim, 0, __ATOMIC_RELEASE);
 }

@@ -184,7 +184,7 @@ static int vm_load(struct vm *vm, const struct guest_config *cfg,
 	vm->kernel_end = img.kernel_end;
 	vm_share_begin(vm, image, image_len);
 	/* Zero and map only what the loader writes; the rest comes on first touch. */
-	if ((rc = vm_memory_prepare(vm, &img)) != 0) {
+	if ((rc = vm_memory_prepare(vm, &img, strlen(cfg->args))) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "cannot build its nested page table (error %d)", rc);
 		return rc;
 	}

@@ -66,7 +66,7 @@ static struct hypercall_env hypercall_env_of(struct vm *vm)
 		.mem = vm->mem, .ctx = vm,
 		.console = console_sink, .walltime_ns = walltime_source,
 		.block = block_source,
-		.sw = net_the_switch(),
+		.sw = vm->net_count ? net_the_switch() : NULL,
 		.net = vm->net_count ? net_source : NULL,
 		.net_ready = vm->net_count ? net_ready_source : NULL,
 		.net_ring = vm->net_count ? net_ring_source : NULL,

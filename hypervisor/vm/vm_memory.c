@@ -302,10 +302,15 @@ static int record_alloc(struct vm *vm)
 	return 0;
 }
 
-/* boot_info_span: bytes from GUEST_BOOT_INFO the loader may write, in pages. */
-static uint64_t boot_info_span(const struct guest_image *img)
+/*
+ * boot_info_span: bytes from GUEST_BOOT_INFO the loader writes (boot
+ * information, manifest, command line and its NUL), in whole pages. The
+ * rest of the area reads as zero on first touch, as the loader would
+ * have left it.
+ */
+static uint64_t boot_info_span(const struct guest_image *img, size_t cmdline_len)
 {
-	uint64_t bytes = GUEST_BOOT_INFO_SIZE + (uint64_t)img->manifest_size + GUEST_CMDLINE_MAX;
+	uint64_t bytes = GUEST_BOOT_INFO_SIZE + (uint64_t)img->manifest_size + cmdline_len + 1;
 	uint64_t limit = GUEST_LOAD_MIN - GUEST_BOOT_INFO;
 
 	bytes = (bytes + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
@@ -364,19 +369,33 @@ static int setup_locked(struct vm *vm)
 	return 0;
 }
 
-static int prepare_locked(struct vm *vm, const struct guest_image *img)
+/*
+ * place_boot_tables: the GDT, PML4, PDPT, the page directories that map
+ * RAM and the first 2 MiB's page table (guest_layout_page_tables). A
+ * directory for a GiB wholly above RAM would stay all zero: it is left to
+ * first touch, which gives the same zeroed page if a walk ever reads it.
+ */
+static int place_boot_tables(struct vm *vm)
+{
+	uint64_t directories = (vm->mem.size + (UINT64_C(1) << 30) - 1) >> 30;
+	uint64_t low_end = GUEST_PD_BASE + directories * GP_PAGE_SIZE;
+	int rc = place(vm, GUEST_GDT_BASE, low_end - GUEST_GDT_BASE, PLAIN_RAM_PERMS, vm);
+
+	return rc ? rc : place(vm, GUEST_PT_LOW, GP_PAGE_SIZE, PLAIN_RAM_PERMS, vm);
+}
+
+static int prepare_locked(struct vm *vm, const struct guest_image *img, size_t cmdline_len)
 {
 	int rc = setup_locked(vm);
 
 	if (rc)
 		return rc;
 	/* The GDT and the guest's page tables, then the boot information, the
-	 * manifest and the command line (at most GUEST_CMDLINE_MAX bytes):
-	 * all the loader writes below GUEST_LOAD_MIN (hypervisor/loader/). */
-	rc = place(vm, GUEST_GDT_BASE, GUEST_PT_LOW + GP_PAGE_SIZE - GUEST_GDT_BASE,
-		   PLAIN_RAM_PERMS, vm);
+	 * manifest and the command line: all the loader writes below
+	 * GUEST_LOAD_MIN (hypervisor/loader/). */
+	rc = place_boot_tables(vm);
 	if (rc == 0)
-		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img), PLAIN_RAM_PERMS, vm);
+		rc = place(vm, GUEST_BOOT_INFO, boot_info_span(img, cmdline_len), PLAIN_RAM_PERMS, vm);
 	for (unsigned i = 0; rc == 0 && i < img->segment_count; i++) {
 		const struct guest_segment *s = &img->segments[i];
 
@@ -458,12 +477,12 @@ int vm_memory_cow(struct vm *vm, uint64_t gpa)
 	return vm_memory_locked(cow_locked, vm, gpa);
 }
 
-int vm_memory_prepare(struct vm *vm, const struct guest_image *img)
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img, size_t cmdline_len)
 {
 	int rc;
 
 	spin_lock(&memory_lock);
-	rc = prepare_locked(vm, img);
+	rc = prepare_locked(vm, img, cmdline_len);
 	spin_unlock(&memory_lock);
 	return rc;
 }

@@ -20,12 +20,13 @@ struct vm;
 /*
  * vm_memory_prepare: set up vm's page record and empty nested table, then
  * give zeroed frames to what the loader writes (the GDT and guest page
- * tables, the boot information, manifest and command line, and each
- * segment of img with its permissions). Needs vm->mem.size and base (the
- * VM's window, host_window_of). 0, or -ENOMEM (what was taken stays
- * recorded in vm for vm_memory_release).
+ * tables, the boot information, manifest and a command line of
+ * cmdline_len bytes, and each segment of img with its permissions). Needs
+ * vm->mem.size and base (the VM's window, host_window_of). 0, or -ENOMEM
+ * (what was taken stays recorded in vm for vm_memory_release). A longer
+ * command line than cmdline_len is the loader's to refuse (guest_image_load).
  */
-int vm_memory_prepare(struct vm *vm, const struct guest_image *img);
+int vm_memory_prepare(struct vm *vm, const struct guest_image *img, size_t cmdline_len);
 
 /*
  * vm_memory_prepare_clone: a clone's page record and empty nested table

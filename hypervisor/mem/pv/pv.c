@@ -37,11 +37,6 @@ struct pv_mmu {
 #define ARG_ERROR 24u
 #define ARG_DETAIL 32u
 
-bool pv_is_port(uint16_t port)
-{
-	return port >= SKIFF_CALL_PV_REGISTER && port <= SKIFF_CALL_PV_QUERY;
-}
-
 static uint64_t *entry_of(void *ctx, uint64_t gpa)
 {
 	struct vm *vm = ctx;

@@ -29,7 +29,10 @@ struct vm;
 #define SKIFF_CALL_PV_ARG_SIZE 40u
 
 /* pv_is_port: port is one of the PV MMU's calls. */
-bool pv_is_port(uint16_t port);
+static inline bool pv_is_port(uint16_t port)
+{
+	return port >= SKIFF_CALL_PV_REGISTER && port <= SKIFF_CALL_PV_QUERY;
+}
 
 /*
  * pv_create: give vm (already set up for shadow paging, shadow.h) the PV
