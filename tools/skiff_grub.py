@@ -39,6 +39,10 @@ GRUB_PC_DIR = "/usr/lib/grub/i386-pc"
 # shrinks from about 9 MiB to under 1 MiB and builds several times faster.
 GRUB_MKRESCUE_OPTIONS = ["--locales=", "--fonts=", "--themes=",
                          "--install-modules=multiboot2 normal iso9660 biosdisk"]
+# xorriso with progress reports every 0.1 s, so that it ends as soon as the
+# image is written, not up to a second later (tools/xorriso-quick says why):
+# a boot test's ISO takes about 0.4 s instead of 2.
+XORRISO_QUICK = os.path.join(os.path.dirname(os.path.realpath(__file__)), "xorriso-quick")
 
 
 def grub_quote(word):
@@ -188,7 +192,8 @@ def build_iso(workdir, hypervisor, skiff_words, guests):
     iso = os.path.join(workdir, "skiff.iso")
     # -d: BIOS only, also where GRUB's EFI files are installed (grub-mkrescue
     # would otherwise add an EFI image and look for biosdisk there).
-    returncode, output = _run_in_own_group([GRUB_MKRESCUE, "-d", GRUB_PC_DIR]
+    returncode, output = _run_in_own_group([GRUB_MKRESCUE, "-d", GRUB_PC_DIR,
+                                            "--xorriso=" + XORRISO_QUICK]
                                            + GRUB_MKRESCUE_OPTIONS + ["-o", iso, root])
     if returncode != 0 or not os.path.isfile(iso):
         raise RuntimeError("grub-mkrescue failed:\n" + output.decode(errors="replace"))

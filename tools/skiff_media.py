@@ -33,7 +33,7 @@ import shutil
 import subprocess
 import uuid
 
-from skiff_grub import stage_boot_tree
+from skiff_grub import XORRISO_QUICK, stage_boot_tree
 from skiff_guests import GuestSpecError, make_guest, parse_block_option, parse_guest_spec
 
 FIRMWARES = ("bios", "uefi")
@@ -128,7 +128,7 @@ def build_hybrid_iso(workdir, hypervisor, skiff_words, guests, output=None):
           "-c", early, "-o", efi_core] + EFI_CORE_MODULES, "grub-mkimage (EFI)")
     _efi_system_image(os.path.join(root, "boot", "grub", "efi.img"), efi_core)
     output = output or os.path.join(workdir, "skiff-hybrid.iso")
-    _run(["xorriso", "-as", "mkisofs", "-o", output, "-R", "-V", "SKIFF",
+    _run([XORRISO_QUICK, "-as", "mkisofs", "-o", output, "-R", "-V", "SKIFF",
           "-b", "boot/grub/bios.img", "-no-emul-boot", "-boot-load-size", "4",
           "-boot-info-table", "--grub2-boot-info",
           "--grub2-mbr", os.path.join(GRUB_PC_DIR, "boot_hybrid.img"),
