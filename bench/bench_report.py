@@ -16,7 +16,10 @@ import json
 import re
 
 EXIT_FIGURES = ("null_hypercall", "puts_1", "walltime", "cpuid")
-BACKEND_FIGURES = EXIT_FIGURES + ("npf_first_touch", "npf_first_touch_2m", "boot_to_first_insn",
+# The same exits taken by the bench guest on an application processor
+# (two CPUs started, the guest placed with cpu=1): SMP must not lengthen them.
+AP_EXIT_FIGURES = tuple(name + "_ap" for name in EXIT_FIGURES)
+BACKEND_FIGURES = EXIT_FIGURES + AP_EXIT_FIGURES + ("npf_first_touch", "npf_first_touch_2m", "boot_to_first_insn",
                                   "boot_to_main",
                                   "boot_zeroing", "vm_overhead_bytes", "max_hello_256m",
                                   "max_hello_1g")
@@ -149,6 +152,15 @@ def guest_figures(name, console_text, log_text):
     if touch_2m is None:
         reasons["npf_first_touch_2m"] = "the bench guest printed no 2 MiB first-touch figure"
     return figures, reasons, details
+
+
+def ap_exit_figures(name, console_text, log_text):
+    """{NAME_ap: value} of the exit figures of a bench-guest run on an AP.
+
+    Raises ValueError as guest_figures does when a line is missing.
+    """
+    figures, _, _ = guest_figures(name, console_text, log_text)
+    return {key + "_ap": figures[key] for key in EXIT_FIGURES}
 
 
 def count_started(log_text):

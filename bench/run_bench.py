@@ -46,11 +46,15 @@ def log(text):
     print("bench: " + text, file=sys.stderr, flush=True)
 
 
-def run_boot(backend, hypervisor, guests, megabytes=None):
-    """Boot guests on backend; return the BootResult, raising when Skiff did not finish."""
+def run_boot(backend, hypervisor, guests, megabytes=None, cpus=None):
+    """Boot guests on backend; return the BootResult, raising when Skiff did not finish.
+
+    cpus: processors of the machine, all started by Skiff (cpus=N); None: one.
+    """
     platform, options = BACKENDS[backend]
     result = boot(platform, hypervisor, guests, timeout=BOOT_TIMEOUT,
-                  machine=MachineOptions(megabytes=megabytes, **options))
+                  skiff_words=["cpus=%d" % cpus] if cpus else [],
+                  machine=MachineOptions(megabytes=megabytes, cpus=cpus, **options))
     if result.timed_out or result.log.final_status is None:
         raise RuntimeError("%s run did not finish (status %d):\n%s" % (
             backend, result.status, result.com2[-2000:]))
@@ -66,6 +70,11 @@ def measure_backend(backend, build):
     result = run_boot(backend, hypervisor, [guest])
     figures, reasons, details = bench_report.guest_figures(
         BENCH_GUEST, result.com1.decode("utf-8", "replace"), result.com2)
+    log("%s: bench guest on an AP" % backend)
+    guest = make_guest(os.path.join(build, "bench", BENCH_GUEST + ".elf"), mem="32M", cpu=1)
+    result = run_boot(backend, hypervisor, [guest], cpus=2)
+    figures.update(bench_report.ap_exit_figures(
+        BENCH_GUEST, result.com1.decode("utf-8", "replace"), result.com2))
     hello = os.path.join(build, "examples", "hello", "hello.elf")
     for name, megabytes in MEMORY_RUNS:
         log("%s: %d x 32 MiB hello in %d MiB" % (backend, HELLO_COUNT, megabytes))
@@ -156,6 +165,8 @@ NOTES = [
     "boot_to_first_insn and boot_to_main count from the start of vm_create to the guest's "
     "first instruction / the first instruction of main, excluding boot_zeroing (the memset "
     "of guest RAM, reported alone); details.<backend> has the totals with zeroing.",
+    "*_ap: the same exit figures with two CPUs started and the bench guest placed on the "
+    "second (cpu=1).",
     "vm_overhead_bytes: frames the VM took beyond its RAM (bookkeeping page, nested "
     "tables, vCPU control structures), from Skiff's log.",
     "max_hello_*: 32 MiB hello guests (mem=32M; RAM on first touch) that started out of 1000 asked for; "

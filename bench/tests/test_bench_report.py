@@ -33,6 +33,13 @@ skiff: final status 0
 
 
 class ParseTest(unittest.TestCase):
+    def test_ap_exit_figures(self):
+        figures = bench_report.ap_exit_figures("bench_guest", CONSOLE, LOG)
+        self.assertEqual(figures, {"null_hypercall_ap": 251, "puts_1_ap": 404,
+                                   "walltime_ap": 333, "cpuid_ap": 263})
+        with self.assertRaises(ValueError):
+            bench_report.ap_exit_figures("bench_guest", "bench: entry_tsc 1\n", LOG)
+
     def test_bench_lines(self):
         lines = bench_report.parse_bench_lines(CONSOLE + "bench: gone null reason=x\n")
         self.assertEqual(lines["null_hypercall"], (251, {"with": "253013", "without": "2013",
