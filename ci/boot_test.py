@@ -13,6 +13,12 @@ variants CTest runs are listed under "paging_variants" in the case files
 (ci/boot_tests.d/shadow.json), each a case name, or {"case": NAME,
 "platforms": [...]} to run it on fewer platforms than the case itself.
 
+A CPU variant CASE.smpN is CASE on a machine of N processors, all started
+(cpus=N), with each guest that names no CPU placed round robin from CPU 1,
+so that even a one-guest case runs on an application processor. CTest runs
+those listed under "cpu_variants" (ci/boot_tests.d/smp_variants.json):
+{"N": [case name or {"case": NAME, "platforms": [...]}, ...]}.
+
 Exit status 0 when the boot matched every expectation, 1 when it did not,
 2 when the case could not be run (missing image, bad case).
 """
@@ -65,14 +71,39 @@ def with_paging(case, mode):
     return variant
 
 
-def paging_variants(cases, path=CASES_FILE):
-    """Return (variant case, platforms) for each "paging_variants" entry of the case files.
-    Raises CaseError for an entry naming no case or a platform its case does not run on."""
+def with_cpus(case, cpus):
+    """Return a copy of case named CASE.smpCPUS on a machine of cpus processors,
+    all started (cpus= on Skiff's line); its guests that name no CPU are placed
+    round robin from CPU 1; Skiff must log that it started every CPU."""
+    variant = copy.deepcopy(case)
+    variant["name"] = "%s.smp%d" % (case["name"], cpus)
+    variant["cpus"] = cpus
+    variant["skiff_args"] = [word for word in variant.get("skiff_args", [])
+                             if not word.startswith("cpus=")] + ["cpus=%d" % cpus]
+    unplaced = [guest for guest in variant.get("guests", []) if "cpu" not in guest]
+    for index, guest in enumerate(unplaced):
+        guest["cpu"] = (index + 1) % cpus
+    variant.setdefault("log_checks", []).append(
+        {"pattern": r"^skiff: smp: \d+ CPUs in the MADT, %d started" % cpus})
+    return variant
+
+
+def with_variant(case, suffix):
+    """CASE.SUFFIX: the CPU variant for smpN, else the paging variant of mode SUFFIX."""
+    match = re.fullmatch(r"smp(\d+)", suffix)
+    return with_cpus(case, int(match.group(1))) if match else with_paging(case, suffix)
+
+
+def listed_variants(cases, key, make, path=CASES_FILE):
+    """(variant case, platforms) of each entry under key in the case files: key maps a
+    variant argument to entries, each a case name or {"case": NAME, "platforms": [...]};
+    make(case, argument) builds the variant. Raises CaseError for an entry naming no
+    case or a platform its case does not run on."""
     variants = []
     for name in case_files(path):
         with open(name) as f:
-            listed = json.load(f).get("paging_variants", {})
-        for mode, entries in sorted(listed.items()):
+            listed = json.load(f).get(key, {})
+        for argument, entries in sorted(listed.items()):
             for entry in entries:
                 spec = entry if isinstance(entry, dict) else {"case": entry}
                 case = find_case(cases, spec["case"])
@@ -80,8 +111,14 @@ def paging_variants(cases, path=CASES_FILE):
                 if not set(platforms) <= set(case_platforms(case)):
                     raise CaseError("%s: variant of %s on a platform the case does not run on"
                                     % (name, spec["case"]))
-                variants.append((with_paging(case, mode), platforms))
+                variants.append((make(case, argument), platforms))
     return variants
+
+
+def paging_variants(cases, path=CASES_FILE):
+    """Return (variant case, platforms) for each "paging_variants" entry of the case files
+    (listed_variants)."""
+    return listed_variants(cases, "paging_variants", with_paging, path)
 
 
 def find_any_case(name, paging=None):
@@ -91,8 +128,8 @@ def find_any_case(name, paging=None):
     if name in [c["name"] for c in cases] or "." not in name:
         case = find_case(cases, name)
     else:
-        base, _, mode = name.rpartition(".")
-        case = with_paging(find_case(cases, base), mode)
+        base, _, suffix = name.rpartition(".")
+        case = with_variant(find_any_case(base), suffix)
     if paging:
         case = with_paging(case, paging)
     return case
@@ -100,7 +137,8 @@ def find_any_case(name, paging=None):
 
 def list_tests(cases):
     """Print one line per (platform, test): platform, name, CTest timeout, images."""
-    listed = [(case, case_platforms(case)) for case in cases] + paging_variants(cases)
+    listed = ([(case, case_platforms(case)) for case in cases] + paging_variants(cases) +
+              listed_variants(cases, "cpu_variants", lambda case, n: with_cpus(case, int(n))))
     for case, platforms in listed:
         for platform in platforms:
             limit = int(case_timeout(case, platform)) + CTEST_MARGIN_SECONDS
