@@ -236,8 +236,10 @@ void shadow_write_efer(struct vm *vm, uint64_t value)
 
 /*
  * mark_tables: in a synced state, every table page this walk used becomes
- * write-protected. One that some shadow may map writable means zapping
- * everything: there is no reverse map to find that mapping.
+ * write-protected, and the reverse map records it (with the addresses it
+ * serves here). One that some shadow maps writable loses those leaves,
+ * found through the map; only when the map cannot tell is everything
+ * zapped.
  */
 static void mark_tables(struct vm *vm, uint64_t va, const struct gw_result *w)
 {
