@@ -9,7 +9,8 @@ bench/shadow_bench.py [--build B] [--platforms qemu-svm,bochs-svm,bochs-vmx]
    "aspaces bench: WHAT: N tsc" line is instructions per operation, the guest's own work included:
    a CR3 switch followed by one read, a page-table update (PTE write + INVLPG, twice), a page fault
    the guest handles itself, a first touch of a page; and the two switching patterns of the test
-   (round robin, hot/cold) timed whole. Each operation runs alone in its own boot; its exits per
+   (round robin, hot/cold) timed whole; an update followed by a read through it, twice (so each
+   update finds its table page shadowed). Each operation runs alone in its own boot; its exits per
    operation are that guest's exits (Skiff's summary line) less those of `bench none` (the
    warm-up alone), divided by how many times it ran. Under pv a CR3 switch and a page-table
    update are calls (no INVLPG: an update drops stale translations itself).
@@ -42,7 +43,7 @@ from shadow_chart import write_hit_rate_svg  # noqa: E402
 
 OPS = ["CR3 switch and one read", "page-table update (PTE write and INVLPG, twice)",
        "page fault handled by the guest", "first touch of a page (64 pages)",
-       "round robin and hot/cold, whole"]
+       "round robin and hot/cold, whole", "page-table update and a read, twice"]
 
 
 def run(build, platform, guests, timeout=600, skiff_elf=None):
@@ -90,7 +91,7 @@ def print_large_leaves(build, compare_elf):
 MODES = ("nested", "shadow", "pv")
 # Each operation alone ("aspaces 4 4 bench OP"): its report line and how many times it ran.
 RUNS = {"cr3": (OPS[0], 256), "update": (OPS[1], 256), "fault": (OPS[2], 256),
-        "touch": (OPS[3], 64), "whole": (OPS[4], 1)}
+        "touch": (OPS[3], 64), "whole": (OPS[4], 1), "update-read": (OPS[5], 256)}
 
 
 def total_exits(log):

@@ -19,6 +19,16 @@ so that even a one-guest case runs on an application processor. CTest runs
 those listed under "cpu_variants" (ci/boot_tests.d/smp_variants.json):
 {"N": [case name or {"case": NAME, "platforms": [...]}, ...]}.
 
+A sweep (under "paging_sweeps" in the case files) runs several cases' MODE
+variants in one boot: {"name": "shadow_sweep_a", "timeout": 90, "platforms":
+[...], "cases": [NAME, ...]}. Every guest of every case runs side by side
+and each is still checked for its own output, status and reason; a guest
+whose name an earlier case already used is renamed CASE-NAME. Only cases
+that need nothing of the boot itself (no skiff_args, machine, firmware or
+final_status of their own) may be swept; networks an earlier case of the
+sweep uses are renamed NAME-INDEX, and no log_checks pattern of a case may
+name a guest or network so renamed.
+
 Exit status 0 when the boot matched every expectation, 1 when it did not,
 2 when the case could not be run (missing image, bad case).
 """
@@ -52,11 +62,13 @@ MODE_SUMMARY = {"shadow": r"guest %s(\.\d+)?: shadow cache="}
 def with_paging(case, mode):
     """Return a copy of case named CASE.MODE whose guests without a "paging" of
     their own run with paging=MODE; a decoded "nested page fault" it expects
-    becomes the mode's own ("shadow page fault"); each such guest that starts
+    (in a reason or a log check) becomes the mode's own ("shadow page fault"); each such guest that starts
     must log the mode's summary line (MODE_SUMMARY)."""
     variant = copy.deepcopy(case)
     variant["name"] = "%s.%s" % (case["name"], mode)
     variant.setdefault("log_checks", [])
+    for check in variant["log_checks"]:
+        check["pattern"] = check["pattern"].replace("nested page fault", "%s page fault" % mode)
     for guest in variant.get("guests", []):
         if "paging" in guest:
             continue
@@ -121,11 +133,85 @@ def paging_variants(cases, path=CASES_FILE):
     return listed_variants(cases, "paging_variants", with_paging, path)
 
 
+# The keys a case may have to be swept: anything else shapes the boot itself.
+SWEEPABLE_KEYS = {"name", "guests", "timeout", "platforms", "forbidden", "why_platforms",
+                  "log_checks"}
+
+
+def _sweep_rename(guests, case_name, index, seen, networks):
+    """Rename the guests (to CASE-NAME) and networks (to NAME-INDEX) that an earlier
+    case of a sweep already uses, so each case keeps its own; record the names
+    in seen and networks. Return the old names of what was renamed."""
+    renamed = set()
+    own = {n["network"] for g in guests for n in g.get("nets", [])}
+    moved = {net: "%s-%d" % (net, index) for net in own & networks}
+    for guest in guests:
+        name = guest.get("name", guest["image"])
+        if name in seen:
+            guest["name"] = "%s-%s" % (case_name, name)
+            renamed.add(name)
+        seen.add(guest.get("name", name))
+        for net in guest.get("nets", []):
+            if net["network"] in moved:
+                renamed.add(net["network"])
+                net["network"] = moved[net["network"]]
+        for old, new in moved.items():   # a refusal's reason names the network
+            for expected in [guest] + guest.get("outcomes", []):
+                if "reason" in expected:
+                    expected["reason"] = re.sub(r"\b%s\b(?!-)" % re.escape(old), new,
+                                                expected["reason"])
+    networks |= {moved.get(net, net) for net in own}
+    return renamed
+
+
+def sweep_case(cases, mode, spec):
+    """Return the one case that runs the MODE variants of spec["cases"] in one boot.
+    Raises CaseError for a case that cannot share a boot or a platform one lacks."""
+    guests, forbidden, checks, seen, networks = [], [], [], set(), set()
+    for index, name in enumerate(spec["cases"]):
+        case = find_case(cases, name)
+        extra = set(case) - SWEEPABLE_KEYS
+        if extra:
+            raise CaseError("sweep %s: case %s has %s, which shape its boot"
+                            % (spec["name"], name, sorted(extra)))
+        if not set(spec["platforms"]) <= set(case_platforms(case)):
+            raise CaseError("sweep %s: case %s does not run on all of %s"
+                            % (spec["name"], name, spec["platforms"]))
+        case_guests = copy.deepcopy(case["guests"])
+        renamed = _sweep_rename(case_guests, name, index, seen, networks)
+        if any(old in check["pattern"] for old in renamed for check in case.get("log_checks", [])):
+            raise CaseError("sweep %s: case %s checks the log for a guest or network an "
+                            "earlier case already uses; put it first" % (spec["name"], name))
+        guests += case_guests
+        checks += case.get("log_checks", [])
+        forbidden += [f for f in case.get("forbidden", []) if f not in forbidden]
+    swept = {"name": spec["name"], "timeout": spec["timeout"], "platforms": spec["platforms"],
+             "guests": guests, "forbidden": forbidden, "log_checks": checks}
+    variant = with_paging(swept, mode)
+    variant["name"] = spec["name"]
+    return variant
+
+
+def paging_sweeps(cases, path=CASES_FILE):
+    """Return (sweep case, platforms) for each "paging_sweeps" entry of the case files."""
+    sweeps = []
+    for name in case_files(path):
+        with open(name) as f:
+            listed = json.load(f).get("paging_sweeps", {})
+        for mode, specs in sorted(listed.items()):
+            for spec in specs:
+                sweeps.append((sweep_case(cases, mode, spec), spec["platforms"]))
+    return sweeps
+
+
 def find_any_case(name, paging=None):
     """The case called name: a case of the files, or CASE.MODE, a paging variant;
     with paging, that mode's variant of it."""
     cases = load_cases()
-    if name in [c["name"] for c in cases] or "." not in name:
+    sweeps = {case["name"]: case for case, _ in paging_sweeps(cases)}
+    if name in sweeps:
+        case = sweeps[name]
+    elif name in [c["name"] for c in cases] or "." not in name:
         case = find_case(cases, name)
     else:
         base, _, suffix = name.rpartition(".")
@@ -138,7 +224,8 @@ def find_any_case(name, paging=None):
 def list_tests(cases):
     """Print one line per (platform, test): platform, name, CTest timeout, images."""
     listed = ([(case, case_platforms(case)) for case in cases] + paging_variants(cases) +
-              listed_variants(cases, "cpu_variants", lambda case, n: with_cpus(case, int(n))))
+              listed_variants(cases, "cpu_variants", lambda case, n: with_cpus(case, int(n))) +
+              paging_sweeps(cases))
     for case, platforms in listed:
         for platform in platforms:
             limit = int(case_timeout(case, platform)) + CTEST_MARGIN_SECONDS

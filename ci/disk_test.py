@@ -33,6 +33,11 @@ same emulator command it builds) and then reads the disk file on the host:
   disk-virtio-*    kvstore, power cut and hostile again with the files as
                    virtio-blk disks (drivers/virtio_blk; QEMU only: Bochs has
                    no virtio devices)
+  disk-shadow      the guests of disk-kvstore (its first run), disk-hostile and
+                   disk-solo5-blk side by side in one boot, each with
+                   paging=shadow on its own disk; every file then holds what
+                   its guest wrote (qemu-svm and bochs-vmx, as the shadow
+                   sweeps of ci/boot_tests.d/shadow.json)
 """
 
 import argparse
@@ -74,12 +79,15 @@ CASES = {
     "disk-solo5-blk": ["disk"],
     "disk-errors": ["disk"],
     "disk-virtio-errors": ["disk"],
+    "disk-shadow": ["kvstore", "block", "disk"],
 }
 # QEMU's blkdebug injects the device errors: the error cases run on QEMU only
 # (Bochs cannot make a disk fail).
 QEMU_ONLY = ("virtio", "errors")
 # Bochs emulates no virtio device: the virtio-blk cases run on QEMU only.
 VIRTIO_PLATFORMS = ("qemu-svm",)
+# The disk cases under shadow paging run where the other shadow sweeps do.
+SHADOW_PLATFORMS = ("qemu-svm", "bochs-vmx")
 RUNS_PER_CASE = 3   # the most boots one case makes (for the CTest limit)
 POWER_CUT_AT = 60   # acknowledgement after which the power goes
 POWER_CUT_BLOCKS = 16384
@@ -361,11 +369,53 @@ def case_readonly(build, platform, tmp):
     expect_in(err, "--block storage=%s: no such file" % missing, "skiff-run")
 
 
+def case_shadow(build, platform, tmp):
+    """Three disk guests under paging=shadow in one boot, each on its own file."""
+    kv, edge, solo = (os.path.join(tmp, n) for n in ("kv.img", "edge.img", "solo.img"))
+    size = 64 * 1024
+    with open(kv, "wb") as f:
+        f.truncate(1 << 20)
+    with open(edge, "wb") as f:
+        f.write(pattern_bytes(size))
+    with open(solo, "wb") as f:
+        f.truncate(size)
+    out, err = skiff_run(build, platform, [
+        "--guest", "name=kv paging=shadow block.storage=%s %s put colour blue"
+        % (kv, image_path(build, "kvstore")),
+        "--guest", "name=edge paging=shadow block.storage=%s %s edge %d pattern"
+        % (edge, image_path(build, "block"), size),
+        "--guest", "name=solo paging=shadow block.storage=%s %s solo5"
+        % (solo, image_path(build, "disk"))])
+    lines = out.splitlines()
+    for line in ("[kv] put colour: ok", "[edge] bad requests: done", "[edge] SUCCESS",
+                 "[solo] 13 sectors written and read back", "[solo] SUCCESS"):
+        if line not in lines:
+            raise Failure("the guests' output lacks %r:\n%s" % (line, out[-4000:]))
+    for name in ("kv", "edge", "solo"):
+        expect_in(err, "summary %s status=0" % name, "Skiff's log")
+        expect_in(err, "guest %s: shadow cache=" % name, "Skiff's log")
+    with open(edge, "rb") as f:
+        data = f.read()
+    if data != bytes((o * 3 + (o // SECTOR) * 11 + 0x5a) & 0xff for o in range(size)):
+        raise Failure("edge's file does not hold the block guest's writes")
+    with open(solo, "rb") as f:
+        data = f.read()
+    written = bytes(ord("0") + i % 10 for i in range(SECTOR))
+    for sector in range(size // SECTOR):
+        want = written if sector % 10 == 0 else bytes(SECTOR)
+        if data[sector * SECTOR:(sector + 1) * SECTOR] != want:
+            raise Failure("sector %d of solo's file is not what the guest wrote" % sector)
+    with open(kv, "rb") as f:
+        if b"colour" not in f.read():
+            raise Failure("kv's file does not hold the key kvstore stored")
+
+
 RUNNERS = {"disk-kvstore": case_kvstore, "disk-power-cut": case_power_cut,
            "disk-partitions": case_partitions, "disk-hostile": case_hostile,
            "disk-readonly": case_readonly, "disk-virtio-kvstore": case_kvstore,
            "disk-virtio-power-cut": case_power_cut, "disk-virtio-hostile": case_hostile,
-           "disk-solo5-blk": case_solo5_blk, "disk-errors": case_errors, "disk-virtio-errors": case_errors}
+           "disk-solo5-blk": case_solo5_blk, "disk-errors": case_errors, "disk-virtio-errors": case_errors,
+           "disk-shadow": case_shadow}
 
 
 def list_tests():
@@ -373,6 +423,8 @@ def list_tests():
     for name, images in CASES.items():
         for platform in PLATFORM_OPTIONS:
             if any(word in name for word in QEMU_ONLY) and platform not in VIRTIO_PLATFORMS:
+                continue
+            if "shadow" in name and platform not in SHADOW_PLATFORMS:
                 continue
             limit = RUN_TIMEOUT[platform] * RUNS_PER_CASE + 60
             print("%s %s %d %s" % (platform, name, limit, " ".join(images)))

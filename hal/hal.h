@@ -288,6 +288,14 @@ struct hal_ops {
 	 * paging (and one asking for paging=nested is refused).
 	 */
 	bool (*has_nested_paging)(void);
+	/*
+	 * guest_owns_cache_control: true when a guest's CR0.CD and CR0.NW are
+	 * its own, switched at every entry and exit (SVM: the VMCB's CR0), so
+	 * shadow paging may let a guest's MOV to CR0 change them; false when
+	 * they are Skiff's (VMX: VM entry never loads them), and a change ends
+	 * the guest as under nested paging.
+	 */
+	bool guest_owns_cache_control;
 	/* nested_format: the entry format this backend's nested tables use. */
 	const struct np_format *nested_format;
 };

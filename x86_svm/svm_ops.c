@@ -153,5 +153,6 @@ const struct hal_ops hal_svm_ops = {
 	.single_step = svm_single_step,
 	.shadow_load_root = svm_shadow_load_root,
 	.has_nested_paging = svm_has_nested_paging,
+	.guest_owns_cache_control = true,
 	.nested_format = &svm_nested_format,
 };

@@ -12,6 +12,7 @@
 #include "check.h"
 #include "hypervisor/mem/shadow/guest_walk.h"
 #include "hypervisor/mem/shadow/insn_decode.h"
+#include "hypervisor/mem/shadow/shadow_rmap.h"
 #include "hypervisor/mem/shadow/shadow_table.h"
 
 #define RAM (UINT64_C(8) << 20)
@@ -236,6 +237,88 @@ static void test_shadow_table_large(void)
 	CHECK(a.pages == 0 && pool_held == 0);
 }
 
+/* st_clear_span: one entry's span at each level goes, tables under it
+ * back to the pool, neighbours stay. */
+static void test_shadow_table_span(void)
+{
+	struct st_alloc a = { pool_alloc, pool_free, pool_virt, NULL, 0 };
+	uint64_t root = st_root_new(&a);
+	const uint64_t gib = UINT64_C(1) << 30;
+
+	CHECK(st_set_leaf(&a, root, 0x1000, 0xa000 | PTE_P) == 0);
+	CHECK(st_set_leaf(&a, root, 0x2000, 0xb000 | PTE_P) == 0);
+	CHECK(st_set_leaf(&a, root, 0x201000, 0xc000 | PTE_P) == 0);
+	CHECK(st_set_leaf(&a, root, gib, 0xd000 | PTE_P) == 0);
+	CHECK(a.pages == 7);
+	st_clear_span(&a, root, 0x1000, 1);
+	CHECK(st_get_leaf(&a, root, 0x1000) == 0 && st_get_leaf(&a, root, 0x2000) != 0);
+	st_clear_span(&a, root, 0x0, 2);   /* the first 2 MiB: its page table goes */
+	CHECK(st_get_leaf(&a, root, 0x2000) == 0 && st_get_leaf(&a, root, 0x201000) != 0);
+	CHECK(a.pages == 6 && pool_held == 6);
+	st_clear_span(&a, root, 0x0, 3);   /* the first GiB: a directory and a table */
+	CHECK(st_get_leaf(&a, root, 0x201000) == 0 && st_get_leaf(&a, root, gib) != 0);
+	CHECK(a.pages == 4 && pool_held == 4);
+	CHECK(st_set_large(&a, root, 4 * gib, 0x600000 | PTE_P) == 0);
+	st_clear_span(&a, root, 4 * gib + 0x3000, 1);   /* a 2 MiB leaf goes whole */
+	CHECK(st_get_leaf(&a, root, 4 * gib) == 0);
+	st_clear_span(&a, root, 0, 4);     /* the first 512 GiB */
+	CHECK(st_get_leaf(&a, root, gib) == 0 && a.pages == 1 && pool_held == 1);
+	st_clear_span(&a, root, 0, 5);     /* no such level: ignored */
+	st_clear_span(&a, root, 0x1000, 2);   /* absent: nothing happens */
+	st_free(&a, root);
+	CHECK(a.pages == 0 && pool_held == 0);
+}
+
+static unsigned visits;
+static uint64_t visited_va[8];
+
+static void count_visit(void *ctx, const struct rmap_record *r)
+{
+	(void)ctx;
+	if (visits < 8)
+		visited_va[visits] = r->va;
+	visits++;
+}
+
+static unsigned visit(const struct shadow_rmap *m, uint64_t page)
+{
+	visits = 0;
+	return rmap_visit(m, page, count_visit, NULL) ? visits : ~0u;
+}
+
+/* The reverse map: records found by page (a large leaf by any page under
+ * it), duplicates kept once, overflow makes it unable to answer, clear
+ * makes it answer again. */
+static void test_rmap(void)
+{
+	static struct shadow_rmap m;
+	struct rmap_record r = { .page = 0x5000, .va = 0, .shadow = 1, .level = 1 };
+
+	rmap_clear(&m);
+	CHECK(visit(&m, 0x5000) == 0);
+	rmap_add(&m, &r);
+	rmap_add(&m, &r);   /* the same again: one record */
+	r.va = 0x200000;
+	rmap_add(&m, &r);   /* the same table reached at another address */
+	CHECK(visit(&m, 0x5000) == 2 && m.used == 2);
+	CHECK(visited_va[0] + visited_va[1] == 0x200000);
+	CHECK(visit(&m, 0x6000) == 0);
+	r = (struct rmap_record){ .page = 0x400000, .va = 0x40000000, .shadow = 2, .large = true };
+	rmap_add(&m, &r);
+	CHECK(visit(&m, 0x5ff000) == 1 && visited_va[0] == 0x40000000);
+	CHECK(visit(&m, 0x600000) == 0);
+	r.level = 9;   /* no such level: ignored */
+	rmap_add(&m, &r);
+	CHECK(m.used == 3);
+	for (uint64_t i = 0; i < RMAP_CAPACITY; i++) {
+		r = (struct rmap_record){ .page = i << 12, .va = i, .shadow = 3, .level = 2 };
+		rmap_add(&m, &r);
+	}
+	CHECK(m.lost && visit(&m, 0x5000) == ~0u);
+	rmap_clear(&m);
+	CHECK(!m.lost && m.used == 0 && visit(&m, 0x5000) == 0);
+}
+
 static void test_decode_mov_cr(void)
 {
 	struct insn_cr c;
@@ -290,6 +373,8 @@ int main(void)
 	test_walk_hostile();
 	test_shadow_table();
 	test_shadow_table_large();
+	test_shadow_table_span();
+	test_rmap();
 	test_decode_mov_cr();
 	test_decode_invlpg();
 	free(ram);

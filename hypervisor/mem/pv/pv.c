@@ -45,8 +45,8 @@ static uint64_t *entry_of(void *ctx, uint64_t gpa)
 }
 
 /*
- * table_changed: an update changed a present entry on page gpa: shadow.c
- * drops its shadows (and flushes) when any may translate through it.
+ * table_changed: an update changed the present entry at gpa: shadow.c
+ * drops what may translate through it (and flushes).
  */
 static void table_changed(void *ctx, uint64_t gpa)
 {
@@ -142,9 +142,19 @@ static void answer(struct vm *vm, uint8_t *arg, enum pv_error err, uint64_t done
  * (read-only while registered); through the one invalidation path. */
 static int set_table_perms(struct vm *vm, uint64_t gpa, bool table)
 {
+	bool was_stale = vm->nested.stale;
 	int rc = np_protect(&vm->nested, gpa, PV_PAGE, table ? NP_READ : PLAIN_RAM_PERMS);
 
-	mem_flush_if_stale(&vm->space);   /* the one invalidation path: shadows too */
+	/*
+	 * Narrowing: no CPU walks this VM's guest-physical map (shadow paging)
+	 * and its one vCPU is here, in this call, so the shadows' writable
+	 * leaves of the page are the only stale copies of the old permissions.
+	 * When the reverse map finds and drops them all, nothing else needs
+	 * invalidating; otherwise the one invalidation path drops every shadow.
+	 */
+	if (table && rc == 0 && !was_stale && shadow_page_narrowed(vm, gpa))
+		vm->nested.stale = false;
+	mem_flush_if_stale(&vm->space);
 	return rc;
 }
 

@@ -140,7 +140,7 @@ static enum pv_error apply_one(struct pv_tables *t, const struct pv_update *u, b
 		*slot = u->value;
 		*flush = true;
 		if (t->stale)
-			t->stale(t->ctx, page);
+			t->stale(t->ctx, u->entry);
 		return PV_OK;
 	}
 	*slot = u->value;

@@ -71,7 +71,8 @@ struct pv_tables {
 	uint64_t *(*entry)(void *ctx, uint64_t gpa);
 	/*
 	 * stale (may be NULL): an applied update changed the present entry
-	 * on table page gpa, so translations cached from it may be stale.
+	 * at gpa (the entry's own address, on a registered table page), so
+	 * translations cached from it may be stale.
 	 */
 	void (*stale)(void *ctx, uint64_t gpa);
 	void *ctx;

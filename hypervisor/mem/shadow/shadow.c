@@ -87,6 +87,8 @@ enum gw_status shadow_walk(struct vm *vm, uint64_t va, unsigned access,
 	return guest_walk(&mem, &regs, va, access, out);
 }
 
+/* clear_bits: forget which pages are mapped writable (and which are
+ * tables); the reverse map's records go with them. */
 static void clear_bits(struct shadow *sh, bool tables_too)
 {
 	uint64_t half = sh->bits_bytes / 2;
@@ -94,6 +96,14 @@ static void clear_bits(struct shadow *sh, bool tables_too)
 	memset(sh->writable_bits, 0, half);
 	if (tables_too)
 		memset(sh->table_bits, 0, half);
+	rmap_clear(sh->rmap);
+}
+
+/* emptied: slot's shadow maps nothing now (or is new): a fresh id, so the
+ * reverse map's records of what it held no longer match it. */
+static void emptied(struct shadow *sh, unsigned slot)
+{
+	sh->roots[slot].id = ++sh->next_id;
 }
 
 /* drop_others: free every cached shadow but the current one, which moves
@@ -113,6 +123,7 @@ static void zap(struct shadow *sh, bool forget_tables)
 {
 	drop_others(sh);
 	st_zap(&sh->alloc, sh->roots[0].root);
+	emptied(sh, 0);
 	clear_bits(sh, forget_tables);
 	if (forget_tables)
 		sh->unsynced = false;
@@ -125,15 +136,83 @@ void shadow_zap_all(struct vm *vm)
 		zap(vm->shadow, true);
 }
 
+/* The root of the shadow with id, or 0 when none has it any more. */
+static uint64_t root_with_id(const struct shadow *sh, uint32_t id)
+{
+	for (unsigned i = 0; i < sh->count; i++)
+		if (sh->roots[i].id == id)
+			return sh->roots[i].root;
+	return 0;
+}
+
+struct rmap_drop {
+	struct shadow *sh;
+	unsigned index;      /* the entry changed in a table page; ~0u: leaves */
+	bool current;        /* the shadow the CPU walks lost an entry */
+};
+
+/* drop_record: clear the shadow entry a record says derives from the
+ * page: the changed table entry's span, or a writable leaf. */
+static void drop_record(void *ctx, const struct rmap_record *r)
+{
+	struct rmap_drop *d = ctx;
+	uint64_t root = root_with_id(d->sh, r->shadow);
+	bool table = d->index != ~0u;
+
+	if (!root || table != (r->level != 0))
+		return;
+	if (table)
+		st_clear_span(&d->sh->alloc, root,
+			      r->va + ((uint64_t)d->index << (12 + 9 * (r->level - 1))), r->level);
+	else
+		st_clear_span(&d->sh->alloc, root, r->va, r->large ? 2 : 1);
+	d->sh->stats.rmap_drops++;
+	d->current |= root == d->sh->roots[d->sh->current].root;
+}
+
+/* drop_derived: clear what the reverse map says derives from page (entry
+ * index of a table, or ~0u: its writable leaves); flush the CPU's tag if
+ * the current shadow lost anything. False when the map cannot tell. */
+static bool drop_derived(struct vm *vm, uint64_t page, unsigned index)
+{
+	struct shadow *sh = vm->shadow;
+	struct rmap_drop d = { sh, index, false };
+
+	if (!rmap_visit(sh->rmap, page, drop_record, &d))
+		return false;
+	if (d.current)
+		hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	return true;
+}
+
+static void zap_and_load(struct vm *vm)
+{
+	zap(vm->shadow, true);
+	hal->shadow_load_root(&vm->vcpu, vm->shadow->roots[vm->shadow->current].root);
+}
+
 bool shadow_table_written(struct vm *vm, uint64_t gpa)
 {
 	struct shadow *sh = vm->shadow;
+	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
 
 	if (!sh->unsynced && !bit_get(sh->table_bits, gpa))
 		return false;
-	zap(sh, true);
-	hal->shadow_load_root(&vm->vcpu, sh->roots[sh->current].root);
+	if (sh->unsynced || !drop_derived(vm, page, (unsigned)((gpa & (PAGE - 1)) / 8)))
+		zap_and_load(vm);
 	return true;
+}
+
+bool shadow_page_narrowed(struct vm *vm, uint64_t gpa)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
+
+	if (!sh || sh->unsynced)
+		return false;
+	if (!bit_get(sh->writable_bits, page))
+		return true;
+	return drop_derived(vm, page, ~0u);
 }
 
 uint64_t shadow_guest_efer(const struct vm *vm)
@@ -157,25 +236,53 @@ void shadow_write_efer(struct vm *vm, uint64_t value)
 
 /*
  * mark_tables: in a synced state, every table page this walk used becomes
- * write-protected. One that some shadow may map writable means zapping
- * everything: there is no reverse map to find that mapping.
+ * write-protected, and the reverse map records it (with the addresses it
+ * serves here). One that some shadow maps writable loses those leaves,
+ * found through the map; only when the map cannot tell is everything
+ * zapped.
  */
-static void mark_tables(struct shadow *sh, const struct gw_result *w)
+static void mark_tables(struct vm *vm, uint64_t va, const struct gw_result *w)
 {
+	struct shadow *sh = vm->shadow;
 	bool must_zap = false;
 
 	if (sh->unsynced)
 		return;
 	for (unsigned i = 0; i < w->table_count; i++) {
 		uint64_t page = w->tables[i];
+		unsigned level = 4 - i;
+		struct rmap_record r = {
+			.page = page, .level = (uint8_t)level,
+			.va = va & ~((UINT64_C(1) << (12 + 9 * level)) - 1),
+			.shadow = sh->roots[sh->current].id,
+		};
 
+		rmap_add(sh->rmap, &r);
 		if (bit_get(sh->table_bits, page))
 			continue;
-		must_zap |= bit_get(sh->writable_bits, page);
+		if (bit_get(sh->writable_bits, page) && !drop_derived(vm, page, ~0u))
+			must_zap = true;
 		bit_set(sh->table_bits, page);
 	}
-	if (must_zap)
+	if (must_zap) {
 		zap(sh, false);
+		/* The records of this walk went with the map: the fill's tables
+		 * are recorded again, and the map can answer again. */
+		mark_tables(vm, va, w);
+	}
+}
+
+/* record_writable: the reverse map learns that the current shadow maps
+ * gpa's page (or the 2 MiB around it) writable at va. */
+static void record_writable(struct shadow *sh, uint64_t va, uint64_t gpa, bool large)
+{
+	uint64_t mask = large ? LARGE - 1 : PAGE - 1;
+	struct rmap_record r = {
+		.page = gpa & ~mask, .va = va & ~mask, .level = 0, .large = large,
+		.shadow = sh->roots[sh->current].id,
+	};
+
+	rmap_add(sh->rmap, &r);
 }
 
 /* unsync: the guest writes one of its table pages (see the top of file). */
@@ -230,10 +337,11 @@ static bool host_side(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access,
 	if (((access & PF_WRITE) && !(*perms & NP_WRITE)) ||
 	    ((access & PF_FETCH) && !(*perms & NP_EXEC))) {
 		vm_end(vm, 1, VM_END_KILLED,
-		       "shadow page fault: %s at gpa 0x%llx (va 0x%llx) denied by %s, rip 0x%llx",
-		       access_name(access), (unsigned long long)gpa, (unsigned long long)va,
+		       "shadow page fault: %s at gpa 0x%llx denied by %s, va 0x%llx, rip 0x%llx",
+		       access_name(access), (unsigned long long)gpa,
 		       pv_is_table(vm, gpa) ? "paging=pv: a registered page-table page "
 		       "(changed only by call 0x592)" : "its segment permissions",
+		       (unsigned long long)va,
 		       (unsigned long long)hal->reg_read(&vm->vcpu, HAL_REG_RIP));
 		return false;
 	}
@@ -337,7 +445,7 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 		return end_outside(vm, va, w.gpa, access, true);
 	if (!host_side(vm, va, w.gpa, access, &hpa, &perms, &host_size))
 		return false;
-	mark_tables(sh, &w);
+	mark_tables(vm, va, &w);
 	if (!sh->unsynced && (access & PF_WRITE) && bit_get(sh->table_bits, w.gpa))
 		unsync(sh);
 	pte = leaf_for(sh, &w, hpa, perms);
@@ -363,6 +471,8 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 	sh->last_refault_va = ~UINT64_C(0);
 	if (set_leaf(vm, page, pte, large != 0) != 0)
 		return end_out_of_memory(vm, va);
+	if (pte & PTE_RW)
+		record_writable(sh, va, w.gpa, large != 0);
 	sh->stats.fills++;
 	sh->stats.large_fills += large != 0;
 	if (sh->alloc.pages > sh->stats.peak_pages)
@@ -392,6 +502,7 @@ static bool new_shadow(struct shadow *sh, uint64_t base)
 		clear_bits(sh, true);
 		sh->unsynced = false;
 		slot = sh->current;
+		emptied(sh, slot);
 	} else if (sh->count < sh->cache_roots) {
 		uint64_t root = st_root_new(&sh->alloc);
 
@@ -399,9 +510,11 @@ static bool new_shadow(struct shadow *sh, uint64_t base)
 			return false;
 		slot = sh->count++;
 		sh->roots[slot].root = root;
+		emptied(sh, slot);
 	} else {
 		slot = sh->cache_roots == 1 ? sh->current : lru_slot(sh);
 		st_zap(&sh->alloc, sh->roots[slot].root);
+		emptied(sh, slot);
 	}
 	sh->roots[slot].guest_cr3 = base;
 	sh->current = slot;
@@ -443,8 +556,10 @@ void shadow_invlpg(struct vm *vm, uint64_t va, bool known)
 	sh->stats.invlpgs++;
 	if (known)
 		st_clear_leaf(&sh->alloc, root, va & ~(uint64_t)(PAGE - 1));
-	else if (sh->unsynced)
+	else if (sh->unsynced) {
 		st_zap(&sh->alloc, root);
+		emptied(sh, sh->current);
+	}
 	hal->shadow_load_root(&vm->vcpu, root);
 }
 
@@ -471,9 +586,16 @@ int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
 	if (!sh->bits_hpa)
 		return -ENOMEM;
 	memset((void *)(uintptr_t)sh->bits_hpa, 0, sh->bits_bytes);
+	sh->rmap_bytes = (sizeof(struct shadow_rmap) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	sh->rmap_hpa = frames_alloc_contiguous(sh->rmap_bytes, FRAME_SIZE);
+	if (!sh->rmap_hpa)
+		return -ENOMEM;
+	sh->rmap = (struct shadow_rmap *)(uintptr_t)sh->rmap_hpa;
+	rmap_clear(sh->rmap);
 	sh->table_bits = (uint8_t *)(uintptr_t)sh->bits_hpa;
 	sh->writable_bits = sh->table_bits + sh->bits_bytes / 2;
-	sh->roots[0] = (struct shadow_root){ guest_cr3 & PTE_ADDR, st_root_new(&sh->alloc), 1 };
+	sh->roots[0] = (struct shadow_root){ guest_cr3 & PTE_ADDR, st_root_new(&sh->alloc), 1, 1 };
+	sh->next_id = 1;
 	sh->count = 1;
 	if (!sh->roots[0].root)
 		return -ENOMEM;
@@ -492,6 +614,8 @@ void shadow_destroy(struct vm *vm)
 			st_free(&sh->alloc, sh->roots[i].root);
 	if (sh->bits_hpa)
 		frames_free(sh->bits_hpa, sh->bits_bytes);
+	if (sh->rmap_hpa)
+		frames_free(sh->rmap_hpa, sh->rmap_bytes);
 	frames_free((uint64_t)(uintptr_t)sh, FRAME_SIZE);
 	vm->shadow = NULL;
 }
@@ -514,11 +638,12 @@ void shadow_log_summary(const struct vm *vm)
 	s = &sh->stats;
 	log_printf("guest %s: shadow cache=%u cr3_loads=%llu hits=%llu misses=%llu fills=%llu "
 		   "large=%llu guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu "
-		   "peak_tables=%llu KiB",
+		   "peak_tables=%llu KiB rmap_drops=%llu",
 		   vm->name, sh->cache_roots, (unsigned long long)s->cr3_loads,
 		   (unsigned long long)s->cache_hits, (unsigned long long)s->cache_misses,
 		   (unsigned long long)s->fills, (unsigned long long)s->large_fills,
 		   (unsigned long long)s->guest_faults,
 		   (unsigned long long)s->unsyncs, (unsigned long long)s->zaps,
-		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4));
+		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4),
+		   (unsigned long long)s->rmap_drops);
 }

@@ -54,12 +54,27 @@ void shadow_zap_all(struct vm *vm);
 bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit);
 
 /*
- * shadow_table_written: Skiff itself changed a present entry on guest
- * table page gpa (the PV MMU's update call). When a shadow may translate
- * through that page (some synced walk used it, or the current shadow is
- * unsynced), every shadow is dropped and the CPU flushed: returns true.
+ * shadow_table_written: Skiff itself changed the present entry at guest-
+ * physical gpa (its address: page and index; the PV MMU's update call).
+ * When a shadow may translate through that page (some synced walk used
+ * it, or the current shadow is unsynced) returns true, having dropped
+ * what may be stale: through the reverse map (shadow_rmap.h), only the
+ * shadow entries covering that entry's span in the shadows that walked the
+ * page; when the map cannot tell (it overflowed) or the current shadow is
+ * unsynced, every shadow. The CPU's tag is flushed if the current shadow
+ * lost an entry.
  */
 bool shadow_table_written(struct vm *vm, uint64_t gpa);
+
+/*
+ * shadow_page_narrowed: Skiff's map made vm's guest page gpa read-only
+ * (the PV MMU registering a table page). Drops every shadow leaf that
+ * maps it writable, found through the reverse map, and flushes the CPU's
+ * tag if the current shadow had one: returns true. False (nothing done)
+ * when vm has no shadows, the current one is unsynced or the map cannot
+ * tell: the caller then drops every shadow (the invalidation path).
+ */
+bool shadow_page_narrowed(struct vm *vm, uint64_t gpa);
 
 /* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
 uint64_t shadow_guest_efer(const struct vm *vm);

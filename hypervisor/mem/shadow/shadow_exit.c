@@ -94,12 +94,17 @@ static enum cr_outcome guest_write_cr0(struct vm *vm, uint64_t value)
 	if ((value & (CR0_PG | CR0_PE | CR0_WP)) != (CR0_PG | CR0_PE | CR0_WP))
 		return end_mode(vm, "CR0", value,
 				"clears PG, PE or WP (shadow paging keeps all three on)");
-	if ((old ^ value) & (CR0_CD | CR0_NW))
-	{
-		vm_end(vm, 1, VM_END_KILLED,
-		       "executed MOV CR (CR8, or CR0.CD/NW) at rip 0x%llx, which guests may not use",
-		       (unsigned long long)rip_of(vm));
-		return CR_ENDED;
+	if ((old ^ value) & (CR0_CD | CR0_NW)) {
+		/* As under nested paging: the guest's own where the backend
+		 * switches them, else Skiff's (hal.h). */
+		if (!hal->guest_owns_cache_control) {
+			vm_end(vm, 1, VM_END_KILLED,
+			       "executed MOV CR (CR8, or CR0.CD/NW) at rip 0x%llx, which guests may not use",
+			       (unsigned long long)rip_of(vm));
+			return CR_ENDED;
+		}
+		if ((value & CR0_NW) && !(value & CR0_CD))
+			return inject_gp(vm);   /* the CPU's own rule for MOV to CR0 */
 	}
 	hal->reg_write(&vm->vcpu, HAL_REG_CR0, value);
 	return CR_DONE;

@@ -6,17 +6,20 @@
 
 #include "hypervisor/mem/shadow/guest_walk.h"
 #include "hypervisor/mem/shadow/shadow.h"
+#include "hypervisor/mem/shadow/shadow_rmap.h"
 #include "hypervisor/mem/shadow/shadow_table.h"
 
 struct shadow_root {
 	uint64_t guest_cr3;   /* the guest table's address (CR3 bits 51:12) */
 	uint64_t root;        /* the shadow's PML4 */
 	uint64_t last_use;
+	uint32_t id;          /* renewed when emptied: its rmap records go stale */
 };
 
 struct shadow_stats {
 	uint64_t cr3_loads, cache_hits, cache_misses;
 	uint64_t fills, large_fills, guest_faults, zaps, unsyncs, invlpgs, peak_pages;
+	uint64_t rmap_drops;       /* entries dropped through the reverse map alone */
 };
 
 struct shadow {
@@ -30,6 +33,9 @@ struct shadow {
 	uint8_t *table_bits;       /* one bit per guest page: walked as a table */
 	uint8_t *writable_bits;    /* one bit per guest page: mapped writable */
 	uint64_t bits_hpa, bits_bytes;
+	struct shadow_rmap *rmap;  /* what each table and writable page fed */
+	uint64_t rmap_hpa, rmap_bytes;
+	uint32_t next_id;
 	uint64_t last_refault_va;  /* see fill_or_inject in shadow.c */
 	unsigned phys_bits;
 	struct st_alloc alloc;

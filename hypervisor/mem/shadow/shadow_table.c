@@ -121,6 +121,28 @@ static void free_below(struct st_alloc *a, uint64_t table, unsigned level)
 	}
 }
 
+void st_clear_span(struct st_alloc *a, uint64_t root, uint64_t va, unsigned level)
+{
+	uint64_t *e;
+
+	if (level < 1 || level > 4)
+		return;
+	if (level == 1) {
+		st_clear_leaf(a, root, va);
+		return;
+	}
+	e = slot_at(a, root, va, level, false);
+	if (!e || !(*e & PTE_P))
+		return;
+	if (!(level == 2 && is_large(*e))) {
+		if (level > 2)   /* a page directory or more: tables under it too */
+			free_below(a, *e & PTE_ADDR, level - 1);
+		a->free(a->ctx, *e & PTE_ADDR);
+		a->pages--;
+	}
+	*e = 0;
+}
+
 void st_zap(struct st_alloc *a, uint64_t root)
 {
 	free_below(a, root, 4);

@@ -45,6 +45,15 @@ uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
 void st_clear_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
 
 /*
+ * st_clear_span: make the entry at level (1: 4 KiB leaf, 2: the page
+ * directory entry, 3, 4) covering va not present, giving back the tables
+ * under it: nothing va's 4 KiB << 9 * (level - 1) span held stays mapped.
+ * A 2 MiB leaf met on the way to a level-1 entry goes as a whole. Nothing
+ * to do when absent; a level outside 1..4 is ignored.
+ */
+void st_clear_span(struct st_alloc *a, uint64_t root, uint64_t va, unsigned level);
+
+/*
  * st_zap: free every inner table under root and clear root: the tree maps
  * nothing. The caller flushes the CPU's cached translations.
  */

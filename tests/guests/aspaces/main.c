@@ -13,7 +13,8 @@
  * PART picks what runs: all (the test), rr or hotcold (only that switching
  * pattern: for the shadow cache's hit rate), bench (path lengths in TSC
  * ticks, which count instructions under QEMU -icount: bench/shadow_bench.py;
- * "bench OP" runs only OP: cr3, update, fault, touch, whole, or none),
+ * "bench OP" runs only OP: cr3, update, fault, touch, whole, update-read,
+ * or none),
  * or one hostile table (each in space 0, then an access through it):
  *   outside    a page directory entry naming a table beyond RAM: Skiff
  *              ends the guest (outside its RAM), as the nested walk would
@@ -292,6 +293,26 @@ static void bench_update(void)
 	report("page-table update (PTE write and INVLPG, twice)", skiff_tsc() - t, BENCH_COUNT);
 }
 
+/* bench_update_read: as bench_update, with a read through the entry after
+ * each change, so the entry's page is walked (and shadowed) between
+ * updates and each update must drop what derives from it. */
+static void bench_update_read(void)
+{
+	uint64_t t, value = 0;
+
+	switch_to(0);
+	t = skiff_tsc();
+	for (unsigned k = 0; k < BENCH_COUNT; k++) {
+		pte_set(&spaces[0].pt[4], spaces[0].pt[4] & ~(PTE_RW));
+		space_invlpg(va_of(4));
+		(void)probe_read(va_of(4), &value);
+		pte_set(&spaces[0].pt[4], spaces[0].pt[4] | PTE_RW);
+		space_invlpg(va_of(4));
+		(void)probe_read(va_of(4), &value);
+	}
+	report("page-table update and a read, twice", skiff_tsc() - t, BENCH_COUNT);
+}
+
 static void bench_fault(void)
 {
 	uint64_t t;
@@ -330,7 +351,8 @@ static void bench_whole(void)
 /*
  * bench: path lengths of the operations that differ between paging modes,
  * each after every space was filled; only (when not NULL) names the one
- * to run (cr3, update, fault, touch, whole), or none for the warm-up alone
+ * to run (cr3, update, fault, touch, whole, update-read), or none for the
+ * warm-up alone
  * (the baseline of exits per operation: bench/shadow_bench.py).
  */
 static void bench(const char *only)
@@ -338,6 +360,7 @@ static void bench(const char *only)
 	static const struct { const char *name; void (*run)(void); } parts[] = {
 		{ "cr3", bench_cr3 }, { "update", bench_update }, { "fault", bench_fault },
 		{ "touch", bench_touch }, { "whole", bench_whole },
+		{ "update-read", bench_update_read },
 	};
 
 	for (unsigned p = 0; p < n_spaces; p++)

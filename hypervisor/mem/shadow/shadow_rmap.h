@@ -1,0 +1,64 @@
+/*
+ * shadow_rmap.h - the reverse map of a VM's shadows: for a guest page,
+ * which shadow entries derive from it. Two kinds of record:
+ *
+ *   - a table record (level 1..4): the page was walked as a level-`level`
+ *     table (4: the PML4) by shadow `slot` for addresses starting at `va`
+ *     (the table covers 512 entries of 4 KiB << 9 * (level - 1) each), so
+ *     a change of its entry i can only be cached in that shadow's entry
+ *     covering va + i * span at that level;
+ *   - a writable-leaf record (level 0): shadow `shadow` maps the page
+ *     writable at `va` (a 2 MiB leaf: `large`, page and va 2 MiB-aligned),
+ *     so making the page read-only means clearing that leaf.
+ *
+ * Records name their shadow by an id the caller gives each shadow and
+ * renews whenever it empties it, so old records go stale (the caller finds
+ * no shadow with that id and skips them) without a search. The map is bounded; once a record
+ * did not fit it is "lost" and can no longer answer (the caller drops
+ * every shadow then, and clears the map). Portable and host-tested.
+ */
+#ifndef SKIFF_SHADOW_RMAP_H
+#define SKIFF_SHADOW_RMAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RMAP_BUCKETS 512u
+#define RMAP_CAPACITY 2048u
+#define RMAP_NONE 0xffffffffu
+
+struct rmap_record {
+	uint64_t page;    /* guest-physical page (2 MiB-aligned for a large leaf) */
+	uint64_t va;      /* the table's first address, or the leaf's */
+	uint32_t next;    /* the bucket's next record, RMAP_NONE at the end */
+	uint32_t shadow;  /* the id of the shadow the entry is in */
+	uint8_t level;    /* 1..4: a table of that level; 0: a writable leaf */
+	bool large;       /* a writable 2 MiB leaf */
+};
+
+struct shadow_rmap {
+	uint32_t heads[RMAP_BUCKETS];
+	struct rmap_record records[RMAP_CAPACITY];
+	uint32_t used;
+	bool lost;        /* a record did not fit: the map cannot answer */
+};
+
+/* rmap_clear: no records; the map can answer again. */
+void rmap_clear(struct shadow_rmap *m);
+
+/*
+ * rmap_add: record r (its next field is ignored) unless an equal record
+ * (page, va, shadow, level, large) is there. When the map is full, it
+ * becomes lost instead. Bad input (level above 4) is ignored.
+ */
+void rmap_add(struct shadow_rmap *m, const struct rmap_record *r);
+
+/*
+ * rmap_visit: call fn(ctx, record) for each record of guest page `page`
+ * (4 KiB-aligned; writable-leaf records of the 2 MiB around it included).
+ * Returns false without calling fn when the map is lost.
+ */
+bool rmap_visit(const struct shadow_rmap *m, uint64_t page,
+		void (*fn)(void *ctx, const struct rmap_record *r), void *ctx);
+
+#endif
