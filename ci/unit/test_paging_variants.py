@@ -7,13 +7,33 @@ import unittest
 
 import paths  # noqa: F401
 from boot_cases import CaseError, load_cases
-from boot_test import find_any_case, paging_variants, with_paging
+from boot_test import find_any_case, paging_variants, with_cpus, with_paging, with_variant
 
 CASE = {"name": "demo", "platforms": ["qemu-svm", "bochs-vmx"], "guests": [
     {"image": "fault", "outcome": "killed", "reason": "nested page fault: read at gpa 0x0"},
     {"image": "hello", "paging": "nested"},
     {"image": "hello", "name": "alt", "outcomes": [
         {"outcome": "killed", "reason": "nested page fault: write"}, {"status": 0}]}]}
+
+
+class WithCpus(unittest.TestCase):
+    def test_machine_and_skiff_get_the_cpus(self):
+        variant = with_cpus(dict(CASE, skiff_args=["cpus=1", "limit=4"]), 4)
+        self.assertEqual(variant["name"], "demo.smp4")
+        self.assertEqual(variant["cpus"], 4)
+        self.assertEqual(variant["skiff_args"], ["limit=4", "cpus=4"])
+        self.assertEqual(variant["log_checks"][-1]["pattern"],
+                         r"^skiff: smp: \d+ CPUs in the MADT, 4 started")
+
+    def test_guests_start_on_an_ap(self):
+        guests = [{"image": "a"}, {"image": "b", "cpu": 0}, {"image": "c"}, {"image": "d"}]
+        placed = with_cpus(dict(CASE, guests=guests), 2)["guests"]
+        self.assertEqual([g["cpu"] for g in placed], [1, 0, 0, 1])
+        self.assertNotIn("cpu", guests[0])
+
+    def test_suffix_picks_the_kind(self):
+        self.assertEqual(with_variant(CASE, "smp2")["cpus"], 2)
+        self.assertEqual(with_variant(CASE, "shadow")["guests"][0]["paging"], "shadow")
 
 
 class WithPaging(unittest.TestCase):
