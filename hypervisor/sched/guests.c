@@ -24,6 +24,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/options.h"
 #include "hypervisor/storage/regions.h"
@@ -42,7 +43,9 @@
 #include "hypervisor/smp/smp_work.h"
 #include "net/uplink.h"
 
-#define MAX_VMS 1024
+/* One address window per guest (host_window.h): memory, not this table,
+ * is what limits how many run. */
+#define MAX_VMS HOST_WINDOW_COUNT
 #define AP_WAIT_NS 1000000u   /* how often the boot CPU looks whether the APs are done */
 
 static struct vm *vms[MAX_VMS];
@@ -490,12 +493,16 @@ static uint8_t summarize(void)
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT], cpu);
-		/* Compressed: 0 here, eviction has its own line. Shared: pages
-		 * mapped to a frame shared with guests of the same image at its end. */
-		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
+		/* Shared: pages mapped to a frame shared with guests of the same
+		 * image at its end; compressed: its pages in the pool then, and
+		 * the most ever (details on the evict line). */
+		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=%llu KiB compressed_peak=%llu KiB split_2m=%llu zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
 			   vm->name, (unsigned long long)(vm->pages.resident * 4),
 			   (unsigned long long)(vm->pages.peak * 4),
 			   (unsigned long long)(vm->shared_pages * 4),
+			   (unsigned long long)(vm_evict_compressed_pages(vm) * 4),
+			   (unsigned long long)(vm->evict.compressed_peak * 4),
+			   (unsigned long long)vm->blocks_split,
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
 		vm_evict_log(vm);

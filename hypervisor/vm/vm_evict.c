@@ -145,10 +145,15 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
  */
 static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
+	bool large;
+	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa, &large);
 
 	*freed = false;
 	if (!hpa || (vm->cpu != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
+		return skip;
+	/* Inside a 2 MiB leaf: split, each page keeping the leaf's accessed
+	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */
+	if (large && vm_page_split(vm, gpa) != 0)
 		return skip;
 	if (np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
@@ -163,7 +168,7 @@ static void leave_vm(struct vm *vm)
 {
 	if (vm && vm->nested_ready)
 		mem_flush_if_stale(&vm->space);
-	cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
+	cursor_vm = (cursor_vm + 1) % vm_reclaim_slots();
 	cursor_gpa = 0;
 }
 
@@ -174,7 +179,7 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	uint64_t start = tsc_read();
 
 	*passed = 0;
-	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
+	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= vm_reclaim_slots() &&
 	       futile < EVICT_FUTILE_MAX) {
 		uint64_t step;
 		bool got, took;
@@ -198,7 +203,7 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	}
 	if (vm)
 		mem_flush_if_stale(&vm->space);
-	if (vms_passed > HOST_WINDOW_COUNT || futile >= EVICT_FUTILE_MAX) {
+	if (vms_passed > vm_reclaim_slots() || futile >= EVICT_FUTILE_MAX) {
 		/* Two whole rounds in this call, or nothing worth trying now: the
 		 * caller stops here; the next caller starts a fresh budget. */
 		*passed = 2 * vm_reclaim_round_pages();
@@ -269,7 +274,13 @@ void vm_evict_release(struct vm *vm)
 			frames_free((uint64_t)dir[i] * FRAME_SIZE, FRAME_SIZE);
 	frames_free(vm->evict.dir_hpa, FRAME_SIZE);
 	vm->evict.dir_hpa = 0;
+	vm->evict.compressed_at_end = vm->evict.compressed;
 	vm->evict.compressed = vm->evict.swapped = 0;
+}
+
+uint64_t vm_evict_compressed_pages(const struct vm *vm)
+{
+	return vm->evict.dir_hpa ? vm->evict.compressed : vm->evict.compressed_at_end;
 }
 
 void vm_evict_log(const struct vm *vm)
