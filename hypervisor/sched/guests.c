@@ -44,8 +44,15 @@
 #include "net/uplink.h"
 
 /* One address window per guest (host_window.h): memory, not this table,
- * is what limits how many run. */
+ * is what limits how many run, unless guests=N asks for fewer. */
 #define MAX_VMS HOST_WINDOW_COUNT
+
+static unsigned max_vms(void)
+{
+	unsigned cap = skiff_options.max_guests;
+
+	return cap && cap < MAX_VMS ? cap : MAX_VMS;
+}
 #define AP_WAIT_NS 1000000u   /* how often the boot CPU looks whether the APs are done */
 
 static struct vm *vms[MAX_VMS];
@@ -145,19 +152,19 @@ static unsigned aps_running;  /* APs still in their scheduler loop (atomic) */
 static uint64_t slice_ns, slice_tsc;  /* slice_ms= in both units, set once */
 
 /*
- * add_vm: record vm (NULL: nothing to record). The table holds MAX_VMS:
+ * add_vm: record vm (NULL: nothing to record). The table holds max_vms():
  * a VM beyond it is never run, and is ended with the reason if it lives.
  */
 static void add_vm(struct vm *vm)
 {
 	if (!vm)
 		return;
-	if (vm_count >= MAX_VMS) {
+	if (vm_count >= max_vms()) {
 		if (vm->state != VM_ENDED)
-			vm_end(vm, 1, VM_END_REFUSED, "Skiff runs at most %u guests", MAX_VMS);
+			vm_end(vm, 1, VM_END_REFUSED, "Skiff runs at most %u guests", max_vms());
 		else
 			log_printf("guest %s: not listed: Skiff runs at most %u guests",
-				   vm->name, MAX_VMS);
+				   vm->name, max_vms());
 		return;
 	}
 	vms[vm_count++] = vm;
@@ -171,9 +178,9 @@ static unsigned overflow_count;
 /* room_for: true when another guest fits; otherwise logs why name is refused. */
 static bool room_for(const char *name)
 {
-	if (vm_count < MAX_VMS)
+	if (vm_count < max_vms())
 		return true;
-	log_printf("guest %s: refused: Skiff runs at most %u guests", name, MAX_VMS);
+	log_printf("guest %s: refused: Skiff runs at most %u guests", name, max_vms());
 	if (overflow_count < OVERFLOW_NAMED)
 		format(overflow_names[overflow_count], GUEST_NAME_MAX, "%s", name);
 	overflow_count++;
@@ -522,7 +529,7 @@ static uint8_t summarize(void)
 			   overflow_names[i]);
 	if (overflow_count > OVERFLOW_NAMED)
 		log_printf("and %u more guests refused: Skiff runs at most %u guests",
-			   overflow_count - OVERFLOW_NAMED, MAX_VMS);
+			   overflow_count - OVERFLOW_NAMED, max_vms());
 	if (overflow_count)
 		final = final > 1 ? final : 1;
 	return final;
