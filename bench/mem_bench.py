@@ -46,6 +46,7 @@ HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, HERE)
 
 import bench_report  # noqa: E402
+import run_bench  # noqa: E402
 from run_bench import BACKENDS, log, run_boot  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
 
@@ -102,16 +103,23 @@ def clone_to_first_insn(backend, build):
         "decided_tsc": int(decided.group(1)), "first_insn_tsc": int(first.group(1))}
 
 
-def max_clones(backend, build, asked):
+NOT_STARTED_RE = re.compile(r"skiff: guest clonetest: clones (\d+) to \d+ not started: (\d+) KiB free")
+
+
+def max_clones(backend, build, asked, out):
     """(clones that ran to status 0, details) of clone=asked in a 1 GiB machine."""
     result = run_boot(backend, os.path.join(build, "skiff.elf"),
                       [make_guest(clonetest_image(build), args=["bench"], mem="16M",
                                   clone=asked)], 1024)
+    with open(os.path.join(out, "max_clones_%s.log" % backend), "w") as f:
+        f.write(result.com2)
+    stopped = NOT_STARTED_RE.search(result.com2)
     ok = len(CLONE_OK_RE.findall(result.com2))   # NAME.k only: not the snapshotted guest
     peaks = [int(p) for p in CLONE_MEM_RE.findall(result.com2)]
     return ok, {"asked": asked, "machine_mib": 1024,
                 "out_of_memory": len(CLONE_OOM_RE.findall(result.com2)),
                 "not_built": len(CLONE_UNBUILT_RE.findall(result.com2)),
+                "first_not_started": int(stopped.group(1)) if stopped else None,
                 "clone_peak_kib_max": max(peaks) if peaks else None}
 
 
@@ -138,7 +146,10 @@ def main(argv):
                         help="clones max_clones_1g asks for (default %(default)s)")
     parser.add_argument("--hello-count", type=int, default=MAX_HELLO,
                         help="hello guests max_hello asks for (default %(default)s)")
+    parser.add_argument("--timeout", type=int, default=run_bench.BOOT_TIMEOUT,
+                        help="seconds each boot may take (default %(default)s)")
     args = parser.parse_args(argv)
+    run_bench.BOOT_TIMEOUT = args.timeout
     only = set(args.only.split(","))
     out = os.path.join(args.out or args.build, "bench")
     os.makedirs(out, exist_ok=True)
@@ -160,7 +171,7 @@ def main(argv):
             if only & {"clones", "max_clones"}:
                 log("%s: max_clones_1g (%d asked)" % (backend, args.max_clones))
                 figures["max_clones_1g"], details["max_clones_1g"] = max_clones(backend, args.build,
-                                                                                args.max_clones)
+                                                                                args.max_clones, out)
             if "max_hello" in only:
                 log("%s: max_hello_1g (%d asked)" % (backend, args.hello_count))
                 name = "max_hello_1g_asked_%d" % args.hello_count

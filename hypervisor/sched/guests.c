@@ -272,7 +272,7 @@ static void start_clones(struct vm *parent)
 
 	for (unsigned k = 1; k <= n; k++) {
 		format(name, sizeof(name), "%s.%u", parent->name, k);
-		if (!room_for(name))
+		if (!room_for(name) || !vm_clone_room(parent, k))
 			break;
 		add_vm(vm_clone_start(parent, k, vm_count, name));
 	}
