@@ -121,7 +121,9 @@ static uint64_t *precopy_entry(void *ctx, uint64_t gpa)
  * the tables on the walks to RIP and to the stack are copied, the stack
  * page too, and the code page mapped as a touch would map it. Nothing was
  * mapped before, so nothing is invalidated. A walk that ends early (a
- * page the snapshot lacks) only leaves the rest to the faults.
+ * page the snapshot lacks, tables the guest broke) or a copy that finds
+ * no free frame only leaves the rest to the faults, which can reclaim:
+ * never an error that would refuse the clone.
  */
 static int precopy_locked(struct vm *vm, uint64_t unused)
 {
@@ -138,8 +140,8 @@ static int precopy_locked(struct vm *vm, uint64_t unused)
 		rc = precopy_one(vm, stack.gpa & ~(GP_PAGE_SIZE - 1));
 	if (rc == 0 && guest_walk(&mem, &regs, s->boot.rip, PF_FETCH | GW_PEEK, &code) == GW_OK &&
 	    code.gpa < vm->mem.size && gp_at(&vm->pages, code.gpa) == GP_NOWHERE)
-		rc = vm_clone_fault_in(vm, code.gpa);
-	return rc == -ENOENT ? 0 : rc;
+		(void)vm_clone_fault_in(vm, code.gpa);
+	return 0;
 }
 
 bool vm_clone_room(struct vm *parent, unsigned index)
