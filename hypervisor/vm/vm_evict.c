@@ -168,7 +168,7 @@ static void leave_vm(struct vm *vm)
 {
 	if (vm && vm->nested_ready)
 		mem_flush_if_stale(&vm->space);
-	cursor_vm = (cursor_vm + 1) % vm_reclaim_slots();
+	cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
 	cursor_gpa = 0;
 }
 
@@ -179,7 +179,7 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	uint64_t start = tsc_read();
 
 	*passed = 0;
-	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= vm_reclaim_slots() &&
+	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
 	       futile < EVICT_FUTILE_MAX) {
 		uint64_t step;
 		bool got, took;
@@ -203,7 +203,7 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 	}
 	if (vm)
 		mem_flush_if_stale(&vm->space);
-	if (vms_passed > vm_reclaim_slots() || futile >= EVICT_FUTILE_MAX) {
+	if (vms_passed > HOST_WINDOW_COUNT || futile >= EVICT_FUTILE_MAX) {
 		/* Two whole rounds in this call, or nothing worth trying now: the
 		 * caller stops here; the next caller starts a fresh budget. */
 		*passed = 2 * vm_reclaim_round_pages();

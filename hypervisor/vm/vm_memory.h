@@ -145,11 +145,6 @@ uint64_t vm_reclaim_round_pages(void);
  * kinds of reclaim that walk the same guests (vm_evict.c). */
 struct vm *vm_reclaim_at(unsigned id);
 
-/* vm_reclaim_slots: one more than the highest id ever tracked (at least
- * 1): reclaim walks ids below it only, so a pass costs the guests there
- * are, not the HOST_WINDOW_COUNT there could be. */
-unsigned vm_reclaim_slots(void);
-
 /* vm_reclaim_track: let reclaim see vm (on) or forget it (off). */
 void vm_reclaim_track(struct vm *vm, bool on);
 

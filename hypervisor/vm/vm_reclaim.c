@@ -22,7 +22,13 @@
 
 static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
-static unsigned slots = 1;       /* ids below it were ever tracked */
+/* Zero-page reclaim walks only ids below slots (one more than the highest
+ * ever tracked), so a round costs the guests there are, not the 16,320
+ * windows there could be. Eviction (vm_evict.c) still wraps over every
+ * window: its pass over the empty ones ends its step early, which keeps
+ * it from trying to compress the same incompressible pages round after
+ * round (mem_overcommit's ramtest pages), and costs little beside that. */
+static unsigned slots = 1;
 static uint64_t cursor_gpa;
 static uint64_t tracked_pages;   /* of all tracked VMs: one round */
 static uint64_t cross_cpu_reclaimed;   /* pages taken from other CPUs' VMs */
@@ -36,11 +42,6 @@ void vm_reclaim_track(struct vm *vm, bool on)
 	tracked[vm->id] = on ? vm : NULL;
 	if (on && vm->id >= slots)
 		slots = vm->id + 1;
-}
-
-unsigned vm_reclaim_slots(void)
-{
-	return slots;
 }
 
 struct vm *vm_reclaim_at(unsigned id)
