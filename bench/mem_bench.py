@@ -19,11 +19,20 @@ Writes DIR/bench/mem.{json,md} (default: the build directory), per backend:
   instruction after its SNAPSHOT call (the clonetest guest's RDTSC there),
   clone=1 of a 16 MiB guest that wrote 1 MiB before the snapshot. Both
   TSCs follow executed instructions (QEMU -icount, Bochs sync=none).
-- max_clones_1g: clones of that appliance (clone=1023, mem=16M each, each
+- max_clones_1g: clones of that appliance (clone=N, mem=16M each, each
   staying 20 ms so they coexist) that started and exited 0 in a 1 GiB
-  machine; Skiff runs at most 1024 guests (the snapshotted one is one of
-  them), so 1023 is the most this can show; details give the memory one
-  clone took (resident peak and Skiff's overhead).
+  machine. N (--max-clones, default 16,319) is one less than the guests
+  Skiff can hold (one address window each, hypervisor/mem/host_window.h),
+  far more than fit: memory is what stops them; details give how many
+  could not be built or ran out of memory, and the memory one clone took.
+
+- max_hello_1g_asked_<N>: hello guests (mem=32M, one module count=N,
+  --hello-count, default 8,000) that started in a 1 GiB machine, as
+  run_bench.py's max_hello_1g (which asks for 1,000 only), with the first
+  refusal's reason in details.
+
+--only takes free_report, clones (both clone figures), clone_first,
+max_clones, max_hello and sharing (default: free_report,clones,sharing).
 Exit status 0 when every run produced its figures.
 """
 
@@ -36,15 +45,20 @@ import sys
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, HERE)
 
+import bench_report  # noqa: E402
+import run_bench  # noqa: E402
 from run_bench import BACKENDS, log, run_boot  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
 
 HELLO_COUNTS = (1, 10, 100)
-MAX_CLONES = 1023
+MAX_CLONES = 16319
+MAX_HELLO = 8000
 DECIDED_RE = re.compile(r"skiff: memory clonetest\.1 clone=1 .* decided_tsc=(\d+)")
 FIRST_RE = re.compile(r"\[clonetest\.1\] clonetest: clone number 1 first_insn_tsc=(\d+)")
 CLONE_OK_RE = re.compile(r"skiff: summary clonetest\.\d+ status=0 reason=halt")
 CLONE_MEM_RE = re.compile(r"skiff: memory clonetest\.\d+ resident=\d+ KiB peak=(\d+) KiB")
+CLONE_OOM_RE = re.compile(r"skiff: guest clonetest\.\d+: ended by skiff: out of memory")
+CLONE_UNBUILT_RE = re.compile(r"skiff: guest clonetest\.\d+: (refused|ended by skiff: clone \d+ of)")
 REPORT_RE = re.compile(r"bench: free_report pages=(\d+) tsc=(\d+)")
 SHARING_RE = re.compile(r"skiff: memory sharing: peak (\d+) KiB in shared frames backing "
                         r"(\d+) KiB of guest pages \(saved (\d+) KiB\)")
@@ -89,15 +103,35 @@ def clone_to_first_insn(backend, build):
         "decided_tsc": int(decided.group(1)), "first_insn_tsc": int(first.group(1))}
 
 
-def max_clones(backend, build):
-    """(clones that ran to status 0, details) of clone=MAX_CLONES in a 1 GiB machine."""
+NOT_STARTED_RE = re.compile(r"skiff: guest clonetest: clones (\d+) to \d+ not started: (\d+) KiB free")
+
+
+def max_clones(backend, build, asked, out):
+    """(clones that ran to status 0, details) of clone=asked in a 1 GiB machine."""
     result = run_boot(backend, os.path.join(build, "skiff.elf"),
                       [make_guest(clonetest_image(build), args=["bench"], mem="16M",
-                                  clone=MAX_CLONES)], 1024)
+                                  clone=asked)], 1024)
+    with open(os.path.join(out, "max_clones_%s.log" % backend), "w") as f:
+        f.write(result.com2)
+    stopped = NOT_STARTED_RE.search(result.com2)
     ok = len(CLONE_OK_RE.findall(result.com2))   # NAME.k only: not the snapshotted guest
     peaks = [int(p) for p in CLONE_MEM_RE.findall(result.com2)]
-    return ok, {"asked": MAX_CLONES, "machine_mib": 1024,
-                        "clone_peak_kib_max": max(peaks) if peaks else None}
+    return ok, {"asked": asked, "machine_mib": 1024,
+                "out_of_memory": len(CLONE_OOM_RE.findall(result.com2)),
+                "not_built": len(CLONE_UNBUILT_RE.findall(result.com2)),
+                "first_not_started": int(stopped.group(1)) if stopped else None,
+                "clone_peak_kib_max": max(peaks) if peaks else None}
+
+
+def max_hello(backend, build, asked):
+    """(hello guests started, details) of count=asked in a 1 GiB machine."""
+    hello = os.path.join(build, "examples", "hello", "hello.elf")
+    result = run_boot(backend, os.path.join(build, "skiff.elf"),
+                      [make_guest(hello, mem="32M", count=asked)], 1024)
+    started, refused = bench_report.count_started(result.com2)
+    first_refusal = next((why for why in result.log.refused.values()), None)
+    return started, {"asked": asked, "refused": refused, "machine_mib": 1024,
+                     "first_refusal": first_refusal}
 
 
 def main(argv):
@@ -108,7 +142,14 @@ def main(argv):
                         help="groups of figures to measure (comma-separated)")
     parser.add_argument("--backend", action="append", choices=sorted(BACKENDS),
                         help="measure on this backend only (repeatable; default both)")
+    parser.add_argument("--max-clones", type=int, default=MAX_CLONES,
+                        help="clones max_clones_1g asks for (default %(default)s)")
+    parser.add_argument("--hello-count", type=int, default=MAX_HELLO,
+                        help="hello guests max_hello asks for (default %(default)s)")
+    parser.add_argument("--timeout", type=int, default=run_bench.BOOT_TIMEOUT,
+                        help="seconds each boot may take (default %(default)s)")
     args = parser.parse_args(argv)
+    run_bench.BOOT_TIMEOUT = args.timeout
     only = set(args.only.split(","))
     out = os.path.join(args.out or args.build, "bench")
     os.makedirs(out, exist_ok=True)
@@ -124,11 +165,17 @@ def main(argv):
             if "free_report" in only:
                 log("%s: free-page reporting" % backend)
                 figures["free_report_pages_per_minsn"], details["free_report"] = free_report(backend, args.build)
-            if "clones" in only:
+            if only & {"clones", "clone_first"}:
                 log("%s: clone_to_first_insn" % backend)
                 figures["clone_to_first_insn"], details["clone_to_first_insn"] = clone_to_first_insn(backend, args.build)
-                log("%s: max_clones_1g" % backend)
-                figures["max_clones_1g"], details["max_clones_1g"] = max_clones(backend, args.build)
+            if only & {"clones", "max_clones"}:
+                log("%s: max_clones_1g (%d asked)" % (backend, args.max_clones))
+                figures["max_clones_1g"], details["max_clones_1g"] = max_clones(backend, args.build,
+                                                                                args.max_clones, out)
+            if "max_hello" in only:
+                log("%s: max_hello_1g (%d asked)" % (backend, args.hello_count))
+                name = "max_hello_1g_asked_%d" % args.hello_count
+                figures[name], details[name] = max_hello(backend, args.build, args.hello_count)
             for count in (HELLO_COUNTS if "sharing" in only else ()):
                 log("%s: sharing, %d hello" % (backend, count))
                 name = "sharing_saved_kib_%d_hello" % count

@@ -132,6 +132,9 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "cpus")).text)
 		return apply_number((struct word){ "cpus", 4 }, v, 1, 256,
 				    &out->max_cpus, err, errlen);
+	if ((v = word_value(w, "guests")).text)
+		return apply_number((struct word){ "guests", 6 }, v, 1, 16320,
+				    &out->max_guests, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);

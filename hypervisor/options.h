@@ -18,6 +18,9 @@
  *   asids=N           use at most N address-space tags (ASIDs or VPIDs,
  *                     1..65535; default: all the CPU has), so that tag
  *                     recycling can be exercised with few VMs
+ *   guests=N          hold at most N guests (1..16320, the default: one
+ *                     address window each); those beyond are refused by
+ *                     name, as when the table is full
  *   cpus=N            run on at most N CPUs (1..256; default 1): the boot
  *                     CPU and APs from the ACPI MADT (hypervisor/smp/)
  *   on_end=poweroff|reboot|halt
@@ -62,6 +65,7 @@ struct skiff_options {
 	unsigned limit_seconds;   /* limit=, 0 for none */
 	unsigned slice_ms;        /* slice_ms=, default 10 */
 	unsigned max_tags;        /* asids=, 0 for the hardware's count */
+	unsigned max_guests;      /* guests=, 0 for as many as Skiff can hold */
 	enum skiff_on_end on_end; /* on_end=, default ON_END_POWEROFF */
 	bool console_framed;      /* console=framed */
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */

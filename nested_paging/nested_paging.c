@@ -597,6 +597,26 @@ int np_lookup(const struct np_table *t, uint64_t gpa, uint64_t *hpa,
 	return -ENOENT;  /* not reached: level 1 entries are always leaves */
 }
 
+int np_split(struct np_table *t, uint64_t gpa)
+{
+	uint64_t *table;
+
+	if (!table_ok(t) || gpa >= GPA_LIMIT)
+		return -ENOENT;
+	table = t->root;
+	for (unsigned level = ROOT_LEVEL; level > 1; level--) {
+		uint64_t *e = &table[entry_index(gpa, level)];
+		int rc;
+
+		if (!entry_present(t->format, *e))
+			return -ENOENT;
+		if (entry_is_leaf(t->format, *e, level) && (rc = split_leaf(t, e, level)) != 0)
+			return rc;
+		table = table_at(t, table_address(t->format, *e));
+	}
+	return entry_present(t->format, table[entry_index(gpa, 1)]) ? 0 : -ENOENT;
+}
+
 /* take_leaf_bit: np_take_accessed and np_take_dirty, for one of the bits. */
 static int take_leaf_bit(struct np_table *t, uint64_t gpa, uint64_t bit)
 {

@@ -111,6 +111,17 @@ int np_protect(struct np_table *t, uint64_t gpa, uint64_t size,
 	       unsigned perms);
 
 /*
+ * np_split: make gpa's translation a 4 KiB leaf: a large leaf holding it
+ * becomes 512 leaves one level down (repeatedly, for 1 GiB) that translate
+ * exactly as it did, permissions and A/D bits included. Only the page size
+ * changes, so the table does not become stale (the SDM and the APM allow a
+ * CPU to go on using the large translation: it gives the same results).
+ * 0 (also when already 4 KiB), -ENOENT when gpa is not mapped, -ENOMEM
+ * when no table page is left (the leaf stays whole).
+ */
+int np_split(struct np_table *t, uint64_t gpa);
+
+/*
  * np_lookup: translate gpa. Returns 0 and fills *hpa, *perms and
  * *page_size (each may be NULL), or -ENOENT when not mapped (including any
  * gpa at or above 2^48, and a table that np_init did not set up).

@@ -16,7 +16,7 @@ import shlex
 MIB = 1 << 20
 GUEST_DEFAULT_MEM = 32 * MIB
 GUEST_MAX_MEM = 4 << 30
-GUEST_MAX_COUNT = 1024
+GUEST_MAX_COUNT = 16320
 NAME_MAX_CHARS = 31
 GUEST_OPTION_KEYS = ("name", "mem", "count", "clone", "cpu", "paging", "shadow_cache")
 PAGING_MODES = ("nested", "shadow", "pv")

@@ -8,10 +8,10 @@
  * NAME: 1..31 characters from [A-Za-z0-9_.-], starting with a letter or
  * digit. SIZE: bytes with an optional K/M/G suffix, rounded up to 2 MiB,
  * at least 2 MiB and at most 4 GiB (default 32M). count: instances of this
- * image (1..1024, default 1), named NAME.1 ... NAME.N when N > 1.
+ * image (1..GUEST_MAX_COUNT, default 1), named NAME.1 ... NAME.N when N > 1.
  * clone: boot the image once, snapshot it at its first POLL or its
  * SNAPSHOT call, and start N copy-on-write clones NAME.1 ... NAME.N from
- * the snapshot (1..1024; not with count= > 1; docs/clones.md).
+ * the snapshot (1..GUEST_MAX_COUNT; not with count= > 1; docs/clones.md).
  * cpu: the CPU (0..63, by Skiff's numbering) every instance runs on;
  * whether that CPU was started is checked when the guest is placed.
  * net.DEV attaches NET device DEV to the switch's network NETWORK (1..31
@@ -36,7 +36,7 @@
 #define GUEST_MAX_NETS 8
 #define GUEST_NETWORK_NAME_MAX 32   /* bytes, NUL included */
 #define GUEST_DEFAULT_MEM (32u << 20)
-#define GUEST_MAX_COUNT 1024u
+#define GUEST_MAX_COUNT 16320u      /* HOST_WINDOW_COUNT: every guest Skiff can hold */
 #define GUEST_MAX_CPU 63u            /* SMP_MAX_CPUS - 1 */
 
 struct guest_block_arg {

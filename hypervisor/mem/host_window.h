@@ -15,10 +15,13 @@
 #include <stdint.h>
 
 /* Windows start at 512 GiB (PML4 entry 1, above the identity map) and
- * are 8 GiB apart: guest RAM is at most 4 GiB. */
+ * are 8 GiB apart: guest RAM is at most 4 GiB. They fill PML4 entries 1
+ * to 255, the rest of the lower canonical half: 64 windows per entry.
+ * Each VM has one, so this is also how many guests Skiff can hold; what
+ * a window costs is its tables, made as its pages are mapped. */
 #define HOST_WINDOW_START (UINT64_C(1) << 39)
 #define HOST_WINDOW_STRIDE (UINT64_C(8) << 30)
-#define HOST_WINDOW_COUNT 4096u
+#define HOST_WINDOW_COUNT (255u * 64u)
 
 /*
  * host_window_init: adopt the live page tables (CR3). 0 or -ENOMEM.

@@ -102,6 +102,13 @@ int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	return 0;
 }
 
+int mem_split(struct mem_space *s, uint64_t gpa)
+{
+	if (s == NULL || s->table == NULL)
+		return -EINVAL;
+	return np_split(s->table, gpa);
+}
+
 void mem_teardown(struct mem_space *s, mem_release_fn release, void *release_ctx)
 {
 	np_destroy(s->table);

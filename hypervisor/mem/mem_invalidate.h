@@ -161,6 +161,19 @@ int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	       unsigned keep_perms, mem_release_fn release, void *release_ctx);
 
 /*
+ * mem_split: make the page holding gpa a 4 KiB entry of its own, so that
+ * mem_remove can take or narrow it alone: a 2 MiB leaf becomes 512 4 KiB
+ * entries with the same frames, permissions and A/D bits. Translations do
+ * not change, so nothing is invalidated here: a CPU may go on using the
+ * 2 MiB translation it cached, which gives the same results, until the
+ * mem_remove that follows invalidates it before any frame is released.
+ * 0 (also when gpa already has a 4 KiB entry); -ENOENT when not mapped;
+ * -EINVAL for a NULL space; -ENOMEM when no table page is left (the leaf
+ * stays whole and mapped).
+ */
+int mem_split(struct mem_space *s, uint64_t gpa);
+
+/*
  * mem_teardown: the space's end. Frees every table page, invalidates on
  * s->cpus, then calls release(release_ctx, 0, 0) once so the caller can
  * hand back the guest's frames. Table pages are freed before the

@@ -24,6 +24,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/loader/guest_cmdline.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/options.h"
 #include "hypervisor/storage/regions.h"
@@ -42,7 +43,16 @@
 #include "hypervisor/smp/smp_work.h"
 #include "net/uplink.h"
 
-#define MAX_VMS 1024
+/* One address window per guest (host_window.h): memory, not this table,
+ * is what limits how many run, unless guests=N asks for fewer. */
+#define MAX_VMS HOST_WINDOW_COUNT
+
+static unsigned max_vms(void)
+{
+	unsigned cap = skiff_options.max_guests;
+
+	return cap && cap < MAX_VMS ? cap : MAX_VMS;
+}
 #define AP_WAIT_NS 1000000u   /* how often the boot CPU looks whether the APs are done */
 
 static struct vm *vms[MAX_VMS];
@@ -142,19 +152,19 @@ static unsigned aps_running;  /* APs still in their scheduler loop (atomic) */
 static uint64_t slice_ns, slice_tsc;  /* slice_ms= in both units, set once */
 
 /*
- * add_vm: record vm (NULL: nothing to record). The table holds MAX_VMS:
+ * add_vm: record vm (NULL: nothing to record). The table holds max_vms():
  * a VM beyond it is never run, and is ended with the reason if it lives.
  */
 static void add_vm(struct vm *vm)
 {
 	if (!vm)
 		return;
-	if (vm_count >= MAX_VMS) {
+	if (vm_count >= max_vms()) {
 		if (vm->state != VM_ENDED)
-			vm_end(vm, 1, VM_END_REFUSED, "Skiff runs at most %u guests", MAX_VMS);
+			vm_end(vm, 1, VM_END_REFUSED, "Skiff runs at most %u guests", max_vms());
 		else
 			log_printf("guest %s: not listed: Skiff runs at most %u guests",
-				   vm->name, MAX_VMS);
+				   vm->name, max_vms());
 		return;
 	}
 	vms[vm_count++] = vm;
@@ -168,9 +178,9 @@ static unsigned overflow_count;
 /* room_for: true when another guest fits; otherwise logs why name is refused. */
 static bool room_for(const char *name)
 {
-	if (vm_count < MAX_VMS)
+	if (vm_count < max_vms())
 		return true;
-	log_printf("guest %s: refused: Skiff runs at most %u guests", name, MAX_VMS);
+	log_printf("guest %s: refused: Skiff runs at most %u guests", name, max_vms());
 	if (overflow_count < OVERFLOW_NAMED)
 		format(overflow_names[overflow_count], GUEST_NAME_MAX, "%s", name);
 	overflow_count++;
@@ -262,7 +272,7 @@ static void start_clones(struct vm *parent)
 
 	for (unsigned k = 1; k <= n; k++) {
 		format(name, sizeof(name), "%s.%u", parent->name, k);
-		if (!room_for(name))
+		if (!room_for(name) || !vm_clone_room(parent, k))
 			break;
 		add_vm(vm_clone_start(parent, k, vm_count, name));
 	}
@@ -490,12 +500,16 @@ static uint8_t summarize(void)
 			   (unsigned long long)vm->exit_count[HAL_EXIT_IO],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_CPUID],
 			   (unsigned long long)vm->exit_count[HAL_EXIT_NESTED_FAULT], cpu);
-		/* Compressed: 0 here, eviction has its own line. Shared: pages
-		 * mapped to a frame shared with guests of the same image at its end. */
-		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=0 KiB zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
+		/* Shared: pages mapped to a frame shared with guests of the same
+		 * image at its end; compressed: its pages in the pool then, and
+		 * the most ever (details on the evict line). */
+		log_printf("memory %s resident=%llu KiB peak=%llu KiB shared=%llu KiB compressed=%llu KiB compressed_peak=%llu KiB split_2m=%llu zeroed_idle=%llu KiB zero_reclaimed=%llu KiB",
 			   vm->name, (unsigned long long)(vm->pages.resident * 4),
 			   (unsigned long long)(vm->pages.peak * 4),
 			   (unsigned long long)(vm->shared_pages * 4),
+			   (unsigned long long)(vm_evict_compressed_pages(vm) * 4),
+			   (unsigned long long)(vm->evict.compressed_peak * 4),
+			   (unsigned long long)vm->blocks_split,
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
 		vm_evict_log(vm);
@@ -515,7 +529,7 @@ static uint8_t summarize(void)
 			   overflow_names[i]);
 	if (overflow_count > OVERFLOW_NAMED)
 		log_printf("and %u more guests refused: Skiff runs at most %u guests",
-			   overflow_count - OVERFLOW_NAMED, MAX_VMS);
+			   overflow_count - OVERFLOW_NAMED, max_vms());
 	if (overflow_count)
 		final = final > 1 ? final : 1;
 	return final;

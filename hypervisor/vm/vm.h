@@ -80,6 +80,7 @@ struct vm {
 	struct mem_space space;       /* the one invalidation path's view of nested */
 	uint64_t prezeroed_bytes;     /* RAM it got zeroed at idle time, for the summary */
 	uint64_t zero_reclaimed;      /* zero pages taken back under pressure */
+	uint64_t blocks_split;        /* 2 MiB leaves split to take one page (vm_page_split) */
 	struct vm_evict_state evict;  /* cold pages in the pool or swap (vm_evict.c) */
 	uint64_t kernel_end;          /* pages below may not be reported free */
 	uint64_t free_reports, free_refused;  /* free-page reports carried out, refused */

@@ -22,6 +22,8 @@
 
 #include "hal/hal.h"
 #include "hypervisor/console.h"
+#include "hypervisor/cpu.h"
+#include "hypervisor/mem/shadow/guest_walk.h"
 #include "hypervisor/mem/clone/snap_pages.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
@@ -84,6 +86,81 @@ static int clone_vcpu(struct vm *vm, const struct vm_snapshot *s, unsigned index
 	return 0;
 }
 
+#define CR0_WP (UINT64_C(1) << 16)
+
+/* precopy_one: the snapshot's page at gpa copied into the clone now, if
+ * the snapshot holds it for copy-on-write and the clone has not got it. */
+static int precopy_one(struct vm *vm, uint64_t gpa)
+{
+	struct vm_snapshot *s = vm->clone.snap;
+
+	if (gpa >= s->mem_size || snap_kind_at(&s->pages, gpa) != SNAP_COW ||
+	    gp_at(&vm->pages, gpa) != GP_NOWHERE)
+		return 0;
+	return vm_clone_copy_in(vm, gpa);
+}
+
+/* precopy_entry: guest_walk's reader: each table page it walks becomes
+ * the clone's own copy first, then is read through the clone's window. */
+static uint64_t *precopy_entry(void *ctx, uint64_t gpa)
+{
+	struct vm *vm = ctx;
+	uint64_t page = gpa & ~(GP_PAGE_SIZE - 1);
+
+	if (gpa >= vm->mem.size || precopy_one(vm, page) != 0 || gp_at(&vm->pages, page) != GP_OWN)
+		return NULL;
+	return (uint64_t *)(vm->mem.base + gpa);
+}
+
+/*
+ * precopy_locked: what every clone does within its first instructions,
+ * done while it is built. The CPU's first walks of the guest's page
+ * tables write their accessed bits through the nested table, and its
+ * first push writes the stack: each of those pages, taken as a fault,
+ * costs an exit and a copy; its first fetch costs an exit and a map. Here
+ * the tables on the walks to RIP and to the stack are copied, the stack
+ * page too, and the code page mapped as a touch would map it. Nothing was
+ * mapped before, so nothing is invalidated. A walk that ends early (a
+ * page the snapshot lacks, tables the guest broke) or a copy that finds
+ * no free frame only leaves the rest to the faults, which can reclaim:
+ * never an error that would refuse the clone.
+ */
+static int precopy_locked(struct vm *vm, uint64_t unused)
+{
+	const struct vm_snapshot *s = vm->clone.snap;
+	struct gw_mem mem = { precopy_entry, vm };
+	struct gw_regs regs = { .cr3 = s->boot.cr3, .nxe = (s->boot.efer & EFER_NXE) != 0,
+				.wp = (s->boot.cr0 & CR0_WP) != 0, .phys_bits = 52 };
+	struct gw_result code, stack;
+	int rc = 0;
+
+	(void)unused;
+	/* The page a push at RSP writes (RSP - 8: the stack grows down). */
+	if (guest_walk(&mem, &regs, s->boot.rsp - 8, PF_WRITE | GW_PEEK, &stack) == GW_OK)
+		rc = precopy_one(vm, stack.gpa & ~(GP_PAGE_SIZE - 1));
+	if (rc == 0 && guest_walk(&mem, &regs, s->boot.rip, PF_FETCH | GW_PEEK, &code) == GW_OK &&
+	    code.gpa < vm->mem.size && gp_at(&vm->pages, code.gpa) == GP_NOWHERE)
+		(void)vm_clone_fault_in(vm, code.gpa);
+	return 0;
+}
+
+bool vm_clone_room(struct vm *parent, unsigned index)
+{
+	/* A clone of the benchmark appliance takes about 12 KiB more than its
+	 * build once it runs (copies, table pages), and some end before the
+	 * last starts: 8 KiB each, and never less than 4 MiB. */
+	uint64_t reserve = (uint64_t)(index - 1) * 8192, free = frames_free_bytes();
+
+	if (reserve < (UINT64_C(4) << 20))
+		reserve = UINT64_C(4) << 20;
+	if (free >= reserve)
+		return true;
+	log_printf("guest %s: clones %u to %u not started: %llu KiB free, below the %llu KiB the %u started need to run",
+		   parent->name, index, parent->clone.snap->clones, (unsigned long long)(free >> 10),
+		   (unsigned long long)(reserve >> 10), index - 1);
+	return false;
+}
+
 struct vm *vm_clone_start(struct vm *parent, unsigned index, unsigned id, const char *name)
 {
 	/* Benchmarks: clone_to_first_insn counts from here. */
@@ -110,7 +187,8 @@ struct vm *vm_clone_start(struct vm *parent, unsigned index, unsigned id, const 
 		vm->sharing = true;
 		vm->share_image = s->base_image;
 	}
-	if ((rc = clone_memory(vm, s)) != 0 || (rc = clone_vcpu(vm, s, index)) != 0) {
+	if ((rc = clone_memory(vm, s)) != 0 || (rc = clone_vcpu(vm, s, index)) != 0 ||
+	    (rc = vm_memory_locked(precopy_locked, vm, 0)) != 0) {
 		vm_end(vm, 1, VM_END_REFUSED, "clone %u of %s: cannot build it (error %d)", index,
 		       s->parent, rc);
 		return vm;

@@ -69,6 +69,15 @@ bool vm_clone_poll_snapshot(struct vm *vm);
 unsigned vm_clone_pending(const struct vm *vm);
 
 /*
+ * vm_clone_room: whether clone index of parent's snapshot should be built
+ * now: clones are built all at once before any runs, so building stops
+ * when free memory is below a reserve that the clones built so far need
+ * to run (8 KiB each, at least 4 MiB); logs once which clones were not
+ * started and why.
+ */
+bool vm_clone_room(struct vm *parent, unsigned index);
+
+/*
  * vm_clone_start: build clone index (1..N) of parent's snapshot as VM id
  * named name, on the calling CPU (the parent's). Returns it (runnable, or
  * ended as refused with the reason), NULL when not even its page exists.

@@ -145,10 +145,15 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
  */
 static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
+	bool large;
+	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa, &large);
 
 	*freed = false;
 	if (!hpa || (vm->cpu != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
+		return skip;
+	/* Inside a 2 MiB leaf: split, each page keeping the leaf's accessed
+	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */
+	if (large && vm_page_split(vm, gpa) != 0)
 		return skip;
 	if (np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
@@ -269,7 +274,13 @@ void vm_evict_release(struct vm *vm)
 			frames_free((uint64_t)dir[i] * FRAME_SIZE, FRAME_SIZE);
 	frames_free(vm->evict.dir_hpa, FRAME_SIZE);
 	vm->evict.dir_hpa = 0;
+	vm->evict.compressed_at_end = vm->evict.compressed;
 	vm->evict.compressed = vm->evict.swapped = 0;
+}
+
+uint64_t vm_evict_compressed_pages(const struct vm *vm)
+{
+	return vm->evict.dir_hpa ? vm->evict.compressed : vm->evict.compressed_at_end;
 }
 
 void vm_evict_log(const struct vm *vm)

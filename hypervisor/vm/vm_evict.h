@@ -23,6 +23,7 @@ struct vm_evict_state {
 	uint64_t dir_hpa;      /* a frame of 1024 leaf frame numbers, 0 until the first eviction */
 	uint64_t to_pool, to_swap, back;   /* pages, since the guest started */
 	uint64_t compressed, swapped;      /* pages away now */
+	uint64_t compressed_at_end;        /* compressed when the guest's memory went */
 	uint64_t compressed_peak, swapped_peak;
 	uint64_t second_chances;           /* pages passed over: accessed bit was set */
 	uint64_t incompressible;           /* pages that stayed: no compression, no swap */
@@ -62,6 +63,12 @@ bool vm_evict_forget(struct vm *vm, uint64_t gpa);
 /* vm_evict_release: vm ends: free every page it has away and the handle
  * table. Safe to call when nothing was ever evicted. */
 void vm_evict_release(struct vm *vm);
+
+/*
+ * vm_evict_compressed_pages: vm's pages in the compressed pool now, or,
+ * once its memory was released, when it was. The summary reports it.
+ */
+uint64_t vm_evict_compressed_pages(const struct vm *vm);
 
 /* vm_evict_log: the guest's eviction line for the end-of-run summary. */
 void vm_evict_log(const struct vm *vm);

@@ -8,9 +8,10 @@
  * block the report covers whole, leaves the nested table through the one
  * invalidation path (mem_remove: unmap, invalidate, then release), is
  * scrubbed and freed; its next touch is a first touch. A page inside a
- * 2 MiB mapping the report covers only in part keeps its frame and is
- * zeroed in place: splitting the block would cost a table page at the
- * moment memory is wanted, and the guest sees the same contract.
+ * 2 MiB mapping the report covers only in part is taken alone after the
+ * leaf is split into 4 KiB entries (vm_page_split: one table page, paid
+ * back by the second page freed); only when no table page is left is it
+ * zeroed in place, which the guest cannot tell apart.
  */
 #include "hypervisor/vm/vm_free_report.h"
 #include "hypervisor/vm/vm_evict.h"
@@ -63,7 +64,13 @@ static uint64_t free_one(struct vm *vm, uint64_t gpa, uint64_t start, uint64_t e
 		*freed += take_back(vm, block, size);
 		return block + size - gpa;
 	}
-	/* np_lookup's hpa is the frame of gpa itself, inside the large page. */
+	/* Part of a 2 MiB leaf: split it and take this page alone; without a
+	 * table page for the split, zero it in place (np_lookup's hpa is the
+	 * frame of gpa itself, inside the large page). */
+	if (size == GP_BLOCK_SIZE && vm_page_split(vm, gpa) == 0) {
+		*freed += take_back(vm, gpa, GP_PAGE_SIZE);
+		return GP_PAGE_SIZE;
+	}
 	memset((void *)(uintptr_t)(hpa & ~(GP_PAGE_SIZE - 1)), 0, GP_PAGE_SIZE);
 	vm->free_zeroed_in_place++;
 	return GP_PAGE_SIZE;

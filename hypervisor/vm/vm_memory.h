@@ -69,11 +69,22 @@ int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub);
 /*
  * vm_plain_page_at: whether vm's page at gpa (4 KiB-aligned, inside RAM)
  * is a reclaim candidate: a 4 KiB frame of vm's own with plain RAM's
- * permissions. Sets *hpa to its frame, or to 0 when it is not one (never
- * touched, evicted, shared, a segment's page, inside a larger leaf).
- * Returns the bytes a scan may skip: the page, or the rest of the leaf.
+ * permissions, alone or inside a 2 MiB leaf (*large then true: the
+ * caller splits it with vm_page_split before taking the page). Sets *hpa
+ * to its frame, or to 0 when it is not one (never touched, evicted,
+ * shared, a segment's page, inside a 1 GiB leaf). Returns the bytes a
+ * scan may skip: the page, or the rest of a leaf that is no candidate.
  */
-uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa);
+uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa, bool *large);
+
+/*
+ * vm_page_split: make vm's page at gpa (mapped, inside RAM) a 4 KiB entry
+ * of its own through the one invalidation path (mem_split), so that one
+ * page of a 2 MiB leaf can be reclaimed, evicted or write-protected; the
+ * other 511 stay mapped to the same frames. Counted in blocks_split.
+ * 0 (also when it was 4 KiB already), -ENOENT, or -ENOMEM (left whole).
+ */
+int vm_page_split(struct vm *vm, uint64_t gpa);
 
 /*
  * vm_first_touch: gpa was accessed and no translation exists. Maps its

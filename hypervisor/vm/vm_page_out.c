@@ -14,6 +14,7 @@
 #include "nested_paging/nested_paging.h"
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/vm/vm.h"
+#include "lib/errno.h"
 #include "lib/kstring.h"
 
 struct page_out {
@@ -48,22 +49,37 @@ int vm_page_out(struct vm *vm, uint64_t gpa, uint64_t size, bool scrub)
 	return rc;
 }
 
-uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa)
+uint64_t vm_plain_page_at(struct vm *vm, uint64_t gpa, uint64_t *hpa, bool *large)
 {
 	uint64_t size;
 	unsigned perms;
 
 	*hpa = 0;
+	*large = false;
 	if (gp_at(&vm->pages, gpa) != GP_OWN ||
 	    np_lookup(&vm->nested, gpa, hpa, &perms, &size) != 0) {
 		*hpa = 0;
 		return GP_PAGE_SIZE;
 	}
-	if (size != GP_PAGE_SIZE) {
-		*hpa = 0;
-		return size - (gpa & (size - 1));   /* a larger leaf: never taken whole */
-	}
-	if (perms != PLAIN_RAM_PERMS)
+	if (size > GP_BLOCK_SIZE || perms != PLAIN_RAM_PERMS) {
 		*hpa = 0;                           /* a segment's page */
+		return size - (gpa & (size - 1));
+	}
+	/* np_lookup's hpa is gpa's own frame inside a 2 MiB leaf. */
+	*large = size == GP_BLOCK_SIZE;
 	return GP_PAGE_SIZE;
+}
+
+int vm_page_split(struct vm *vm, uint64_t gpa)
+{
+	uint64_t size;
+	int rc;
+
+	if (np_lookup(&vm->nested, gpa, NULL, NULL, &size) != 0)
+		return -ENOENT;
+	if (size == GP_PAGE_SIZE)
+		return 0;
+	if ((rc = mem_split(&vm->space, gpa)) == 0)
+		vm->blocks_split++;
+	return rc;
 }

@@ -22,6 +22,13 @@
 
 static struct vm *tracked[HOST_WINDOW_COUNT];
 static unsigned cursor_vm;
+/* Zero-page reclaim walks only ids below slots (one more than the highest
+ * ever tracked), so a round costs the guests there are, not the 16,320
+ * windows there could be. Eviction (vm_evict.c) still wraps over every
+ * window: its pass over the empty ones ends its step early, which keeps
+ * it from trying to compress the same incompressible pages round after
+ * round (mem_overcommit's ramtest pages), and costs little beside that. */
+static unsigned slots = 1;
 static uint64_t cursor_gpa;
 static uint64_t tracked_pages;   /* of all tracked VMs: one round */
 static uint64_t cross_cpu_reclaimed;   /* pages taken from other CPUs' VMs */
@@ -33,6 +40,8 @@ void vm_reclaim_track(struct vm *vm, bool on)
 	else if (!on && tracked[vm->id])
 		tracked_pages -= vm->mem.size / GP_PAGE_SIZE;
 	tracked[vm->id] = on ? vm : NULL;
+	if (on && vm->id >= slots)
+		slots = vm->id + 1;
 }
 
 struct vm *vm_reclaim_at(unsigned id)
@@ -94,13 +103,17 @@ bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa)
  */
 static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 {
-	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa);
+	bool large;
+	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa, &large);
 	bool remote = vm->cpu != this_cpu_index();
 
 	*freed = false;
 	if (remote && vm_reclaim_is_fresh(vm, gpa))
 		return skip;
-	if (!hpa || !frame_is_zero(hpa) || (remote && !still_zero(vm, gpa, hpa)))
+	if (!hpa || !frame_is_zero(hpa))
+		return skip;
+	/* A zero page inside a 2 MiB leaf: the leaf is split, only this page goes. */
+	if ((large && vm_page_split(vm, gpa) != 0) || (remote && !still_zero(vm, gpa, hpa)))
 		return skip;
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
@@ -145,7 +158,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 
 	*passed = 0;
 	while (freed < RECLAIM_WANT && scanned < RECLAIM_SCAN_PAGES &&
-	       vms_passed <= HOST_WINDOW_COUNT) {
+	       vms_passed <= slots) {
 		struct vm *vm = tracked[cursor_vm];
 		uint64_t step;
 		bool got, took = false;
@@ -153,7 +166,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 		if (!vm || cursor_gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
 			if (vm && cursor_gpa < vm->mem.size)
 				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
-			cursor_vm = (cursor_vm + 1) % HOST_WINDOW_COUNT;
+			cursor_vm = (cursor_vm + 1) % slots;
 			cursor_gpa = 0;
 			vms_passed++;
 			continue;
@@ -166,7 +179,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 		freed += got;
 		scanned++;
 	}
-	if (vms_passed > HOST_WINDOW_COUNT)
+	if (vms_passed > slots)
 		*passed = tracked_pages;  /* a whole round within this call */
 	return freed;
 }

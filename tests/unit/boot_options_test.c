@@ -101,6 +101,8 @@ static void test_numbers(void)
 	CHECK(parse("limit=30 slice_ms=5 asids=3") == 0);
 	CHECK(opts.limit_seconds == 30 && opts.slice_ms == 5 && opts.max_tags == 3);
 	CHECK(parse("limit=86400 slice_ms=1000 asids=65535") == 0);
+	CHECK(opts.max_guests == 0 && parse("guests=1024") == 0 && opts.max_guests == 1024);
+	expect_bad("guests=16321", "guests= must be a number from 1 to 16320, not '16321'");
 	expect_bad("limit=0", "limit= must be a number from 1 to 86400, not '0'");
 	expect_bad("limit=86401", "limit= must be a number from 1 to 86400, not '86401'");
 	expect_bad("slice_ms=", "slice_ms= must be a number from 1 to 1000, not ''");

@@ -78,10 +78,10 @@ static void test_mem(void)
 
 static void test_count(void)
 {
-	PARSES("a count=1024");
-	CHECK_EQ(cfg.count, 1024);
-	REFUSED("a count=0", "count=0 is out of range (1..1024)");
-	REFUSED("a count=1025", "count=1025 is out of range");
+	PARSES("a count=16320");
+	CHECK_EQ(cfg.count, 16320);
+	REFUSED("a count=0", "count=0 is out of range (1..16320)");
+	REFUSED("a count=16321", "count=16321 is out of range");
 	REFUSED("a count=x", "count=x is not a number");
 	REFUSED("a count=2 count=3", "count= is given twice");
 	/* Instance names NAME.N must stay within 31 characters. */
@@ -98,9 +98,9 @@ static void test_clone(void)
 	PARSES("a clone=3 mem=16M");
 	CHECK_EQ(cfg.clone_count, 3);
 	CHECK_EQ(cfg.count, 1);
-	PARSES("a clone=1024 count=1");
-	REFUSED("a clone=0", "clone=0 is out of range (1..1024)");
-	REFUSED("a clone=1025", "clone=1025 is out of range");
+	PARSES("a clone=16320 count=1");
+	REFUSED("a clone=0", "clone=0 is out of range (1..16320)");
+	REFUSED("a clone=16321", "clone=16321 is out of range");
 	REFUSED("a clone=two", "clone=two is not a number");
 	REFUSED("a clone=2 clone=3", "clone= is given twice");
 	REFUSED("a clone=2 count=2", "clone=2 with count=2");

@@ -190,6 +190,60 @@ static void case_2m_and_write_protect(const struct np_format *f)
 	fixture_finish(&fx);
 }
 
+/*
+ * One 4 KiB page of a 2 MiB leaf taken alone: the split changes no
+ * translation (CPUs keep their cached 2 MiB one), and the removal after it
+ * invalidates before its frame goes; the other 511 pages stay mapped.
+ */
+static void case_split_2m(const struct np_format *f)
+{
+	struct fixture fx;
+	uint64_t hpa, size;
+	unsigned perms;
+
+	fixture_init(&fx, f, AT_ENTRY);
+	CHECK(np_map(&fx.table, 2 * M2, HPA + 4 * M2, M2, NP_READ | NP_WRITE) == 0);
+	warm(&fx, 2 * M2 + 7 * K4, NP_WRITE, HPA + 4 * M2 + 7 * K4);
+	CHECK(mem_split(&fx.space, 2 * M2 + 7 * K4) == 0);
+	CHECK(fx.space.invalidations == 0 && !fx.table.stale);
+	CHECK(np_lookup(&fx.table, 2 * M2 + 7 * K4, &hpa, &perms, &size) == 0);
+	CHECK(hpa == HPA + 4 * M2 + 7 * K4 && size == K4 && perms == (NP_READ | NP_WRITE));
+	CHECK(np_lookup(&fx.table, 3 * M2 - K4, &hpa, NULL, &size) == 0);
+	CHECK(hpa == HPA + 5 * M2 - K4 && size == K4);
+	/* A split page splits no further. */
+	CHECK(mem_split(&fx.space, 2 * M2 + 7 * K4) == 0);
+	CHECK(mem_split(&fx.space, 9 * M2) == -ENOENT);
+	CHECK(mem_split(NULL, 0) == -EINVAL);
+	/* The 2 MiB translation CPU 1 cached still works, and still reaches
+	 * the right frame, until the removal invalidates it. */
+	CHECK(tlb_access(&fx.model, 1, 3, &fx.table, 2 * M2 + 7 * K4, NP_WRITE) ==
+	      HPA + 4 * M2 + 7 * K4);
+	CHECK(mem_remove(&fx.space, 2 * M2 + 7 * K4, K4, 0, release, &fx.rel) == 0);
+	CHECK(fx.rel.released == 1 && fx.rel.last_hpa == HPA + 4 * M2 + 7 * K4);
+	CHECK(fx.model.violations == 0 && fx.space.invalidations == 1);
+	warm(&fx, 2 * M2 + 7 * K4, NP_READ, TLB_NO_PAGE);
+	warm(&fx, 2 * M2 + 8 * K4, NP_WRITE, HPA + 4 * M2 + 8 * K4);
+	/* Narrowing one page of the split leaf leaves its neighbours writable. */
+	CHECK(mem_remove(&fx.space, 2 * M2 + 8 * K4, K4, NP_READ, release, &fx.rel) == 0);
+	due(&fx.rel);
+	CHECK(tlb_check_read_only(&fx.model, HPA + 4 * M2 + 8 * K4, K4));
+	warm(&fx, 2 * M2 + 9 * K4, NP_WRITE, HPA + 4 * M2 + 9 * K4);
+	CHECK(fx.model.violations == 0);
+	fixture_finish(&fx);
+
+	/* Without the removal's invalidation the model sees the old frame:
+	 * the split alone never makes a page safe to hand out. */
+	fixture_init(&fx, f, AT_ONCE);
+	CHECK(np_map(&fx.table, 0, HPA, M2, NP_READ | NP_WRITE) == 0);
+	warm(&fx, 3 * K4, NP_READ, HPA + 3 * K4);
+	CHECK(mem_split(&fx.space, 3 * K4) == 0);
+	CHECK(np_unmap(&fx.table, 3 * K4, K4) == 0);
+	release(&fx.rel, HPA + 3 * K4, K4);
+	CHECK(fx.model.violations == 2);   /* both CPUs cached the 2 MiB page */
+	mem_flush_if_stale(&fx.space);
+	fixture_finish(&fx);
+}
+
 static void case_bad_calls(const struct np_format *f)
 {
 	struct fixture fx;
@@ -355,6 +409,7 @@ int main(void)
 		test_context = f->name;
 		case_unmap_each_mechanism(f);
 		case_2m_and_write_protect(f);
+		case_split_2m(f);
 		case_bad_calls(f);
 		case_teardown(f);
 		case_model_catches_wrong_orders(f);

@@ -283,6 +283,40 @@ static void case_unmap_part_of_1g_splits(const struct np_format *f)
 	fixture_finish(&fx);
 }
 
+/* np_split: a 1 GiB leaf down to the 4 KiB page asked for, translating as
+ * before (A/D bits included), nothing stale, the rest left as large as it can. */
+static void case_split_keeps_translation(const struct np_format *f)
+{
+	struct fixture fx;
+	const unsigned rw = NP_READ | NP_WRITE;
+	const uint64_t page = G1 + 5 * M2 + 7 * K4;
+
+	fixture_init(&fx, f);
+	CHECK(np_map(&fx.t, G1, 3 * G1, G1, rw) == 0);
+	fx.t.stale = false;
+	CHECK(np_split(&fx.t, page) == 0);
+	CHECK(!fx.t.stale);
+	CHECK(mapping_is(&fx.t, page, page + 2 * G1, rw, K4));
+	CHECK(mapping_is(&fx.t, G1 + 5 * M2, 3 * G1 + 5 * M2, rw, K4));
+	CHECK(mapping_is(&fx.t, G1 + 6 * M2, 3 * G1 + 6 * M2, rw, M2));
+	CHECK(mapping_is(&fx.t, 2 * G1 - K4, 4 * G1 - K4, rw, M2));
+	CHECK(fx.t.table_pages == 4);   /* root, level 3, the new 2 MiB and 4 KiB tables */
+	CHECK(np_split(&fx.t, page) == 0);
+	CHECK(fx.t.table_pages == 4);
+	CHECK(np_split(&fx.t, 5 * G1) == -ENOENT);
+	/* The accessed bit of the large leaf goes to every small one. */
+	if (f->accessed) {
+		CHECK(np_map(&fx.t, 8 * M2, 8 * M2, M2, rw) == 0);
+		uint64_t *leaf = (uint64_t *)(uintptr_t)(raw_entry(&fx.t, 0, 3) & RAW_ADDRESS) + 8;
+		*leaf |= f->accessed;
+		CHECK(np_split(&fx.t, 8 * M2 + 3 * K4) == 0);
+		CHECK(np_take_accessed(&fx.t, 8 * M2 + 3 * K4) == 1);
+		CHECK(np_take_accessed(&fx.t, 8 * M2 + 3 * K4) == 0);
+		CHECK(np_take_accessed(&fx.t, 9 * M2 - K4) == 1);
+	}
+	fixture_finish(&fx);
+}
+
 static void case_protect_narrowing_sets_stale(const struct np_format *f)
 {
 	struct fixture fx;
@@ -578,6 +612,7 @@ static const struct test_case cases[] = {
 	{ "lookup_unmapped_is_enoent", case_lookup_unmapped_is_enoent },
 	{ "unmap_part_of_2m_splits", case_unmap_part_of_2m_splits },
 	{ "unmap_part_of_1g_splits", case_unmap_part_of_1g_splits },
+	{ "split_keeps_translation", case_split_keeps_translation },
 	{ "protect_narrowing_sets_stale", case_protect_narrowing_sets_stale },
 	{ "protect_part_of_2m_splits", case_protect_part_of_2m_splits },
 	{ "protect_skips_holes", case_protect_skips_holes },

@@ -69,10 +69,13 @@ int main(int argc, char **argv)
 		return SKIFF_EXIT_FAILURE;
 	}
 	/* "sleep-first": leave Skiff idle time to zero untouched RAM ahead of
-	 * the first touch; the checks below then see that RAM. */
+	 * the first touch; the checks below then see that RAM. A second
+	 * argument picks the mode that follows ("sleep-first zero-only"). */
 	if (argc > 1 && argv[1][0] == 's') {
 		skiff_puts("ramtest: sleeping first\n");
 		skiff_poll(300000000ull);
+		argc--;
+		argv++;
 	}
 	/* "zero-only": read every page (all zero), hold them a while, read
 	 * them again: under memory pressure Skiff may take these pages back
