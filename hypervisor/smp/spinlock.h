@@ -10,6 +10,7 @@
 #ifndef SKIFF_SMP_SPINLOCK_H
 #define SKIFF_SMP_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Zero-initialized means unlocked: a static lock needs no init call. */
@@ -30,6 +31,22 @@ static inline void spin_lock(struct spinlock *lock)
 
 	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
 		__asm__ volatile("pause");
+}
+
+/*
+ * spin_trylock: take lock when it is free right now; true when the calling
+ * CPU holds it, false (nothing changed) when another CPU does. For work
+ * any CPU may do and none need wait for (polling a NIC).
+ */
+static inline bool spin_trylock(struct spinlock *lock)
+{
+	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+	uint32_t expected = serving;
+
+	if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) != serving)
+		return false;
+	return __atomic_compare_exchange_n(&lock->next, &expected, serving + 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 /* spin_unlock: release lock, which the calling CPU holds (release ordering). */
