@@ -144,6 +144,9 @@ void vm_net_detach(struct vm *vm)
 						    ~(uint64_t)(FRAME_SIZE - 1));
 	}
 	vm->net_count = 0;
+	if (vm->frame_kicks)
+		log_printf("guest %s: %llu kicks from other CPUs for its frames", vm->name,
+			   (unsigned long long)__atomic_load_n(&vm->frame_kicks, __ATOMIC_RELAXED));
 }
 
 struct net_port *vm_net_port(struct vm *vm, uint64_t handle)
