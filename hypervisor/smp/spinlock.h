@@ -13,6 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#ifdef SKIFF_HOSTED
+#include <sched.h>
+/* Host tests run CPUs as threads, more of them than the host has cores: a
+ * waiter gives its core away, or the thread holding the next ticket may
+ * wait a whole time slice to run. Skiff's CPUs are never descheduled. */
+#define spin_relax() sched_yield()
+#else
+#define spin_relax() __asm__ volatile("pause")
+#endif
+
 /* Zero-initialized means unlocked: a static lock needs no init call. */
 struct spinlock {
 	volatile uint32_t next;     /* the ticket the next arrival takes */
@@ -30,7 +40,7 @@ static inline void spin_lock(struct spinlock *lock)
 	uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
-		__asm__ volatile("pause");
+		spin_relax();
 }
 
 /*
