@@ -50,7 +50,8 @@ static inline void spin_lock(struct spinlock *lock)
  */
 static inline bool spin_trylock(struct spinlock *lock)
 {
-	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_RELAXED);
+	/* Acquire: pairs with the last holder's release of serving. */
+	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE);
 	uint32_t expected = serving;
 
 	if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) != serving)
