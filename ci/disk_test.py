@@ -30,6 +30,11 @@ same emulator command it builds) and then reads the disk file on the host:
   disk-errors      QEMU's blkdebug fails every access to block 8: the guest gets
                    EUNSPEC for it, Skiff logs it, block 9 still works, all end
                    with status 0 (QEMU only; also disk-virtio-errors)
+  disk-smp-ap      the Solo5 block contract of disk-solo5-blk by a guest on an
+                   application processor (cpus=4 on QEMU, the guest on CPU 2;
+                   cpus=2 on Bochs, on CPU 1): the driver serves it there under
+                   the disk lock (docs/smp.md); the file is checked as there and
+                   the summary line must name that CPU (also disk-virtio-smp-ap)
   disk-virtio-*    kvstore, power cut and hostile again with the files as
                    virtio-blk disks (drivers/virtio_blk; QEMU only: Bochs has
                    no virtio devices)
@@ -80,7 +85,11 @@ CASES = {
     "disk-errors": ["disk"],
     "disk-virtio-errors": ["disk"],
     "disk-shadow": ["kvstore", "block", "disk"],
+    "disk-smp-ap": ["disk"],
+    "disk-virtio-smp-ap": ["disk"],
 }
+# disk-smp-ap: (CPUs of the machine, the CPU the guest runs on).
+AP_CPUS = {"qemu-svm": (4, 2), "bochs-svm": (2, 1), "bochs-vmx": (2, 1)}
 # QEMU's blkdebug injects the device errors: the error cases run on QEMU only
 # (Bochs cannot make a disk fail).
 QEMU_ONLY = ("virtio", "errors")
@@ -324,14 +333,14 @@ def case_hostile(build, platform, tmp):
         raise Failure("the file does not hold the guest's writes (first difference at %d)" % first)
 
 
-def case_solo5_blk(build, platform, tmp):
+def case_solo5_blk(build, platform, tmp, placement=()):
     """Solo5's block test contract; the file then holds exactly its writes."""
     disk = os.path.join(tmp, "solo5.img")
     size = 64 * 1024
     with open(disk, "wb") as f:
         f.truncate(size)
-    out, _ = skiff_run(build, platform, ["--block", "storage=" + disk,
-                                         image_path(build, "disk"), "solo5"])
+    out, err = skiff_run(build, platform, list(placement) + ["--block", "storage=" + disk,
+                                                             image_path(build, "disk"), "solo5"])
     expect_in(out, "13 sectors written and read back\nSUCCESS", "the disk guest")
     with open(disk, "rb") as f:
         data = f.read()
@@ -340,6 +349,17 @@ def case_solo5_blk(build, platform, tmp):
         want = written if sector % 10 == 0 else bytes(SECTOR)
         if data[sector * SECTOR:(sector + 1) * SECTOR] != want:
             raise Failure("sector %d of the file is not what the guest wrote" % sector)
+    return err
+
+
+def case_smp_ap(build, platform, tmp):
+    """The block contract from a guest on an application processor."""
+    cpus, on_cpu = AP_CPUS[platform]
+    err = case_solo5_blk(build, platform, tmp,
+                         ["--cpus", str(cpus), "--skiff-args", "cpus=%d" % cpus,
+                          "--on-cpu", str(on_cpu), "--name", "blk"])
+    if not re.search(r"summary blk status=0 reason=halt .* cpu=%d$" % on_cpu, err, re.M):
+        raise Failure("Skiff's log has no summary of blk on CPU %d:\n%s" % (on_cpu, err[-3000:]))
 
 
 def case_readonly(build, platform, tmp):
@@ -415,7 +435,8 @@ RUNNERS = {"disk-kvstore": case_kvstore, "disk-power-cut": case_power_cut,
            "disk-readonly": case_readonly, "disk-virtio-kvstore": case_kvstore,
            "disk-virtio-power-cut": case_power_cut, "disk-virtio-hostile": case_hostile,
            "disk-solo5-blk": case_solo5_blk, "disk-errors": case_errors, "disk-virtio-errors": case_errors,
-           "disk-shadow": case_shadow}
+           "disk-shadow": case_shadow,
+           "disk-smp-ap": case_smp_ap, "disk-virtio-smp-ap": case_smp_ap}
 
 
 def list_tests():

@@ -9,8 +9,25 @@
 void net_switch_init(struct net_switch *sw)
 {
 	memset(sw, 0, sizeof(*sw));
-	for (unsigned i = 0; i < NET_MAX_PORTS; i++)
+	for (unsigned i = 0; i < NET_MAX_PORTS; i++) {
 		sw->ports[i].index = i;
+		sw->ports[i].sw = sw;
+	}
+}
+
+void net_switch_lock(struct net_switch *sw)
+{
+	spin_lock(&sw->lock);
+}
+
+void net_switch_unlock(struct net_switch *sw)
+{
+	spin_unlock(&sw->lock);
+}
+
+bool net_switch_trylock(struct net_switch *sw)
+{
+	return spin_trylock(&sw->lock);
 }
 
 static bool mac_equal(const uint8_t *a, const uint8_t *b)
@@ -106,8 +123,8 @@ static struct net_port *free_port(struct net_switch *sw)
 	return NULL;
 }
 
-struct net_port *net_attach(struct net_switch *sw, const struct net_port_config *cfg,
-			    char *err, size_t errlen)
+static struct net_port *attach_locked(struct net_switch *sw, const struct net_port_config *cfg,
+				      char *err, size_t errlen)
 {
 	struct net_fdb_entry *owner;
 	struct net_port *p;
@@ -138,7 +155,7 @@ struct net_port *net_attach(struct net_switch *sw, const struct net_port_config 
 		return NULL;
 	}
 	*p = (struct net_port){
-		.used = true, .uplink = cfg->uplink, .index = p->index,
+		.sw = sw, .used = true, .uplink = cfg->uplink, .index = p->index,
 		.network = (unsigned)network, .mtu = NET_MTU, .slots = cfg->storage,
 		.notify = cfg->notify, .owner = cfg->owner,
 	};
@@ -150,16 +167,34 @@ struct net_port *net_attach(struct net_switch *sw, const struct net_port_config 
 	return p;
 }
 
-void net_detach(struct net_switch *sw, struct net_port *p)
+struct net_port *net_attach(struct net_switch *sw, const struct net_port_config *cfg,
+			    char *err, size_t errlen)
 {
-	if (!p || !p->used)
+	struct net_port *p;
+
+	spin_lock(&sw->lock);
+	p = attach_locked(sw, cfg, err, errlen);
+	spin_unlock(&sw->lock);
+	return p;
+}
+
+void net_detach(struct net_switch *sw, struct net_port *p, struct net_port_stats *final)
+{
+	if (!p)
 		return;
-	for (unsigned i = 0; i < NET_FDB_SIZE; i++)
-		if (sw->fdb[i].used && sw->fdb[i].port == p->index)
-			sw->fdb[i].used = false;
-	p->used = false;
-	p->slots = NULL;
-	p->count = 0;
+	spin_lock(&sw->lock);
+	if (final)
+		*final = p->stats;
+	if (p->used) {
+		for (unsigned i = 0; i < NET_FDB_SIZE; i++)
+			if (sw->fdb[i].used && sw->fdb[i].port == p->index)
+				sw->fdb[i].used = false;
+		p->used = false;
+		p->slots = NULL;
+		p->count = 0;
+		p->notify = NULL;
+	}
+	spin_unlock(&sw->lock);
 }
 
 /* held_by: how many of p's queued frames came from port from. */
@@ -216,8 +251,8 @@ static void flood(struct net_switch *sw, const struct net_port *from,
 	}
 }
 
-enum net_result net_send(struct net_switch *sw, struct net_port *from,
-			 const uint8_t *frame, uint64_t len)
+enum net_result net_send_locked(struct net_switch *sw, struct net_port *from,
+				const uint8_t *frame, uint64_t len)
 {
 	const uint8_t *dst = frame, *src = frame + 6;
 	struct net_fdb_entry *e;
@@ -246,8 +281,19 @@ enum net_result net_send(struct net_switch *sw, struct net_port *from,
 	return NET_OK;
 }
 
-enum net_result net_receive(struct net_port *p, uint8_t *buf, uint64_t cap,
-			    uint64_t *len)
+enum net_result net_send(struct net_switch *sw, struct net_port *from,
+			 const uint8_t *frame, uint64_t len)
+{
+	enum net_result rc;
+
+	spin_lock(&sw->lock);
+	rc = net_send_locked(sw, from, frame, len);
+	spin_unlock(&sw->lock);
+	return rc;
+}
+
+static enum net_result receive_locked(struct net_port *p, uint8_t *buf, uint64_t cap,
+				      uint64_t *len)
 {
 	struct net_slot *slot;
 
@@ -266,26 +312,74 @@ enum net_result net_receive(struct net_port *p, uint8_t *buf, uint64_t cap,
 	return NET_OK;
 }
 
-uint64_t net_pending(const struct net_port *p)
+enum net_result net_receive(struct net_port *p, uint8_t *buf, uint64_t cap,
+			    uint64_t *len)
+{
+	enum net_result rc;
+
+	spin_lock(&p->sw->lock);
+	rc = receive_locked(p, buf, cap, len);
+	spin_unlock(&p->sw->lock);
+	return rc;
+}
+
+uint64_t net_pending_locked(const struct net_port *p)
 {
 	return p->count ? p->slots[p->head].len : 0;
 }
 
-const uint8_t *net_peek(const struct net_port *p, uint64_t *len)
+uint64_t net_pending(const struct net_port *p)
 {
-	if (p->count == 0)
-		return NULL;
-	*len = p->slots[p->head].len;
-	return p->slots[p->head].data;
+	uint64_t len;
+
+	spin_lock(&p->sw->lock);
+	len = net_pending_locked(p);
+	spin_unlock(&p->sw->lock);
+	return len;
 }
 
-void net_drop_oldest(struct net_port *p)
+const uint8_t *net_peek(const struct net_port *p, uint64_t *len)
 {
-	if (p->count == 0)
-		return;
-	p->head = (p->head + 1) % NET_QUEUE_SLOTS;
-	p->count--;
-	p->stats.received++;
+	const uint8_t *data = NULL;
+
+	spin_lock(&p->sw->lock);
+	if (p->count) {
+		*len = p->slots[p->head].len;
+		data = p->slots[p->head].data;
+	}
+	spin_unlock(&p->sw->lock);
+	return data;
+}
+
+void net_drop_oldest(struct net_port *p, bool lost)
+{
+	spin_lock(&p->sw->lock);
+	if (p->count) {
+		p->head = (p->head + 1) % NET_QUEUE_SLOTS;
+		p->count--;
+		if (lost)
+			p->stats.dropped++;
+		else
+			p->stats.received++;
+	}
+	spin_unlock(&p->sw->lock);
+}
+
+void net_count_refused(struct net_port *p)
+{
+	spin_lock(&p->sw->lock);
+	p->stats.refused++;
+	spin_unlock(&p->sw->lock);
+}
+
+struct net_port_stats net_port_stats(const struct net_port *p)
+{
+	struct net_port_stats st;
+
+	spin_lock(&p->sw->lock);
+	st = p->stats;
+	spin_unlock(&p->sw->lock);
+	return st;
 }
 
 const char *net_network_name(const struct net_switch *sw, const struct net_port *p)

@@ -25,8 +25,16 @@
  *    over another's address by learning. An uplink port's own MAC is not
  *    pinned (Skiff never sends as the NIC), so one guest may take it.
  *
- * Single-threaded: Skiff runs one vCPU at a time on one CPU; callers hold
- * no locks. Portable C (host tests and the fuzzer run it).
+ * Several CPUs: every function below takes the switch's lock (sw->lock,
+ * "net lock" in docs/smp.md) itself, except the _locked ones, whose caller
+ * holds it (the uplink, which drives its NIC under the same lock). A
+ * port's notify runs with the lock held, on whichever CPU sent the frame:
+ * it must take no lock and do little (set a flag, send an IPI). Each port
+ * has one consumer (its owner, on one CPU at a time): net_receive, net_peek
+ * and net_drop_oldest on a port are never called from two CPUs at once.
+ * net_detach under the lock is what makes a guest's end safe while other
+ * CPUs send to it: once it returns, no sender reaches the port or calls
+ * its notify. Portable C (host tests, with threads, and the fuzzer run it).
  */
 #ifndef SKIFF_NET_SWITCH_H
 #define SKIFF_NET_SWITCH_H
@@ -34,6 +42,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hypervisor/smp/spinlock.h"
 
 #define NET_HLEN 14u              /* destination, source, EtherType */
 #define NET_MTU 1500u             /* every port's MTU */
@@ -64,7 +74,10 @@ struct net_port_stats {
 	uint64_t refused;         /* calls refused: bad length, spoofed source */
 };
 
+struct net_switch;
+
 struct net_port {
+	struct net_switch *sw;    /* the switch it belongs to (its lock) */
 	bool used;
 	bool uplink;              /* may send any source MAC (learned, not pinned) */
 	unsigned index;
@@ -88,6 +101,7 @@ struct net_fdb_entry {
 };
 
 struct net_switch {
+	struct spinlock lock;     /* everything below, every port's queue and stats */
 	unsigned network_count;
 	char networks[NET_MAX_NETWORKS][NET_NETWORK_NAME_MAX];
 	struct net_port ports[NET_MAX_PORTS];
@@ -119,9 +133,11 @@ struct net_port *net_attach(struct net_switch *sw, const struct net_port_config 
 
 /*
  * net_detach: remove port p (its queued frames are dropped, its addresses
- * forgotten). The caller may free its storage afterwards. NULL is ignored.
+ * forgotten); its final counters into *final when final is not NULL. The
+ * caller may free its storage afterwards: no CPU delivers to it or calls
+ * its notify after this returns. NULL p is ignored.
  */
-void net_detach(struct net_switch *sw, struct net_port *p);
+void net_detach(struct net_switch *sw, struct net_port *p, struct net_port_stats *final);
 
 /*
  * net_send: port from sends frame[0..len). NET_EINVAL (counted as refused)
@@ -131,6 +147,18 @@ void net_detach(struct net_switch *sw, struct net_port *p);
  */
 enum net_result net_send(struct net_switch *sw, struct net_port *from,
 			 const uint8_t *frame, uint64_t len);
+
+/* net_send_locked: net_send for a caller that holds sw->lock. */
+enum net_result net_send_locked(struct net_switch *sw, struct net_port *from,
+				const uint8_t *frame, uint64_t len);
+
+/* net_switch_lock / net_switch_unlock: hold sw->lock around several
+ * _locked calls (docs/smp.md: it nests only the log locks inside). */
+void net_switch_lock(struct net_switch *sw);
+void net_switch_unlock(struct net_switch *sw);
+
+/* net_switch_trylock: take sw->lock if it is free now; false otherwise. */
+bool net_switch_trylock(struct net_switch *sw);
 
 /* net_frame_len_ok: len is a frame port p may send: NET_HLEN..mtu + NET_HLEN. */
 static inline bool net_frame_len_ok(const struct net_port *p, uint64_t len)
@@ -149,12 +177,26 @@ enum net_result net_receive(struct net_port *p, uint8_t *buf, uint64_t cap,
 /* net_pending: the length of p's oldest queued frame, 0 when none. */
 uint64_t net_pending(const struct net_port *p);
 
-/* net_peek: p's oldest queued frame (its length in *len), or NULL when none. */
+/* net_pending_locked: net_pending for a caller that holds the lock. */
+uint64_t net_pending_locked(const struct net_port *p);
+
+/*
+ * net_peek: p's oldest queued frame (its length in *len), or NULL when none.
+ * The frame stays put after the lock is released (senders only fill slots
+ * behind the queued ones) until p's consumer drops it with net_drop_oldest.
+ */
 const uint8_t *net_peek(const struct net_port *p, uint64_t *len);
 
-/* net_drop_oldest: take p's oldest frame off its queue (counted as
- * received: its owner consumed it in place, see net_peek). */
-void net_drop_oldest(struct net_port *p);
+/* net_drop_oldest: take p's oldest frame off its queue, counted as received
+ * (its owner consumed it in place, see net_peek) or, when lost, as dropped. */
+void net_drop_oldest(struct net_port *p, bool lost);
+
+/* net_count_refused: count one refused call on p (a bad length seen by the
+ * caller before the frame reached the switch). */
+void net_count_refused(struct net_port *p);
+
+/* net_port_stats: a consistent copy of p's counters. */
+struct net_port_stats net_port_stats(const struct net_port *p);
 
 /* net_network_name: the name of p's network. */
 const char *net_network_name(const struct net_switch *sw, const struct net_port *p);

@@ -2,6 +2,11 @@
  * uplink.c - bridging the network "uplink" to the machine's NIC, an e1000
  * or a virtio-net device (uplink.h). The two drivers differ only behind
  * struct uplink_nic.
+ *
+ * The NIC driver, the uplink port's queue and the frame buffer below are
+ * used only with the switch's lock held (docs/smp.md, "net lock"): the
+ * port's notify runs under it on whichever CPU sent a guest's frame, and
+ * uplink_poll takes it on whichever CPU polls.
  */
 #include "net/uplink.h"
 
@@ -20,7 +25,7 @@ struct uplink_nic {
 	int (*transmit)(const void *frame, size_t len);
 	size_t (*receive)(void *buf, size_t cap);
 	void (*filter)(const uint8_t (*macs)[6], unsigned count);
-	void (*log_stats)(void);
+	void (*log_stats)(const struct net_port_stats *st);
 };
 
 static struct e1000 e1000;
@@ -33,12 +38,12 @@ static int e1000_tx(const void *f, size_t len) { return e1000_transmit(&e1000, f
 static size_t e1000_rx(void *buf, size_t cap) { return e1000_receive(&e1000, buf, cap); }
 static void e1000_macs(const uint8_t (*macs)[6], unsigned n) { e1000_filter(&e1000, macs, n); }
 
-static void e1000_stats(void)
+static void e1000_stats(const struct net_port_stats *st)
 {
 	log_printf("uplink: rx=%llu tx=%llu rx_errors=%llu tx_busy=%llu to_guests=%llu dropped=%llu",
 		   (unsigned long long)e1000.rx_frames, (unsigned long long)e1000.tx_frames,
 		   (unsigned long long)e1000.rx_errors, (unsigned long long)e1000.tx_busy,
-		   (unsigned long long)port->stats.sent, (unsigned long long)port->stats.dropped);
+		   (unsigned long long)st->sent, (unsigned long long)st->dropped);
 }
 
 static const struct uplink_nic e1000_nic = {
@@ -49,14 +54,14 @@ static int vnet_tx(const void *f, size_t len) { return virtio_net_transmit(&vnet
 static size_t vnet_rx(void *buf, size_t cap) { return virtio_net_receive(&vnet, buf, cap); }
 static void vnet_macs(const uint8_t (*macs)[6], unsigned n) { virtio_net_filter(&vnet, macs, n); }
 
-static void vnet_stats(void)
+static void vnet_stats(const struct net_port_stats *st)
 {
 	log_printf("uplink: rx=%llu tx=%llu rx_errors=%llu rx_oversize=%llu device_errors=%llu "
 		   "tx_busy=%llu to_guests=%llu dropped=%llu",
 		   (unsigned long long)vnet.rx_frames, (unsigned long long)vnet.tx_frames,
 		   (unsigned long long)vnet.rx_errors, (unsigned long long)vnet.rx_oversize,
 		   (unsigned long long)vnet.device_errors, (unsigned long long)vnet.tx_busy,
-		   (unsigned long long)port->stats.sent, (unsigned long long)port->stats.dropped);
+		   (unsigned long long)st->sent, (unsigned long long)st->dropped);
 }
 
 static const struct uplink_nic vnet_nic = {
@@ -72,18 +77,19 @@ struct net_switch *net_the_switch(void)
 	return &the_switch;
 }
 
-/* Guests' frames for the wire: hand them to the NIC while it has room. */
+/* Guests' frames for the wire: hand them to the NIC while it has room.
+ * The net lock is held (the port's notify, or uplink_poll). */
 static void transmit_queued(void *owner)
 {
-	uint64_t len;
+	uint64_t pending;
 
 	(void)owner;
-	while (net_pending(port)) {
-		uint64_t pending = net_pending(port);
-
+	while ((pending = net_pending_locked(port)) != 0) {
 		if (nic->transmit(port->slots[port->head].data, pending) != 0)
 			return;   /* ring full: stays queued, uplink_poll retries */
-		(void)net_receive(port, frame, sizeof(frame), &len);
+		port->head = (port->head + 1) % NET_QUEUE_SLOTS;
+		port->count--;
+		port->stats.received++;
 	}
 }
 
@@ -126,6 +132,7 @@ void uplink_init(void)
 	};
 	char err[128];
 
+	(void)net_the_switch();   /* set up here, on the boot CPU, before any other CPU runs */
 	if (!found) {
 		if (!dev)
 			log_printf("uplink: no e1000 (8086:100e) or virtio-net (1af4:1000) found; "
@@ -153,6 +160,7 @@ void uplink_update_filter(void)
 
 	if (!port)
 		return;
+	net_switch_lock(&the_switch);
 	for (unsigned i = 0; i < NET_MAX_PORTS; i++) {
 		const struct net_port *p = &the_switch.ports[i];
 
@@ -160,6 +168,7 @@ void uplink_update_filter(void)
 			memcpy(macs[count++], p->mac, 6);
 	}
 	nic->filter((const uint8_t (*)[6])macs, count);
+	net_switch_unlock(&the_switch);
 }
 
 bool uplink_active(void)
@@ -171,15 +180,24 @@ void uplink_poll(void)
 {
 	size_t len;
 
-	if (!port)
+	/* Any CPU may poll; one that finds another at it (or sending) goes
+	 * on with its guests rather than wait: the next poll is near. */
+	if (!port || !net_switch_trylock(&the_switch))
 		return;
 	transmit_queued(NULL);
 	while ((len = nic->receive(frame, sizeof(frame))) != 0)
-		(void)net_send(net_the_switch(), port, frame, len);
+		(void)net_send_locked(&the_switch, port, frame, len);
+	net_switch_unlock(&the_switch);
 }
 
 void uplink_log_stats(void)
 {
-	if (port)
-		nic->log_stats();
+	struct net_port_stats st;
+
+	if (!port)
+		return;
+	st = net_port_stats(port);
+	net_switch_lock(&the_switch);   /* the driver's counters too */
+	nic->log_stats(&st);
+	net_switch_unlock(&the_switch);
 }

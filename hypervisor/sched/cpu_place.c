@@ -3,25 +3,15 @@
  *
  * Guests never move: a VM's VMCS host state, its tag and its memory
  * changes belong to one CPU (docs/smp.md), so placement is decided once.
+ * Every guest may go on any CPU: the switch, the NIC and the disk drivers
+ * are driven from any CPU under their locks.
  */
 #include "hypervisor/sched/cpu_place.h"
 
 #include "hypervisor/smp/smp.h"
-#include "hypervisor/storage/regions.h"
 #include "lib/format.h"
 
 static unsigned next_cpu;   /* round robin's cursor over CPU indices */
-
-/* needs_boot_cpu: whether cfg uses a device only the boot CPU drives. */
-static bool needs_boot_cpu(const struct guest_config *cfg)
-{
-	if (cfg->net_count > 0)
-		return true;
-	for (unsigned i = 0; i < cfg->block_count; i++)
-		if (region_is_spec(cfg->blocks[i].module))
-			return true;
-	return false;
-}
 
 static unsigned round_robin(void)
 {
@@ -38,15 +28,10 @@ static unsigned round_robin(void)
 int cpu_place(const struct guest_config *cfg, char *err, size_t errlen)
 {
 	if (!cfg->has_cpu)
-		return needs_boot_cpu(cfg) ? 0 : (int)round_robin();
+		return (int)round_robin();
 	if (!smp_cpu(cfg->cpu)) {
 		format(err, errlen, "cpu=%u: CPU %u was not started (%u CPUs run; see cpus= on Skiff's command line)",
 		       cfg->cpu, cfg->cpu, smp_cpu_count());
-		return -1;
-	}
-	if (cfg->cpu != 0 && needs_boot_cpu(cfg)) {
-		format(err, errlen, "cpu=%u: a guest with a network device or a disk region runs on CPU 0",
-		       cfg->cpu);
 		return -1;
 	}
 	return (int)cfg->cpu;

@@ -10,12 +10,11 @@
 
 /*
  * cpu_place: the CPU index for the next guest instance of cfg: cpu=K when
- * given, CPU 0 for a guest with a network device or a disk region (the NIC,
- * the switch and the disk drivers are the boot CPU's), otherwise the next
- * started CPU in round robin (CPU 0 first, so cpus=1 places everything on
- * CPU 0). Returns -1 with the reason in err (a sentence without the guest's
- * name, which the caller adds) when cpu=K names a CPU that was not started,
- * or a CPU other than 0 for a guest that must run on CPU 0.
+ * given, otherwise the next started CPU in round robin (CPU 0 first, so
+ * cpus=1 places everything on CPU 0), network and disk-region guests
+ * included. Returns -1 with the reason in err (a sentence without the
+ * guest's name, which the caller adds) when cpu=K names a CPU that was not
+ * started.
  */
 int cpu_place(const struct guest_config *cfg, char *err, size_t errlen);
 

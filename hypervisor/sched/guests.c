@@ -293,7 +293,7 @@ static struct vm *next_runnable(unsigned *cursor, uint64_t now)
 
 		if (!mine(vm))
 			continue;
-		if (vm->state == VM_SLEEPING && now >= vm->wake_tsc)
+		if (vm->state == VM_SLEEPING && (now >= vm->wake_tsc || vm_net_woken(vm)))
 			vm->state = VM_RUNNABLE;
 		if (vm->state == VM_RUNNABLE) {
 			*cursor = (*cursor + n + 1) % vm_count;
@@ -359,8 +359,8 @@ static void idle_until(uint64_t wake)
 
 	if (wake <= now)
 		return;
-	/* A NIC is polled: idle no longer than its receive latency allows. */
-	if (this_cpu_index() == 0 && uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
+	/* A NIC is polled (by any CPU): idle no longer than its receive latency allows. */
+	if (uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
 		wake = now + ns_to_tsc(UPLINK_POLL_NS);
 	if (!preemption) {
 		while (tsc_read() < wake)
@@ -400,8 +400,7 @@ static void schedule(void)
 			end_all_at_limit();
 			break;
 		}
-		if (this_cpu_index() == 0)
-			uplink_poll();   /* the NIC and the switch stay the boot CPU's */
+		uplink_poll();   /* any CPU, under the net lock (docs/smp.md) */
 		vm = next_runnable(&cursor, now);
 		if (vm) {
 			run_one(vm);

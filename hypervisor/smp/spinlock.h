@@ -10,7 +10,18 @@
 #ifndef SKIFF_SMP_SPINLOCK_H
 #define SKIFF_SMP_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#ifdef SKIFF_HOSTED
+#include <sched.h>
+/* Host tests run CPUs as threads, more of them than the host has cores: a
+ * waiter gives its core away, or the thread holding the next ticket may
+ * wait a whole time slice to run. Skiff's CPUs are never descheduled. */
+#define spin_relax() sched_yield()
+#else
+#define spin_relax() __asm__ volatile("pause")
+#endif
 
 /* Zero-initialized means unlocked: a static lock needs no init call. */
 struct spinlock {
@@ -29,7 +40,24 @@ static inline void spin_lock(struct spinlock *lock)
 	uint32_t ticket = __atomic_fetch_add(&lock->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE) != ticket)
-		__asm__ volatile("pause");
+		spin_relax();
+}
+
+/*
+ * spin_trylock: take lock when it is free right now; true when the calling
+ * CPU holds it, false (nothing changed) when another CPU does. For work
+ * any CPU may do and none need wait for (polling a NIC).
+ */
+static inline bool spin_trylock(struct spinlock *lock)
+{
+	/* Acquire: pairs with the last holder's release of serving. */
+	uint32_t serving = __atomic_load_n(&lock->serving, __ATOMIC_ACQUIRE);
+	uint32_t expected = serving;
+
+	if (__atomic_load_n(&lock->next, __ATOMIC_RELAXED) != serving)
+		return false;
+	return __atomic_compare_exchange_n(&lock->next, &expected, serving + 1, false,
+					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
 /* spin_unlock: release lock, which the calling CPU holds (release ordering). */

@@ -173,7 +173,7 @@ static void do_net_write(const struct hypercall_env *env, uint8_t *arg,
 
 	if (!port || !net_frame_len_ok(port, len)) {
 		if (port)
-			port->stats.refused++;
+			net_count_refused(port);
 		store_i32(arg + 24, HC_EINVAL);
 		return;
 	}

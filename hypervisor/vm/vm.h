@@ -103,6 +103,8 @@ struct vm {
 	unsigned net_count;
 	struct vm_net nets[GUEST_MAX_NETS];
 	bool polling;                 /* asleep in POLL: a frame wakes it */
+	bool frame_queued;            /* set by any CPU's send (atomic); vm_net_woken takes it */
+	uint64_t frame_kicks;         /* kicks sent to its CPU for a frame (atomic) */
 	uint64_t poll_arg;            /* gpa of that POLL's argument struct */
 	uint64_t wake_tsc;
 	uint8_t status;
@@ -151,6 +153,14 @@ void vm_net_detach(struct vm *vm);
 
 /* vm_net_port: the switch port behind manifest handle, or NULL. */
 struct net_port *vm_net_port(struct vm *vm, uint64_t handle);
+
+/*
+ * vm_net_woken: on vm's own CPU, whether vm, asleep in POLL, must wake
+ * because a frame reached one of its queues since it last looked (takes
+ * the flag other CPUs raise). False for a VM without NET devices or not
+ * in POLL: cheap on the scheduler's path.
+ */
+bool vm_net_woken(struct vm *vm);
 
 /* vm_net_ready: the handles of vm (bit n = handle n) with a frame queued
  * or, for a device with a ring, a frame on its ring the guest has not taken. */

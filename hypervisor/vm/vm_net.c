@@ -2,23 +2,56 @@
  * vm_net.c - a guest's NET devices: ports of the virtual switch (net/),
  * their receive queues in frames Skiff owns, and waking a guest that
  * sleeps in POLL when a frame arrives for it.
+ *
+ * A frame for a guest may be sent by any CPU (another guest's, or the one
+ * polling the NIC), while the guest's state belongs to its own CPU: the
+ * sender only raises vm->frame_queued and, when the guest sleeps, kicks
+ * its CPU out of its halt; that CPU's loop turns the flag into a wake-up
+ * (vm_net_woken). docs/smp.md, "Network and disk guests on any CPU".
  */
 #include "hypervisor/vm/vm.h"
 
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"
+#include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/smp.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
 #include "net/uplink.h"
 
-/* A frame was queued for one of vm's ports: a guest asleep in POLL wakes. */
+/*
+ * wake_on_frame: a frame was queued for one of vm's ports (the switch's
+ * notify: net lock held, any CPU). The flag is set before the state is
+ * read and the guest's CPU fences between setting VM_SLEEPING and taking
+ * the flag (vm_net_woken), so either that CPU sees the flag or this one
+ * sees it asleep and sends the kick, which ends its halt at once.
+ */
 static void wake_on_frame(void *owner)
 {
 	struct vm *vm = owner;
 
-	if (vm->state == VM_SLEEPING && vm->polling)
-		vm->state = VM_RUNNABLE;
+	__atomic_store_n(&vm->frame_queued, true, __ATOMIC_SEQ_CST);
+	if (vm->cpu != this_cpu_index() &&
+	    __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST) == VM_SLEEPING) {
+		smp_kick(vm->cpu);
+		__atomic_fetch_add(&vm->frame_kicks, 1, __ATOMIC_RELAXED);
+	}
+}
+
+bool vm_net_woken(struct vm *vm)
+{
+	if (!vm->net_count || !vm->polling)
+		return false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the VM_SLEEPING store before the flag's load */
+	if (!__atomic_exchange_n(&vm->frame_queued, false, __ATOMIC_SEQ_CST))
+		return false;
+	/* Only Skiff's own queues are looked at here (the guest's ring needs
+	 * its claim): a frame already taken by the ring woke nothing new. */
+	for (unsigned i = 0; i < vm->net_count; i++)
+		if (vm->nets[i].port && net_pending(vm->nets[i].port))
+			return true;
+	return false;
 }
 
 void vm_net_mac(const char *name, const struct guest_net_arg *net, uint8_t mac[6])
@@ -86,8 +119,12 @@ void vm_net_detach(struct vm *vm)
 		struct vm_net *n = &vm->nets[i];
 
 		if (n->port) {
-			const struct net_port_stats *st = &n->port->stats;
+			struct net_port_stats final;
+			const struct net_port_stats *st = &final;
 
+			/* Off the switch first: after this no CPU delivers to
+			 * the port or wakes this VM through it. */
+			net_detach(net_the_switch(), n->port, &final);
 			log_printf("net %s.%s: sent=%llu received=%llu dropped=%llu refused=%llu",
 				   vm->name, n->device, (unsigned long long)st->sent,
 				   (unsigned long long)st->received, (unsigned long long)st->dropped,
@@ -99,7 +136,6 @@ void vm_net_detach(struct vm *vm)
 					   (unsigned long long)n->ring.bad_desc,
 					   (unsigned long long)n->ring_refusals);
 			n->ring.active = false;
-			net_detach(net_the_switch(), n->port);
 			n->port = NULL;
 			uplink_update_filter();
 		}
@@ -108,6 +144,9 @@ void vm_net_detach(struct vm *vm)
 						    ~(uint64_t)(FRAME_SIZE - 1));
 	}
 	vm->net_count = 0;
+	if (vm->frame_kicks)
+		log_printf("guest %s: %llu kicks from other CPUs for its frames", vm->name,
+			   (unsigned long long)__atomic_load_n(&vm->frame_kicks, __ATOMIC_RELAXED));
 }
 
 struct net_port *vm_net_port(struct vm *vm, uint64_t handle)
@@ -190,7 +229,7 @@ static void serve_tx(struct vm *vm, struct vm_net *n)
 			return;
 		}
 		if (t == NET_RING_BAD) {
-			n->port->stats.refused++;
+			net_count_refused(n->port);
 			net_ring_tx_done(&n->ring, &vm->mem, NET_RING_REFUSED);
 			continue;
 		}
@@ -215,9 +254,7 @@ static void serve_rx(struct vm *vm, struct vm_net *n)
 			ring_stopped(vm, n);
 			return;
 		}
-		if (t == NET_RING_BAD)
-			n->port->stats.dropped++;
-		net_drop_oldest(n->port);
+		net_drop_oldest(n->port, t == NET_RING_BAD);
 	}
 }
 

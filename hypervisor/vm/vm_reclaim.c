@@ -127,9 +127,10 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 /*
  * A VM still being built may hold zero pages the loader is about to write,
  * and spare is in the middle of a hypercall. Another CPU's VM must be
- * claimable (not in that CPU's exit handling, vm.h), have no device that
- * writes its memory from the boot CPU's loop (network, disk regions), and
- * not use shadow paging (zapping shadows reloads the vCPU's root through
+ * claimable (not in that CPU's exit handling, vm.h), have no network
+ * device or disk region (their memory is written only on their own CPU,
+ * under its claim, but they are kept out of cross-CPU reclaim until a test
+ * covers them), and not use shadow paging (zapping shadows reloads the vCPU's root through
  * the HAL, which acts on the VMCS/VMCB loaded on the calling CPU).
  */
 bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)

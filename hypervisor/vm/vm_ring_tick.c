@@ -5,7 +5,6 @@
 #include "hypervisor/vm/vm_ring_tick.h"
 
 #include "hal/hal.h"
-#include "hypervisor/smp/percpu.h"
 #include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
 #include "net/uplink.h"
@@ -50,8 +49,7 @@ bool vm_ring_tick(struct vm *vm)
 		vm->slices++;
 		return false;
 	}
-	if (this_cpu_index() == 0)
-		uplink_poll();
+	uplink_poll();
 	rest = vm->slice_deadline - now;
 	arm(vm, rest < tick_tsc() ? rest : tick_tsc());
 	return true;

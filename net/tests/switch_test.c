@@ -148,7 +148,7 @@ static void test_bounded_and_fair(void)
 	CHECK(server->count == NET_QUEUE_SLOTS);
 	CHECK(drain(server) == NET_QUEUE_SLOTS);
 	/* With two ports the single sender may use the whole queue. */
-	net_detach(&sw, client);
+	net_detach(&sw, client, NULL);
 	for (int i = 0; i < 100; i++)
 		net_send(&sw, flooder, f + 0, 64);
 	CHECK(server->count == 0);  /* f's source is the client's MAC: refused */
