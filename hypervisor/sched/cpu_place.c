@@ -1,8 +1,8 @@
 /*
  * cpu_place.c - placing guests on CPUs (cpu_place.h).
  *
- * Guests never move: a VM's VMCS host state, its tag and its memory
- * changes belong to one CPU (docs/smp.md), so placement is decided once.
+ * Placement is where a guest starts; balancing (balance.c) may move it
+ * later unless it is pinned here (docs/smp.md).
  */
 #include "hypervisor/sched/cpu_place.h"
 
@@ -33,6 +33,11 @@ static unsigned round_robin(void)
 			return cpu;
 	}
 	return 0;
+}
+
+bool cpu_place_pins(const struct guest_config *cfg)
+{
+	return cfg->has_cpu || needs_boot_cpu(cfg);
 }
 
 int cpu_place(const struct guest_config *cfg, char *err, size_t errlen)

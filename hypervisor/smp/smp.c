@@ -189,6 +189,14 @@ void smp_kick(unsigned index)
 		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
 }
 
+void smp_wake(unsigned index)
+{
+	struct percpu *cpu = smp_cpu(index);
+
+	if (cpu && cpu != this_cpu())
+		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_WAKE);
+}
+
 void smp_ap_main(struct percpu *cpu)
 {
 	int rc;
