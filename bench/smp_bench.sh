@@ -26,7 +26,7 @@ run() {   # run GUESTS CPUS [SKIFF-ARGS [WORKS]]: WORKS, one work count per gues
 	done
 	echo "== $guests guest(s) of work ${works:-$WORK} on $cpus CPU(s)${args:+ ($args)}, bochs-vmx"
 	"$here/tools/skiff-run" --emulator bochs --cpu intel --cpus "$cpus" \
-		--skiff-args "cpus=$cpus${args:+ $args}" --timeout 900 "$@" |
+		--skiff-args "cpus=$cpus${args:+ $args}" --timeout 900 "$@" 2>&1 |
 		grep "^\[w[0-9]*\] spin: work\|^skiff: summary w\|^skiff: smp: balancing"
 }
 

@@ -426,11 +426,12 @@ static void schedule(void)
 				start_clones(vm);
 			if (vm->state == VM_ENDED)
 				after_end();
-		} else if (!vm_memory_idle_work(vms, vm_count)) {
+		} else {
 			/* Idle first, then look: a guest handed over after this
-			 * leaves the wake IPI pending, which ends the halt. */
+			 * leaves the wake IPI pending, which ends the halt. Idle
+			 * work (zeroing RAM) counts as idle: it comes in chunks. */
 			balance_idle_enter();
-			if (work_left())
+			if (!vm_memory_idle_work(vms, vm_count) && work_left())
 				idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
 			balance_idle_leave();
 		}
