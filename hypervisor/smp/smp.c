@@ -18,6 +18,7 @@
 #include "hypervisor/smp/smp_work.h"
 #include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
+#include "hypervisor/vm/fpu.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -204,6 +205,9 @@ void smp_ap_main(struct percpu *cpu)
 	cpu_tables_load(&cpu->tables);
 	idt_load();
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
+	/* CR4.OSFXSR, XCR0 and PKE are per CPU: without them FXSAVE/FXRSTOR
+	 * here would leave the SSE registers out of a guest's FPU image. */
+	fpu_init();
 	__atomic_store_n(&cpu->state, PERCPU_ARRIVED, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&cpu->state, __ATOMIC_ACQUIRE) != PERCPU_ENABLE_BACKEND)
 		__asm__ volatile("pause");
