@@ -1,13 +1,14 @@
 #!/bin/sh
-# bench/smp_bench.sh - CPU-bound guests of fixed work on one and on two CPUs,
+# bench/smp_bench.sh - CPU-bound guests of fixed work on 1, 2 and 4 CPUs, balancing,
 # and the cross-CPU invalidation round trip
 # (docs/benchmarks.md, "Several CPUs").
 #
 # Each guest is tests/guests/spin in its "work N" mode: N million loop
 # steps, then the TSC time they took. Runs on Bochs (VMX), whose time is
-# emulated and whose SMP simulation is deterministic, three machines:
-# one guest on one CPU, two guests on one CPU, two guests on two CPUs.
-# Prints each guest's line "spin: work N in T us". Needs a build
+# emulated and whose SMP simulation is deterministic: N guests on one CPU
+# and on N CPUs (N = 1, 2, 4), and 2N guests of uneven work on N CPUs
+# with balancing off and on. Prints each guest's line "spin: work N in T
+# us", its summary (cpu=, moves=) and the balancing totals. Needs a build
 # ($BUILD, default <repo>/build). WORK sets N (default 10).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,22 +16,35 @@ BUILD=${BUILD:-$here/build}
 WORK=${WORK:-10}
 spin=$BUILD/tests/guests/spin/spin.elf
 
-run() {   # run GUESTS CPUS
-	guests=$1 cpus=$2
+run() {   # run GUESTS CPUS [SKIFF-ARGS [WORKS]]: WORKS, one work count per guest, else WORK each
+	guests=$1 cpus=$2 args=${3:-} works=${4:-}
 	set --
 	i=1
-	while [ "$i" -le "$guests" ]; do
-		set -- "$@" --guest "name=w$i $spin work $WORK"
+	for w in ${works:-$(i=0; while [ "$i" -lt "$guests" ]; do echo "$WORK"; i=$((i + 1)); done)}; do
+		set -- "$@" --guest "name=w$i $spin work $w"
 		i=$((i + 1))
 	done
-	echo "== $guests guest(s) of work $WORK on $cpus CPU(s), bochs-vmx"
+	echo "== $guests guest(s) of work ${works:-$WORK} on $cpus CPU(s)${args:+ ($args)}, bochs-vmx"
 	"$here/tools/skiff-run" --emulator bochs --cpu intel --cpus "$cpus" \
-		--skiff-args "cpus=$cpus" --timeout 600 "$@" | grep "^\[w[0-9]*\] spin: work"
+		--skiff-args "cpus=$cpus${args:+ $args}" --timeout 900 "$@" 2>&1 |
+		grep "^\[w[0-9]*\] spin: work\|^skiff: summary w\|^skiff: smp: balancing"
 }
 
 run 1 1
 run 2 1
 run 2 2
+run 4 1
+run 4 4
+
+# Balancing: 2N guests of uneven work on N CPUs. Round robin gives CPU 0
+# the short ones (every other guest), so it runs dry while the others still
+# have two each; the longest guest's time is the machine's time to finish.
+UNEVEN2="$((WORK / 5)) $WORK $((WORK / 5)) $WORK"
+UNEVEN4="$((WORK / 5)) $WORK $WORK $WORK $((WORK / 5)) $WORK $WORK $WORK"
+for b in 0 1; do
+	run 4 2 "balance=$b" "$UNEVEN2"
+	run 8 4 "balance=$b" "$UNEVEN4"
+done
 
 # The cross-CPU invalidation round trip: a reader of zero pages on CPU 0 and
 # a writer on CPU 1 that runs out of memory, so CPU 1 takes CPU 0's zero

@@ -8,11 +8,12 @@
  * backend keeps its private state behind vcpu->backend.
  *
  * Calling discipline: every CPU runs guests, with interrupts disabled. A
- * vCPU is created, run and destroyed on one CPU only (guests never move,
- * docs/smp.md), so per-vCPU operations need no locking; what a backend
- * keeps per CPU (tag pools, the current VMCS, the host-state VMCB) it
- * indexes by this_cpu_index(). APs call cpu_init_ap alone (one at a time,
- * while the boot CPU waits).
+ * vCPU is used by one CPU at a time: the CPU that created it, until the
+ * core moves it with vcpu_leave_cpu on that CPU and vcpu_arrive_cpu on the
+ * next (docs/smp.md, "Migration"); so per-vCPU operations need no locking;
+ * what a backend keeps per CPU (tag pools, the current VMCS, the host-state
+ * VMCB) it indexes by this_cpu_index(). APs call cpu_init_ap alone (one at
+ * a time, while the boot CPU waits).
  */
 #ifndef SKIFF_HAL_H
 #define SKIFF_HAL_H
@@ -217,6 +218,29 @@ struct hal_ops {
 	int (*vcpu_create)(struct vcpu *vcpu, const struct hal_boot_state *boot);
 	/* vcpu_destroy: release everything vcpu_create took. */
 	void (*vcpu_destroy)(struct vcpu *vcpu);
+	/*
+	 * vcpu_leave_cpu: the calling CPU, which ran vcpu last (or created it),
+	 * gives it up: nothing of vcpu stays loaded or cached in this CPU's
+	 * backend state (VMX: VMCLEAR, so its VMCS is in memory and may be
+	 * loaded elsewhere; the CR2 and KERNEL_GS_BASE this CPU held for it
+	 * saved in its state). After it no operation on vcpu may run on this
+	 * CPU until vcpu_arrive_cpu is called here again. vcpu not created:
+	 * not allowed (the core never moves an unbuilt vCPU).
+	 */
+	void (*vcpu_leave_cpu)(struct vcpu *vcpu);
+	/*
+	 * vcpu_arrive_cpu: the calling CPU takes vcpu over, after
+	 * vcpu_leave_cpu on the CPU that had it (and after a memory barrier
+	 * that makes that CPU's writes visible). Rewrites what is per CPU
+	 * (VMX: the VMCS host state: GS base, TR, GDTR and IDTR bases, CR3;
+	 * SVM: nothing, the host-state VMCB is looked up at each entry), drops
+	 * the tag (ASID or VPID) of the old CPU's pool so the next run claims
+	 * one from this CPU's pool, and flushes the vCPU's cached translations
+	 * on this CPU before its next guest instruction (they may be left from
+	 * an earlier stay here). Called before any other operation on vcpu on
+	 * this CPU.
+	 */
+	void (*vcpu_arrive_cpu)(struct vcpu *vcpu);
 	/*
 	 * run: enter the guest with vcpu->gpr loaded and return at its next
 	 * exit, decoded into *exit, with vcpu->gpr holding the guest's values.

@@ -57,6 +57,18 @@ static inline bool tag_pool_is_current(const struct tag_pool *pool,
  */
 enum tag_result tag_pool_claim(struct tag_pool *pool, struct tag_slot *slot);
 
+/*
+ * tag_slot_drop: the vCPU holding slot moved to another CPU, whose pool is
+ * another: its tag and generation mean nothing there (the numbers may even
+ * match a current generation of the new pool, and the tag another vCPU's
+ * there). After it, tag_pool_is_current is false for every pool, so the
+ * next entry claims a tag of the new CPU's pool.
+ */
+static inline void tag_slot_drop(struct tag_slot *slot)
+{
+	*slot = (struct tag_slot){ 0, 0 };   /* generations start at 1 */
+}
+
 /* tag_pool_size: how many tags the pool holds. */
 uint32_t tag_pool_size(const struct tag_pool *pool);
 

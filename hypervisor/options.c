@@ -135,6 +135,9 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "guests")).text)
 		return apply_number((struct word){ "guests", 6 }, v, 1, 16320,
 				    &out->max_guests, err, errlen);
+	if ((v = word_value(w, "balance")).text)
+		return apply_number((struct word){ "balance", 7 }, v, 0, 1,
+				    &out->balance, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);
@@ -166,7 +169,7 @@ int options_parse(const char *cmdline, struct skiff_options *out,
 
 	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false,
 				       .slice_ms = 10, .on_end = ON_END_POWEROFF,
-				       .max_cpus = 1 };
+				       .max_cpus = 1, .balance = 1 };
 	if (errlen > 0)
 		err[0] = '\0';
 	for (struct word w = next_word(&p); w.len > 0; w = next_word(&p)) {

@@ -188,16 +188,20 @@ bool svm_asid_claim(struct tag_slot *slot, struct vmcb_control *c);
  * that runs. svm_cr2_forget: sv is going away. svm_cr2_of / svm_cr2_set:
  * sv's CR2, wherever it is now.
  */
-extern struct svm_vcpu *svm_cr2_owner;
+extern struct svm_vcpu *svm_cr2_owners[SMP_MAX_CPUS];  /* per CPU: whose CR2 it holds */
 void svm_cr2_take(struct svm_vcpu *sv);
 
 static inline void svm_cr2_switch_to(struct svm_vcpu *sv)
 {
-	if (svm_cr2_owner != sv)
+	if (svm_cr2_owners[this_cpu_index()] != sv)
 		svm_cr2_take(sv);
 }
 
 void svm_cr2_forget(struct svm_vcpu *sv);
+
+/* svm_cr2_leave: sv moves away from this CPU: the CR2 it holds for sv goes
+ * back into sv's VMCB, and this CPU holds no one's. */
+void svm_cr2_leave(struct svm_vcpu *sv);
 uint64_t svm_cr2_of(const struct svm_vcpu *sv);
 void svm_cr2_set(struct svm_vcpu *sv, uint64_t value);
 

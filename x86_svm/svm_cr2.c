@@ -12,8 +12,9 @@
 #include "hypervisor/cpu.h"
 #include "svm.h"
 
-/* The vCPU whose CR2 the CPU holds, NULL when none. */
-struct svm_vcpu *svm_cr2_owner;
+/* Per CPU, the vCPU whose CR2 that CPU holds, NULL when none. */
+struct svm_vcpu *svm_cr2_owners[SMP_MAX_CPUS];
+#define svm_cr2_owner (svm_cr2_owners[this_cpu_index()])
 
 static inline void write_cr2(uint64_t value)
 {
@@ -33,6 +34,14 @@ void svm_cr2_forget(struct svm_vcpu *sv)
 {
 	if (svm_cr2_owner == sv)
 		svm_cr2_owner = NULL;
+}
+
+void svm_cr2_leave(struct svm_vcpu *sv)
+{
+	if (svm_cr2_owner != sv)
+		return;
+	sv->vmcb->save.cr2 = read_cr2();
+	svm_cr2_owner = NULL;
 }
 
 void svm_cr2_set(struct svm_vcpu *sv, uint64_t value)

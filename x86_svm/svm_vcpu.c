@@ -57,3 +57,22 @@ void svm_vcpu_destroy(struct vcpu *vcpu)
 	vcpu->backend = NULL;
 	vcpu->tag = 0;
 }
+
+void svm_vcpu_leave_cpu(struct vcpu *vcpu)
+{
+	svm_cr2_leave(vcpu->backend);
+}
+
+void svm_vcpu_arrive_cpu(struct vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->backend;
+
+	/* Its ASID came from the old CPU's pool: the next run claims one of
+	 * this CPU's (generation 0 is never current). */
+	tag_slot_drop(&sv->asid);
+	/* Flush by ASID at the next VMRUN: this CPU may hold translations
+	 * under the ASID it is about to get from an earlier stay. The VMCB's
+	 * clean bits are always 0 (svm_vmcb_init), so nothing cached by the
+	 * old CPU is trusted here. */
+	sv->vmcb->control.tlb_control = npt_flush_tlb_control(svm_caps.flush_by_asid);
+}

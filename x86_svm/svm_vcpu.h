@@ -17,4 +17,14 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot);
 /* svm_vcpu_destroy: free what svm_vcpu_create took; NULL backend is a no-op. */
 void svm_vcpu_destroy(struct vcpu *vcpu);
 
+/*
+ * svm_vcpu_leave_cpu / svm_vcpu_arrive_cpu: hal.h's vcpu_leave_cpu and
+ * vcpu_arrive_cpu. Leaving saves the CR2 this CPU holds for the vCPU;
+ * arriving drops the old CPU's ASID and asks for a flush at the next VMRUN.
+ * The host save area and host-state VMCB are the running CPU's at every
+ * entry already (svm_ops.c).
+ */
+void svm_vcpu_leave_cpu(struct vcpu *vcpu);
+void svm_vcpu_arrive_cpu(struct vcpu *vcpu);
+
 #endif

@@ -35,6 +35,15 @@ void vmx_lazy_state_forget(struct vmx_vcpu *v)
 		lazy_owner = NULL;
 }
 
+void vmx_lazy_state_save(struct vmx_vcpu *v)
+{
+	if (lazy_owner != v)
+		return;
+	v->cr2 = read_cr2();
+	v->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+	lazy_owner = NULL;
+}
+
 uint64_t vmx_lazy_cr2(const struct vmx_vcpu *v)
 {
 	return lazy_owner == v ? read_cr2() : v->cr2;

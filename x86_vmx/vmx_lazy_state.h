@@ -22,6 +22,10 @@ void vmx_lazy_state_load(struct vmx_vcpu *v);
 /* vmx_lazy_state_forget: v is going away; its values need no saving. */
 void vmx_lazy_state_forget(struct vmx_vcpu *v);
 
+/* vmx_lazy_state_save: v moves to another CPU: the values this CPU holds
+ * for v go back into v, and this CPU holds no one's. */
+void vmx_lazy_state_save(struct vmx_vcpu *v);
+
 /* vmx_lazy_cr2 / vmx_lazy_set_cr2: v's CR2, wherever it is now. */
 uint64_t vmx_lazy_cr2(const struct vmx_vcpu *v);
 void vmx_lazy_set_cr2(struct vmx_vcpu *v, uint64_t value);

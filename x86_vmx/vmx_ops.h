@@ -23,6 +23,18 @@ int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot);
 void vmx_vcpu_destroy(struct vcpu *vcpu);
 
 /*
+ * vmx_vcpu_leave_cpu / vmx_vcpu_arrive_cpu: hal.h's vcpu_leave_cpu and
+ * vcpu_arrive_cpu. Leaving saves the lazily switched CR2 and
+ * KERNEL_GS_BASE and VMCLEARs the VMCS on the old CPU (SDM: a VMCS may be
+ * active on one CPU only, and must be cleared before another loads it;
+ * its launch state becomes clear, so the next entry is a VMLAUNCH).
+ * Arriving loads it here, rewrites the host state for this CPU, drops the
+ * old CPU's VPID and flushes the EPTP's translations here.
+ */
+void vmx_vcpu_leave_cpu(struct vcpu *vcpu);
+void vmx_vcpu_arrive_cpu(struct vcpu *vcpu);
+
+/*
  * vmx_run: VMPTRLD when another vCPU ran last, enter, decode the exit.
  * A refused entry comes back as HAL_EXIT_ENTRY_FAILED with the decoded
  * VM-instruction error or failure qualification in exit->detail.

@@ -124,3 +124,33 @@ void vmx_vcpu_destroy(struct vcpu *vcpu)
 	release(v);
 	vcpu->backend = NULL;
 }
+
+void vmx_vcpu_leave_cpu(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vcpu->backend;
+	enum vmx_result result;
+
+	vmx_lazy_state_save(v);
+	result = vmclear(v->vmcs_hpa);
+	/* Skiff built this VMCS itself: a refusal is Skiff's bug. */
+	if (result != VMX_OK)
+		panic("vmx: VMCLEAR of VMCS 0x%llx before moving it to another CPU failed",
+		      (unsigned long long)v->vmcs_hpa);
+	if (vmx_current_vcpus[this_cpu_index()] == v)
+		vmx_current_vcpus[this_cpu_index()] = NULL;
+	v->launched = false;
+}
+
+void vmx_vcpu_arrive_cpu(struct vcpu *vcpu)
+{
+	struct vmx_vcpu *v = vcpu->backend;
+
+	/* The VPID came from the old CPU's pool: generation 0 is never current,
+	 * so the next entry claims one of this CPU's. */
+	tag_slot_drop(&v->vpid_slot);
+	vmx_make_current(v);
+	if (vmx_vmcs_write_host_state() != 0)
+		panic("vmx: the host state of CPU %u was refused for a moved VMCS", this_cpu_index());
+	v->host_rsp = 0;   /* rewritten at the next entry: this CPU's stack */
+	vmx_flush_tags(v);
+}

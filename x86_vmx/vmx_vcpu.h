@@ -75,8 +75,18 @@ struct vcpu;
 struct hal_boot_state;
 int vmx_vmcs_setup(const struct vmx_vcpu *v, const struct hal_boot_state *boot);
 
+/*
+ * vmx_vmcs_write_host_state (vmx_vmcs.c): write the calling CPU's host
+ * state (control registers, selectors, GS and FS bases, TR, GDTR and IDTR
+ * bases, SYSENTER, EFER, PAT, the exit RIP) into the current VMCS: at
+ * setup, and when a vCPU arrives on another CPU. 0, or -EINVAL after
+ * logging (no TSS loaded, a field refused).
+ */
+int vmx_vmcs_write_host_state(void);
+
 /* Per CPU, the vCPU whose VMCS is loaded (VMPTRLD) there, NULL when none
- * is (vmx_vcpu.c). A vCPU runs on the CPU that created it only. */
+ * is (vmx_vcpu.c). A vCPU runs on one CPU at a time; it moves only by
+ * vmx_vcpu_leave_cpu there and vmx_vcpu_arrive_cpu on the next. */
 extern struct vmx_vcpu *vmx_current_vcpus[SMP_MAX_CPUS];
 
 /* vmx_load_vmcs (vmx_vcpu.c): VMPTRLD v's VMCS and record it as current. */

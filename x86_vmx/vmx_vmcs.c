@@ -111,7 +111,7 @@ static uint64_t tss_base_of(uint64_t gdt_base, uint16_t tr)
 		(descriptor[1] << 32);
 }
 
-static int write_host_state(void)
+int vmx_vmcs_write_host_state(void)
 {
 	struct descriptor_table_register gdtr, idtr;
 	uint16_t tr;
@@ -224,7 +224,7 @@ int vmx_vmcs_setup(const struct vmx_vcpu *v, const struct hal_boot_state *boot)
 	int err = write_controls(v, boot);
 
 	if (!err)
-		err = write_host_state();
+		err = vmx_vmcs_write_host_state();
 	if (!err)
 		err = write_guest_state(boot);
 	return err;

@@ -61,6 +61,7 @@ nmi_count:
 
 	c_interrupt_stub apic_timer_stub, apic_timer_interrupt   /* count the tick, EOI */
 	c_interrupt_stub apic_kick_stub, apic_kick_interrupt     /* a kick IPI: count it, EOI */
+	c_interrupt_stub apic_wake_stub, apic_wake_interrupt     /* a wake IPI: count it, EOI */
 
 	.globl apic_spurious_stub
 apic_spurious_stub:

@@ -4,6 +4,7 @@
 #ifndef SKIFF_CPU_PLACE_H
 #define SKIFF_CPU_PLACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "hypervisor/loader/guest_cmdline.h"
@@ -17,5 +18,12 @@
  * started.
  */
 int cpu_place(const struct guest_config *cfg, char *err, size_t errlen);
+
+/*
+ * cpu_place_pins: whether a guest of cfg must stay on the CPU it is placed
+ * on: cpu=K given, or a network device or a disk region (CPU 0's). Others
+ * may be moved by balancing (balance.h).
+ */
+bool cpu_place_pins(const struct guest_config *cfg);
 
 #endif

@@ -7,12 +7,12 @@
  * same bytes would be a channel between them.
  *
  * Every guest is placed on one CPU when it is built (cpu_place.c) and is
- * built and run there for life. Each CPU runs the loop below over its own
- * VMs: round robin over the runnable ones; a VM runs until its time slice
- * ends (the CPU's local APIC timer forces an exit), it sleeps in POLL, or
- * it ends. When every VM of the CPU sleeps, the CPU halts until the
- * earliest wake-up time. The boot CPU waits for the others before the
- * summary (docs/smp.md).
+ * built there. Each CPU runs the loop below over its own VMs: round robin
+ * over the runnable ones; a VM runs until its time slice ends (the CPU's
+ * local APIC timer forces an exit), it sleeps in POLL, or it ends. When
+ * every VM of the CPU sleeps, the CPU halts until the earliest wake-up
+ * time, or until a busy CPU hands it a guest (balance.c) and wakes it.
+ * The boot CPU waits for the others before the summary (docs/smp.md).
  */
 #include "hypervisor/sched/guests.h"
 
@@ -37,6 +37,7 @@
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"
+#include "hypervisor/sched/balance.h"
 #include "hypervisor/sched/cpu_place.h"
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/smp.h"
@@ -252,6 +253,9 @@ static void create_from_module(unsigned index, const struct mb2_module *mod)
 		build = (struct build){ name, vm_count, &cfg, mod, disks, NULL };
 		smp_call((unsigned)cpu, build_here, &build);
 		vm = build.vm;
+		if (vm)   /* the guest under the debugger stays put too */
+			vm->pinned = cpu_place_pins(&cfg) ||
+				strcmp(skiff_options.gdb_guest, vm->name) == 0;
 		for (unsigned d = 0; vm && d < cfg.block_count; d++)
 			if (claimed[d])
 				claimed[d]->owner = vm->name;
@@ -274,15 +278,19 @@ static void start_clones(struct vm *parent)
 		format(name, sizeof(name), "%s.%u", parent->name, k);
 		if (!room_for(name) || !vm_clone_room(parent, k))
 			break;
-		add_vm(vm_clone_start(parent, k, vm_count, name));
+		struct vm *clone = vm_clone_start(parent, k, vm_count, name);
+
+		if (clone)
+			clone->pinned = parent->pinned;
+		add_vm(clone);
 	}
 	vm_clone_started(parent);
 }
 
-/* mine: whether vm runs on the calling CPU (only that CPU changes its state). */
+/* mine: whether vm is on the calling CPU's queue (only that CPU changes its state). */
 static bool mine(const struct vm *vm)
 {
-	return vm->cpu == this_cpu_index();
+	return vm_cpu(vm) == this_cpu_index();
 }
 
 /* The next VM of this CPU to run after position *cursor, or NULL when none is runnable. */
@@ -303,12 +311,25 @@ static struct vm *next_runnable(unsigned *cursor, uint64_t now)
 	return NULL;
 }
 
-static bool any_alive(void)
+static bool balancing;   /* balance.c may move guests: a CPU's loop lasts while any lives */
+
+/* work_left: whether a VM this CPU might run still lives: one of its own,
+ * or, with balancing, any (it may be handed one). */
+static bool work_left(void)
 {
 	for (unsigned i = 0; i < vm_count; i++)
-		if (mine(vms[i]) && vms[i]->state != VM_ENDED)
+		if ((balancing || mine(vms[i])) &&
+		    __atomic_load_n(&vms[i]->state, __ATOMIC_ACQUIRE) != VM_ENDED)
 			return true;
 	return false;
+}
+
+/* after_end: a VM of this CPU ended: when it was the last one anywhere,
+ * the idle CPUs' loops are over; wake them. */
+static void after_end(void)
+{
+	if (balancing && !work_left())
+		balance_wake_all();
 }
 
 /* Without a backend timer, the host's APIC timer ends the slice. */
@@ -323,6 +344,7 @@ static void run_one(struct vm *vm)
 {
 	struct vm *fpu_owner = this_cpu()->fpu_owner;
 
+	balance_arrive(vm);   /* moved here since it last ran: set up for this CPU */
 	if (fpu_owner != vm) {
 		fpu_switch(fpu_owner ? fpu_owner->fpu : NULL, vm->fpu);
 		this_cpu()->fpu_owner = vm;
@@ -352,7 +374,9 @@ static uint64_t earliest_wake(void)
 	return wake;
 }
 
-/* Every live VM sleeps: halt until the first of them is due. */
+/* Every live VM sleeps (or none is here): halt until the first of them is
+ * due (UINT64_MAX: none; the timer's longest arm, then look again), or
+ * until an interrupt (the wake IPI) comes first. */
 static void idle_until(uint64_t wake)
 {
 	uint64_t now = tsc_read();
@@ -360,14 +384,14 @@ static void idle_until(uint64_t wake)
 	if (wake <= now)
 		return;
 	/* A NIC is polled (by any CPU): idle no longer than its receive latency allows. */
-	if (uplink_active() && tsc_to_ns(wake - now) > UPLINK_POLL_NS)
+	if (uplink_active() && (wake == UINT64_MAX || tsc_to_ns(wake - now) > UPLINK_POLL_NS))
 		wake = now + ns_to_tsc(UPLINK_POLL_NS);
 	if (!preemption) {
 		while (tsc_read() < wake)
 			__asm__ volatile("pause");
 		return;
 	}
-	apic_timer_arm(tsc_to_ns(wake - now));
+	apic_timer_arm(wake == UINT64_MAX ? UINT64_MAX : tsc_to_ns(wake - now));
 	apic_timer_wait();
 	apic_timer_disarm();
 	(void)apic_timer_take_expired();
@@ -392,22 +416,33 @@ static void schedule(void)
 	uint64_t deadline = run_deadline;
 	unsigned cursor = 0;
 
-	while (any_alive()) {
+	while (work_left()) {
 		uint64_t now = tsc_read();
 		struct vm *vm;
 
 		if (now >= deadline) {
 			end_all_at_limit();
+			after_end();
 			break;
 		}
 		uplink_poll();   /* any CPU, under the net lock (docs/smp.md) */
 		vm = next_runnable(&cursor, now);
 		if (vm) {
+			balance_share(vms, vm_count, vm, now);   /* one load while no CPU idles */
 			run_one(vm);
 			if (vm_clone_pending(vm))
 				start_clones(vm);
-		} else if (!vm_memory_idle_work(vms, vm_count))
-			idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
+			if (vm->state == VM_ENDED)
+				after_end();
+		} else {
+			/* Idle first, then look: a guest handed over after this
+			 * leaves the wake IPI pending, which ends the halt. Idle
+			 * work (zeroing RAM) counts as idle: it comes in chunks. */
+			balance_idle_enter();
+			if (!vm_memory_idle_work(vms, vm_count) && work_left())
+				idle_until(earliest_wake() < deadline ? earliest_wake() : deadline);
+			balance_idle_leave();
+		}
 	}
 }
 
@@ -430,6 +465,9 @@ static void log_memory_totals(void)
 			   (unsigned long long)remote, (unsigned long long)kicks,
 			   (unsigned long long)apic_kicks_taken(),
 			   (unsigned long long)vm_reclaim_cross_cpu());
+		log_printf("smp: balancing %s: %llu guests moved between CPUs (%llu wake IPIs taken)",
+			   balancing ? "on" : "off", (unsigned long long)balance_moves(),
+			   (unsigned long long)apic_wakes_taken());
 		if (kicks)
 			log_printf("smp: kick round trip (IPI sent to the guest's exit seen): %llu ns on average",
 				   (unsigned long long)(tsc_to_ns(ticks) / kicks));
@@ -455,6 +493,9 @@ static void run_ap(void *unused)
 /* schedule_all: every CPU runs its own VMs; back when all have ended. */
 static void schedule_all(void)
 {
+	/* The wake IPI ends a halt; without the APIC timer idle CPUs spin. */
+	balancing = skiff_options.balance && smp_cpu_count() > 1 && preemption;
+	balance_init(balancing);
 	run_deadline = UINT64_MAX;
 	if (skiff_options.limit_seconds)
 		run_deadline = tsc_read() +
@@ -488,11 +529,13 @@ static uint8_t summarize(void)
 
 		for (unsigned r = 0; r < HAL_EXIT_REASON_COUNT; r++)
 			exits += vm->exit_count[r];
-		char cpu[16] = "";
+		char cpu[32] = "";
 
-		/* With one CPU the line stays as it always was. */
+		/* With one CPU the line stays as it always was; cpu= is the
+		 * CPU it ran on last, moves= how often balancing moved it. */
 		if (smp_cpu_count() > 1)
-			format(cpu, sizeof cpu, " cpu=%u", vm->cpu);
+			format(cpu, sizeof cpu, vm->moves ? " cpu=%u moves=%u" : " cpu=%u",
+			       vm->cpu, vm->moves);
 		log_printf("summary %s status=%u reason=%s slices=%llu exits=%llu io=%llu cpuid=%llu npf=%llu%s",
 			   vm->name, vm->status, vm_end_reason_name(vm->end_reason),
 			   (unsigned long long)vm->slices, (unsigned long long)exits,

@@ -190,6 +190,14 @@ void smp_kick(unsigned index)
 		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
 }
 
+void smp_wake(unsigned index)
+{
+	struct percpu *cpu = smp_cpu(index);
+
+	if (cpu && cpu != this_cpu())
+		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_WAKE);
+}
+
 void smp_ap_main(struct percpu *cpu)
 {
 	int rc;
@@ -197,9 +205,10 @@ void smp_ap_main(struct percpu *cpu)
 	cpu_tables_load(&cpu->tables);
 	idt_load();
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)cpu);
-	/* CR4 and XCR0 are per CPU: the AP switches guests' x87/SSE state and
-	 * PKRU as the boot CPU does, so it needs the same bits, and before
-	 * its backend is on (VMXON fixes CR4's bits). */
+	/* CR4.OSFXSR, XCR0 and PKE are per CPU: without them FXSAVE/FXRSTOR
+	 * here would leave the SSE registers out of a guest's FPU image, and
+	 * on a CPU with protection keys WRPKRU would fault. Before the
+	 * backend is on (VMXON fixes CR4's bits). */
 	fpu_init();
 	__atomic_store_n(&cpu->state, PERCPU_ARRIVED, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&cpu->state, __ATOMIC_ACQUIRE) != PERCPU_ENABLE_BACKEND)

@@ -50,6 +50,13 @@ void smp_selftest_nmi(void);
  */
 void smp_kick(unsigned index);
 
+/*
+ * smp_wake: send CPU index the wake IPI (APIC_VECTOR_WAKE), which ends its
+ * halt (sti; hlt) so its loop looks again for work it was handed. Same
+ * rules as smp_kick; a CPU in guest mode leaves it and resumes.
+ */
+void smp_wake(unsigned index);
+
 /* smp_cpu_slots: CPU indices in use, 0..smp_cpu_slots()-1 (some may have failed). */
 unsigned smp_cpu_slots(void);
 

@@ -31,10 +31,11 @@
 void apic_timer_stub(void);
 void apic_spurious_stub(void);
 void apic_kick_stub(void);
+void apic_wake_stub(void);
 
 static volatile uint32_t *apic;
 static uint64_t apic_timer_hz;
-static uint64_t kicks_taken;
+static uint64_t kicks_taken, wakes_taken;
 
 static uint32_t apic_read(uint32_t reg) { return apic[reg / 4]; }
 static void apic_write(uint32_t reg, uint32_t v) { apic[reg / 4] = v; }
@@ -54,6 +55,17 @@ void apic_kick_interrupt(void)
 uint64_t apic_kicks_taken(void)
 {
 	return __atomic_load_n(&kicks_taken, __ATOMIC_RELAXED);
+}
+
+void apic_wake_interrupt(void)
+{
+	__atomic_fetch_add(&wakes_taken, 1, __ATOMIC_RELAXED);
+	apic_write(APIC_EOI, 0);
+}
+
+uint64_t apic_wakes_taken(void)
+{
+	return __atomic_load_n(&wakes_taken, __ATOMIC_RELAXED);
 }
 
 /* Counts are tried at most this often, 10 ms each ... */
@@ -124,6 +136,7 @@ bool apic_timer_init(void)
 	idt_set_interrupt(APIC_VECTOR_TIMER, apic_timer_stub);
 	idt_set_interrupt(APIC_VECTOR_SPURIOUS, apic_spurious_stub);
 	idt_set_interrupt(APIC_VECTOR_KICK, apic_kick_stub);
+	idt_set_interrupt(APIC_VECTOR_WAKE, apic_wake_stub);
 	apic_write(APIC_SVR, SVR_ENABLE | APIC_VECTOR_SPURIOUS);
 	apic_write(APIC_TPR, 0);
 	apic_timer_hz = calibrate();

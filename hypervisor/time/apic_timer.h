@@ -15,6 +15,8 @@
 #define APIC_VECTOR_SPURIOUS 0xffu
 /* The kick IPI (smp_kick): its arrival makes a CPU leave guest mode. */
 #define APIC_VECTOR_KICK 0x21u
+/* The wake IPI (smp_wake): a halted CPU was handed a guest to run. */
+#define APIC_VECTOR_WAKE 0x22u
 
 /*
  * apic_timer_init: enable the local APIC (xAPIC, identity-mapped MMIO),
@@ -62,5 +64,15 @@ void apic_kick_interrupt(void);
 
 /* apic_kicks_taken: kick IPIs taken by all CPUs since boot. */
 uint64_t apic_kicks_taken(void);
+
+/*
+ * apic_wake_interrupt: the wake IPI's handler (interrupt_stubs.S): counts
+ * it (apic_wakes_taken) and acknowledges it. Its arrival ended the halt of
+ * an idle CPU, whose loop then finds the guest it was handed.
+ */
+void apic_wake_interrupt(void);
+
+/* apic_wakes_taken: wake IPIs taken by all CPUs since boot. */
+uint64_t apic_wakes_taken(void);
 
 #endif

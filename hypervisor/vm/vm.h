@@ -67,7 +67,12 @@ struct vm_disk {
 struct vm {
 	char name[GUEST_NAME_MAX];
 	unsigned id;
-	unsigned cpu;                 /* the CPU it was built on and runs on, for life */
+	/* The CPU whose queue it is on: where it was built, until balancing
+	 * moves it (only that CPU changes it; read it with vm_cpu). */
+	unsigned cpu;
+	unsigned vcpu_cpu;            /* the CPU its vCPU's per-CPU state is set up for */
+	bool pinned;                  /* never moves: cpu=K, a network device or a disk region */
+	uint32_t moves;               /* times balancing moved it to another CPU */
 	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
 	bool window_stale;            /* another CPU unmapped part of its window (vm_claim.c) */
 	/* The pages its last nested faults mapped, left to the retry by reclaim
@@ -239,6 +244,17 @@ static inline void vm_claim(struct vm *vm)
 static inline void vm_unclaim(struct vm *vm)
 {
 	__atomic_store_n(&vm->host_claim, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * vm_cpu: the CPU whose queue vm is on now. Balancing may move vm between
+ * two reads; a caller holding vm's claim that finds its own CPU knows vm is
+ * not in guest mode anywhere until it lets the claim go (a VM is moved only
+ * while it does not run, and its new CPU claims it before entering).
+ */
+static inline unsigned vm_cpu(const struct vm *vm)
+{
+	return __atomic_load_n(&vm->cpu, __ATOMIC_ACQUIRE);
 }
 
 /* vm_console_write: guest bytes to the console and, line by line, the log. */

@@ -35,7 +35,7 @@ void vm_claim_slow(struct vm *vm)
 
 	while (!vm_try_claim(vm, &took))
 		__asm__ volatile("pause");
-	if (vm->window_stale && vm->cpu == this_cpu_index()) {
+	if (vm->window_stale && vm_cpu(vm) == this_cpu_index()) {
 		vm->window_stale = false;
 		/* Skiff's map has no global pages: this drops every window entry. */
 		__asm__ volatile("mov %0, %%cr3" : : "r"(read_cr3()) : "memory");

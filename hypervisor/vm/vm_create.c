@@ -42,7 +42,8 @@ struct vm *vm_alloc(const char *name, unsigned id)
 	vm = (struct vm *)(uintptr_t)page;
 	format(vm->name, sizeof(vm->name), "%s", name);
 	vm->id = id;
-	vm->cpu = this_cpu_index();   /* built where it will run (docs/smp.md) */
+	vm->cpu = this_cpu_index();   /* built where it will run first (docs/smp.md) */
+	vm->vcpu_cpu = vm->cpu;
 	vm->state = VM_RUNNABLE;
 	fpu_clean_image(vm->fpu);
 	return vm;

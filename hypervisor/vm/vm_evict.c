@@ -97,7 +97,7 @@ static void count_away(struct vm *vm, uint8_t where)
  */
 static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 {
-	bool remote = vm->cpu != this_cpu_index();
+	bool remote = vm_cpu(vm) != this_cpu_index();
 	uint32_t *slot = handle_slot(vm, gpa / GP_PAGE_SIZE, true);
 	uint32_t handle;
 	uint8_t where;
@@ -149,7 +149,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa, &large);
 
 	*freed = false;
-	if (!hpa || (vm->cpu != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
+	if (!hpa || (vm_cpu(vm) != this_cpu_index() && vm_reclaim_is_fresh(vm, gpa)))
 		return skip;
 	/* Inside a 2 MiB leaf: split, each page keeping the leaf's accessed
 	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */

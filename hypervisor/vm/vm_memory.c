@@ -67,7 +67,8 @@ static const struct np_allocator vm_np_allocator = {
  * The memory lock (docs/smp.md): the zeroed pool, reclaim's cursor, and
  * Skiff's window table are shared by every CPU, so each entry point below
  * that may touch them holds it. A VM's own nested table and page record are
- * changed only by the CPU the VM runs on (guests never move), under it too.
+ * changed only by the CPU whose queue holds the VM (balancing hands a VM
+ * over only while it does not run), under it too.
  */
 static struct spinlock memory_lock;
 

@@ -32,9 +32,9 @@ static void wake_on_frame(void *owner)
 	struct vm *vm = owner;
 
 	__atomic_store_n(&vm->frame_queued, true, __ATOMIC_SEQ_CST);
-	if (vm->cpu != this_cpu_index() &&
+	if (vm_cpu(vm) != this_cpu_index() &&
 	    __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST) == VM_SLEEPING) {
-		smp_kick(vm->cpu);
+		smp_kick(vm_cpu(vm));
 		__atomic_fetch_add(&vm->frame_kicks, 1, __ATOMIC_RELAXED);
 	}
 }

@@ -30,7 +30,7 @@ static void release_page(void *ctx, uint64_t hpa, uint64_t size)
 
 	host_window_unmap((uint64_t)(uintptr_t)p->vm->mem.base + p->gpa, size);
 	/* That flushed this CPU's TLB; the VM's own CPU flushes at its next claim. */
-	if (p->vm->cpu != this_cpu_index())
+	if (vm_cpu(p->vm) != this_cpu_index())
 		p->vm->window_stale = true;
 	/* Guest data must not outlive the guest's use of it in free memory. */
 	if (p->scrub)

@@ -105,7 +105,7 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 {
 	bool large;
 	uint64_t hpa, skip = vm_plain_page_at(vm, gpa, &hpa, &large);
-	bool remote = vm->cpu != this_cpu_index();
+	bool remote = vm_cpu(vm) != this_cpu_index();
 
 	*freed = false;
 	if (remote && vm_reclaim_is_fresh(vm, gpa))
@@ -138,7 +138,7 @@ bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)
 	*took = false;
 	if (vm == spare || !vm->vcpu_ready)
 		return false;
-	if (vm->cpu != this_cpu_index() && (vm->net_count || vm->disk_count || vm->shadow))
+	if (vm_cpu(vm) != this_cpu_index() && (vm->net_count || vm->disk_count || vm->shadow))
 		return false;
 	return vm_try_claim(vm, took);
 }

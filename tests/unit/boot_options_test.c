@@ -54,6 +54,9 @@ static void test_options(void)
 	CHECK(parse("selftest=nmi") == 0 && opts.selftest_nmi && !opts.selftest_dirty_ram);
 	CHECK(parse("  backend=vmx   selftest=clock ") == 0);
 	CHECK(opts.selftest_clock && strcmp(opts.backend, "vmx") == 0);
+	CHECK(parse("") == 0 && opts.balance == 1);
+	CHECK(parse("balance=0") == 0 && opts.balance == 0);
+	CHECK(parse("balance=2") == -EINVAL);
 	/* The last backend= wins. */
 	CHECK(parse("backend=vmx backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
 	/* A previous parse leaves nothing behind. */

@@ -186,6 +186,34 @@ static void test_asids_per_cpu(void)
 	CHECK(!svm_asid_current(&on0[0]));
 }
 
+/*
+ * A vCPU moved from CPU 0 to CPU 1 carries a slot of CPU 0's pool. Both
+ * pools are in their first generation, so without dropping it the slot
+ * reads as current on CPU 1, and its ASID is the one CPU 1 gave its own
+ * guest: two guests would share cached translations there.
+ */
+static void test_asid_after_move(void)
+{
+	struct vmcb_control c;
+	struct tag_slot moved = { 0, 0 }, native = { 0, 0 };
+
+	svm_asid_init(0x8000, 0);
+	memset(&c, 0, sizeof(c));
+	become_cpu(1);
+	svm_asid_claim(&native, &c);
+	become_cpu(0);
+	svm_asid_claim(&moved, &c);
+	CHECK(moved.tag == native.tag);
+	become_cpu(1);
+	CHECK(svm_asid_current(&moved));   /* what a move must not trust */
+	tag_slot_drop(&moved);             /* svm_vcpu_arrive_cpu */
+	CHECK(!svm_asid_current(&moved));
+	c.tlb_control = 0;
+	CHECK(!svm_asid_claim(&moved, &c));
+	CHECK(c.guest_asid == moved.tag && moved.tag != native.tag && c.tlb_control == 0);
+	CHECK(svm_asid_current(&native) && svm_asid_current(&moved));
+}
+
 int main(void)
 {
 	become_cpu(0);
@@ -194,5 +222,6 @@ int main(void)
 	test_iopm();
 	test_asids();
 	test_asids_per_cpu();
+	test_asid_after_move();
 	return check_report("svm_setup");
 }

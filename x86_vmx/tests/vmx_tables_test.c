@@ -91,6 +91,25 @@ static void test_vpid_per_cpu(void)
 	CHECK(!vpid_current(&a));
 }
 
+/* A vCPU moved from CPU 0 to CPU 1 (vmx_vcpu_arrive_cpu): its slot of CPU
+ * 0's pool would read as current on CPU 1 with CPU 1's guest's VPID. */
+static void test_vpid_after_move(void)
+{
+	struct tag_slot moved = { 0, 0 }, native = { 0, 0 };
+
+	vpid_init(0);
+	become_cpu(1);
+	CHECK(vpid_claim(&native) == TAG_FRESH);
+	become_cpu(0);
+	CHECK(vpid_claim(&moved) == TAG_FRESH && moved.tag == native.tag);
+	become_cpu(1);
+	CHECK(vpid_current(&moved));   /* what a move must not trust */
+	tag_slot_drop(&moved);
+	CHECK(!vpid_current(&moved));
+	CHECK(vpid_claim(&moved) == TAG_FRESH && moved.tag != native.tag);
+	CHECK(vpid_current(&native) && vpid_current(&moved));
+}
+
 static void test_control_registers(void)
 {
 	uint64_t cr4_fixed0 = 0x2000, cr4_fixed1 = 0x3727ff;
@@ -117,6 +136,7 @@ int main(void)
 	test_msr_bitmap();
 	test_vpid();
 	test_vpid_per_cpu();
+	test_vpid_after_move();
 	test_control_registers();
 	return check_report("vmx_tables_test");
 }
