@@ -32,6 +32,9 @@ import time
 
 HERE = os.path.dirname(os.path.realpath(__file__))
 PLATFORMS = ("qemu-svm", "bochs-svm", "bochs-vmx")
+# What CTest runs: QEMU for SVM's register access, Bochs for VMX's; the
+# stub itself is vendor-neutral (bochs-svm still runs by hand: --platform).
+LISTED_PLATFORMS = ("qemu-svm", "bochs-vmx")
 CASES = ("gdb", "gdb_hostile")
 HINT = "skiff-run: waiting for gdb: target remote :%d"
 
@@ -260,7 +263,7 @@ def main():
     parser.add_argument("--test", default="gdb", choices=CASES)
     options = parser.parse_args()
     if options.list:
-        for platform in PLATFORMS:
+        for platform in LISTED_PLATFORMS:
             for case in CASES:
                 print("%s %s %d gdbtarget" % (platform, case, 3 * default_timeout(platform)))
         return 0
