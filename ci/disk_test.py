@@ -333,6 +333,19 @@ def case_hostile(build, platform, tmp):
         raise Failure("the file does not hold the guest's writes (first difference at %d)" % first)
 
 
+def check_solo5_file(path, size, what):
+    """Raise Failure unless the file at path (size bytes) holds exactly what the
+    disk guest's solo5 mode writes: every tenth sector filled with digits, the
+    rest zero."""
+    with open(path, "rb") as f:
+        data = f.read()
+    written = bytes(ord("0") + i % 10 for i in range(SECTOR))
+    for sector in range(size // SECTOR):
+        want = written if sector % 10 == 0 else bytes(SECTOR)
+        if data[sector * SECTOR:(sector + 1) * SECTOR] != want:
+            raise Failure("sector %d of %s is not what the guest wrote" % (sector, what))
+
+
 def case_solo5_blk(build, platform, tmp, placement=()):
     """Solo5's block test contract; the file then holds exactly its writes."""
     disk = os.path.join(tmp, "solo5.img")
@@ -342,13 +355,7 @@ def case_solo5_blk(build, platform, tmp, placement=()):
     out, err = skiff_run(build, platform, list(placement) + ["--block", "storage=" + disk,
                                                              image_path(build, "disk"), "solo5"])
     expect_in(out, "13 sectors written and read back\nSUCCESS", "the disk guest")
-    with open(disk, "rb") as f:
-        data = f.read()
-    written = bytes(ord("0") + i % 10 for i in range(SECTOR))
-    for sector in range(size // SECTOR):
-        want = written if sector % 10 == 0 else bytes(SECTOR)
-        if data[sector * SECTOR:(sector + 1) * SECTOR] != want:
-            raise Failure("sector %d of the file is not what the guest wrote" % sector)
+    check_solo5_file(disk, size, "the file")
     return err
 
 
@@ -418,13 +425,7 @@ def case_shadow(build, platform, tmp):
         data = f.read()
     if data != bytes((o * 3 + (o // SECTOR) * 11 + 0x5a) & 0xff for o in range(size)):
         raise Failure("edge's file does not hold the block guest's writes")
-    with open(solo, "rb") as f:
-        data = f.read()
-    written = bytes(ord("0") + i % 10 for i in range(SECTOR))
-    for sector in range(size // SECTOR):
-        want = written if sector % 10 == 0 else bytes(SECTOR)
-        if data[sector * SECTOR:(sector + 1) * SECTOR] != want:
-            raise Failure("sector %d of solo's file is not what the guest wrote" % sector)
+    check_solo5_file(solo, size, "solo's file")
     with open(kv, "rb") as f:
         if b"colour" not in f.read():
             raise Failure("kv's file does not hold the key kvstore stored")
