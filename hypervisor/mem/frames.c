@@ -144,6 +144,9 @@ void frames_init(const struct boot_info *info)
 	mark_regions(info);
 	if (top > LOW_LIMIT)
 		track_high(info, top);
+	/* No guest runs yet: time to fill the zeroed pool once. */
+	while (frames_zero_pool_step())
+		;
 }
 
 /* count_high: frames of [hpa, hpa+bytes) at or above 4 GiB taken or given back. */
@@ -177,7 +180,77 @@ static bool locked_alloc(uint64_t count, uint64_t align, uint64_t *frame)
 	return ok;
 }
 
-uint64_t frame_alloc(void)
+/*
+ * The zeroed 4 KiB pool: frames zeroed ahead of need (at init and at idle
+ * time, frames_zero_pool_step) that frame_alloc hands out without the 512
+ * stores of zeroing, so building a VM or a clone (its record, VMCB or
+ * VMCS, nested and window table pages) rarely zeroes. A pool frame is
+ * taken in the bitmap, so nothing else can take or write it, but counts
+ * as free: frames_free_bytes includes it, frame_alloc takes it when the
+ * bitmap has none left, and an allocation of a run that finds none gives
+ * the pool back first. Guest pages (frame_alloc_high) zero their own:
+ * they are many and would empty it at once (the 2 MiB pool of vm_memory.c
+ * serves their first touches). Under frames_lock.
+ */
+#define ZERO_POOL_MAX 64u
+#define ZERO_POOL_STEP 16u   /* frames per idle step: 64 KiB of stores */
+#define ZERO_POOL_MIN_FREE (UINT64_C(4) << 20)   /* refill only above this */
+static uint64_t zero_pool[ZERO_POOL_MAX];
+static unsigned zero_pool_count;
+
+/* zero_pool_take: a zeroed frame of the pool (counted in use), or 0. */
+static uint64_t zero_pool_take(void)
+{
+	uint64_t hpa = 0;
+
+	spin_lock(&frames_lock);
+	if (zero_pool_count)
+		hpa = zero_pool[--zero_pool_count];
+	spin_unlock(&frames_lock);
+	if (hpa)
+		count_high(hpa, FRAME_SIZE, true);
+	return hpa;
+}
+
+/* zero_pool_give_back: every pool frame free in the bitmap again; how many. */
+static unsigned zero_pool_give_back(void)
+{
+	unsigned n;
+
+	spin_lock(&frames_lock);
+	n = zero_pool_count;
+	while (zero_pool_count)
+		frame_bitmap_set_free(&frames, zero_pool[--zero_pool_count] / FRAME_SIZE, 1);
+	spin_unlock(&frames_lock);
+	return n;
+}
+
+bool frames_zero_pool_step(void)
+{
+	unsigned added = 0;
+	uint64_t frame;
+
+	while (added < ZERO_POOL_STEP && zero_pool_count < ZERO_POOL_MAX &&
+	       frames.free_count * FRAME_SIZE > ZERO_POOL_MIN_FREE && locked_alloc(1, 1, &frame)) {
+		uint64_t *page = (uint64_t *)(uintptr_t)(frame * FRAME_SIZE);
+
+		/* Zeroed outside the lock: the frame is taken, nobody else sees it. */
+		memset(page, 0, FRAME_SIZE);
+		spin_lock(&frames_lock);
+		if (zero_pool_count < ZERO_POOL_MAX) {
+			zero_pool[zero_pool_count++] = frame * FRAME_SIZE;
+			frame = 0;
+		}
+		spin_unlock(&frames_lock);
+		if (frame)   /* another CPU filled it meanwhile */
+			frames_free(frame * FRAME_SIZE, FRAME_SIZE);
+		added++;
+	}
+	return added != 0;
+}
+
+/* zeroing_alloc: one frame of the bitmap, zeroed here; 0 when none. */
+static uint64_t zeroing_alloc(void)
 {
 	uint64_t frame;
 
@@ -188,6 +261,21 @@ uint64_t frame_alloc(void)
 	return frame * FRAME_SIZE;
 }
 
+uint64_t frame_alloc(void)
+{
+	uint64_t hpa = zero_pool_take();
+
+	return hpa ? hpa : zeroing_alloc();
+}
+
+/* low_guest_frame: a guest page below 4 GiB: zeroed here, the pool last. */
+static uint64_t low_guest_frame(void)
+{
+	uint64_t hpa = zeroing_alloc();
+
+	return hpa ? hpa : zero_pool_take();
+}
+
 uint64_t frame_alloc_high(void)
 {
 	uint64_t frame;
@@ -195,12 +283,12 @@ uint64_t frame_alloc_high(void)
 	bool ok;
 
 	if (memory_limit <= LOW_LIMIT)
-		return frame_alloc();
+		return low_guest_frame();
 	spin_lock(&frames_lock);
 	ok = frame_bitmap_alloc_top(&frames, LOW_FRAME_COUNT, &frame);
 	spin_unlock(&frames_lock);
 	if (!ok)
-		return frame_alloc();
+		return low_guest_frame();
 	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
 	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
 	return frame * FRAME_SIZE;
@@ -224,7 +312,9 @@ uint64_t frames_alloc_contiguous(uint64_t bytes, uint64_t align)
 	if (bytes == 0 || bytes > memory_limit || align < FRAME_SIZE ||
 	    (align & (align - 1)) != 0 || align > memory_limit)
 		return 0;
-	if (!locked_alloc((bytes + FRAME_SIZE - 1) / FRAME_SIZE, align / FRAME_SIZE, &frame))
+	if (!locked_alloc((bytes + FRAME_SIZE - 1) / FRAME_SIZE, align / FRAME_SIZE, &frame) &&
+	    (zero_pool_give_back() == 0 ||
+	     !locked_alloc((bytes + FRAME_SIZE - 1) / FRAME_SIZE, align / FRAME_SIZE, &frame)))
 		return 0;
 	count_high(frame * FRAME_SIZE, bytes, true);
 	return frame * FRAME_SIZE;
@@ -246,5 +336,5 @@ void frames_free(uint64_t hpa, uint64_t bytes)
 
 uint64_t frames_free_bytes(void)
 {
-	return frames.free_count * FRAME_SIZE;
+	return (frames.free_count + zero_pool_count) * FRAME_SIZE;
 }

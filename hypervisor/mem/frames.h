@@ -11,6 +11,7 @@
 #ifndef SKIFF_FRAMES_H
 #define SKIFF_FRAMES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "hypervisor/boot/multiboot2.h"
@@ -20,8 +21,20 @@
 /* frames_init: build the allocator from the parsed boot information. */
 void frames_init(const struct boot_info *info);
 
-/* frame_alloc: one zeroed 4 KiB frame, or 0 when memory is exhausted. */
+/*
+ * frame_alloc: one zeroed 4 KiB frame, or 0 when memory is exhausted.
+ * Taken from the zeroed pool when it has one (no zeroing then), else
+ * zeroed here.
+ */
 uint64_t frame_alloc(void);
+
+/*
+ * frames_zero_pool_step: one bounded step (at most 64 KiB of stores) of
+ * refilling the pool of zeroed 4 KiB frames frame_alloc hands out; for
+ * idle time (and init). Leaves memory alone when little is free. Returns
+ * whether it zeroed anything (false: full, or too little free).
+ */
+bool frames_zero_pool_step(void);
 
 /*
  * frame_alloc_high: one zeroed 4 KiB frame, the highest free one above
@@ -46,7 +59,8 @@ uint64_t frames_alloc_contiguous(uint64_t bytes, uint64_t align);
 /* frames_free: return [hpa, hpa+bytes) (4 KiB multiples) to the allocator. */
 void frames_free(uint64_t hpa, uint64_t bytes);
 
-/* frames_free_bytes: how much memory is still free. */
+/* frames_free_bytes: how much memory is still free (the zeroed pool's
+ * frames included: frame_alloc and frames_alloc_contiguous take them). */
 uint64_t frames_free_bytes(void);
 
 /*

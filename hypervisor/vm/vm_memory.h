@@ -100,8 +100,9 @@ int vm_first_touch(struct vm *vm, uint64_t gpa);
 
 /*
  * vm_memory_idle_work: idle-time work for the live VMs vms[0..count):
- * one bounded step (64 KiB) of zeroing a 2 MiB frame for the zeroed pool,
- * from which first touches map whole blocks. Returns false when there was
+ * one bounded step (64 KiB) of zeroing: 4 KiB frames for Skiff's own
+ * pool while it is short (frames_zero_pool_step), else a 2 MiB frame for
+ * the zeroed pool from which first touches map whole blocks. Returns false when there was
  * nothing to do, so the caller may halt.
  */
 bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
