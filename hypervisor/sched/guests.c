@@ -31,6 +31,7 @@
 #include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_kick_bench.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/vm/vm_share.h"
@@ -506,6 +507,8 @@ static void schedule_all(void)
 		__atomic_fetch_add(&aps_running, 1, __ATOMIC_RELAXED);
 		smp_post(i, run_ap, NULL);
 	}
+	if (skiff_options.kick_bench)   /* benchmark only: before this CPU's own loop */
+		vm_kick_bench(vms, vm_count, skiff_options.kick_bench);
 	schedule();
 	while (__atomic_load_n(&aps_running, __ATOMIC_ACQUIRE)) {
 		if (!preemption) {
