@@ -82,6 +82,10 @@ static void kicked(void)
 			else
 				others++;
 		}
+		/* Bochs's SVM model lets a physical interrupt (the kick) end
+		 * guest mode only after the guest changed IF since VMRUN
+		 * (docs/threat-model.md): STI; CLI each round, as sti-loop. */
+		toggle_if();
 		__asm__ volatile("pause");
 	}
 	skiff_printf("spin: kicked: shortest round %lu ticks\n", (unsigned long)shortest);
