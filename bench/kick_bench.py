@@ -20,17 +20,20 @@ Per round trip it reports:
   exits      the guest's exits during the rounds / rounds.
 
 How each emulator counts them:
-  bochs-svm, bochs-vmx: `clock: sync=none` and `cpu: quantum=1`, so each CPU
-    executes one instruction per tick in turn and the TSC read on a CPU
-    advances by exactly the instructions that CPU executed. Skiff logs the
-    initiator ticks; the guest's loop logs its gaps: target = gap - the
-    loop's shortest round.
-  qemu-svm: `-icount shift=0,sleep=off` runs the CPUs in turns but its TSC
-    counts every CPU's instructions, so the figures come from QEMU's trace
-    (`-d in_asm,exec,nochain`, limited to skiff.elf's text): each CPU's
-    executed blocks are expanded into instructions and counted between the
-    same rdtsc instructions (initiator) or between two VMRUNs where the kick
-    handler ran (target).
+  qemu-svm (exact): `-icount shift=0,sleep=off` runs the CPUs in turns but
+    its TSC counts every CPU's instructions together, so the figures come
+    from QEMU's trace (`-d in_asm,exec,nochain`, limited to skiff.elf's
+    text): each CPU's executed blocks are expanded into instructions and
+    counted between the same rdtsc instructions (initiator) or between two
+    VMRUNs where the kick handler ran (target).
+  bochs-svm, bochs-vmx (deterministic ticks, not instructions): Bochs 2.7
+    runs one trace (a straight run of instructions) of each CPU per turn
+    and advances its clock by the mean of the instructions the CPUs
+    executed in that turn, so a TSC difference on one CPU mixes in the
+    other CPU's work. Skiff logs the initiator's ticks; the guest's loop
+    logs its gaps, target = gap - the loop's shortest round. The figures
+    repeat exactly from run to run and both Bochs platforms measure alike,
+    so they compare SVM with VMX, but they are not instruction counts.
 
 Writes OUT/kick.json and OUT/kick.md (OUT default BUILD/bench) and, when
 OUT/report.json exists (bench/run_bench.py), adds the figures to it as
@@ -50,7 +53,7 @@ import tempfile
 HERE = os.path.dirname(os.path.realpath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tools"))
 
-from skiff_emulators import BOCHS_CPU, MachineOptions, boot, qemu_command, run_emulator  # noqa: E402
+from skiff_emulators import MachineOptions, boot, qemu_command, run_emulator  # noqa: E402
 from skiff_grub import build_iso  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
 
@@ -112,26 +115,31 @@ def guest_gaps(com1):
     return (int(m[1]) if m else None), {int(g): int(t) for g, t in _GAP.findall(text)}
 
 
-def guest_and_words(build, rounds):
+def guest_and_words(build, rounds, cpu=1):
     guest = make_guest(os.path.join(build, "tests", "guests", "spin", "spin.elf"), ["kicked"],
-                       name="kicked", mem="8M", cpu=1)
+                       name="kicked", mem="8M", cpu=cpu)
     return guest, ["cpus=2", "slice_ms=1000", "kick_bench=%d" % rounds]
 
 
-def run_bochs(platform, build, rounds):
-    guest, words = guest_and_words(build, rounds)
-    # quantum=1: the CPUs take turns of one instruction, so ticks are per-CPU instructions.
-    machine = MachineOptions(cpus=2, bochs_model=BOCHS_CPU[platform] + ", quantum=1")
+def boot_bochs(platform, build, rounds, cpu):
+    """One Bochs run with the guest on CPU cpu; (Skiff's figures, guest's shortest round, gaps)."""
+    guest, words = guest_and_words(build, rounds, cpu)
+    machine = MachineOptions(cpus=2)
     result = boot(platform, os.path.join(build, "skiff.elf"), [guest], words, timeout=TIMEOUT,
                   machine=machine)
-    if result.timed_out or result.log.final_status is None:
-        raise RuntimeError("%s did not finish:\n%s" % (platform, result.com2[-2000:]))
-    fig = skiff_figures(result.com2)
+    if result.timed_out or result.log.final_status is None or result.log.final_status != 0:
+        raise RuntimeError("%s did not finish cleanly:\n%s" % (platform, result.com2[-2000:]))
     shortest, gaps = guest_gaps(result.com1)
+    return skiff_figures(result.com2), shortest, gaps
+
+
+def run_bochs(platform, build, rounds):
+    """Bochs ticks, not instructions (module docstring): the same run gives both figures."""
+    fig, shortest, gaps = boot_bochs(platform, build, rounds, 1)
+    fig["initiator_insns"] = fig["initiator_ticks"]
     fig["guest_shortest_round"] = shortest
     fig["guest_gaps"] = gaps
     fig["target_insns"] = {g - shortest: t for g, t in gaps.items()} if shortest else {}
-    fig["initiator_insns"] = fig["initiator_ticks"]
     return fig
 
 
@@ -176,6 +184,7 @@ class Counter:
         self.initiator = collections.Counter()
         self.target = collections.Counter()
         self.cpu0 = None          # [count, clock reads, excluding] inside a round
+        self.bench_cpu = None     # the CPU that runs the rounds
         self.segment = {}         # cpu -> [count, kick seen]
 
     def feed(self, cpu, insns):
@@ -185,12 +194,13 @@ class Counter:
 
     def _initiator(self, cpu, addr):
         mark = self.mark
-        if cpu != 0:
-            return
         state = self.cpu0
         if state is None:
             if addr == mark["t0"]:
                 self.cpu0 = [0, 0, False]
+                self.bench_cpu = cpu
+            return
+        if cpu != self.bench_cpu:
             return
         if not state[2]:
             state[0] += 1
@@ -208,7 +218,7 @@ class Counter:
         if addr == self.mark["kick"]:
             state[1] = True
         if addr in self.mark["entries"]:
-            if state[1] and cpu != 0:
+            if state[1]:
                 self.target[state[0]] += 1
             self.segment[cpu] = [0, False]
 
@@ -296,7 +306,8 @@ def summarize(fig):
 
 
 def markdown(results):
-    lines = ["| platform | run | rounds | initiator (insns, waiting left out) | target (insns, exit to re-entry) "
+    lines = ["Instructions on qemu-svm; deterministic Bochs ticks (not instructions) on bochs-*.", "",
+             "| platform | run | rounds | initiator (waiting left out) | target (exit to re-entry) "
              "| kicks / round | exits / round |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for platform, runs in results.items():
         for i, s in enumerate(runs):

@@ -6,7 +6,7 @@
  * The guest (tests/guests/spin, mode "kicked") writes KICK_BENCH_MAGIC at
  * the first page above its image (its heap's start, which Skiff knows as
  * kernel_end rounded up to a page) and then only reads that word, in guest
- * mode, until it changes. The boot CPU takes that page through the one
+ * mode, until it changes. Another CPU takes that page through the one
  * invalidation path N times while the guest runs on another CPU: each
  * round narrows it to read-only with mem_remove (the guest's CPU is in the
  * guest, so it is kicked out and waited for) and widens it again (widening
@@ -23,15 +23,15 @@ struct vm;
 #define KICK_BENCH_MAGIC UINT64_C(0x6b69636b62656e63)   /* "kickbenc" */
 
 /*
- * vm_kick_bench: on the boot CPU, after the APs were handed their loops
- * and before its own: run rounds rounds against the first live guest of
- * vms[0..count) placed on another CPU (nested paging only), and log per
- * round the TSC ticks the calling CPU spent in mem_remove less those it
- * spent waiting for the other CPU, and the guest's exits meanwhile (lines
- * "kick bench: ..."). Logs why and returns when there is no such guest,
- * the guest does not write the word within 60 s of TSC time, or it stops
- * running (ends, or leaves guest mode for 60 s). The guest is left to end
- * by itself.
+ * vm_kick_bench: call on every CPU before its scheduler loop. The first
+ * live guest of vms[0..count) with nested paging is the target; CPU 0
+ * measures (CPU 1 when the guest is on CPU 0), every other CPU returns at
+ * once. Runs rounds rounds and logs per round the TSC ticks the measuring
+ * CPU spent in mem_remove less those it spent waiting for the other CPU,
+ * and the guest's exits meanwhile (lines "kick bench: ..."). Logs why and
+ * returns when there is no such guest, the guest does not write the word
+ * within 60 s of TSC time, or it stops running (ends, or leaves guest mode
+ * for 60 s). The guest is left to end by itself.
  */
 void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds);
 
