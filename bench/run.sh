@@ -43,6 +43,9 @@ ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd http
   aspaces swaptest freereport spin clonetest
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
+# The cross-CPU invalidation round trip in instructions, three platforms, twice
+# (build/bench/kick.{json,md}; added to report.json as xcpu_kick_*).
+"$py" "$repo/bench/kick_bench.py" --build "$build" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
 # Eviction: reclaim throughput to the pool and to swap, restore cost.

@@ -138,6 +138,9 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "balance")).text)
 		return apply_number((struct word){ "balance", 7 }, v, 0, 1,
 				    &out->balance, err, errlen);
+	if ((v = word_value(w, "kick_bench")).text)
+		return apply_number((struct word){ "kick_bench", 10 }, v, 1, 100000,
+				    &out->kick_bench, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
 				    &out->max_tags, err, errlen);

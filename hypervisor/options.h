@@ -26,6 +26,11 @@
  *   balance=0|1       with several CPUs, move runnable guests to idle CPUs
  *                     (default 1; 0 keeps every guest where it was placed,
  *                     for comparison: docs/smp.md)
+ *   kick_bench=N      benchmark only (bench/kick_bench.py): the boot CPU
+ *                     narrows a page of the first guest of another CPU N
+ *                     times while that guest runs, through the one
+ *                     invalidation path, and logs what each round cost
+ *                     (hypervisor/vm/vm_kick_bench.h)
  *   on_end=poweroff|reboot|halt
  *                     what the machine does when every guest has ended:
  *                     ACPI soft-off (default), ACPI reset, or halt for good
@@ -74,6 +79,7 @@ struct skiff_options {
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 	unsigned max_cpus;        /* cpus=, default 1 */
 	unsigned balance;         /* balance=, 1 (default) or 0 */
+	unsigned kick_bench;      /* kick_bench=, 0 for none */
 	char gdb_guest[SKIFF_GDB_NAME_MAX];  /* gdb=, "" for none */
 	char swap[SKIFF_SWAP_SPEC_MAX];  /* swap=gpt:NAME, "" for none */
 };

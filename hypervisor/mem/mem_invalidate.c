@@ -7,7 +7,7 @@
 #include "lib/errno.h"
 
 struct mem_cpu_state mem_cpu_states[MEM_MAX_CPUS];
-static uint64_t total_remote, total_kicks, total_kick_ticks;
+static uint64_t total_remote, total_kicks, total_kick_ticks, total_wait_ticks;
 
 void mem_enter_flush(struct mem_space *s, unsigned cpu)
 {
@@ -34,22 +34,46 @@ void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *
 	*kicks = __atomic_load_n(&total_kicks, __ATOMIC_RELAXED);
 }
 
+/*
+ * wait_for_leave: spin until cpu left s's guest (its leaves count moved
+ * past seen, or it runs something else). Out of line, and timed apart
+ * from the rest, so that a benchmark can leave out the spinning, whose
+ * length depends on the other CPU (bench/kick_bench.py).
+ */
+static __attribute__((noinline)) void wait_for_leave(struct mem_space *s, unsigned cpu,
+						     uint64_t seen)
+{
+	while (__atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST) == s &&
+	       __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST) == seen)
+		__asm__ volatile("pause");
+}
+
 /* kick_and_wait: cpu is in s's guest: make it leave, and wait until it did. */
 static void kick_and_wait(struct mem_space *s, unsigned cpu)
 {
-	uint64_t seen = __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST), start;
+	uint64_t seen = __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST);
+	uint64_t start, wait_start = 0;
 
 	if (__atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST) != s || !s->invalidator.kick)
 		return;
 	start = s->invalidator.clock ? s->invalidator.clock() : 0;
 	s->invalidator.kick(s->invalidator.ctx, cpu);
-	while (__atomic_load_n(&mem_cpu_states[cpu].running, __ATOMIC_SEQ_CST) == s &&
-	       __atomic_load_n(&mem_cpu_states[cpu].leaves, __ATOMIC_SEQ_CST) == seen)
-		__asm__ volatile("pause");
+	if (s->invalidator.clock)
+		wait_start = s->invalidator.clock();
+	wait_for_leave(s, cpu, seen);
 	s->kicks++;
 	__atomic_fetch_add(&total_kicks, 1, __ATOMIC_RELAXED);
-	if (s->invalidator.clock)
-		__atomic_fetch_add(&total_kick_ticks, s->invalidator.clock() - start, __ATOMIC_RELAXED);
+	if (s->invalidator.clock) {
+		uint64_t end = s->invalidator.clock();
+
+		__atomic_fetch_add(&total_kick_ticks, end - start, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&total_wait_ticks, end - wait_start, __ATOMIC_RELAXED);
+	}
+}
+
+uint64_t mem_invalidate_wait_ticks(void)
+{
+	return __atomic_load_n(&total_wait_ticks, __ATOMIC_RELAXED);
 }
 
 void mem_flush_if_stale(struct mem_space *s)

@@ -144,6 +144,14 @@ const struct mem_space *mem_running(unsigned cpu);
  */
 void mem_invalidate_totals(uint64_t *remote_flushes, uint64_t *kicks, uint64_t *kick_ticks);
 
+/*
+ * mem_invalidate_wait_ticks: over all spaces since boot, the clock() ticks
+ * spent only waiting for kicked CPUs to leave (from the first clock read
+ * after the IPI was sent to the one after the wait), for a benchmark that
+ * counts the invalidating CPU's own work without its waiting.
+ */
+uint64_t mem_invalidate_wait_ticks(void);
+
 /* Hands a frame back once no CPU can reach it through the space. */
 typedef void (*mem_release_fn)(void *ctx, uint64_t hpa, uint64_t size);
 

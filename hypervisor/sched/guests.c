@@ -31,6 +31,7 @@
 #include "hypervisor/storage/storage.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_kick_bench.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/vm/vm_share.h"
@@ -416,6 +417,8 @@ static void schedule(void)
 	uint64_t deadline = run_deadline;
 	unsigned cursor = 0;
 
+	if (skiff_options.kick_bench)   /* benchmark only: one CPU runs it first */
+		vm_kick_bench(vms, vm_count, skiff_options.kick_bench);
 	while (work_left()) {
 		uint64_t now = tsc_read();
 		struct vm *vm;

@@ -1,0 +1,216 @@
+/*
+ * vm_kick_bench.c - the cross-CPU invalidation round trip, measured
+ * (vm_kick_bench.h). Benchmark only: nothing runs unless kick_bench=N.
+ *
+ * The page is changed under the memory lock, as every change of a nested
+ * table is, but without the guest's claim: narrowing and widening a page
+ * the guest only reads leaves nothing for its CPU's exit handling to
+ * trip over, and the kicked CPU then goes straight back into the guest,
+ * so its path is the one a kick costs and nothing else.
+ */
+#include "hypervisor/vm/vm_kick_bench.h"
+
+#include "hypervisor/console.h"
+#include "hypervisor/mem/guest_pages.h"
+#include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/smp/percpu.h"
+#include "hypervisor/time/time.h"
+#include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_memory.h"
+#include "lib/format.h"
+
+#define WAIT_NS UINT64_C(60000000000)   /* 60 s of TSC time for each wait */
+#define HISTOGRAM_SLOTS 6
+
+/* The TSC read inline, so that the benchmark's two reads are its own
+ * instructions (bench/kick_bench.py finds them in QEMU's trace). */
+static inline uint64_t bench_tsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi) : : "memory");
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* Distinct values and how often each came; the rest only counted. */
+struct histogram {
+	uint64_t value[HISTOGRAM_SLOTS], times[HISTOGRAM_SLOTS];
+	unsigned used;
+	uint64_t others, min, max;
+};
+
+static void histogram_add(struct histogram *h, uint64_t v)
+{
+	if (h->used == 0 && h->others == 0)
+		h->min = h->max = v;
+	h->min = v < h->min ? v : h->min;
+	h->max = v > h->max ? v : h->max;
+	for (unsigned i = 0; i < h->used; i++)
+		if (h->value[i] == v) {
+			h->times[i]++;
+			return;
+		}
+	if (h->used < HISTOGRAM_SLOTS) {
+		h->value[h->used] = v;
+		h->times[h->used++] = 1;
+		return;
+	}
+	h->others++;
+}
+
+static void histogram_log(const char *what, const struct histogram *h)
+{
+	char line[256];
+	size_t len = 0;
+
+	for (unsigned i = 0; i < h->used && len < sizeof(line) - 48; i++)
+		len += format(line + len, sizeof(line) - len, "%s%llu x %llu", i ? ", " : "",
+			      (unsigned long long)h->value[i], (unsigned long long)h->times[i]);
+	line[len] = '\0';
+	log_printf("kick bench: %s: %s (min %llu, max %llu, %llu rounds at other values)", what, line,
+		   (unsigned long long)h->min, (unsigned long long)h->max,
+		   (unsigned long long)h->others);
+}
+
+/* One round's context, for the functions run under the memory lock. */
+struct round {
+	uint64_t gpa;
+	unsigned perms;         /* the page's permissions, restored each round */
+	uint64_t initiator;     /* ticks in mem_remove, the waiting left out */
+	uint64_t kicks;         /* CPUs kicked out of the guest and waited for */
+	int rc;
+};
+static struct round round;
+
+/* round_locked: narrow the page (the invalidation, timed), widen it again. */
+static int round_locked(struct vm *vm, uint64_t unused)
+{
+	uint64_t kicks = vm->space.kicks, waited = mem_invalidate_wait_ticks();
+	uint64_t t0, t1;
+
+	(void)unused;
+	t0 = bench_tsc();
+	round.rc = mem_remove(&vm->space, round.gpa, GP_PAGE_SIZE, round.perms & ~(unsigned)NP_WRITE,
+			      NULL, NULL);
+	t1 = bench_tsc();
+	round.initiator = (t1 - t0) - (mem_invalidate_wait_ticks() - waited);
+	round.kicks = vm->space.kicks - kicks;
+	/* Widening invalidates nothing (nested_paging.h): no second kick. */
+	if (round.rc == 0)
+		round.rc = np_protect(&vm->nested, round.gpa, GP_PAGE_SIZE, round.perms);
+	return round.rc;
+}
+
+/* page_locked: the page's frame (a 4 KiB entry of its own afterwards) and
+ * permissions once the guest wrote the word; 1 while it has not. */
+static int page_locked(struct vm *vm, uint64_t unused)
+{
+	uint64_t hpa, size;
+	unsigned perms;
+
+	(void)unused;
+	if (np_lookup(&vm->nested, round.gpa, &hpa, &perms, &size) != 0 ||
+	    __atomic_load_n((const uint64_t *)(uintptr_t)hpa, __ATOMIC_ACQUIRE) != KICK_BENCH_MAGIC)
+		return 1;
+	if (size != GP_PAGE_SIZE && vm_page_split(vm, round.gpa) != 0)
+		return -1;
+	round.perms = perms;
+	round.initiator = hpa;   /* handed back to the caller */
+	return (perms & NP_WRITE) ? 0 : -1;
+}
+
+/* The first live guest with nested paging, or NULL. */
+static struct vm *find_target(struct vm *const *vms, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		struct vm *vm = vms[i];
+
+		if (vm->nested_ready && !vm->shadow && !vm->pv &&
+		    __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_ENDED)
+			return vm;
+	}
+	return NULL;
+}
+
+/* in_guest: wait until vm's CPU is in its guest; false after WAIT_NS. */
+static bool in_guest(struct vm *vm, unsigned cpu)
+{
+	uint64_t give_up = tsc_read() + ns_to_tsc(WAIT_NS);
+
+	while (mem_running(cpu) != &vm->space) {
+		if (tsc_read() > give_up || __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_ENDED)
+			return false;
+		__asm__ volatile("pause");
+	}
+	return true;
+}
+
+/* the_page: wait for the guest's word; its frame, or 0 (logged) when none. */
+static uint64_t the_page(struct vm *vm)
+{
+	uint64_t give_up = tsc_read() + ns_to_tsc(WAIT_NS);
+	int rc;
+
+	while ((rc = vm_memory_locked(page_locked, vm, 0)) == 1) {
+		if (tsc_read() > give_up || __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_ENDED) {
+			log_printf("kick bench: guest %s never wrote the word at gpa 0x%llx",
+				   vm->name, (unsigned long long)round.gpa);
+			return 0;
+		}
+		for (unsigned i = 0; i < 1000; i++)
+			__asm__ volatile("pause");
+	}
+	if (rc != 0) {
+		log_printf("kick bench: guest %s: its page at gpa 0x%llx is not a writable 4 KiB page",
+			   vm->name, (unsigned long long)round.gpa);
+		return 0;
+	}
+	return round.initiator;
+}
+
+static uint64_t exits_of(const struct vm *vm)
+{
+	uint64_t n = 0;
+
+	for (unsigned r = 0; r < HAL_EXIT_REASON_COUNT; r++)
+		n += __atomic_load_n(&vm->exit_count[r], __ATOMIC_RELAXED);
+	return n;
+}
+
+void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds)
+{
+	struct vm *vm = find_target(vms, count);
+	struct histogram initiator = { 0 }, kicked = { 0 };
+	uint64_t hpa, exits, intr;
+	unsigned cpu = vm ? vm_cpu(vm) : 0, done = 0;
+
+	/* CPU 0 measures, unless the guest is there: then CPU 1. */
+	if (this_cpu_index() != (cpu == 0 ? 1u : 0u))
+		return;
+	if (!vm) {
+		log_printf("kick bench: no guest with nested paging: nothing measured");
+		return;
+	}
+	round.gpa = (vm->kernel_end + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
+	if (round.gpa >= vm->mem.size || (hpa = the_page(vm)) == 0)
+		return;
+	exits = exits_of(vm);
+	intr = __atomic_load_n(&vm->exit_count[HAL_EXIT_EXTERNAL_INTR], __ATOMIC_RELAXED);
+	for (; done < rounds && in_guest(vm, cpu); done++) {
+		vm_memory_locked(round_locked, vm, 0);
+		if (round.rc != 0)
+			break;
+		histogram_add(&initiator, round.initiator);
+		histogram_add(&kicked, round.kicks);
+	}
+	exits = exits_of(vm) - exits;
+	intr = __atomic_load_n(&vm->exit_count[HAL_EXIT_EXTERNAL_INTR], __ATOMIC_RELAXED) - intr;
+	log_printf("kick bench: guest %s on CPU %u, page gpa 0x%llx: %u of %u rounds (rc %d)",
+		   vm->name, cpu, (unsigned long long)round.gpa, done, rounds, round.rc);
+	histogram_log("initiator ticks per round, waiting left out", &initiator);
+	histogram_log("CPUs kicked per round", &kicked);
+	log_printf("kick bench: guest exits during the rounds: %llu (external interrupts %llu)",
+		   (unsigned long long)exits, (unsigned long long)intr);
+	/* The guest's word changes: it leaves its loop and ends. */
+	__atomic_store_n((uint64_t *)(uintptr_t)hpa, 0, __ATOMIC_RELEASE);
+}
