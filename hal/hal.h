@@ -60,6 +60,7 @@ enum hal_exit_reason {
 	HAL_EXIT_SLICE_END,      /* the slice set with set_slice ran out */
 	HAL_EXIT_CR_ACCESS,      /* shadow paging only: MOV to/from CR0/3/4: exit.cr */
 	HAL_EXIT_INVLPG,         /* shadow paging only: INVLPG: exit.invlpg */
+	HAL_EXIT_INVPCID,        /* shadow paging only: INVPCID (the core decodes it at exit.rip) */
 	HAL_EXIT_REASON_COUNT
 };
 
@@ -171,6 +172,10 @@ struct vcpu {
 	 *     PE; CR4.PAE, PSE, PGE, PCIDE, SMEP, SMAP, LA57)
 	 *     (HAL_EXIT_CR_ACCESS); the core applies them with reg_write;
 	 *   - INVLPG (HAL_EXIT_INVLPG), with the address where the CPU says;
+	 *   - INVPCID where the CPU has it (HAL_EXIT_INVPCID; exit.next_rip
+	 *     where the CPU says, else 0): the core decodes the instruction
+	 *     at exit.rip and emulates it; the CPU's own checks that come
+	 *     before the exit (#UD, CPL) stay the CPU's;
 	 *   - every #PF (HAL_EXIT_EXCEPTION, vector 14, error code, and the
 	 *     faulting address in exit.exception.address). The core fills the
 	 *     shadow and resumes, or hands the fault to the guest with

@@ -86,6 +86,7 @@ const char *hal_exit_reason_name(enum hal_exit_reason reason)
 		[HAL_EXIT_SLICE_END] = "slice-end",
 		[HAL_EXIT_CR_ACCESS] = "cr-access",
 		[HAL_EXIT_INVLPG] = "invlpg",
+		[HAL_EXIT_INVPCID] = "invpcid",
 	};
 
 	if ((unsigned)reason >= sizeof(names) / sizeof(names[0]) || !names[reason])

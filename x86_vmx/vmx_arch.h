@@ -251,6 +251,7 @@ enum vmx_exit_reason {
 	VMX_EXIT_INVVPID = 53,
 	VMX_EXIT_WBINVD = 54,
 	VMX_EXIT_XSETBV = 55,
+	VMX_EXIT_INVPCID = 58,
 	VMX_EXIT_VMFUNC = 59,
 	VMX_EXIT_REASON_LIMIT = 70,  /* names are known below this */
 };

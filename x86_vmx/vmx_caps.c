@@ -125,9 +125,12 @@ static void choose_all_controls(vmx_msr_reader read_msr, bool true_msrs,
 		EXIT_SAVE_EFER | EXIT_LOAD_EFER, EXIT_SAVE_PREEMPTION_TIMER };
 	static const struct vmx_control_request entry = { "entry",
 		ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, 0 };
-	/* RDTSCP: without it the instruction raises #UD in the guest. */
+	/* RDTSCP, INVPCID: without them the instruction raises #UD in the
+	 * guest. INVPCID runs in the guest under EPT; under shadow paging
+	 * INVLPG exiting makes it exit (vmx_shadow.c). */
 	static const struct vmx_control_request proc2 = { "proc2",
-		PROC2_WBINVD_EXITING, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP };
+		PROC2_WBINVD_EXITING, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_ENABLE_RDTSCP |
+		PROC2_ENABLE_INVPCID };
 	uint64_t proc_msr = read_msr(true_msrs ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 				     MSR_IA32_VMX_PROCBASED_CTLS);
 	uint64_t proc2_msr = 0;

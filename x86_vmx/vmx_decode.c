@@ -221,6 +221,11 @@ void vmx_decode_exit(uint32_t exit_reason, vmx_field_reader read_field,
 		exit->invlpg.known = true;
 		vmx_set_next_rip(read_field, exit);
 		break;
+	case VMX_EXIT_INVPCID:
+		/* With "enable INVPCID" and INVLPG exiting (shadow paging). */
+		exit->reason = HAL_EXIT_INVPCID;
+		vmx_set_next_rip(read_field, exit);
+		break;
 	default:
 		decode_unhandled(basic, read_field, exit);
 		break;

@@ -76,14 +76,15 @@ uint64_t mem_invalidate_wait_ticks(void)
 	return __atomic_load_n(&total_wait_ticks, __ATOMIC_RELAXED);
 }
 
-void mem_flush_if_stale(struct mem_space *s)
+/* flush_stale: mem_flush_if_stale, the zap left out when already done. */
+static void flush_stale(struct mem_space *s, bool zap)
 {
 	uint64_t set;
 	unsigned self;
 
 	if (!s->table->stale)
 		return;
-	if (s->invalidator.zap)
+	if (zap && s->invalidator.zap)
 		s->invalidator.zap(s->invalidator.ctx);
 	/* The set starts again empty: a CPU entering from now on adds itself
 	 * and, if it was in the old set, finds its flush due. */
@@ -103,10 +104,16 @@ void mem_flush_if_stale(struct mem_space *s)
 	s->table->stale = false;
 }
 
+void mem_flush_if_stale(struct mem_space *s)
+{
+	flush_stale(s, true);
+}
+
 int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	       unsigned keep_perms, mem_release_fn release, void *release_ctx)
 {
 	uint64_t hpa, page;
+	bool was_stale, zapped;
 	int rc;
 
 	if (s == NULL || s->table == NULL || (size != NP_PAGE_4K && size != NP_PAGE_2M))
@@ -114,13 +121,17 @@ int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	if (np_lookup(s->table, gpa, &hpa, NULL, &page) != 0 || page != size ||
 	    (gpa & (size - 1)) != 0)
 		return -ENOENT;
+	was_stale = s->table->stale;
 	if (keep_perms)
 		rc = np_protect(s->table, gpa, size, keep_perms);
 	else
 		rc = np_unmap(s->table, gpa, size);
 	if (rc)
 		return rc;
-	mem_flush_if_stale(s);
+	/* A table stale before this call owes the full zap. */
+	zapped = !was_stale && s->table->stale && s->invalidator.zap_page &&
+		s->invalidator.zap_page(s->invalidator.ctx, gpa, size);
+	flush_stale(s, !zapped);
 	if (!keep_perms && release)
 		release(release_ctx, hpa, size);
 	return 0;

@@ -51,6 +51,11 @@ struct mem_cpu_set {
  *     counts every CPU as remote.
  *   clock(): a time stamp (TSC), to add up how long kicks took from the
  *     IPI to the exit; NULL when not measured.
+ *   zap_page(ctx, gpa, size): mem_remove's narrower zap: drop only the
+ *     mappings derived from [gpa, gpa+size) (the shadow leaves that map
+ *     it, through their reverse map) on the calling CPU. True when it
+ *     could tell which and dropped them all; false (zap runs instead) when
+ *     it could not. NULL: zap always runs.
  */
 struct mem_invalidator {
 	void (*zap)(void *ctx);
@@ -59,6 +64,7 @@ struct mem_invalidator {
 	unsigned (*self)(void);
 	uint64_t (*clock)(void);
 	void *ctx;
+	bool (*zap_page)(void *ctx, uint64_t gpa, uint64_t size);
 };
 
 /*
@@ -161,7 +167,8 @@ typedef void (*mem_release_fn)(void *ctx, uint64_t hpa, uint64_t size);
  * to keep_perms (NP_* with NP_READ; the frame stays the guest's). Then
  * invalidate on s->cpus when the table says a translation went stale, and
  * only then call release(release_ctx, hpa, size) for an unmapped frame
- * (release may be NULL). Returns 0; -ENOENT when gpa is not mapped with a
+ * (release may be NULL). The zap is zap_page's for that page alone when
+ * the table was not stale already and zap_page can tell. Returns 0; -ENOENT when gpa is not mapped with a
  * page of exactly size (nothing changed); -EINVAL for bad arguments;
  * -ENOMEM from the engine (nothing released).
  */

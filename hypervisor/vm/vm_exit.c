@@ -135,8 +135,6 @@ static bool handle_cpuid(struct vm *vm, const struct hal_exit *exit)
 	struct cpuid_regs r = cpuid(leaf, subleaf);
 
 	cpuid_policy_apply(leaf, subleaf, &r);
-	if (vm->shadow)
-		shadow_cpuid(leaf, subleaf, &r);
 	gpr[HAL_REG_RAX] = r.eax;
 	gpr[HAL_REG_RBX] = r.ebx;
 	gpr[HAL_REG_RCX] = r.ecx;
@@ -288,10 +286,12 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 		return false;
 	case HAL_EXIT_CR_ACCESS:
 	case HAL_EXIT_INVLPG:
+	case HAL_EXIT_INVPCID:
 		if (vm->shadow)
 			return shadow_handle_exit(vm, exit);
 		vm_end(vm, 1, VM_END_KILLED, "executed %s at rip 0x%llx, which guests may not use",
-		       exit->reason == HAL_EXIT_INVLPG ? "INVLPG" : "MOV CR (CR8, or CR0.CD/NW)",
+		       exit->reason == HAL_EXIT_INVLPG ? "INVLPG" :
+		       exit->reason == HAL_EXIT_INVPCID ? "INVPCID" : "MOV CR (CR8, or CR0.CD/NW)",
 		       (unsigned long long)exit->rip);
 		return false;
 	case HAL_EXIT_EXCEPTION:

@@ -335,6 +335,12 @@ static void zap_vm(void *ctx)
 	shadow_zap_all(ctx);
 }
 
+/* zap_page_vm: one page taken: only the shadow leaves that map it go. */
+static bool zap_page_vm(void *ctx, uint64_t gpa, uint64_t size)
+{
+	return shadow_page_removed(ctx, gpa, size);
+}
+
 static void flush_vm_here(void *ctx, unsigned cpu)
 {
 	struct vm *vm = ctx;
@@ -368,7 +374,7 @@ static int setup_locked(struct vm *vm)
 	vm->nested_ready = true;
 	vm->space = (struct mem_space){
 		.table = &vm->nested,
-		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm },
+		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm, zap_page_vm },
 	};
 	vm_reclaim_track(vm, true);
 	return 0;

@@ -9,12 +9,16 @@
  * GW_OUTSIDE_RAM, push an error code of the CPU's bits only, and grant only
  * what the combined permissions allow; a success is then installed in a
  * shadow table and read back, and the tree is freed to the last page.
+ * The RAM's first bytes are also the instruction bytes shadow paging
+ * decodes at a guest's RIP (MOV CR, INVLPG, INVPCID): a decoder may read
+ * only what it was given and claim at most that length.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hypervisor/mem/shadow/guest_walk.h"
+#include "hypervisor/mem/shadow/insn_decode.h"
 #include "hypervisor/mem/shadow/shadow_table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -110,6 +114,30 @@ static void install(const struct gw_result *r, uint64_t va)
 		abort();
 }
 
+/* decode_all: each decoder on the first len bytes (a copy of exactly len). */
+static void decode_all(const uint8_t *bytes, unsigned len, uint64_t seed)
+{
+	uint8_t *copy = malloc(len ? len : 1);   /* ASan sees a read past len */
+	uint64_t gpr[16], address;
+	struct insn_cr cr;
+	struct insn_invpcid inv;
+	uint8_t length;
+
+	if (!copy)
+		return;
+	memcpy(copy, bytes, len);
+	for (unsigned i = 0; i < 16; i++)
+		gpr[i] = seed * (i + 1);
+	if (insn_decode_mov_cr(copy, len, &cr) && (cr.length > len || cr.gpr > 15))
+		abort();
+	if (insn_decode_invlpg(copy, len, gpr, seed, &address, &length) && length > len)
+		abort();
+	if (insn_decode_invpcid(copy, len, gpr, seed, &inv) &&
+	    (inv.length > len || inv.type_gpr > 15))
+		abort();
+	free(copy);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint64_t words[MAX_PAGES * 512];
@@ -124,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 24)
 		return 0;
 	body = size - 24;
+	decode_all(data + 24, body < INSN_MAX ? (unsigned)body : INSN_MAX, read64(data + 8));
 	if (body > sizeof(words))
 		body = sizeof(words);
 	memset(words, 0, sizeof(words));

@@ -362,6 +362,32 @@ static void test_decode_invlpg(void)
 	CHECK(!insn_decode_invlpg(r12_disp8, 5, gpr, 0, &addr, &len));
 }
 
+/* INVPCID r64, m128: the type register and the descriptor's address. */
+static void test_decode_invpcid(void)
+{
+	static const uint8_t rax_rcx[] = { 0x66, 0x0f, 0x38, 0x82, 0x08 };
+	static const uint8_t rsp_r9[] = { 0x66, 0x44, 0x0f, 0x38, 0x82, 0x4c, 0x24, 0x10 };
+	static const uint8_t rip_rdx[] = { 0x66, 0x0f, 0x38, 0x82, 0x15, 0x00, 0x01, 0x00, 0x00 };
+	static const uint8_t reg_form[] = { 0x66, 0x0f, 0x38, 0x82, 0xc1 };
+	static const uint8_t no_66[] = { 0x0f, 0x38, 0x82, 0x08 };
+	static const uint8_t invvpid[] = { 0x66, 0x0f, 0x38, 0x81, 0x08 };
+	uint64_t gpr[16] = { 0 };
+	struct insn_invpcid i;
+
+	gpr[0] = 0x5000;
+	gpr[4] = 0x7ff0;
+	CHECK(insn_decode_invpcid(rax_rcx, 5, gpr, 0, &i) && i.type_gpr == 1 &&
+	      i.descriptor == 0x5000 && i.length == 5);
+	CHECK(insn_decode_invpcid(rsp_r9, 8, gpr, 0, &i) && i.type_gpr == 9 &&
+	      i.descriptor == 0x8000 && i.length == 8);
+	CHECK(insn_decode_invpcid(rip_rdx, 9, gpr, 0x1000, &i) && i.type_gpr == 2 &&
+	      i.descriptor == 0x1000 + 9 + 0x100 && i.length == 9);
+	CHECK(!insn_decode_invpcid(rsp_r9, 7, gpr, 0, &i));   /* cut short */
+	CHECK(!insn_decode_invpcid(reg_form, 5, gpr, 0, &i));
+	CHECK(!insn_decode_invpcid(no_66, 4, gpr, 0, &i));
+	CHECK(!insn_decode_invpcid(invvpid, 5, gpr, 0, &i));
+}
+
 int main(void)
 {
 	ram = aligned_alloc(4096, RAM);
@@ -377,6 +403,7 @@ int main(void)
 	test_rmap();
 	test_decode_mov_cr();
 	test_decode_invlpg();
+	test_decode_invpcid();
 	free(ram);
 	return check_report("shadow_test");
 }

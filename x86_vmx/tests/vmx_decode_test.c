@@ -186,7 +186,7 @@ static void test_forbidden(void)
 	}
 }
 
-/* The exits shadow paging adds: MOV to/from CR0/3/4 and INVLPG. */
+/* The exits shadow paging adds: MOV to/from CR0/3/4, INVLPG and INVPCID. */
 static void test_shadow_exits(void)
 {
 	struct hal_exit e;
@@ -208,6 +208,9 @@ static void test_shadow_exits(void)
 	e = decode(14);
 	CHECK(e.reason == HAL_EXIT_INVLPG && e.invlpg.known);
 	CHECK(e.invlpg.address == UINT64_C(0xffff800000012340) && e.next_rip == 0x7003);
+	set_fields(0x7000, 5, 0);                              /* INVPCID */
+	e = decode(58);
+	CHECK(e.reason == HAL_EXIT_INVPCID && e.next_rip == 0x7005);
 }
 
 static void test_unhandled(void)

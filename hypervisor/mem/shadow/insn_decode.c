@@ -45,21 +45,18 @@ static int64_t read_disp(const uint8_t *p, unsigned size)
 			 (uint32_t)p[3] << 24);
 }
 
-bool insn_decode_invlpg(const uint8_t *bytes, unsigned len, const uint64_t gpr[16],
-			uint64_t rip, uint64_t *address, uint8_t *length)
+/*
+ * mem_operand: the memory operand whose ModRM byte is bytes[pos] (mod not
+ * 3); its linear address (flat segments) into *address and the position
+ * after it (SIB, displacement) into *end. False when bytes run out.
+ */
+static bool mem_operand(const uint8_t *bytes, unsigned len, unsigned pos, uint8_t rex,
+			const uint64_t gpr[16], uint64_t rip, uint64_t *address, unsigned *end)
 {
-	unsigned at, mod, rm, disp_size, pos;
-	uint8_t rex = take_rex(bytes, len, &at);
+	unsigned mod = bytes[pos] >> 6, rm = bytes[pos] & 7u, disp_size;
 	uint64_t addr = 0;
 	bool rip_relative = false;
 
-	if (len < at + 3 || bytes[at] != 0x0f || bytes[at + 1] != 0x01)
-		return false;
-	pos = at + 2;
-	mod = bytes[pos] >> 6;
-	rm = bytes[pos] & 7u;
-	if (mod == 3 || ((bytes[pos] >> 3) & 7u) != 7)
-		return false;
 	pos++;
 	disp_size = mod == 1 ? 1 : mod == 2 ? 4 : 0;
 	if (rm == 4) {                      /* a SIB byte follows */
@@ -89,8 +86,47 @@ bool insn_decode_invlpg(const uint8_t *bytes, unsigned len, const uint64_t gpr[1
 		addr += (uint64_t)read_disp(bytes + pos, disp_size);
 	pos += disp_size;
 	if (rip_relative)
-		addr += rip + pos;
+		addr += rip + pos;   /* the instruction ends here for both users */
 	*address = addr;
-	*length = (uint8_t)pos;
+	*end = pos;
+	return true;
+}
+
+bool insn_decode_invlpg(const uint8_t *bytes, unsigned len, const uint64_t gpr[16],
+			uint64_t rip, uint64_t *address, uint8_t *length)
+{
+	unsigned at, end;
+	uint8_t rex = take_rex(bytes, len, &at);
+
+	if (len < at + 3 || bytes[at] != 0x0f || bytes[at + 1] != 0x01)
+		return false;
+	if ((bytes[at + 2] >> 6) == 3 || ((bytes[at + 2] >> 3) & 7u) != 7)
+		return false;
+	if (!mem_operand(bytes, len, at + 2, rex, gpr, rip, address, &end))
+		return false;
+	*length = (uint8_t)end;
+	return true;
+}
+
+bool insn_decode_invpcid(const uint8_t *bytes, unsigned len, const uint64_t gpr[16],
+			 uint64_t rip, struct insn_invpcid *out)
+{
+	unsigned at, end;
+	uint8_t rex;
+	uint8_t modrm;
+
+	if (len < 1 || bytes[0] != 0x66)
+		return false;
+	rex = take_rex(bytes + 1, len - 1, &at);
+	at++;
+	if (len < at + 4 || bytes[at] != 0x0f || bytes[at + 1] != 0x38 || bytes[at + 2] != 0x82)
+		return false;
+	modrm = bytes[at + 3];
+	if ((modrm >> 6) == 3)
+		return false;
+	if (!mem_operand(bytes, len, at + 3, rex, gpr, rip, &out->descriptor, &end))
+		return false;
+	out->type_gpr = (uint8_t)(((modrm >> 3) & 7u) | ((rex & REX_R) ? 8u : 0u));
+	out->length = (uint8_t)end;
 	return true;
 }

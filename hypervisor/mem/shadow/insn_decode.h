@@ -1,8 +1,8 @@
 /*
  * insn_decode.h - the few instructions shadow paging emulates, decoded from
  * their bytes when the CPU does not describe them (SVM without decode
- * assists): MOV to/from CR0/CR3/CR4 and INVLPG, in 64-bit mode. Portable
- * and host-tested.
+ * assists): MOV to/from CR0/CR3/CR4, INVLPG and INVPCID, in 64-bit mode.
+ * Portable and host-tested.
  */
 #ifndef SKIFF_INSN_DECODE_H
 #define SKIFF_INSN_DECODE_H
@@ -35,5 +35,20 @@ bool insn_decode_mov_cr(const uint8_t *bytes, unsigned len, struct insn_cr *out)
  */
 bool insn_decode_invlpg(const uint8_t *bytes, unsigned len, const uint64_t gpr[16],
 			uint64_t rip, uint64_t *address, uint8_t *length);
+
+struct insn_invpcid {
+	uint8_t type_gpr;      /* the register holding the type: RAX = 0 .. R15 = 15 */
+	uint64_t descriptor;   /* the 16-byte descriptor's linear address */
+	uint8_t length;
+};
+
+/*
+ * insn_decode_invpcid: bytes hold INVPCID r64, m128 (66, an optional REX,
+ * 0F 38 82, ModRM with a memory operand); gpr and rip as for INVLPG.
+ * Returns true and fills *out, or false for anything else (other
+ * prefixes, a register operand).
+ */
+bool insn_decode_invpcid(const uint8_t *bytes, unsigned len, const uint64_t gpr[16],
+			 uint64_t rip, struct insn_invpcid *out);
 
 #endif

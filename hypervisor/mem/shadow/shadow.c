@@ -20,7 +20,9 @@
 #include "hypervisor/cpu.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/pv/pv.h"
+#include "hypervisor/mem/shadow/shadow_reclaim.h"
 #include "hypervisor/vm/vm.h"
+#include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 
@@ -87,15 +89,14 @@ enum gw_status shadow_walk(struct vm *vm, uint64_t va, unsigned access,
 	return guest_walk(&mem, &regs, va, access, out);
 }
 
-/* clear_bits: forget which pages are mapped writable (and which are
- * tables); the reverse map's records go with them. */
+/* clear_bits: no shadow maps anything now: forget which pages are mapped
+ * (and which are tables); the reverse map's records go with them. */
 static void clear_bits(struct shadow *sh, bool tables_too)
 {
-	uint64_t half = sh->bits_bytes / 2;
-
-	memset(sh->writable_bits, 0, half);
+	memset(sh->writable_bits, 0, sh->bits_each);
+	memset(sh->mapped_bits, 0, sh->bits_each);
 	if (tables_too)
-		memset(sh->table_bits, 0, half);
+		memset(sh->table_bits, 0, sh->bits_each);
 	rmap_clear(sh->rmap);
 }
 
@@ -203,6 +204,37 @@ bool shadow_table_written(struct vm *vm, uint64_t gpa)
 	return true;
 }
 
+static uint64_t root_of_id(void *ctx, uint32_t id)
+{
+	return root_with_id(ctx, id);
+}
+
+/*
+ * No CR3 reload here: the caller may run on another CPU than vm's vCPU
+ * (the VMCS is not this CPU's); the invalidation path flushes the vCPU's
+ * tag before it enters again.
+ */
+bool shadow_page_removed(struct vm *vm, uint64_t gpa, uint64_t size)
+{
+	struct shadow *sh = vm->shadow;
+
+	if (!sh)
+		return true;
+	for (uint64_t page = gpa & ~(uint64_t)(PAGE - 1); page < gpa + size; page += PAGE) {
+		int cleared;
+
+		if (page >= vm->mem.size || !bit_get(sh->mapped_bits, page))
+			continue;
+		cleared = shadow_drop_page_leaves(sh->rmap, &sh->alloc, page, root_of_id, sh);
+		if (cleared < 0) {
+			sh->stats.reclaim_zaps++;
+			return false;
+		}
+		sh->stats.reclaim_drops += (uint64_t)cleared;
+	}
+	return true;
+}
+
 bool shadow_page_narrowed(struct vm *vm, uint64_t gpa)
 {
 	struct shadow *sh = vm->shadow;
@@ -272,9 +304,10 @@ static void mark_tables(struct vm *vm, uint64_t va, const struct gw_result *w)
 	}
 }
 
-/* record_writable: the reverse map learns that the current shadow maps
- * gpa's page (or the 2 MiB around it) writable at va. */
-static void record_writable(struct shadow *sh, uint64_t va, uint64_t gpa, bool large)
+/* record_leaf: the reverse map learns that the current shadow maps gpa's
+ * page (or the 2 MiB around it) at va, writable or not: narrowing the
+ * page drops it, and so does the memory core taking the page. */
+static void record_leaf(struct shadow *sh, uint64_t va, uint64_t gpa, bool large)
 {
 	uint64_t mask = large ? LARGE - 1 : PAGE - 1;
 	struct rmap_record r = {
@@ -285,11 +318,17 @@ static void record_writable(struct shadow *sh, uint64_t va, uint64_t gpa, bool l
 	rmap_add(sh->rmap, &r);
 }
 
-/* unsync: the guest writes one of its table pages (see the top of file). */
+/*
+ * unsync: the guest writes one of its table pages (see the top of file).
+ * The current shadow keeps its leaves, so their reverse-map records and
+ * mapped bits stay for reclaim; its table records are not used while
+ * unsynced and go at the next full drop.
+ */
 static void unsync(struct shadow *sh)
 {
 	drop_others(sh);
-	clear_bits(sh, true);
+	memset(sh->writable_bits, 0, sh->bits_each);
+	memset(sh->table_bits, 0, sh->bits_each);
 	sh->unsynced = true;
 	sh->stats.unsyncs++;
 }
@@ -329,6 +368,15 @@ static bool host_side(struct vm *vm, uint64_t va, uint64_t gpa, unsigned access,
 {
 	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
 
+	/*
+	 * A fill is the shadow's nested page fault: the guest is between two
+	 * instructions, so, as there, its own zero and cold pages may be
+	 * reclaimed to place this one (guest_ptr spares them: it serves
+	 * hypercalls in the middle of their work). -ENOENT: already placed.
+	 */
+	if (np_lookup(&vm->nested, page, NULL, NULL, NULL) != 0 &&
+	    vm_first_touch(vm, page) == -ENOMEM)
+		return end_out_of_memory(vm, va);
 	if (!guest_ptr(&vm->mem, page, PAGE))
 		return end_out_of_memory(vm, va);
 	if (np_lookup(&vm->nested, page, hpa, perms, host_size) != 0)
@@ -361,6 +409,7 @@ static uint64_t leaf_for(struct shadow *sh, const struct gw_result *w, uint64_t 
 		pte |= PTE_US;
 	if (!w->executable || !(perms & NP_EXEC))
 		pte |= PTE_NX;
+	bit_set(sh->mapped_bits, gpa);
 	if (writable) {
 		pte |= PTE_RW | PTE_D;
 		bit_set(sh->writable_bits, gpa);
@@ -399,6 +448,7 @@ static uint64_t large_leaf(struct vm *vm, const struct gw_result *w, uint64_t pt
 		return 0;
 	if (pte & PTE_RW)
 		memset(sh->writable_bits + (base >> 15), 0xff, LARGE >> 15);
+	memset(sh->mapped_bits + (base >> 15), 0xff, LARGE >> 15);
 	return (pte & ~PTE_ADDR) | ((pte & PTE_ADDR) & ~(LARGE - 1));
 }
 
@@ -471,8 +521,7 @@ bool shadow_page_fault(struct vm *vm, uint64_t va, uint32_t error)
 	sh->last_refault_va = ~UINT64_C(0);
 	if (set_leaf(vm, page, pte, large != 0) != 0)
 		return end_out_of_memory(vm, va);
-	if (pte & PTE_RW)
-		record_writable(sh, va, w.gpa, large != 0);
+	record_leaf(sh, va, w.gpa, large != 0);
 	sh->stats.fills++;
 	sh->stats.large_fills += large != 0;
 	if (sh->alloc.pages > sh->stats.peak_pages)
@@ -580,7 +629,8 @@ int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
 	sh->phys_bits = cpuid(0x80000000u, 0).eax >= 0x80000008u ?
 		(cpuid(0x80000008u, 0).eax & 0xffu) : 36;
 	sh->last_refault_va = ~UINT64_C(0);
-	sh->bits_bytes = ((2 * ((pages + 7) / 8)) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	sh->bits_each = ((pages + 7) / 8 + 7) & ~UINT64_C(7);
+	sh->bits_bytes = (3 * sh->bits_each + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
 	sh->bits_hpa = frames_alloc_contiguous(sh->bits_bytes, FRAME_SIZE);
 	vm->shadow = sh;
 	if (!sh->bits_hpa)
@@ -593,7 +643,8 @@ int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
 	sh->rmap = (struct shadow_rmap *)(uintptr_t)sh->rmap_hpa;
 	rmap_clear(sh->rmap);
 	sh->table_bits = (uint8_t *)(uintptr_t)sh->bits_hpa;
-	sh->writable_bits = sh->table_bits + sh->bits_bytes / 2;
+	sh->writable_bits = sh->table_bits + sh->bits_each;
+	sh->mapped_bits = sh->writable_bits + sh->bits_each;
 	sh->roots[0] = (struct shadow_root){ guest_cr3 & PTE_ADDR, st_root_new(&sh->alloc), 1, 1 };
 	sh->next_id = 1;
 	sh->count = 1;
@@ -620,14 +671,6 @@ void shadow_destroy(struct vm *vm)
 	vm->shadow = NULL;
 }
 
-#define LEAF7_EBX_INVPCID (1u << 10)
-
-void shadow_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
-{
-	if (leaf == 7 && subleaf == 0)
-		r->ebx &= ~LEAF7_EBX_INVPCID;
-}
-
 void shadow_log_summary(const struct vm *vm)
 {
 	const struct shadow *sh = vm->shadow;
@@ -638,12 +681,14 @@ void shadow_log_summary(const struct vm *vm)
 	s = &sh->stats;
 	log_printf("guest %s: shadow cache=%u cr3_loads=%llu hits=%llu misses=%llu fills=%llu "
 		   "large=%llu guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu "
-		   "peak_tables=%llu KiB rmap_drops=%llu",
+		   "peak_tables=%llu KiB rmap_drops=%llu reclaim_drops=%llu reclaim_zaps=%llu "
+		   "invpcids=%llu",
 		   vm->name, sh->cache_roots, (unsigned long long)s->cr3_loads,
 		   (unsigned long long)s->cache_hits, (unsigned long long)s->cache_misses,
 		   (unsigned long long)s->fills, (unsigned long long)s->large_fills,
 		   (unsigned long long)s->guest_faults,
 		   (unsigned long long)s->unsyncs, (unsigned long long)s->zaps,
 		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4),
-		   (unsigned long long)s->rmap_drops);
+		   (unsigned long long)s->rmap_drops, (unsigned long long)s->reclaim_drops,
+		   (unsigned long long)s->reclaim_zaps, (unsigned long long)s->invpcids);
 }

@@ -21,7 +21,6 @@
 #include "hal/hal.h"
 
 struct vm;
-struct cpuid_regs;
 
 #define SHADOW_CACHE_DEFAULT 4u
 #define SHADOW_CACHE_MAX 16u
@@ -46,10 +45,11 @@ void shadow_destroy(struct vm *vm);
 void shadow_zap_all(struct vm *vm);
 
 /*
- * shadow_handle_exit: a #PF, CR access or INVLPG exit of a shadow-paged
- * vm. Returns true when the guest keeps running; false after ending it
- * with a decoded report (its tables point outside its RAM, it asked for
- * a paging mode shadow paging does not offer, no memory was left).
+ * shadow_handle_exit: a #PF, CR access, INVLPG or INVPCID exit of a
+ * shadow-paged vm. Returns true when the guest keeps running (also after
+ * injecting the fault the CPU would raise); false after ending it with a
+ * decoded report (its tables point outside its RAM, it asked for a paging
+ * mode shadow paging does not offer, no memory was left).
  */
 bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit);
 
@@ -76,18 +76,21 @@ bool shadow_table_written(struct vm *vm, uint64_t gpa);
  */
 bool shadow_page_narrowed(struct vm *vm, uint64_t gpa);
 
+/*
+ * shadow_page_removed: the memory core is taking vm's guest pages [gpa,
+ * gpa+size) away or narrowing them (mem_invalidate.h's zap_page): drops
+ * exactly the shadow leaves that map them, found through the reverse map
+ * (pages no shadow leaf mapped cost a bit test). Returns true when done
+ * (also when vm has no shadows); false, having dropped nothing more, when
+ * the map cannot tell: the caller then drops every shadow. Does not flush
+ * the CPU: the invalidation path does, before the frame is reused. May
+ * run on any CPU holding vm's memory lock.
+ */
+bool shadow_page_removed(struct vm *vm, uint64_t gpa, uint64_t size);
+
 /* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
 uint64_t shadow_guest_efer(const struct vm *vm);
 void shadow_write_efer(struct vm *vm, uint64_t value);
-
-/*
- * shadow_cpuid: hide from a shadow-paged guest's CPUID what shadow paging
- * does not offer: INVPCID (leaf 7, EBX bit 10), which the CPU would run
- * without an exit on SVM, flushing its TLB but not Skiff's shadows. A
- * guest with PCIDs flushes with MOV CR3 and INVLPG instead. r holds the
- * values so far; other leaves are left as they are.
- */
-void shadow_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
 /* shadow_log_summary: one "guest NAME: shadow ..." line of counters. */
 void shadow_log_summary(const struct vm *vm);

@@ -1,6 +1,6 @@
 /*
  * shadow_exit.c - the exits shadow paging takes (hal.h, vcpu.shadow_paging):
- * #PF, MOV to/from CR0/CR3/CR4 and INVLPG. Where the CPU does not describe
+ * #PF, MOV to/from CR0/CR3/CR4, INVLPG and INVPCID. Where the CPU does not describe
  * the instruction (SVM without decode assists), its bytes are fetched
  * through the guest's own tables and decoded (insn_decode.h).
  */
@@ -215,6 +215,95 @@ static bool invlpg(struct vm *vm, const struct hal_exit *exit)
 	return true;
 }
 
+/* canonical: bits 63:47 all equal (4-level paging, the only one offered). */
+static bool canonical(uint64_t va)
+{
+	uint64_t top = va >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+/*
+ * read_linear: len bytes at the guest's linear address va, as a supervisor
+ * read through its tables. GW_FAULT: *fault_va and *error say which #PF
+ * the CPU would raise; GW_OUTSIDE_RAM: a table or the page lies beyond RAM.
+ */
+static enum gw_status read_linear(struct vm *vm, uint64_t va, void *out, unsigned len,
+				  uint64_t *fault_va, uint32_t *error)
+{
+	uint8_t *bytes = out;
+
+	for (unsigned got = 0; got < len;) {
+		uint64_t at = va + got;
+		unsigned in_page = 4096u - (unsigned)(at & 4095u);
+		unsigned take = in_page < len - got ? in_page : len - got;
+		struct gw_result w;
+		enum gw_status status = shadow_walk(vm, at, 0, &w);
+		const uint8_t *p;
+
+		*fault_va = at;
+		*error = w.error;
+		if (status != GW_OK)
+			return status;
+		if (!(p = guest_ptr(&vm->mem, w.gpa, take)))
+			return GW_OUTSIDE_RAM;
+		memcpy(bytes + got, p, take);
+		got += take;
+	}
+	return GW_OK;
+}
+
+#define INVPCID_TYPES 4u
+#define INVPCID_PCID_BITS UINT64_C(0xfff)
+
+/*
+ * invpcid: INVPCID r64, m128 as the SDM describes it (vol. 2A, INVPCID):
+ * #GP(0) for a type above 3, a descriptor with bits 63:12 set, a PCID other
+ * than 0 while CR4.PCIDE is clear (types 0 and 1), a non-canonical address
+ * (type 0) or descriptor; #PF when the descriptor cannot be read. The CPU
+ * raises #UD and the CPL check itself, before the exit. Shadows are not
+ * tagged by PCID (docs/shadow-paging.md), so type 0 drops the address
+ * whatever the PCID, and the other types flush as a CR3 reload does.
+ */
+static bool invpcid(struct vm *vm, const struct hal_exit *exit)
+{
+	uint8_t bytes[INSN_MAX];
+	unsigned got = fetch(vm, exit->rip, bytes);
+	uint64_t gpr[HAL_GPR_COUNT], desc[2], type, fault_va;
+	struct insn_invpcid insn;
+	uint32_t error;
+	bool pcide = (hal->reg_read(&vm->vcpu, HAL_REG_CR4) & CR4_PCIDE) != 0;
+
+	memcpy(gpr, vm->vcpu.gpr, sizeof(gpr));
+	gpr[HAL_REG_RSP] = hal->reg_read(&vm->vcpu, HAL_REG_RSP);
+	if (!insn_decode_invpcid(bytes, got, gpr, exit->rip, &insn))
+		return end_bad_insn(vm, "INVPCID");
+	type = gpr[insn.type_gpr];
+	if (type >= INVPCID_TYPES || !canonical(insn.descriptor))
+		return inject_gp(vm) == CR_FAULTED;
+	switch (read_linear(vm, insn.descriptor, desc, sizeof(desc), &fault_va, &error)) {
+	case GW_OUTSIDE_RAM:
+		vm_end(vm, 1, VM_END_KILLED,
+		       "shadow paging: INVPCID descriptor at 0x%llx lies outside its RAM, rip 0x%llx",
+		       (unsigned long long)insn.descriptor, (unsigned long long)exit->rip);
+		return false;
+	case GW_FAULT:
+		vm->shadow->stats.guest_faults++;
+		hal->reg_write(&vm->vcpu, HAL_REG_CR2, fault_va);
+		hal->inject_exception(&vm->vcpu, VECTOR_PF, true, error);
+		return true;
+	case GW_OK:
+		break;
+	}
+	if ((desc[0] & ~INVPCID_PCID_BITS) || (type <= 1 && !pcide && desc[0] != 0) ||
+	    (type == 0 && !canonical(desc[1])))
+		return inject_gp(vm) == CR_FAULTED;
+	vm->shadow->stats.invpcids++;
+	shadow_invlpg(vm, desc[1], type == 0);
+	hal->reg_write(&vm->vcpu, HAL_REG_RIP, exit->rip + insn.length);
+	return true;
+}
+
 bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit)
 {
 	switch (exit->reason) {
@@ -224,6 +313,8 @@ bool shadow_handle_exit(struct vm *vm, const struct hal_exit *exit)
 		return cr_access(vm, exit);
 	case HAL_EXIT_INVLPG:
 		return invlpg(vm, exit);
+	case HAL_EXIT_INVPCID:
+		return invpcid(vm, exit);
 	default:
 		return false;
 	}

@@ -19,7 +19,10 @@ struct shadow_root {
 struct shadow_stats {
 	uint64_t cr3_loads, cache_hits, cache_misses;
 	uint64_t fills, large_fills, guest_faults, zaps, unsyncs, invlpgs, peak_pages;
+	uint64_t invpcids;         /* INVPCIDs emulated */
 	uint64_t rmap_drops;       /* entries dropped through the reverse map alone */
+	uint64_t reclaim_drops;    /* leaves dropped for a page the memory core took */
+	uint64_t reclaim_zaps;     /* takes the reverse map could not answer: every shadow went */
 };
 
 struct shadow {
@@ -32,7 +35,8 @@ struct shadow {
 	uint64_t tick;
 	uint8_t *table_bits;       /* one bit per guest page: walked as a table */
 	uint8_t *writable_bits;    /* one bit per guest page: mapped writable */
-	uint64_t bits_hpa, bits_bytes;
+	uint8_t *mapped_bits;      /* one bit per guest page: some shadow leaf may map it */
+	uint64_t bits_hpa, bits_bytes, bits_each;
 	struct shadow_rmap *rmap;  /* what each table and writable page fed */
 	uint64_t rmap_hpa, rmap_bytes;
 	uint32_t next_id;

@@ -7,9 +7,10 @@
  *     (the table covers 512 entries of 4 KiB << 9 * (level - 1) each), so
  *     a change of its entry i can only be cached in that shadow's entry
  *     covering va + i * span at that level;
- *   - a writable-leaf record (level 0): shadow `shadow` maps the page
- *     writable at `va` (a 2 MiB leaf: `large`, page and va 2 MiB-aligned),
- *     so making the page read-only means clearing that leaf.
+ *   - a leaf record (level 0): shadow `shadow` maps the page at `va`,
+ *     writable or not (a 2 MiB leaf: `large`, page and va 2 MiB-aligned),
+ *     so making the page read-only, or taking it away, means clearing
+ *     that leaf.
  *
  * Records name their shadow by an id the caller gives each shadow and
  * renews whenever it empties it, so old records go stale (the caller finds
@@ -23,8 +24,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RMAP_BUCKETS 512u
-#define RMAP_CAPACITY 2048u
+#define RMAP_BUCKETS 1024u
+#define RMAP_CAPACITY 4096u
 #define RMAP_NONE 0xffffffffu
 
 struct rmap_record {
@@ -32,8 +33,8 @@ struct rmap_record {
 	uint64_t va;      /* the table's first address, or the leaf's */
 	uint32_t next;    /* the bucket's next record, RMAP_NONE at the end */
 	uint32_t shadow;  /* the id of the shadow the entry is in */
-	uint8_t level;    /* 1..4: a table of that level; 0: a writable leaf */
-	bool large;       /* a writable 2 MiB leaf */
+	uint8_t level;    /* 1..4: a table of that level; 0: a leaf */
+	bool large;       /* a 2 MiB leaf */
 };
 
 struct shadow_rmap {
@@ -55,7 +56,7 @@ void rmap_add(struct shadow_rmap *m, const struct rmap_record *r);
 
 /*
  * rmap_visit: call fn(ctx, record) for each record of guest page `page`
- * (4 KiB-aligned; writable-leaf records of the 2 MiB around it included).
+ * (4 KiB-aligned; leaf records of the 2 MiB around it included).
  * Returns false without calling fn when the map is lost.
  */
 bool rmap_visit(const struct shadow_rmap *m, uint64_t page,

@@ -572,6 +572,77 @@ static void pcid_edits(void)
 	read_ok(va_of(2), expect[1][2], "INVLPG under PCID", 2);
 }
 
+#define CPUID7_EBX_INVPCID (1u << 10)
+#define NONCANONICAL UINT64_C(0x0000800000000000)
+
+/* invpcid_ok: INVPCID type for pcid and va ran without a fault. */
+static void invpcid_ok(uint64_t type, uint64_t pcid, uint64_t va, const char *what)
+{
+	const uint64_t desc[2] = { pcid, va };
+
+	check(probe_invpcid(type, desc) == 0, what, current, (unsigned)type, 0, gp_count);
+}
+
+/* invpcid_gp: INVPCID with a bad operand is the guest's #GP. */
+static void invpcid_gp(uint64_t type, uint64_t pcid, uint64_t va, const char *what)
+{
+	const uint64_t desc[2] = { pcid, va };
+	uint64_t gps = gp_count;
+
+	check(probe_invpcid(type, desc) == 1 && gp_count == gps + 1, what, current,
+	      (unsigned)type, 1, gp_count - gps);
+}
+
+/* remap_and_invpcid: space 1's page i moves to fresh (present to
+ * present); INVPCID of type drops the old translation. */
+static void remap_and_invpcid(unsigned i, uint64_t fresh, uint64_t type, const char *what)
+{
+	read_ok(va_of(i), expect[1][i], what, i);   /* cached */
+	spaces[1].pt[i] = fresh | PTE_P | PTE_RW;
+	invpcid_ok(type, 2, va_of(i), what);
+	read_ok(va_of(i), 0xcafe, what, i);
+	spaces[1].pt[i] = spaces[1].frame[i] | PTE_P | PTE_RW;
+	invpcid_ok(type, 2, va_of(i), what);
+	read_ok(va_of(i), expect[1][i], what, i);
+}
+
+/*
+ * pcid_invpcid: the four types drop what they promise, in space 1 (PCID
+ * 2); bad operands are #GP (type above 3, descriptor bits 63:12, a
+ * non-canonical address for type 0 or descriptor), an unmapped
+ * descriptor #PF, as the SDM says. Returns 0 when the CPU has none.
+ */
+static unsigned pcid_invpcid(void)
+{
+	uint32_t eax = 7, ebx = 0, ecx = 0, edx = 0;
+	uint64_t fresh = page_alloc(), pfs, gps;
+
+	__asm__ volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
+	if (!(ebx & CPUID7_EBX_INVPCID))
+		return 0;
+	*(uint64_t *)(uintptr_t)fresh = 0xcafe;
+	pcid_switch(1, true);
+	for (unsigned type = 0; type < 4; type++)
+		remap_and_invpcid(3 + type, fresh, type, "INVPCID drops a remapped page");
+	invpcid_gp(4, 0, 0, "INVPCID type 4 is #GP");
+	invpcid_gp(~UINT64_C(0), 0, 0, "INVPCID type ~0 is #GP");
+	invpcid_gp(1, UINT64_C(1) << 12, 0, "INVPCID descriptor bit 12 is #GP");
+	invpcid_gp(0, 2, NONCANONICAL, "INVPCID type 0 at a non-canonical address is #GP");
+	gps = gp_count;
+	check(probe_invpcid(1, (const uint64_t *)(uintptr_t)NONCANONICAL) == 1 &&
+	      gp_count == gps + 1, "INVPCID with a non-canonical descriptor is #GP", current, 0,
+	      1, gp_count - gps);
+	spaces[1].pt[7] = 0;
+	invlpg(va_of(7));
+	pfs = pf_count;
+	check(probe_invpcid(1, (const uint64_t *)(uintptr_t)va_of(7)) == 1 && pf_count == pfs + 1,
+	      "INVPCID with an unmapped descriptor is #PF", current, 7, 1, pf_count - pfs);
+	fault_ok(1, va_of(7), 0, "INVPCID descriptor's #PF", 7);
+	spaces[1].pt[7] = spaces[1].frame[7] | PTE_P | PTE_RW;
+	read_ok(va_of(7), expect[1][7], "page mapped again after INVPCID's #PF", 7);
+	return 6;
+}
+
 /*
  * pcid: CR4.PCIDE on (a #GP first while CR3 bits 11:0 are not zero), the
  * spaces switched with PCIDs, the promised flushes, a CR3 with a reserved
@@ -581,6 +652,7 @@ static int part_pcid(struct hostile_tables *t)
 {
 	uint64_t cr4 = cr4_read(), gps = gp_count;
 	uint32_t eax = 1, ecx = 0;
+	unsigned invpcid_bad;
 
 	(void)t;
 	__asm__ volatile("cpuid" : "+a"(eax), "+c"(ecx) : : "rbx", "rdx");
@@ -595,10 +667,21 @@ static int part_pcid(struct hostile_tables *t)
 	check(probe_cr4_write(cr4 | CR4_PCIDE) == 0, "PCIDE on", 0, 0, 0, gp_count - gps);
 	pcid_rounds();
 	pcid_edits();
+	invpcid_bad = pcid_invpcid();
+	gps = gp_count - 1;   /* INVPCID's #GPs were checked there */
 	check(probe_cr3_load(spaces[0].pml4 | (UINT64_C(1) << 62)) == 1 && gp_count == gps + 2,
 	      "CR3 with bit 62 is #GP", 0, 0, 2, gp_count - gps);
 	cr3_load(kernel_cr3);
 	check(probe_cr4_write(cr4) == 0, "PCIDE off", 0, 0, 0, gp_count - gps);
+	if (invpcid_bad) {
+		/* Without PCIDE only PCID 0 may be named (types 0 and 1). */
+		invpcid_gp(1, 1, 0, "INVPCID type 1 of PCID 1 without PCIDE is #GP");
+		invpcid_gp(0, 1, va_of(0), "INVPCID type 0 of PCID 1 without PCIDE is #GP");
+		invpcid_ok(0, 0, va_of(0), "INVPCID type 0 of PCID 0 without PCIDE");
+		invpcid_ok(2, 1, 0, "INVPCID type 2 without PCIDE");
+		skiff_printf("aspaces: INVPCID: 4 types drop what they promise, %u bad operands "
+			     "refused as the SDM says\n", invpcid_bad + 2);
+	}
 	skiff_printf("aspaces: PCID: %u spaces, %u rounds, flushes and #GPs as the SDM says\n",
 		     n_spaces, rounds);
 	return 0;

@@ -49,6 +49,13 @@ probe_cr4_write:
 	movq %rdi, %cr4                 /* may fault */
 	xorl %eax, %eax                 /* 0: no fault */
 	ret
+
+/* probe_invpcid(type, descriptor): INVPCID that may #GP or #PF. */
+	.globl probe_invpcid
+probe_invpcid:
+	invpcid (%rsi), %rdi            /* may fault */
+	xorl %eax, %eax                 /* 0: no fault */
+	ret
 probes_end:
 
 /* Where a faulting probe resumes: the return address is still on top. */

@@ -24,6 +24,9 @@ int probe_write(uint64_t addr, uint64_t value);
 int probe_cr3_load(uint64_t value);
 int probe_cr4_write(uint64_t value);
 
+/* probe_invpcid: INVPCID type, [descriptor]; 0, or 1 after a #GP or #PF. */
+int probe_invpcid(uint64_t type, const uint64_t descriptor[2]);
+
 /* probes_install: load the guest's own GDT and an IDT with the #PF gate. */
 void probes_install(void);
 
