@@ -136,7 +136,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		return apply_number((struct word){ "guests", 6 }, v, 1, 16320,
 				    &out->max_guests, err, errlen);
 	if ((v = word_value(w, "balance")).text)
-		return apply_number((struct word){ "balance", 7 }, v, 0, 1,
+		return apply_number((struct word){ "balance", 7 }, v, 0, 2,
 				    &out->balance, err, errlen);
 	if ((v = word_value(w, "asids")).text)
 		return apply_number((struct word){ "asids", 5 }, v, 1, 65535,
