@@ -6,8 +6,10 @@
 # Each guest is tests/guests/spin in its "work N" mode: N million loop
 # steps, then the TSC time they took. Runs on Bochs (VMX), whose time is
 # emulated and whose SMP simulation is deterministic: N guests on one CPU
-# and on N CPUs (N = 1, 2, 4), and 2N guests of uneven work on N CPUs
-# with balancing off and on. Prints each guest's line "spin: work N in T
+# and on N CPUs (N = 1, 2, 4), 2N guests of uneven work on N CPUs, and
+# six guests whose queues grow uneven while both CPUs stay busy, each with
+# balancing off (balance=0), to idle CPUs only (balance=2) and between
+# uneven queues too (balance=1). Prints each guest's line "spin: work N in T
 # us", its summary (cpu=, moves=) and the balancing totals. Needs a build
 # ($BUILD, default <repo>/build). WORK sets N (default 10).
 set -eu
@@ -41,9 +43,18 @@ run 4 4
 # have two each; the longest guest's time is the machine's time to finish.
 UNEVEN2="$((WORK / 5)) $WORK $((WORK / 5)) $WORK"
 UNEVEN4="$((WORK / 5)) $WORK $WORK $WORK $((WORK / 5)) $WORK $WORK $WORK"
-for b in 0 1; do
+for b in 0 2 1; do   # off, idle CPUs only, and uneven queues too (the default)
 	run 4 2 "balance=$b" "$UNEVEN2"
 	run 8 4 "balance=$b" "$UNEVEN4"
+done
+
+# Busy but uneven: 6 guests on 2 CPUs, CPU 0 gets three long ones, CPU 1
+# two short ones and a long one. When CPU 1's short ones end it still has
+# work (queues of 3 and 1, both CPUs busy): only balancing between busy
+# CPUs moves a guest then; idle-only balancing waits until CPU 1 runs dry.
+BUSY2="$WORK $((WORK / 5)) $WORK $((WORK / 5)) $WORK $WORK"
+for b in 0 2 1; do
+	run 6 2 "balance=$b" "$BUSY2"
 done
 
 # The cross-CPU invalidation round trip: a reader of zero pages on CPU 0 and

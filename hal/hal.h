@@ -243,7 +243,9 @@ struct hal_ops {
 	 * one from this CPU's pool, and flushes the vCPU's cached translations
 	 * on this CPU before its next guest instruction (they may be left from
 	 * an earlier stay here). Called before any other operation on vcpu on
-	 * this CPU.
+	 * this CPU. A vCPU with shadow_paging keeps its shadow root (host-
+	 * physical, in the VMCS/VMCB that moves); its linear translations are
+	 * covered by the tag's flush like any other's.
 	 */
 	void (*vcpu_arrive_cpu)(struct vcpu *vcpu);
 	/*

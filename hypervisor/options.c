@@ -136,7 +136,7 @@ static int apply_word(struct word w, struct skiff_options *out,
 		return apply_number((struct word){ "guests", 6 }, v, 1, 16320,
 				    &out->max_guests, err, errlen);
 	if ((v = word_value(w, "balance")).text)
-		return apply_number((struct word){ "balance", 7 }, v, 0, 1,
+		return apply_number((struct word){ "balance", 7 }, v, 0, 2,
 				    &out->balance, err, errlen);
 	if ((v = word_value(w, "kick_bench")).text)
 		return apply_number((struct word){ "kick_bench", 10 }, v, 1, 100000,

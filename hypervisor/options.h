@@ -23,9 +23,11 @@
  *                     name, as when the table is full
  *   cpus=N            run on at most N CPUs (1..256; default 1): the boot
  *                     CPU and APs from the ACPI MADT (hypervisor/smp/)
- *   balance=0|1       with several CPUs, move runnable guests to idle CPUs
- *                     (default 1; 0 keeps every guest where it was placed,
- *                     for comparison: docs/smp.md)
+ *   balance=0|1|2     with several CPUs, move runnable guests to idle CPUs
+ *                     and from a queue longer than another's by 2 (default
+ *                     1); 2 moves them to idle CPUs only, 0 keeps every
+ *                     guest where it was placed (both for comparison:
+ *                     docs/smp.md)
  *   kick_bench=N      benchmark only (bench/kick_bench.py): the boot CPU
  *                     narrows a page of the first guest of another CPU N
  *                     times while that guest runs, through the one
@@ -78,7 +80,7 @@ struct skiff_options {
 	bool console_framed;      /* console=framed */
 	unsigned dumpcore;        /* dumpcore=, 0 or 1 */
 	unsigned max_cpus;        /* cpus=, default 1 */
-	unsigned balance;         /* balance=, 1 (default) or 0 */
+	unsigned balance;         /* balance=, 1 (default), 2 (idle CPUs only) or 0 */
 	unsigned kick_bench;      /* kick_bench=, 0 for none */
 	char gdb_guest[SKIFF_GDB_NAME_MAX];  /* gdb=, "" for none */
 	char swap[SKIFF_SWAP_SPEC_MAX];  /* swap=gpt:NAME, "" for none */

@@ -1,11 +1,13 @@
 /*
- * balance.h - moving runnable guests to idle CPUs (docs/smp.md, "Balancing").
+ * balance.h - moving runnable guests to idle CPUs and between uneven
+ * run queues (docs/smp.md, "Balancing").
  *
  * Each CPU keeps its own queue (the VMs whose vm->cpu names it). A CPU with
  * nothing to run says so here before it halts; a CPU with more than one
  * runnable guest hands one to such an idle CPU at its next scheduling point
- * and wakes it with the wake IPI. The owner does the move because only the
- * CPU that ran a vCPU can unload it (VMCLEAR on VMX).
+ * and wakes it with the wake IPI, and a CPU whose queue is longer than
+ * another's by two hands that one a guest. The owner does the move because
+ * only the CPU that ran a vCPU can unload it (VMCLEAR on VMX).
  */
 #ifndef SKIFF_BALANCE_H
 #define SKIFF_BALANCE_H
@@ -16,11 +18,13 @@
 struct vm;
 
 /*
- * balance_init: turn balancing on when on is true (balance=1, several CPUs
- * and a working APIC timer, whose halt the wake IPI ends). Before the
- * loops start, on the boot CPU.
+ * balance_init: turn balancing on when on is true (balance=1 or 2, several
+ * CPUs and a working APIC timer, whose halt the wake IPI ends); with
+ * between_busy also from a run queue longer than another's by two
+ * (balance=1), otherwise only to idle CPUs. Before the loops start, on the
+ * boot CPU.
  */
-void balance_init(bool on);
+void balance_init(bool on, bool between_busy);
 
 /* balance_idle_enter / balance_idle_leave: the calling CPU is about to
  * halt with nothing to run / is awake again. Interrupts disabled. */
@@ -30,9 +34,13 @@ void balance_idle_leave(void);
 /*
  * balance_share: at a scheduling point of the calling CPU, which is about
  * to run next: while some CPU is idle, move one of the caller's other
- * runnable guests (not pinned, nested paging) to it, and wake it. now is
- * the TSC (a sleeper whose time has come counts as runnable). Returns how
- * many it moved. With no CPU idle: one load, nothing else.
+ * runnable guests (not pinned) to it, and wake it; with no CPU idle and
+ * balancing between busy CPUs on, publish the caller's runnable count and,
+ * when it exceeds the shortest other queue by two or more, move one such
+ * guest there (and wake that CPU). now is the TSC (a sleeper whose time
+ * has come counts as runnable). Returns how many it moved. Cost with no
+ * CPU idle: one load (idle CPUs only), or one pass over vms and one load
+ * per CPU.
  */
 unsigned balance_share(struct vm **vms, unsigned count, const struct vm *next, uint64_t now);
 

@@ -3,32 +3,16 @@
  *
  * Placement is where a guest starts; balancing (balance.c) may move it
  * later unless it is pinned here (docs/smp.md).
- * Every guest may go on any CPU: the switch, the NIC and the disk drivers
- * are driven from any CPU under their locks.
+ * Every guest may go on any CPU and move between them: the switch, the
+ * NIC and the disk drivers are driven from any CPU under their locks, and
+ * a frame's wake-up goes to the CPU the guest is on now (vm_net.c).
  */
 #include "hypervisor/sched/cpu_place.h"
 
 #include "hypervisor/smp/smp.h"
-#include "hypervisor/storage/regions.h"
 #include "lib/format.h"
 
 static unsigned next_cpu;   /* round robin's cursor over CPU indices */
-
-/*
- * has_devices: whether cfg has a network device or a disk region. Such a
- * guest starts on any CPU but is not moved: frames and wake-ups for it
- * are addressed to the CPU it was placed on (vm_net.c), and moving it
- * would have to hand that over too.
- */
-static bool has_devices(const struct guest_config *cfg)
-{
-	if (cfg->net_count > 0)
-		return true;
-	for (unsigned i = 0; i < cfg->block_count; i++)
-		if (region_is_spec(cfg->blocks[i].module))
-			return true;
-	return false;
-}
 
 static unsigned round_robin(void)
 {
@@ -44,7 +28,7 @@ static unsigned round_robin(void)
 
 bool cpu_place_pins(const struct guest_config *cfg)
 {
-	return cfg->has_cpu || has_devices(cfg);
+	return cfg->has_cpu;
 }
 
 int cpu_place(const struct guest_config *cfg, char *err, size_t errlen)

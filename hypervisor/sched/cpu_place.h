@@ -21,7 +21,7 @@ int cpu_place(const struct guest_config *cfg, char *err, size_t errlen);
 
 /*
  * cpu_place_pins: whether a guest of cfg must stay on the CPU it is placed
- * on: cpu=K given, or a network device or a disk region (CPU 0's). Others
+ * on: cpu=K given. Others (network, disk, shadow and PV guests included)
  * may be moved by balancing (balance.h).
  */
 bool cpu_place_pins(const struct guest_config *cfg);

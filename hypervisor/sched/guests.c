@@ -498,7 +498,7 @@ static void schedule_all(void)
 {
 	/* The wake IPI ends a halt; without the APIC timer idle CPUs spin. */
 	balancing = skiff_options.balance && smp_cpu_count() > 1 && preemption;
-	balance_init(balancing);
+	balance_init(balancing, skiff_options.balance == 1);
 	run_deadline = UINT64_MAX;
 	if (skiff_options.limit_seconds)
 		run_deadline = tsc_read() +

@@ -71,7 +71,7 @@ struct vm {
 	 * moves it (only that CPU changes it; read it with vm_cpu). */
 	unsigned cpu;
 	unsigned vcpu_cpu;            /* the CPU its vCPU's per-CPU state is set up for */
-	bool pinned;                  /* never moves: cpu=K, a network device or a disk region */
+	bool pinned;                  /* never moves: cpu=K, or under the debugger */
 	uint32_t moves;               /* times balancing moved it to another CPU */
 	uint32_t host_claim;          /* 1 + the CPU holding its host side, 0 none (vm_claim.c) */
 	bool window_stale;            /* another CPU unmapped part of its window (vm_claim.c) */

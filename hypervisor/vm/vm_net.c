@@ -6,7 +6,8 @@
  * A frame for a guest may be sent by any CPU (another guest's, or the one
  * polling the NIC), while the guest's state belongs to its own CPU: the
  * sender only raises vm->frame_queued and, when the guest sleeps, kicks
- * its CPU out of its halt; that CPU's loop turns the flag into a wake-up
+ * the CPU it is on now out of its halt (guests move between CPUs:
+ * balance.c); that CPU's loop turns the flag into a wake-up
  * (vm_net_woken). docs/smp.md, "Network and disk guests on any CPU".
  */
 #include "hypervisor/vm/vm.h"
@@ -30,11 +31,17 @@
 static void wake_on_frame(void *owner)
 {
 	struct vm *vm = owner;
+	unsigned cpu;
 
 	__atomic_store_n(&vm->frame_queued, true, __ATOMIC_SEQ_CST);
-	if (vm_cpu(vm) != this_cpu_index() &&
-	    __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST) == VM_SLEEPING) {
-		smp_kick(vm_cpu(vm));
+	if (__atomic_load_n(&vm->state, __ATOMIC_SEQ_CST) != VM_SLEEPING)
+		return;
+	/* Read after the state: a guest that moved (balance.c) went to sleep
+	 * on its new CPU only after that CPU had taken it over, so the CPU
+	 * read here is the one that sleeps with it. */
+	cpu = vm_cpu(vm);
+	if (cpu != this_cpu_index()) {
+		smp_kick(cpu);
 		__atomic_fetch_add(&vm->frame_kicks, 1, __ATOMIC_RELAXED);
 	}
 }

@@ -140,6 +140,10 @@ bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)
 		return false;
 	if (vm_cpu(vm) != this_cpu_index() && (vm->net_count || vm->disk_count || vm->shadow))
 		return false;
+	/* Moved here but not yet taken over (balance_arrive): its VMCS/VMCB
+	 * is not this CPU's to reload a shadow root through yet. */
+	if (vm->shadow && vm->vcpu_cpu != this_cpu_index())
+		return false;
 	return vm_try_claim(vm, took);
 }
 

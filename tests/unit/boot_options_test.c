@@ -56,7 +56,8 @@ static void test_options(void)
 	CHECK(opts.selftest_clock && strcmp(opts.backend, "vmx") == 0);
 	CHECK(parse("") == 0 && opts.balance == 1);
 	CHECK(parse("balance=0") == 0 && opts.balance == 0);
-	CHECK(parse("balance=2") == -EINVAL);
+	CHECK(parse("balance=2") == 0 && opts.balance == 2);
+	CHECK(parse("balance=3") == -EINVAL);
 	CHECK(parse("") == 0 && opts.kick_bench == 0);
 	CHECK(parse("kick_bench=100") == 0 && opts.kick_bench == 100);
 	CHECK(parse("kick_bench=0") == -EINVAL);
