@@ -22,6 +22,7 @@
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/mem/share_table.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -222,13 +223,15 @@ static void adopt_in_place(struct vm *vm, uint64_t gpa, uint64_t hpa)
 }
 
 /* merge_candidate: vm's page gpa is a 4 KiB read-only page of its own in
- * a read-only segment of its module's image; sets *hpa and *perms. */
+ * a read-only segment of its module's image, not a PV page table (Skiff
+ * keeps those where they are); sets *hpa and *perms. */
 static bool merge_candidate(struct vm *vm, uint64_t gpa, uint64_t *hpa, unsigned *perms)
 {
 	uint64_t size;
 
 	if (!vm->sharing || vm->clone.index || vm_clone_image(vm) >= 0 || vm->shadow ||
-	    gp_at(&vm->pages, gpa) != GP_OWN || !share_image_is_ro(&table, vm->share_image, gpa))
+	    gp_at(&vm->pages, gpa) != GP_OWN || !share_image_is_ro(&table, vm->share_image, gpa) ||
+	    pv_is_table(vm, gpa))
 		return false;
 	if (np_lookup(&vm->nested, gpa, hpa, perms, &size) != 0 || size != GP_PAGE_SIZE)
 		return false;

@@ -383,8 +383,9 @@ static void report_free(struct run *r, unsigned page)
 
 /* hypercall_touch: a hypercall reaches an image page: a shared one turns
  * private first (a copy, vm_share_unshare); then, half the time, the call
- * writes a word into it (mostly the image's own value, one time in four another), so its bytes
- * may differ from the other instance's and must not be merged then. */
+ * writes a word into it (mostly the image's own value, one time in four
+ * another), so its bytes may differ from the other instance's and must
+ * not be merged then. */
 static void hypercall_touch(struct run *r, unsigned page)
 {
 	unsigned word = (unsigned)(next_random() % (PAGE / 8));
