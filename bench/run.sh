@@ -6,7 +6,8 @@
 # $BUILD/bench/report.json, report.md and report.png. Extra arguments go to
 # bench/run_bench.py (e.g. --runs 1 for a quicker, unchecked run). Then
 # bench/disk_bench.py measures the block paths (build/bench/disk.{json,md}),
-# bench/evict_bench.py eviction (build/bench/evict.{json,md}).
+# bench/evict_bench.py eviction (build/bench/evict.{json,md}), bench/reclaim_bench.py
+# reclaim per kind (build/bench/reclaim.{json,md}, added to report.json).
 # Exit status: run_bench.py's (0 when every measurement produced figures).
 set -euo pipefail
 
@@ -40,7 +41,7 @@ fi
 cmake -S "$repo" -B "$build" -G Ninja >/dev/null
 # Only what the benchmarks run: skiff.elf, the guests, the host program.
 ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd httpbench udpsock udpbench \
-  aspaces swaptest freereport spin clonetest
+  aspaces swaptest freereport spin clonetest ramtest
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
 # The cross-CPU invalidation round trip in instructions, three platforms, twice
@@ -50,6 +51,9 @@ status=0
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
 # Eviction: reclaim throughput to the pool and to swap, restore cost.
 "$py" "$repo/bench/evict_bench.py" --build "$build" || status=$?
+# Reclaim throughput per kind (zero, reported, shared, compressed, swapped), both backends
+# (build/bench/reclaim.{json,md}, and "reclaim" in report.json).
+"$py" "$repo/bench/reclaim_bench.py" --build "$build" || status=$?
 # Network path lengths (guest-to-guest echo over the switch, hypercalls and rings).
 "$py" "$repo/bench/net_bench.py" --build "$build" || status=$?
 for platform in bochs-svm bochs-vmx; do

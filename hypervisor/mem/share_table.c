@@ -43,7 +43,7 @@ int share_image_get(struct share_table *t, const void *bytes, uint64_t len)
 			empty = (int)i;
 	}
 	if (empty >= 0)
-		t->images[empty] = (struct share_image){ bytes, len, 1 };
+		t->images[empty] = (struct share_image){ .bytes = bytes, .len = len, .users = 1 };
 	return empty;
 }
 
@@ -53,7 +53,7 @@ int share_image_private(struct share_table *t)
 {
 	for (unsigned i = 0; i < SHARE_MAX_IMAGES; i++)
 		if (!t->images[i].users) {
-			t->images[i] = (struct share_image){ NULL, 0, 1 };
+			t->images[i] = (struct share_image){ .users = 1 };
 			return (int)i;
 		}
 	return -1;
@@ -69,6 +69,51 @@ void share_image_put(struct share_table *t, int image)
 {
 	if (image >= 0 && image < (int)SHARE_MAX_IMAGES && t->images[image].users)
 		t->images[image].users--;
+}
+
+static bool image_valid(const struct share_table *t, int image)
+{
+	return image >= 0 && image < (int)SHARE_MAX_IMAGES && t->images[image].users;
+}
+
+void share_image_note_ro(struct share_table *t, int image, uint64_t start, uint64_t end)
+{
+	struct share_image *im;
+
+	if (!image_valid(t, image) || start >= end)
+		return;
+	im = &t->images[image];
+	for (unsigned i = 0; i < im->ro_count; i++)
+		if (im->ro[i].start == start && im->ro[i].end == end)
+			return;
+	if (im->ro_count < SHARE_RO_RANGES)
+		im->ro[im->ro_count++] = (struct share_range){ start, end };
+}
+
+bool share_image_is_ro(const struct share_table *t, int image, uint64_t gpa)
+{
+	if (!image_valid(t, image))
+		return false;
+	for (unsigned i = 0; i < t->images[image].ro_count; i++)
+		if (gpa >= t->images[image].ro[i].start && gpa < t->images[image].ro[i].end)
+			return true;
+	return false;
+}
+
+uint64_t share_image_next_ro(const struct share_table *t, int image, uint64_t gpa)
+{
+	uint64_t next = UINT64_MAX;
+
+	if (!image_valid(t, image))
+		return next;
+	for (unsigned i = 0; i < t->images[image].ro_count; i++) {
+		const struct share_range *r = &t->images[image].ro[i];
+		uint64_t at = gpa > r->start ? gpa : r->start;
+
+		if (at < r->end && at < next)
+			next = at;
+	}
+	return next;
 }
 
 static unsigned slot_of(int image, uint64_t gpa)

@@ -16,11 +16,21 @@
 
 #define SHARE_MAX_IMAGES 64u
 #define SHARE_MAX_FRAMES 16384u  /* 64 MiB of shared pages (images and snapshots) */
+#define SHARE_RO_RANGES 8u       /* read-only segments remembered per image */
+
+/* A read-only segment of an image, [start, end) in guest-physical pages. */
+struct share_range {
+	uint64_t start, end;
+};
 
 struct share_image {
 	const void *bytes;   /* the first module seen with these contents */
 	uint64_t len;
 	unsigned users;      /* guests built from it and not yet ended */
+	unsigned ro_count;   /* entries of ro in use */
+	/* Its read-only segments: the pages reclaim may merge between its
+	 * guests even when no frame of the table backs them any more. */
+	struct share_range ro[SHARE_RO_RANGES];
 };
 
 struct share_entry {
@@ -61,6 +71,22 @@ void share_image_hold(struct share_table *t, int image);
 
 /* share_image_put: one user of image fewer; the slot is reused at 0. */
 void share_image_put(struct share_table *t, int image);
+
+/*
+ * share_image_note_ro: [start, end) (4 KiB-aligned) is a read-only segment
+ * of image. Ranges already noted are not noted twice; past SHARE_RO_RANGES
+ * the rest are left out (their pages are then never merged under
+ * pressure). A bad image index: nothing.
+ */
+void share_image_note_ro(struct share_table *t, int image, uint64_t start, uint64_t end);
+
+/* share_image_is_ro: gpa lies in a read-only segment noted for image
+ * (false for a bad index or a private image, which notes none). */
+bool share_image_is_ro(const struct share_table *t, int image, uint64_t gpa);
+
+/* share_image_next_ro: the lowest address at or above gpa in a read-only
+ * segment noted for image, or UINT64_MAX when there is none. */
+uint64_t share_image_next_ro(const struct share_table *t, int image, uint64_t gpa);
 
 /*
  * share_lookup: the frame backing page gpa (4 KiB-aligned) of image, with

@@ -558,6 +558,7 @@ static uint8_t summarize(void)
 			   (unsigned long long)(vm->prezeroed_bytes >> 10),
 			   (unsigned long long)(vm->zero_reclaimed * 4));
 		vm_evict_log(vm);
+		vm_reclaim_log(vm);
 		vm_clone_log(vm);
 		if (vm->free_reports || vm->free_refused)
 			log_printf("memory %s free_reports=%llu freed=%llu KiB zeroed_in_place=%llu KiB refused=%llu",

@@ -95,6 +95,8 @@ struct vm {
 	int share_image;              /* its image in the share table, when sharing */
 	uint64_t shared_pages;        /* pages mapped to a shared frame now */
 	uint64_t unshared_pages;      /* shared pages a hypercall made private */
+	uint64_t share_merged;        /* own duplicates merged under pressure */
+	uint64_t share_adopted;       /* own pages made the image's frame then */
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct vm_clone_state clone;  /* clone=: snapshot and clones (vm_clone.c) */
 	struct np_table nested;

@@ -52,6 +52,8 @@ static unsigned futile;
 /* What eviction costs, in TSC ticks (executed instructions under QEMU
  * -icount and Bochs sync=none: bench/evict_bench.py reads them). */
 static uint64_t evict_ticks, evict_freed, restore_ticks, restores;
+/* Pages of this step to each store, for vm_reclaim_account. */
+static unsigned step_to_pool, step_to_swap;
 
 /* handle_slot: where the handle of page number page lives; NULL when the
  * table has no leaf for it and create is false, or no frame is free. */
@@ -78,10 +80,12 @@ static void count_away(struct vm *vm, uint8_t where)
 	struct vm_evict_state *s = &vm->evict;
 
 	if (where == GP_COMPRESSED) {
+		step_to_pool++;
 		s->to_pool++;
 		if (++s->compressed > s->compressed_peak)
 			s->compressed_peak = s->compressed;
 	} else {
+		step_to_swap++;
 		s->to_swap++;
 		if (++s->swapped > s->swapped_peak)
 			s->swapped_peak = s->swapped;
@@ -172,13 +176,25 @@ static void leave_vm(struct vm *vm)
 	cursor_gpa = 0;
 }
 
+/* account_step: a step's ticks shared between the stores by the pages
+ * each took (all to the pool when it took none: the pool is tried first). */
+static void account_step(uint64_t ticks)
+{
+	uint64_t total = step_to_pool + step_to_swap;
+	uint64_t swap_ticks = total ? ticks * step_to_swap / total : 0;
+
+	vm_reclaim_account(VM_RECLAIM_COMPRESSED, step_to_pool, ticks - swap_ticks);
+	vm_reclaim_account(VM_RECLAIM_SWAPPED, step_to_swap, swap_ticks);
+}
+
 unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 {
 	unsigned freed = 0, scanned = 0, vms_passed = 0;
 	struct vm *vm = NULL;
-	uint64_t start = tsc_read();
+	uint64_t start = tsc_read(), ticks;
 
 	*passed = 0;
+	step_to_pool = step_to_swap = 0;
 	while (freed < EVICT_WANT && scanned < EVICT_SCAN_PAGES && vms_passed <= HOST_WINDOW_COUNT &&
 	       futile < EVICT_FUTILE_MAX) {
 		uint64_t step;
@@ -209,8 +225,10 @@ unsigned vm_evict_cold_pages(const struct vm *spare, uint64_t *passed)
 		*passed = 2 * vm_reclaim_round_pages();
 		futile = 0;
 	}
-	evict_ticks += tsc_read() - start;
+	ticks = tsc_read() - start;
+	evict_ticks += ticks;
 	evict_freed += freed;
+	account_step(ticks);
 	return freed;
 }
 
@@ -295,6 +313,7 @@ void vm_evict_log(const struct vm *vm)
 
 void vm_evict_log_cost(void)
 {
+	vm_reclaim_log_cost();
 	if (evict_freed || restores)
 		log_printf("evict: cost evicted=%llu evict_ticks=%llu restored=%llu restore_ticks=%llu",
 			   (unsigned long long)evict_freed, (unsigned long long)evict_ticks,

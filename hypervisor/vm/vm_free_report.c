@@ -12,6 +12,13 @@
  * leaf is split into 4 KiB entries (vm_page_split: one table page, paid
  * back by the second page freed); only when no table page is left is it
  * zeroed in place, which the guest cannot tell apart.
+ *
+ * The frames go back here, at the hypercall, not later under pressure:
+ * holding a list until memory runs short would need every reported page
+ * write-protected (or its reuse otherwise seen) in between, which costs the
+ * same invalidation as taking it now. So when reclaim runs (vm_reclaim.c,
+ * cheapest first) reported pages are free frames already; their count and
+ * cost go to the same figures (vm_reclaim_account, kind "reported").
  */
 #include "hypervisor/vm/vm_free_report.h"
 #include "hypervisor/vm/vm_evict.h"
@@ -23,6 +30,7 @@
 #include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
+#include "hypervisor/time/time.h"
 #include "lib/kstring.h"
 
 /* Refusals logged per guest; the rest are only counted. */
@@ -87,7 +95,7 @@ uint64_t vm_free_report(void *ctx, const struct free_report_verdict *v,
 			const struct free_range *ranges, unsigned count)
 {
 	struct vm *vm = ctx;
-	uint64_t freed = 0;
+	uint64_t freed = 0, began = tsc_read();
 
 	if (!ranges) {
 		note_refusal(vm, v);
@@ -101,5 +109,6 @@ uint64_t vm_free_report(void *ctx, const struct free_report_verdict *v,
 	}
 	vm->free_reports++;
 	vm->free_reported_frames += freed;
+	vm_reclaim_account(VM_RECLAIM_REPORTED, freed, tsc_read() - began);
 	return freed;
 }

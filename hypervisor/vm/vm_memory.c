@@ -146,9 +146,12 @@ static bool reclaim_until(reclaim_step_fn step, const struct vm *spare, uint64_t
 /*
  * ensure_free: at least frames free frames (the low-water mark a new
  * mapping needs). When short, the pool goes back first, then, cheapest
- * first and in bounded steps, zero pages (one round) and cold pages to the
- * compressed pool or swap (two rounds: the first may only clear accessed
- * bits), sparing spare. false when that was not enough.
+ * first and in bounded steps, zero pages (one round), guests' own copies
+ * of their image's read-only pages merged into one shared frame (one
+ * round) and cold pages to the compressed pool or swap (two rounds: the
+ * first may only clear accessed bits), sparing spare. Pages guests
+ * reported free are no step here: their report freed them already
+ * (vm_free_report.c). false when that was not enough.
  */
 static bool ensure_free(const struct vm *spare, uint64_t frames)
 {
@@ -158,6 +161,7 @@ static bool ensure_free(const struct vm *spare, uint64_t frames)
 		return true;
 	pool_drain();
 	return reclaim_until(vm_reclaim_zero_pages, spare, want, 1) ||
+	       reclaim_until(vm_reclaim_shared_pages, spare, want, 1) ||
 	       reclaim_until(vm_evict_cold_pages, spare, want, 2);
 }
 

@@ -140,6 +140,38 @@ void vm_reclaim_count_cross_cpu(void);
  */
 unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed);
 
+/*
+ * vm_reclaim_shared_pages: the next step of reclaim, the same bounds and
+ * *passed as vm_reclaim_zero_pages: merge guests' own read-only copies of
+ * their image's pages into the image's shared frame (vm_share_merge; VMs
+ * of the calling CPU only). Returns the frames freed.
+ */
+unsigned vm_reclaim_shared_pages(const struct vm *spare, uint64_t *passed);
+
+/* The kinds of reclaim, cheapest first (docs/memory.md). */
+enum vm_reclaim_kind {
+	VM_RECLAIM_ZERO,        /* all-zero pages unmapped */
+	VM_RECLAIM_REPORTED,    /* pages the guest reported free */
+	VM_RECLAIM_SHARED,      /* own copies merged into a shared frame */
+	VM_RECLAIM_COMPRESSED,  /* cold pages into the LZ4 pool */
+	VM_RECLAIM_SWAPPED,     /* cold pages to swap */
+	VM_RECLAIM_KINDS
+};
+
+/* vm_reclaim_account: pages frames of kind freed in ticks TSC ticks
+ * (a step that found nothing counts its ticks too). Bad kind: ignored. */
+void vm_reclaim_account(enum vm_reclaim_kind kind, uint64_t pages, uint64_t ticks);
+
+/* vm_reclaim_log_cost: log each kind's pages and ticks since boot
+ * ("reclaim: cost zero=N zero_ticks=T reported=... swapped_ticks=T"). */
+void vm_reclaim_log_cost(void);
+
+/* vm_reclaim_log: vm's pages taken by each kind of reclaim, in pages, for
+ * the end-of-run summary ("reclaim NAME zero=N reported=N shared=N
+ * adopted=N compressed=N swapped=N"; adopted: own pages that became the
+ * image's shared frame, freeing nothing themselves). */
+void vm_reclaim_log(const struct vm *vm);
+
 /* vm_reclaim_round_pages: the pages of every guest reclaim looks at. */
 uint64_t vm_reclaim_round_pages(void);
 

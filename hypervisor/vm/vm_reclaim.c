@@ -1,10 +1,18 @@
 /*
  * vm_reclaim.c - taking frames back from guests when none is free
- * (vm_memory.h). One kind so far, the cheapest: 4 KiB pages of plain RAM
- * that read as all zero. Each goes through the one invalidation path
- * (mem_remove: unmap, invalidate, then release), and its next touch is a
- * first touch that maps a fresh zeroed frame: the guest sees the same
- * contents and notices only time.
+ * (vm_memory.h), the two kinds that need no store, walked in bounded
+ * steps over every tracked guest:
+ *  - zero pages: 4 KiB pages of plain RAM that read as all zero. Each goes
+ *    through the one invalidation path (mem_remove: unmap, invalidate,
+ *    then release), and its next touch is a first touch that maps a fresh
+ *    zeroed frame: the guest sees the same contents and notices only time.
+ *  - shared pages: a guest's own read-only copy of a page of its image that
+ *    another guest of the image maps from the share table (vm_share_merge:
+ *    the copy goes through the same path, the shared frame takes its place).
+ * Pages a guest reports free are not walked here: the report's hypercall
+ * takes them back at once (vm_free_report.c), so by the time memory runs
+ * short they are free frames already; vm_reclaim_account counts them with
+ * the other kinds for the figures.
  */
 #include "hypervisor/vm/vm_memory.h"
 
@@ -14,6 +22,9 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/smp/percpu.h"
+#include "hypervisor/time/time.h"
+#include "hypervisor/console.h"
+#include "hypervisor/vm/vm_share.h"
 #include "nested_paging/nested_paging.h"
 
 /* Bounds per call, so a large guest cannot stall Skiff. */
@@ -21,7 +32,14 @@
 #define RECLAIM_WANT 64u
 
 static struct vm *tracked[HOST_WINDOW_COUNT];
-static unsigned cursor_vm;
+
+/* Where a kind's walk stopped: the next call goes on from there. */
+struct walk_cursor {
+	unsigned vm;
+	uint64_t gpa;
+};
+
+static struct walk_cursor zero_cursor, share_cursor;
 /* Zero-page reclaim walks only ids below slots (one more than the highest
  * ever tracked), so a round costs the guests there are, not the 16,320
  * windows there could be. Eviction (vm_evict.c) still wraps over every
@@ -29,7 +47,6 @@ static unsigned cursor_vm;
  * it from trying to compress the same incompressible pages round after
  * round (mem_overcommit's ramtest pages), and costs little beside that. */
 static unsigned slots = 1;
-static uint64_t cursor_gpa;
 static uint64_t tracked_pages;   /* of all tracked VMs: one round */
 static uint64_t cross_cpu_reclaimed;   /* pages taken from other CPUs' VMs */
 
@@ -157,29 +174,37 @@ uint64_t vm_reclaim_cross_cpu(void)
 	return __atomic_load_n(&cross_cpu_reclaimed, __ATOMIC_RELAXED);
 }
 
-unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
+/* One page of a walk: the bytes to skip; *freed when a frame was freed. */
+typedef uint64_t (*walk_page_fn)(struct vm *vm, uint64_t gpa, bool *freed);
+
+/*
+ * walk: try_one on pages from c on, until want frames are freed or scan
+ * pages were looked at, or every tracked guest was passed once; *passed
+ * as vm_reclaim_zero_pages says.
+ */
+static unsigned walk(struct walk_cursor *c, walk_page_fn try_one, unsigned want, unsigned scan,
+		     const struct vm *spare, uint64_t *passed)
 {
 	unsigned freed = 0, scanned = 0, vms_passed = 0;
 
 	*passed = 0;
-	while (freed < RECLAIM_WANT && scanned < RECLAIM_SCAN_PAGES &&
-	       vms_passed <= slots) {
-		struct vm *vm = tracked[cursor_vm];
+	while (freed < want && scanned < scan && vms_passed <= slots) {
+		struct vm *vm = tracked[c->vm];
 		uint64_t step;
 		bool got, took = false;
 
-		if (!vm || cursor_gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
-			if (vm && cursor_gpa < vm->mem.size)
-				*passed += (vm->mem.size - cursor_gpa) / GP_PAGE_SIZE;
-			cursor_vm = (cursor_vm + 1) % slots;
-			cursor_gpa = 0;
+		if (!vm || c->gpa >= vm->mem.size || !vm_reclaim_claim(vm, spare, &took)) {
+			if (vm && c->gpa < vm->mem.size)
+				*passed += (vm->mem.size - c->gpa) / GP_PAGE_SIZE;
+			c->vm = (c->vm + 1) % slots;
+			c->gpa = 0;
 			vms_passed++;
 			continue;
 		}
-		step = try_page(vm, cursor_gpa, &got);
+		step = try_one(vm, c->gpa, &got);
 		if (took)
 			vm_unclaim(vm);
-		cursor_gpa += step;
+		c->gpa += step;
 		*passed += step / GP_PAGE_SIZE;
 		freed += got;
 		scanned++;
@@ -187,4 +212,73 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 	if (vms_passed > slots)
 		*passed = tracked_pages;  /* a whole round within this call */
 	return freed;
+}
+
+unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
+{
+	uint64_t start = tsc_read();
+	unsigned freed = walk(&zero_cursor, try_page, RECLAIM_WANT, RECLAIM_SCAN_PAGES, spare, passed);
+
+	vm_reclaim_account(VM_RECLAIM_ZERO, freed, tsc_read() - start);
+	return freed;
+}
+
+/*
+ * try_merge: vm_share_merge for a VM of this CPU only (vm_share.h says
+ * why); the walk jumps over what lies outside the image's read-only
+ * segments, so a round costs those pages, not the guest's RAM.
+ */
+static uint64_t try_merge(struct vm *vm, uint64_t gpa, bool *freed)
+{
+	uint64_t next;
+
+	*freed = false;
+	if (vm_cpu(vm) != this_cpu_index())
+		return vm->mem.size - gpa;
+	next = vm_share_next_ro(vm, gpa);
+	if (next != gpa)
+		return (next < vm->mem.size ? next : vm->mem.size) - gpa;
+	*freed = vm_share_merge(vm, gpa);
+	return GP_PAGE_SIZE;
+}
+
+unsigned vm_reclaim_shared_pages(const struct vm *spare, uint64_t *passed)
+{
+	uint64_t start = tsc_read();
+	unsigned freed = walk(&share_cursor, try_merge, RECLAIM_WANT, RECLAIM_SCAN_PAGES, spare, passed);
+
+	vm_reclaim_account(VM_RECLAIM_SHARED, freed, tsc_read() - start);
+	return freed;
+}
+
+/* Per kind: frames freed and TSC ticks spent (instructions under QEMU
+ * -icount and Bochs sync=none: bench/reclaim_bench.py reads them). */
+static uint64_t kind_pages[VM_RECLAIM_KINDS], kind_ticks[VM_RECLAIM_KINDS];
+
+void vm_reclaim_account(enum vm_reclaim_kind kind, uint64_t pages, uint64_t ticks)
+{
+	if ((unsigned)kind >= VM_RECLAIM_KINDS)
+		return;
+	__atomic_fetch_add(&kind_pages[kind], pages, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&kind_ticks[kind], ticks, __ATOMIC_RELAXED);
+}
+
+void vm_reclaim_log_cost(void)
+{
+#define KIND(k) (unsigned long long)kind_pages[k], (unsigned long long)kind_ticks[k]
+	log_printf("reclaim: cost zero=%llu zero_ticks=%llu reported=%llu reported_ticks=%llu "
+		   "shared=%llu shared_ticks=%llu compressed=%llu compressed_ticks=%llu "
+		   "swapped=%llu swapped_ticks=%llu",
+		   KIND(VM_RECLAIM_ZERO), KIND(VM_RECLAIM_REPORTED), KIND(VM_RECLAIM_SHARED),
+		   KIND(VM_RECLAIM_COMPRESSED), KIND(VM_RECLAIM_SWAPPED));
+#undef KIND
+}
+
+void vm_reclaim_log(const struct vm *vm)
+{
+	log_printf("reclaim %s zero=%llu reported=%llu shared=%llu adopted=%llu compressed=%llu swapped=%llu",
+		   vm->name, (unsigned long long)vm->zero_reclaimed,
+		   (unsigned long long)vm->free_reported_frames,
+		   (unsigned long long)vm->share_merged, (unsigned long long)vm->share_adopted,
+		   (unsigned long long)vm->evict.to_pool, (unsigned long long)vm->evict.to_swap);
 }

@@ -22,6 +22,7 @@
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/mem/share_table.h"
+#include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_clone.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -107,6 +108,7 @@ int vm_share_place(struct vm *vm, uint64_t gpa, uint64_t size, unsigned perms)
 {
 	if (!vm->sharing)
 		return -ENOENT;  /* the caller places ordinary frames */
+	share_image_note_ro(&table, vm->share_image, gpa, gpa + size);
 	for (uint64_t page = gpa; page < gpa + size; page += GP_PAGE_SIZE) {
 		int rc = share_page(vm, page, perms);
 
@@ -202,6 +204,77 @@ int vm_share_unshare(struct vm *vm, uint64_t gpa)
 		vm_clone_note_copied(vm, u.gpa);
 	vm->unshared_pages++;
 	return vm_memory_map_own(vm, u.gpa, fresh, GP_PAGE_SIZE, perms);
+}
+
+/*
+ * adopt_in_place: vm's own page gpa, read-only, becomes the image's frame
+ * for gpa. The frame and its mapping stay as they are (nothing to
+ * invalidate: no translation changes); only the record moves it from
+ * vm's resident pages to the table, so the next duplicate merges into it.
+ */
+static void adopt_in_place(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	if (!share_insert(&table, vm->share_image, gpa, hpa))
+		return;   /* table full: the page stays vm's own */
+	gp_set_nowhere(&vm->pages, gpa);   /* no longer resident ... */
+	set_where(vm, gpa, GP_SHARED);     /* ... but shared */
+	vm->shared_pages++;
+	vm->share_adopted++;
+}
+
+/* merge_candidate: vm's page gpa is a 4 KiB read-only page of its own in
+ * a read-only segment of its module's image, not a PV page table (Skiff
+ * keeps those where they are); sets *hpa and *perms. */
+static bool merge_candidate(struct vm *vm, uint64_t gpa, uint64_t *hpa, unsigned *perms)
+{
+	uint64_t size;
+
+	if (!vm->sharing || vm->clone.index || vm_clone_image(vm) >= 0 || vm->shadow ||
+	    gp_at(&vm->pages, gpa) != GP_OWN || !share_image_is_ro(&table, vm->share_image, gpa) ||
+	    pv_is_table(vm, gpa))
+		return false;
+	if (np_lookup(&vm->nested, gpa, hpa, perms, &size) != 0 || size != GP_PAGE_SIZE)
+		return false;
+	return !(*perms & NP_WRITE);
+}
+
+uint64_t vm_share_next_ro(const struct vm *vm, uint64_t gpa)
+{
+	return vm->sharing ? share_image_next_ro(&table, vm->share_image, gpa) : UINT64_MAX;
+}
+
+bool vm_share_merge(struct vm *vm, uint64_t gpa)
+{
+	uint64_t own, shared;
+	unsigned perms;
+
+	if (!merge_candidate(vm, gpa, &own, &perms))
+		return false;
+	shared = share_frame(&table, vm->share_image, gpa);
+	if (!shared) {
+		adopt_in_place(vm, gpa, own);
+		return false;
+	}
+	if (shared == own || memcmp((const void *)(uintptr_t)own, (const void *)(uintptr_t)shared,
+				    FRAME_SIZE) != 0)
+		return false;
+	/* The reference first: the shared frame cannot go while vm's own is
+	 * taken away. The page's own frame then leaves through the one
+	 * invalidation path (scrubbed: it held the image's bytes only, but
+	 * free memory holds zeros), and the shared one takes its place. */
+	(void)share_lookup(&table, vm->share_image, gpa);
+	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, true) != 0) {
+		vm_share_drop(vm->share_image, gpa);
+		return false;
+	}
+	/* The leaf table and the window's tables that mapped the page are
+	 * still there: these maps allocate nothing. Should one fail all the
+	 * same, the page is recorded GP_SHARED but unmapped, and its next
+	 * touch ends vm with a decoded fault report: never wrong contents. */
+	if (map_shared(vm, gpa, shared, perms) != 0 && gp_at(&vm->pages, gpa) != GP_SHARED)
+		vm_share_drop(vm->share_image, gpa);
+	vm->share_merged++;
+	return true;
 }
 
 int vm_share_new_image(void)

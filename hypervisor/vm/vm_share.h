@@ -69,6 +69,28 @@ int vm_share_map_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
  */
 int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
 
+/*
+ * vm_share_merge: one step of reclaim under pressure, for vm's page gpa
+ * (4 KiB-aligned, inside RAM). When it is a read-only 4 KiB page of vm's
+ * own in a read-only segment of its module's image (a page the table was
+ * full for at load, or one a hypercall made private) and the image's
+ * shared frame for gpa holds the same bytes, the own frame goes through
+ * the one invalidation path and the shared frame is mapped in its place
+ * with the same permissions: true (a frame was freed). When the image has
+ * no frame there any more, vm's frame becomes it in place (nothing
+ * freed, nothing to invalidate) so that the next duplicate merges: false.
+ * Anything else (writable, clones, shadow paging, different bytes):
+ * nothing changes, false. Needs vm stopped on the calling CPU (a guest
+ * running elsewhere could fault on the page between its removal and the
+ * new mapping) and the memory lock; a hypervisor write to a merged page
+ * later makes it private again (vm_share_unshare: copy on write).
+ */
+bool vm_share_merge(struct vm *vm, uint64_t gpa);
+
+/* vm_share_next_ro: the first page at or above gpa in a read-only segment
+ * of vm's module image (where vm_share_merge may act), or UINT64_MAX. */
+uint64_t vm_share_next_ro(const struct vm *vm, uint64_t gpa);
+
 /* What clones need of the table (vm_clone.c), by image index: */
 /* vm_share_new_image: a private image with one user (share_image_private), or -1. */
 int vm_share_new_image(void);

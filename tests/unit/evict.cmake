@@ -1,6 +1,7 @@
 # Host tests of eviction's stores (hypervisor/evict/): the compressed pool
 # over LZ4 (compiled hosted here, unmodified) and swap's slots; and a
-# randomized run of evict / fault back against the tagged-TLB model.
+# randomized run of every kind of reclaim (zero pages, free reports, merged
+# read-only copies, eviction) and fault back against the tagged-TLB model.
 set_source_files_properties(${SKIFF_LZ4_SRC}/lib/lz4.c PROPERTIES COMPILE_OPTIONS "-w")
 skiff_host_test(evict_store_test
   ${CMAKE_SOURCE_DIR}/tests/unit/evict_store_test.c
@@ -16,6 +17,7 @@ skiff_host_test(evict_random_test
   ${CMAKE_SOURCE_DIR}/tests/unit/nested_paging_testlib.c
   ${CMAKE_SOURCE_DIR}/hypervisor/mem/mem_invalidate.c
   ${CMAKE_SOURCE_DIR}/hypervisor/mem/frame_bitmap.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/share_table.c
   ${CMAKE_SOURCE_DIR}/hypervisor/evict/zpool.c
   ${CMAKE_SOURCE_DIR}/hypervisor/evict/swap_space.c
   ${CMAKE_SOURCE_DIR}/lib/format.c

@@ -113,8 +113,47 @@ static void test_random(void)
 	}
 }
 
+/* The read-only segments an image notes: where reclaim may merge pages. */
+static void test_ro_ranges(void)
+{
+	static const char m[] = "ro image", other[] = "other image";
+	int im, io, priv;
+
+	share_init(&t);
+	im = share_image_get(&t, m, sizeof(m));
+	io = share_image_get(&t, other, sizeof(other));
+	priv = share_image_private(&t);
+	CHECK(!share_image_is_ro(&t, im, 0x1000));
+	CHECK(share_image_next_ro(&t, im, 0) == UINT64_MAX);
+	share_image_note_ro(&t, im, 0x5000, 0x8000);
+	share_image_note_ro(&t, im, 0x1000, 0x3000);
+	share_image_note_ro(&t, im, 0x1000, 0x3000);   /* a second guest: noted once */
+	share_image_note_ro(&t, im, 0x9000, 0x9000);   /* empty: ignored */
+	share_image_note_ro(&t, -1, 0, 0x1000);
+	share_image_note_ro(&t, (int)SHARE_MAX_IMAGES, 0, 0x1000);
+	CHECK(t.images[im].ro_count == 2);
+	CHECK(share_image_is_ro(&t, im, 0x1000) && share_image_is_ro(&t, im, 0x2fff));
+	CHECK(!share_image_is_ro(&t, im, 0x3000) && !share_image_is_ro(&t, im, 0x0fff));
+	CHECK(share_image_is_ro(&t, im, 0x7000) && !share_image_is_ro(&t, im, 0x8000));
+	CHECK(!share_image_is_ro(&t, io, 0x1000) && !share_image_is_ro(&t, priv, 0x1000));
+	CHECK(!share_image_is_ro(&t, -1, 0x1000));
+	CHECK(share_image_next_ro(&t, im, 0) == 0x1000);
+	CHECK(share_image_next_ro(&t, im, 0x2000) == 0x2000);
+	CHECK(share_image_next_ro(&t, im, 0x3000) == 0x5000);
+	CHECK(share_image_next_ro(&t, im, 0x8000) == UINT64_MAX);
+	/* Past SHARE_RO_RANGES the rest are left out. */
+	for (uint64_t i = 0; i < SHARE_RO_RANGES; i++)
+		share_image_note_ro(&t, io, 0x10000 * (i + 1), 0x10000 * (i + 1) + PAGE);
+	share_image_note_ro(&t, io, 0x100000, 0x101000);
+	CHECK(t.images[io].ro_count == SHARE_RO_RANGES && !share_image_is_ro(&t, io, 0x100000));
+	/* A slot used again by another image starts with no ranges. */
+	share_image_put(&t, im);
+	CHECK(share_image_get(&t, "new", 4) == im && !share_image_is_ro(&t, im, 0x1000));
+}
+
 int main(void)
 {
+	test_ro_ranges();
 	test_images();
 	test_refcounts();
 	test_full_table();

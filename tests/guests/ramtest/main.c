@@ -77,14 +77,19 @@ int main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
-	/* "zero-only": read every page (all zero), hold them a while, read
-	 * them again: under memory pressure Skiff may take these pages back
-	 * meanwhile, and they must come back as zeros. */
+	/* "zero-only [MS]": read every page (all zero), hold them a while
+	 * (MS milliseconds, default 500), read them again: under memory
+	 * pressure Skiff may take these pages back meanwhile, and they must
+	 * come back as zeros. */
 	if (argc > 1 && argv[1][0] == 'z') {
+		uint64_t hold_ms = 0;
+
+		for (const char *d = argc > 2 ? argv[2] : ""; *d >= '0' && *d <= '9'; d++)
+			hold_ms = hold_ms * 10 + (uint64_t)(*d - '0');
 		if (check_zero(start, end) != SKIFF_EXIT_SUCCESS)
 			return SKIFF_EXIT_FAILURE;
 		skiff_puts("ramtest: holding zeros\n");
-		skiff_poll(500000000ull);
+		skiff_poll((hold_ms ? hold_ms : 500) * 1000000ull);
 		if (check_zero(start, end) != SKIFF_EXIT_SUCCESS)
 			return SKIFF_EXIT_FAILURE;
 		skiff_puts("SUCCESS\n");
