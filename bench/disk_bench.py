@@ -16,7 +16,6 @@ Bochs has no virtio). Exit status 0 when every run produced its figures.
 """
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -28,6 +27,7 @@ sys.path.insert(0, HERE)
 
 from run_bench import BACKENDS  # noqa: E402
 from bench_report import runs_table  # noqa: E402
+from bench_runs import collect_runs, write_report  # noqa: E402
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_guests import make_guest, parse_block_option  # noqa: E402
 
@@ -72,21 +72,10 @@ def main(argv):
     out = options.out or os.path.join(options.build, "bench")
     os.makedirs(out, exist_ok=True)
     report = {"blocks": options.blocks, "unit": "instructions (TSC ticks)", "runs": []}
-    status = 0
-    for backend, interface in RUNS:
-        print("bench: disk %s/%s" % (backend, interface), file=sys.stderr, flush=True)
-        try:
-            figures = measure(options.build, backend, interface, options.blocks)
-        except RuntimeError as error:
-            print("bench: %s" % error, file=sys.stderr)
-            status = 1
-            continue
-        report["runs"].append({"backend": backend, "driver": interface, "figures": figures})
-    with open(os.path.join(out, "disk.json"), "w") as f:
-        json.dump(report, f, indent=2)
-    with open(os.path.join(out, "disk.md"), "w") as f:
-        f.write(markdown(report))
-    sys.stdout.write(markdown(report))
+    cases = [{"backend": backend, "driver": interface} for backend, interface in RUNS]
+    status = collect_runs(report, "disk", cases, lambda case: measure(
+        options.build, case["backend"], case["driver"], options.blocks))
+    write_report(out, "disk", report, markdown(report))
     return status
 
 

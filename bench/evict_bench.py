@@ -19,7 +19,6 @@ Exit status 0 when every run produced its figures.
 """
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -31,6 +30,7 @@ sys.path.insert(0, HERE)
 
 from run_bench import BACKENDS  # noqa: E402
 from bench_report import runs_table  # noqa: E402
+from bench_runs import collect_runs, write_report  # noqa: E402
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_gpt import make_gpt_image  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
@@ -84,21 +84,11 @@ def main(argv):
     out = options.out or os.path.join(options.build, "bench")
     os.makedirs(out, exist_ok=True)
     report = {"unit": "instructions (TSC ticks)", "machine_mib": MACHINE_MIB, "runs": []}
-    status = 0
-    for backend, mode, store in RUNS:
-        print("bench: evict %s/%s" % (backend, store), file=sys.stderr, flush=True)
-        try:
-            figures = measure(options.build, backend, mode)
-        except RuntimeError as error:
-            print("bench: %s" % error, file=sys.stderr)
-            status = 1
-            continue
-        report["runs"].append({"backend": backend, "store": store, "figures": figures})
-    with open(os.path.join(out, "evict.json"), "w") as f:
-        json.dump(report, f, indent=2)
-    with open(os.path.join(out, "evict.md"), "w") as f:
-        f.write(markdown(report))
-    sys.stdout.write(markdown(report))
+    mode_of = {(backend, store): mode for backend, mode, store in RUNS}
+    cases = [{"backend": backend, "store": store} for backend, _, store in RUNS]
+    status = collect_runs(report, "evict", cases, lambda case: measure(
+        options.build, case["backend"], mode_of[(case["backend"], case["store"])]))
+    write_report(out, "evict", report, markdown(report))
     return status
 
 

@@ -45,6 +45,7 @@ sys.path.insert(0, HERE)
 
 from run_bench import BACKENDS  # noqa: E402
 from bench_report import dumps, runs_table  # noqa: E402
+from bench_runs import collect_runs, write_report  # noqa: E402
 from skiff_emulators import MachineOptions, boot  # noqa: E402
 from skiff_gpt import make_gpt_image  # noqa: E402
 from skiff_guests import make_guest  # noqa: E402
@@ -139,24 +140,13 @@ def main(argv):
     out = options.out or os.path.join(options.build, "bench")
     os.makedirs(out, exist_ok=True)
     report = {"unit": "pages per 10^6 instructions (TSC ticks)", "runs": []}
-    status = 0
-    for backend in options.backend or ("svm", "vmx"):
-        for run in options.run or ("mixed", "swap"):
-            print("bench: reclaim %s/%s" % (backend, run), file=sys.stderr, flush=True)
-            try:
-                costs = measure(options.build, backend, run)
-            except RuntimeError as error:
-                print("bench: %s" % error, file=sys.stderr)
-                status = 1
-                continue
-            report["runs"].append({"backend": backend, "run": run,
-                                   "figures": figures_of(costs)})
-    with open(os.path.join(out, "reclaim.json"), "w") as f:
-        json.dump(report, f, indent=2)
-    with open(os.path.join(out, "reclaim.md"), "w") as f:
-        f.write(markdown(report))
+    cases = [{"backend": backend, "run": run}
+             for backend in options.backend or ("svm", "vmx")
+             for run in options.run or ("mixed", "swap")]
+    status = collect_runs(report, "reclaim", cases, lambda case: figures_of(
+        measure(options.build, case["backend"], case["run"])))
+    write_report(out, "reclaim", report, markdown(report))
     add_to_main_report(out, report)
-    sys.stdout.write(markdown(report))
     return status
 
 

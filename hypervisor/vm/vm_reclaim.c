@@ -214,13 +214,20 @@ static unsigned walk(struct walk_cursor *c, walk_page_fn try_one, unsigned want,
 	return freed;
 }
 
-unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
+/* One bounded walk of a reclaim kind, its pages and ticks accounted. */
+static unsigned walk_kind(struct walk_cursor *c, walk_page_fn try_one, enum vm_reclaim_kind kind,
+			  const struct vm *spare, uint64_t *passed)
 {
 	uint64_t start = tsc_read();
-	unsigned freed = walk(&zero_cursor, try_page, RECLAIM_WANT, RECLAIM_SCAN_PAGES, spare, passed);
+	unsigned freed = walk(c, try_one, RECLAIM_WANT, RECLAIM_SCAN_PAGES, spare, passed);
 
-	vm_reclaim_account(VM_RECLAIM_ZERO, freed, tsc_read() - start);
+	vm_reclaim_account(kind, freed, tsc_read() - start);
 	return freed;
+}
+
+unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
+{
+	return walk_kind(&zero_cursor, try_page, VM_RECLAIM_ZERO, spare, passed);
 }
 
 /*
@@ -244,11 +251,7 @@ static uint64_t try_merge(struct vm *vm, uint64_t gpa, bool *freed)
 
 unsigned vm_reclaim_shared_pages(const struct vm *spare, uint64_t *passed)
 {
-	uint64_t start = tsc_read();
-	unsigned freed = walk(&share_cursor, try_merge, RECLAIM_WANT, RECLAIM_SCAN_PAGES, spare, passed);
-
-	vm_reclaim_account(VM_RECLAIM_SHARED, freed, tsc_read() - start);
-	return freed;
+	return walk_kind(&share_cursor, try_merge, VM_RECLAIM_SHARED, spare, passed);
 }
 
 /* Per kind: frames freed and TSC ticks spent (instructions under QEMU
