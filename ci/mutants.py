@@ -28,7 +28,7 @@ REPO = os.path.realpath(os.path.join(os.path.dirname(__file__), ".."))
 MUTANTS = {
     "evict-restore-nothing": (
         "a page evicted to the pool or swap comes back as zeros, its contents dropped",
-        [("hypervisor/vm/vm_evict.c",
+        [("hypervisor/vm/reclaim/vm_evict.c",
           "rc = evict_store_get((uint8_t)where, *slot, (void *)(uintptr_t)hpa);",
           "rc = 0;\n\tevict_store_drop((uint8_t)where, *slot);")],
         ["boot.qemu-svm.swap-overcommit", "boot.bochs-vmx.swap-overcommit"]),

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Boot tests of evicting guests' cold pages (hypervisor/evict/, vm/vm_evict.c).
+"""Boot tests of evicting guests' cold pages (hypervisor/evict/, vm/reclaim/vm_evict.c).
 
     swap_test.py --list   ("PLATFORM CASE CTEST-TIMEOUT IMAGE...", as boot_test.py)
     swap_test.py --build BUILD --platform PLATFORM --test CASE

@@ -15,7 +15,7 @@
 #include "hypervisor/boot/legacy_pic.h"
 #include "hypervisor/console.h"
 #include "hypervisor/evict/evict_store.h"
-#include "hypervisor/vm/vm_evict.h"
+#include "hypervisor/vm/reclaim/vm_evict.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/sched/guests.h"
 #include "hypervisor/vm/fpu.h"

@@ -3,7 +3,7 @@
  * (zpool.h), then the swap partition named by swap=gpt:NAME (swap_space.h)
  * for pages that do not compress or when the pool is full. A page stored
  * here is named by its place (GP_COMPRESSED or GP_SWAPPED) and a 32-bit
- * handle, which the memory core keeps per guest page (vm/vm_evict.c).
+ * handle, which the memory core keeps per guest page (vm/reclaim/vm_evict.c).
  */
 #ifndef SKIFF_EVICT_STORE_H
 #define SKIFF_EVICT_STORE_H

@@ -34,7 +34,7 @@
 #include "hypervisor/vm/vm_kick_bench.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/vm/vm_ring_tick.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

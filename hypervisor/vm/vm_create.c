@@ -14,7 +14,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/evict/evict_store.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/pv/pv.h"

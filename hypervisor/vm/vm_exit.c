@@ -14,7 +14,7 @@
 #include "hypervisor/debug/gdb_stub.h"
 #include "hypervisor/vm/cpuid_policy.h"
 #include "hypervisor/vm/hypercall.h"
-#include "hypervisor/vm/vm_free_report.h"
+#include "hypervisor/vm/reclaim/vm_free_report.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "hypervisor/vm/vm_ring_tick.h"
 #include "hypervisor/mem/frames.h"

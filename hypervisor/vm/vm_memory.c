@@ -26,9 +26,9 @@
 #include "hypervisor/time/time.h"
 #include "hypervisor/smp/spinlock.h"
 #include "hypervisor/vm/vm.h"
-#include "hypervisor/vm/vm_clone.h"
-#include "hypervisor/vm/vm_evict.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/clone/vm_clone.h"
+#include "hypervisor/vm/reclaim/vm_evict.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"
 

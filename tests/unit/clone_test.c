@@ -3,7 +3,7 @@
  * snapshot's page kinds and a clone's detached bits (hypervisor/mem/
  * clone/snap_pages.c), and the frames' references in the share table
  * (hypervisor/mem/share_table.c) taken and dropped in the order
- * hypervisor/vm/vm_clone.c and vm_share.c use: the parent's frames
+ * hypervisor/vm/clone/vm_clone.c and vm_share.c use: the parent's frames
  * adopted by the snapshot's image, one reference per clone mapping, the
  * snapshot's own, dropped on copy, free report and end. A model of frames
  * checks that no frame is freed while any clone or the snapshot still

@@ -1,6 +1,6 @@
 /*
  * evict_random_test.c - a long random run of reclaim under pressure, every
- * kind in the order Skiff takes them (hypervisor/vm/vm_reclaim.c, vm_share.c,
+ * kind in the order Skiff takes them (hypervisor/vm/reclaim/vm_reclaim.c, vm_share.c,
  * vm_free_report.c, vm_evict.c), on the host: a guest of 64 pages runs on
  * two CPUs of the tagged-TLB model (tlb_model.c) with only 24 frames. Its
  * pages 0-7 are two instances of one image's read-only pages (0-3 and 4-7,

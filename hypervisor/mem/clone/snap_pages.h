@@ -2,7 +2,7 @@
  * snap_pages.h - what a snapshot holds of each guest page, and which pages
  * a clone no longer takes from it.
  *
- * A snapshot (hypervisor/vm/vm_clone.c) keeps one byte per 4 KiB page of
+ * A snapshot (hypervisor/vm/clone/vm_clone.c) keeps one byte per 4 KiB page of
  * the guest it was taken from: nothing (the page was never touched: it
  * reads as zero), a frame held by reference for copy-on-write, or a frame
  * of the image's read-only segments (shared as before the snapshot), with

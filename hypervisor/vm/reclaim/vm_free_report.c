@@ -20,8 +20,8 @@
  * cheapest first) reported pages are free frames already; their count and
  * cost go to the same figures (vm_reclaim_account, kind "reported").
  */
-#include "hypervisor/vm/vm_free_report.h"
-#include "hypervisor/vm/vm_evict.h"
+#include "hypervisor/vm/reclaim/vm_free_report.h"
+#include "hypervisor/vm/reclaim/vm_evict.h"
 
 #include "hypervisor/console.h"
 #include "hypervisor/mem/frames.h"

@@ -15,7 +15,7 @@
  * there is the same unshare, with the page's own permissions given back.
  * Which image a page's frame belongs to is image_of's one decision.
  */
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
@@ -24,7 +24,7 @@
 #include "hypervisor/mem/share_table.h"
 #include "hypervisor/mem/pv/pv.h"
 #include "hypervisor/vm/vm.h"
-#include "hypervisor/vm/vm_clone.h"
+#include "hypervisor/vm/clone/vm_clone.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "lib/errno.h"
 #include "lib/kstring.h"

@@ -17,8 +17,8 @@
  * FS/GS bases and FPU state; after the SNAPSHOT call its RAX holds its
  * number (1..N), so the guest can tell which clone it is.
  */
-#include "hypervisor/vm/vm_clone.h"
-#include "hypervisor/vm/vm_clone_snapshot.h"
+#include "hypervisor/vm/clone/vm_clone.h"
+#include "hypervisor/vm/clone/vm_clone_snapshot.h"
 
 #include "hal/hal.h"
 #include "hypervisor/console.h"
@@ -33,7 +33,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

@@ -4,8 +4,8 @@
  * first-POLL trigger, the guest's frames handed to the snapshot by
  * reference, its registers and FPU state by value. docs/clones.md.
  */
-#include "hypervisor/vm/vm_clone.h"
-#include "hypervisor/vm/vm_clone_snapshot.h"
+#include "hypervisor/vm/clone/vm_clone.h"
+#include "hypervisor/vm/clone/vm_clone_snapshot.h"
 
 #include "hal/hal.h"
 #include "hypervisor/console.h"
@@ -18,7 +18,7 @@
 #include "hypervisor/vm/fpu.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/kstring.h"

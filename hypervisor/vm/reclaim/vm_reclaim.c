@@ -24,7 +24,7 @@
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/console.h"
-#include "hypervisor/vm/vm_share.h"
+#include "hypervisor/vm/reclaim/vm_share.h"
 #include "nested_paging/nested_paging.h"
 
 /* Bounds per call, so a large guest cannot stall Skiff. */

@@ -16,7 +16,7 @@
  * numbers, each leaf 1024 handles (4 MiB of guest RAM), so a guest never
  * evicted costs nothing.
  */
-#include "hypervisor/vm/vm_evict.h"
+#include "hypervisor/vm/reclaim/vm_evict.h"
 #include "hypervisor/smp/percpu.h"
 
 #include "hypervisor/console.h"
