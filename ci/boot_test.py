@@ -21,7 +21,8 @@ those listed under "cpu_variants" (ci/boot_tests.d/smp_variants.json):
 
 A sweep (under "paging_sweeps" in the case files) runs several cases' MODE
 variants in one boot: {"name": "shadow_sweep_a", "timeout": 90, "platforms":
-[...], "cases": [NAME, ...]}. Every guest of every case runs side by side
+[...], "cases": [NAME or {"case": NAME, "paging": OTHER}, ...]} (the second
+form runs that case's OTHER variant instead, so one boot can try two modes). Every guest of every case runs side by side
 and each is still checked for its own output, status and reason; a guest
 whose name an earlier case already used is renamed CASE-NAME. Only cases
 that need nothing of the boot itself (no skiff_args, machine, firmware or
@@ -56,7 +57,10 @@ CTEST_MARGIN_SECONDS = 60
 
 # The line Skiff logs for each guest that ran in a mode: a variant requires it,
 # so it fails if the mode were not applied.
-MODE_SUMMARY = {"shadow": r"guest %s(\.\d+)?: shadow cache="}
+MODE_SUMMARY = {"shadow": r"guest %s(\.\d+)?: shadow cache=",
+                "pv": r"guest %s(\.\d+)?: pv registered="}
+# What a mode calls the fault a nested page fault becomes (pv runs on shadows).
+MODE_FAULT = {"shadow": "shadow page fault", "pv": "shadow page fault"}
 
 
 def with_paging(case, mode):
@@ -67,16 +71,16 @@ def with_paging(case, mode):
     variant = copy.deepcopy(case)
     variant["name"] = "%s.%s" % (case["name"], mode)
     variant.setdefault("log_checks", [])
+    fault = MODE_FAULT.get(mode, "%s page fault" % mode)
     for check in variant["log_checks"]:
-        check["pattern"] = check["pattern"].replace("nested page fault", "%s page fault" % mode)
+        check["pattern"] = check["pattern"].replace("nested page fault", fault)
     for guest in variant.get("guests", []):
         if "paging" in guest:
             continue
         guest["paging"] = mode
         for expected in [guest] + guest.get("outcomes", []):
             if "reason" in expected:
-                expected["reason"] = expected["reason"].replace("nested page fault",
-                                                                "%s page fault" % mode)
+                expected["reason"] = expected["reason"].replace("nested page fault", fault)
         if mode in MODE_SUMMARY and guest.get("outcome") != "refused":
             name = re.escape(guest.get("name", guest["image"]))
             variant["log_checks"].append({"pattern": MODE_SUMMARY[mode] % name})
@@ -168,7 +172,8 @@ def sweep_case(cases, mode, spec):
     """Return the one case that runs the MODE variants of spec["cases"] in one boot.
     Raises CaseError for a case that cannot share a boot or a platform one lacks."""
     guests, forbidden, checks, seen, networks = [], [], [], set(), set()
-    for index, name in enumerate(spec["cases"]):
+    for index, entry in enumerate(spec["cases"]):
+        name = entry["case"] if isinstance(entry, dict) else entry
         case = find_case(cases, name)
         extra = set(case) - SWEEPABLE_KEYS
         if extra:
@@ -182,8 +187,13 @@ def sweep_case(cases, mode, spec):
         if any(old in check["pattern"] for old in renamed for check in case.get("log_checks", [])):
             raise CaseError("sweep %s: case %s checks the log for a guest or network an "
                             "earlier case already uses; put it first" % (spec["name"], name))
+        case_checks = copy.deepcopy(case.get("log_checks", []))
+        if isinstance(entry, dict) and "paging" in entry:
+            own = with_paging({"name": name, "guests": case_guests, "log_checks": case_checks},
+                              entry["paging"])
+            case_guests, case_checks = own["guests"], own["log_checks"]
         guests += case_guests
-        checks += case.get("log_checks", [])
+        checks += case_checks
         forbidden += [f for f in case.get("forbidden", []) if f not in forbidden]
     swept = {"name": spec["name"], "timeout": spec["timeout"], "platforms": spec["platforms"],
              "guests": guests, "forbidden": forbidden, "log_checks": checks}

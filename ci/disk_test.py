@@ -39,10 +39,11 @@ same emulator command it builds) and then reads the disk file on the host:
                    virtio-blk disks (drivers/virtio_blk; QEMU only: Bochs has
                    no virtio devices)
   disk-shadow      the guests of disk-kvstore (its first run), disk-hostile and
-                   disk-solo5-blk side by side in one boot, each with
-                   paging=shadow on its own disk; every file then holds what
-                   its guest wrote (qemu-svm and bochs-vmx, as the shadow
-                   sweeps of ci/boot_tests.d/shadow.json)
+                   disk-solo5-blk side by side in one boot, each twice: with
+                   paging=shadow and with paging=pv, each on its own GPT
+                   partition (three disks, a partition per mode); every
+                   partition then holds what its guest wrote (qemu-svm and
+                   bochs-vmx, as the shadow sweeps of ci/boot_tests.d/shadow.json)
 """
 
 import argparse
@@ -333,12 +334,13 @@ def case_hostile(build, platform, tmp):
         raise Failure("the file does not hold the guest's writes (first difference at %d)" % first)
 
 
-def check_solo5_file(path, size, what):
-    """Raise Failure unless the file at path (size bytes) holds exactly what the
-    disk guest's solo5 mode writes: every tenth sector filled with digits, the
-    rest zero."""
+def check_solo5_file(path, size, what, offset=0):
+    """Raise Failure unless the file at path (size bytes from offset) holds exactly
+    what the disk guest's solo5 mode writes: every tenth sector filled with digits,
+    the rest zero."""
     with open(path, "rb") as f:
-        data = f.read()
+        f.seek(offset)
+        data = f.read(size)
     written = bytes(ord("0") + i % 10 for i in range(SECTOR))
     for sector in range(size // SECTOR):
         want = written if sector % 10 == 0 else bytes(SECTOR)
@@ -396,39 +398,67 @@ def case_readonly(build, platform, tmp):
     expect_in(err, "--block storage=%s: no such file" % missing, "skiff-run")
 
 
+FIRST_PARTITION = 2048   # make_gpt_image puts the first partition at this sector
+PAGING_MODES = ("shadow", "pv")
+
+
+def paging_disk(path, size, fill=None):
+    """A GPT disk with one partition of size bytes per mode of PAGING_MODES, each
+    holding fill (else zeros); return {mode: byte offset of its partition}."""
+    count = size // SECTOR
+    make_gpt_image(path, [("%s-%s" % (os.path.basename(path)[:-4], mode), count)
+                          for mode in PAGING_MODES],
+                   FIRST_PARTITION + count * len(PAGING_MODES) + 64)
+    offsets = {mode: (FIRST_PARTITION + i * count) * SECTOR for i, mode in enumerate(PAGING_MODES)}
+    if fill is not None:
+        with open(path, "r+b") as f:
+            for offset in offsets.values():
+                f.seek(offset)
+                f.write(fill)
+    return offsets
+
+
 def case_shadow(build, platform, tmp):
-    """Three disk guests under paging=shadow in one boot, each on its own file."""
+    """The three disk guests under paging=shadow and paging=pv in one boot, each on
+    its own GPT partition; each partition then holds what its guest wrote."""
     kv, edge, solo = (os.path.join(tmp, n) for n in ("kv.img", "edge.img", "solo.img"))
     size = 64 * 1024
-    with open(kv, "wb") as f:
-        f.truncate(1 << 20)
-    with open(edge, "wb") as f:
-        f.write(pattern_bytes(size))
-    with open(solo, "wb") as f:
-        f.truncate(size)
-    out, err = skiff_run(build, platform, [
-        "--guest", "name=kv paging=shadow block.storage=%s %s put colour blue"
-        % (kv, image_path(build, "kvstore")),
-        "--guest", "name=edge paging=shadow block.storage=%s %s edge %d pattern"
-        % (edge, image_path(build, "block"), size),
-        "--guest", "name=solo paging=shadow block.storage=%s %s solo5"
-        % (solo, image_path(build, "disk"))])
+    kv_at = paging_disk(kv, 1 << 20)
+    edge_at = paging_disk(edge, size, pattern_bytes(size))
+    solo_at = paging_disk(solo, size)
+    guests = []
+    for mode in PAGING_MODES:
+        guests += [
+            "--guest", "name=kv-%s paging=%s block.storage=gpt:kv-%s %s put colour blue"
+            % (mode, mode, mode, image_path(build, "kvstore")),
+            "--guest", "name=edge-%s paging=%s block.storage=gpt:edge-%s %s edge %d pattern"
+            % (mode, mode, mode, image_path(build, "block"), size),
+            "--guest", "name=solo-%s paging=%s block.storage=gpt:solo-%s %s solo5"
+            % (mode, mode, mode, image_path(build, "disk"))]
+    out, err = skiff_run(build, platform, ["--disk", kv, "--disk", edge, "--disk", solo]
+                         + guests)
     lines = out.splitlines()
-    for line in ("[kv] put colour: ok", "[edge] bad requests: done", "[edge] SUCCESS",
-                 "[solo] 13 sectors written and read back", "[solo] SUCCESS"):
-        if line not in lines:
-            raise Failure("the guests' output lacks %r:\n%s" % (line, out[-4000:]))
-    for name in ("kv", "edge", "solo"):
-        expect_in(err, "summary %s status=0" % name, "Skiff's log")
-        expect_in(err, "guest %s: shadow cache=" % name, "Skiff's log")
+    summary = {"shadow": "shadow cache=", "pv": "pv registered="}
+    for mode in PAGING_MODES:
+        for line in ("[kv-%s] put colour: ok", "[edge-%s] bad requests: done",
+                     "[edge-%s] SUCCESS", "[solo-%s] 13 sectors written and read back",
+                     "[solo-%s] SUCCESS"):
+            if line % mode not in lines:
+                raise Failure("the guests' output lacks %r:\n%s" % (line % mode, out[-4000:]))
+        for name in ("kv", "edge", "solo"):
+            expect_in(err, "summary %s-%s status=0" % (name, mode), "Skiff's log")
+            expect_in(err, "guest %s-%s: %s" % (name, mode, summary[mode]), "Skiff's log")
+    want = bytes((o * 3 + (o // SECTOR) * 11 + 0x5a) & 0xff for o in range(size))
     with open(edge, "rb") as f:
-        data = f.read()
-    if data != bytes((o * 3 + (o // SECTOR) * 11 + 0x5a) & 0xff for o in range(size)):
-        raise Failure("edge's file does not hold the block guest's writes")
-    check_solo5_file(solo, size, "solo's file")
+        edge_data = f.read()
     with open(kv, "rb") as f:
-        if b"colour" not in f.read():
-            raise Failure("kv's file does not hold the key kvstore stored")
+        kv_data = f.read()
+    for mode in PAGING_MODES:
+        if edge_data[edge_at[mode]:edge_at[mode] + size] != want:
+            raise Failure("edge-%s's partition does not hold the block guest's writes" % mode)
+        check_solo5_file(solo, size, "solo-%s's partition" % mode, solo_at[mode])
+        if b"colour" not in kv_data[kv_at[mode]:kv_at[mode] + (1 << 20)]:
+            raise Failure("kv-%s's partition does not hold the key kvstore stored" % mode)
 
 
 RUNNERS = {"disk-kvstore": case_kvstore, "disk-power-cut": case_power_cut,

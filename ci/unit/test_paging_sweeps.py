@@ -48,6 +48,22 @@ class Sweeps(unittest.TestCase):
         self.assertIn("hello: shadow page fault", patterns)
         self.assertIn(r"guest fault(\.\d+)?: shadow cache=", patterns)
 
+    def test_a_case_in_its_own_mode(self):
+        case = sweep_case(CASES, "pv", {"name": "s", "timeout": 60, "platforms": PLATFORMS,
+                                        "cases": ["net_a", {"case": "fault", "paging": "shadow"}]})
+        self.assertEqual([g["paging"] for g in case["guests"]], ["pv", "pv", "shadow"])
+        patterns = [c["pattern"] for c in case["log_checks"]]
+        self.assertIn(r"guest fault(\.\d+)?: shadow cache=", patterns)
+        self.assertIn(r"guest responder(\.\d+)?: pv registered=", patterns)
+        self.assertNotIn(r"guest fault(\.\d+)?: pv registered=", patterns)
+        self.assertEqual(case["guests"][2]["reason"], "shadow page fault: read")
+
+    def test_pv_faults_are_shadow_faults(self):
+        case = sweep_case(CASES, "pv", {"name": "s", "timeout": 60, "platforms": PLATFORMS,
+                                        "cases": ["fault"]})
+        self.assertEqual(case["guests"][0]["reason"], "shadow page fault: read")
+        self.assertIn("hello: shadow page fault", [c["pattern"] for c in case["log_checks"]])
+
     def test_renamed_name_in_a_log_check_refused(self):
         with self.assertRaises(CaseError):
             sweep(["net_b", "net_a"])   # net_a checks the log for network lan, renamed lan-1
