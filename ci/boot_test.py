@@ -22,9 +22,10 @@ those listed under "cpu_variants" (ci/boot_tests.d/smp_variants.json):
 A sweep (under "paging_sweeps" in the case files) runs several cases' MODE
 variants in one boot: {"name": "shadow_sweep_a", "timeout": 90, "platforms":
 [...], "cases": [NAME or {"case": NAME, "paging": OTHER}, ...]} (the second
-form runs that case's OTHER variant instead, so one boot can try two modes). Every guest of every case runs side by side
-and each is still checked for its own output, status and reason; a guest
-whose name an earlier case already used is renamed CASE-NAME. Only cases
+form runs that case's OTHER variant instead, so one boot can try two modes).
+Every guest of every case runs side by side and each is still checked for
+its own output, status and reason; a guest whose name an earlier case
+already used is renamed CASE-NAME. Only cases
 that need nothing of the boot itself (no skiff_args, machine, firmware or
 final_status of their own) may be swept; networks an earlier case of the
 sweep uses are renamed NAME-INDEX, and no log_checks pattern of a case may
