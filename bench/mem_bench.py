@@ -4,7 +4,9 @@
 Usage: mem_bench.py --build DIR [--out DIR] [--only free_report,clones,sharing]
                     [--backend svm|vmx]
 
-Writes DIR/bench/mem.{json,md} (default: the build directory), per backend:
+Writes DIR/bench/mem.{json,md} (default: the build directory), per backend,
+and adds clone_to_first_insn and clone_to_first_insn_pool_empty to
+DIR/bench/report.json when it exists (bench/run_bench.py writes it first):
 
 - free_report_pages_per_minsn: 4 KiB pages a guest gets back per million
   instructions of Skiff call 0x581 (freereport bench: 16 MiB written, then
@@ -19,6 +21,10 @@ Writes DIR/bench/mem.{json,md} (default: the build directory), per backend:
   instruction after its SNAPSHOT call (the clonetest guest's RDTSC there),
   clone=1 of a 16 MiB guest that wrote 1 MiB before the snapshot. Both
   TSCs follow executed instructions (QEMU -icount, Bochs sync=none).
+- clone_to_first_insn_pool_empty: the same with Skiff's 4 KiB zeroed
+  pool empty (selftest=dirty-ram: every free frame taken, dirtied and
+  freed before any guest; no idle time before the clone), as in a burst
+  of clones: each page the clone needs is zeroed on its path.
 - max_clones_1g: clones of that appliance (clone=N, mem=16M each, each
   staying 20 ms so they coexist) that started and exited 0 in a 1 GiB
   machine. N (--max-clones, default 16,319) is one less than the guests
@@ -55,6 +61,7 @@ MAX_CLONES = 16319
 MAX_HELLO = 8000
 DECIDED_RE = re.compile(r"skiff: memory clonetest\.1 clone=1 .* decided_tsc=(\d+)")
 FIRST_RE = re.compile(r"\[clonetest\.1\] clonetest: clone number 1 first_insn_tsc=(\d+)")
+DIRTIED_RE = re.compile(r"skiff: selftest: [1-9][0-9]* free frames filled with a marker")
 CLONE_OK_RE = re.compile(r"skiff: summary clonetest\.\d+ status=0 reason=halt")
 CLONE_MEM_RE = re.compile(r"skiff: memory clonetest\.\d+ resident=\d+ KiB peak=(\d+) KiB")
 CLONE_OOM_RE = re.compile(r"skiff: guest clonetest\.\d+: ended by skiff: out of memory")
@@ -92,15 +99,25 @@ def clonetest_image(build):
     return os.path.join(build, "tests", "guests", "clonetest", "clonetest.elf")
 
 
-def clone_to_first_insn(backend, build):
-    """(instructions, details) from the decision to start clone 1 to its first instruction."""
+def clone_to_first_insn(backend, build, pool_empty=False):
+    """(instructions, details) from the decision to start clone 1 to its first instruction.
+
+    pool_empty: with selftest=dirty-ram, which takes every free frame (the
+    4 KiB zeroed pool's too) and frees it dirty before any guest, so the
+    clone zeroes every page of its own itself, as in a burst of clones.
+    """
+    words = ["selftest=dirty-ram"] if pool_empty else []
     result = run_boot(backend, os.path.join(build, "skiff.elf"),
-                      [make_guest(clonetest_image(build), args=["bench"], mem="16M", clone=1)])
+                      [make_guest(clonetest_image(build), args=["bench"], mem="16M", clone=1)],
+                      words=words)
     decided, first = DECIDED_RE.search(result.com2), FIRST_RE.search(result.com2)
     if not decided or not first:
         raise RuntimeError("%s: no clone start or first-instruction line" % backend)
+    if pool_empty and not DIRTIED_RE.search(result.com2):
+        raise RuntimeError("%s: no selftest line: the pool was not emptied" % backend)
     return int(first.group(1)) - int(decided.group(1)), {
-        "decided_tsc": int(decided.group(1)), "first_insn_tsc": int(first.group(1))}
+        "decided_tsc": int(decided.group(1)), "first_insn_tsc": int(first.group(1)),
+        "skiff_words": words}
 
 
 NOT_STARTED_RE = re.compile(r"skiff: guest clonetest: clones (\d+) to \d+ not started: (\d+) KiB free")
@@ -132,6 +149,25 @@ def max_hello(backend, build, asked):
     first_refusal = next((why for why in result.log.refused.values()), None)
     return started, {"asked": asked, "refused": refused, "machine_mib": 1024,
                      "first_refusal": first_refusal}
+
+
+REPORT_FIGURES = ("clone_to_first_insn", "clone_to_first_insn_pool_empty")
+
+
+def merge_report(out, report):
+    """Add the clone figures to OUT/report.json (bench/run_bench.py's) when it exists."""
+    path = os.path.join(out, "report.json")
+    if not os.path.isfile(path):
+        return
+    with open(path) as f:
+        merged = json.load(f)
+    for backend in BACKENDS:
+        for name in REPORT_FIGURES:
+            if name in report["figures"][backend]:
+                merged.setdefault("figures", {}).setdefault(backend, {})[name] = \
+                    report["figures"][backend][name]
+    with open(path, "w") as f:
+        f.write(json.dumps(merged, indent=2, sort_keys=True) + "\n")   # as bench_report.dumps
 
 
 def main(argv):
@@ -168,6 +204,9 @@ def main(argv):
             if only & {"clones", "clone_first"}:
                 log("%s: clone_to_first_insn" % backend)
                 figures["clone_to_first_insn"], details["clone_to_first_insn"] = clone_to_first_insn(backend, args.build)
+                log("%s: clone_to_first_insn_pool_empty" % backend)
+                name = "clone_to_first_insn_pool_empty"
+                figures[name], details[name] = clone_to_first_insn(backend, args.build, pool_empty=True)
             if only & {"clones", "max_clones"}:
                 log("%s: max_clones_1g (%d asked)" % (backend, args.max_clones))
                 figures["max_clones_1g"], details["max_clones_1g"] = max_clones(backend, args.build,
@@ -193,6 +232,7 @@ def main(argv):
         for name in names:
             f.write("| %s | %s |\n" % (name, " | ".join(
                 str(report["figures"][b].get(name, "-")) for b in BACKENDS)))
+    merge_report(out, report)
     print(json.dumps(report["figures"], indent=2, sort_keys=True))
     return status
 

@@ -70,7 +70,8 @@ mkdir -p "$build/bench"
 "$py" "$repo/bench/shadow_bench.py" --build "$build" --chart "$build/bench/shadow-hit-rate.svg" || status=$?
 # CR3 storms per 10^6 instructions in each mode, alone and beside other guests.
 "$py" "$repo/bench/cr3_storm.py" --build "$build" || status=$?
-# Free-page reporting, read-only sharing and clone_to_first_insn (build/bench/mem.{json,md}).
+# Free-page reporting, read-only sharing and clone_to_first_insn with the 4 KiB zeroed pool full and
+# empty (build/bench/mem.{json,md}; the clone figures also go into report.json).
 "$py" "$repo/bench/mem_bench.py" --build "$build" --only free_report,clone_first,sharing || status=$?
 # How many clones and hello guests fit in 1 GiB now that memory, not the guest table, is the limit
 # (long runs: 16,319 clones and 8,000 hellos asked; clones on svm only, Bochs would take hours).

@@ -46,14 +46,15 @@ def log(text):
     print("bench: " + text, file=sys.stderr, flush=True)
 
 
-def run_boot(backend, hypervisor, guests, megabytes=None, cpus=None):
+def run_boot(backend, hypervisor, guests, megabytes=None, cpus=None, words=()):
     """Boot guests on backend; return the BootResult, raising when Skiff did not finish.
 
     cpus: processors of the machine, all started by Skiff (cpus=N); None: one.
+    words: more words of Skiff's command line (e.g. selftest=dirty-ram).
     """
     platform, options = BACKENDS[backend]
     result = boot(platform, hypervisor, guests, timeout=BOOT_TIMEOUT,
-                  skiff_words=["cpus=%d" % cpus] if cpus else [],
+                  skiff_words=(["cpus=%d" % cpus] if cpus else []) + list(words),
                   machine=MachineOptions(megabytes=megabytes, cpus=cpus, **options))
     if result.timed_out or result.log.final_status is None:
         raise RuntimeError("%s run did not finish (status %d):\n%s" % (

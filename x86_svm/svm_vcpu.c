@@ -3,6 +3,7 @@
  * state and its ASID; the register file starts from the boot state. What goes into the VMCB is svm_vmcb_init's.
  */
 #include "hypervisor/mem/frames.h"
+#include "lib/kstring.h"
 #include "lib/errno.h"
 #include "npt/npt.h"
 #include "svm.h"
@@ -16,7 +17,8 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 	/* Not zeroed here: svm_vmcb_init writes the whole VMCB (the frame). */
 	_Static_assert(sizeof(struct vmcb) == FRAME_SIZE, "a VMCB is one frame");
 	uint64_t vmcb_pa = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
-	uint64_t state_pa = frame_alloc();
+	/* Not zeroed whole either: the state is a small part of its frame. */
+	uint64_t state_pa = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
 	if (!vmcb_pa || !state_pa) {
 		if (vmcb_pa)
 			frames_free(vmcb_pa, FRAME_SIZE);
@@ -26,6 +28,8 @@ int svm_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 	}
 	_Static_assert(sizeof(struct svm_vcpu) <= FRAME_SIZE, "svm_vcpu fits a frame");
 	struct svm_vcpu *sv = (struct svm_vcpu *)(uintptr_t)state_pa;
+
+	memset(sv, 0, sizeof(*sv));
 	sv->vmcb = (struct vmcb *)(uintptr_t)vmcb_pa;
 	sv->vmcb_pa = vmcb_pa;
 	const struct svm_vmcb_params params = {

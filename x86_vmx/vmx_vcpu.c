@@ -69,11 +69,16 @@ void vmx_flush_tags(const struct vmx_vcpu *v)
 
 static int new_vmcs(struct vmx_vcpu *v)
 {
-	v->vmcs_hpa = frame_alloc();
+	/* Not zeroed: VMCLEAR initializes the region's implementation-specific
+	 * data (SDM 25.11.3) and vmx_vmcs_setup writes every field Skiff uses,
+	 * zeroes included; software writes only the first two words. */
+	v->vmcs_hpa = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
 	if (!v->vmcs_hpa)
 		return -ENOMEM;
-	/* A VMCS region starts with the revision identifier (bit 31 clear). */
+	/* A VMCS region starts with the revision identifier (bit 31 clear),
+	 * then the VMX-abort indicator. */
 	*(uint32_t *)(uintptr_t)v->vmcs_hpa = vmx_caps.revision;
+	*(uint32_t *)(uintptr_t)(v->vmcs_hpa + 4) = 0;
 	if (vmclear(v->vmcs_hpa) != VMX_OK) {
 		log_printf("vmx: VMCLEAR of a new VMCS at 0x%llx failed",
 			   (unsigned long long)v->vmcs_hpa);
@@ -85,12 +90,14 @@ static int new_vmcs(struct vmx_vcpu *v)
 
 int vmx_vcpu_create(struct vcpu *vcpu, const struct hal_boot_state *boot)
 {
-	uint64_t page = frame_alloc();
+	/* The state is a small part of its frame: only it is zeroed. */
+	uint64_t page = frames_alloc_contiguous(FRAME_SIZE, FRAME_SIZE);
 	struct vmx_vcpu *v = (struct vmx_vcpu *)(uintptr_t)page;
 	int err = 0;
 
 	if (!page)
 		return -ENOMEM;
+	memset(v, 0, sizeof(*v));
 	/* A placeholder (entry needs a non-zero VPID): vmx_run claims the real
 	 * one from the pool before each entry. */
 	if (vmx_caps.vpid)

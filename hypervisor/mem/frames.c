@@ -11,6 +11,7 @@
 #include "hypervisor/boot/identity_map.h"
 #include "hypervisor/mem/frame_bitmap.h"
 #include "hypervisor/mem/frame_bitmap_top.h"
+#include "hypervisor/mem/frame_zero.h"
 #include "hypervisor/panic.h"
 #include "hypervisor/smp/spinlock.h"
 #include "lib/kstring.h"
@@ -235,7 +236,7 @@ bool frames_zero_pool_step(void)
 		uint64_t *page = (uint64_t *)(uintptr_t)(frame * FRAME_SIZE);
 
 		/* Zeroed outside the lock: the frame is taken, nobody else sees it. */
-		memset(page, 0, FRAME_SIZE);
+		frame_zero(page, FRAME_SIZE);
 		spin_lock(&frames_lock);
 		if (zero_pool_count < ZERO_POOL_MAX) {
 			zero_pool[zero_pool_count++] = frame * FRAME_SIZE;
@@ -257,7 +258,7 @@ static uint64_t zeroing_alloc(void)
 	if (!locked_alloc(1, 1, &frame))
 		return 0;
 	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
-	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
+	frame_zero((void *)(uintptr_t)(frame * FRAME_SIZE), FRAME_SIZE);
 	return frame * FRAME_SIZE;
 }
 
@@ -290,7 +291,7 @@ uint64_t frame_alloc_high(void)
 	if (!ok)
 		return low_guest_frame();
 	count_high(frame * FRAME_SIZE, FRAME_SIZE, true);
-	memset((void *)(uintptr_t)(frame * FRAME_SIZE), 0, FRAME_SIZE);
+	frame_zero((void *)(uintptr_t)(frame * FRAME_SIZE), FRAME_SIZE);
 	return frame * FRAME_SIZE;
 }
 

@@ -5,12 +5,18 @@
 
 #include "lib/kstring.h"
 
-void gp_init(struct guest_pages *gp, uint8_t *where, uint64_t ram_size)
+void gp_init_zeroed(struct guest_pages *gp, uint8_t *where, uint64_t ram_size)
 {
+	_Static_assert(GP_NOWHERE == 0, "a zeroed record is all GP_NOWHERE");
 	gp->where = where;
 	gp->page_count = ram_size / GP_PAGE_SIZE;
 	gp->resident = 0;
 	gp->peak = 0;
+}
+
+void gp_init(struct guest_pages *gp, uint8_t *where, uint64_t ram_size)
+{
+	gp_init_zeroed(gp, where, ram_size);
 	memset(where, GP_NOWHERE, gp->page_count);
 }
 

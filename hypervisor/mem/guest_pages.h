@@ -37,6 +37,10 @@ struct guest_pages {
  */
 void gp_init(struct guest_pages *gp, uint8_t *where, uint64_t ram_size);
 
+/* gp_init_zeroed: gp_init for a where[] its caller has already zeroed
+ * (GP_NOWHERE is 0), so it is not written again. */
+void gp_init_zeroed(struct guest_pages *gp, uint8_t *where, uint64_t ram_size);
+
 /* gp_at: the state of the page holding gpa (GP_NOWHERE beyond RAM). */
 static inline enum gp_where gp_at(const struct guest_pages *gp, uint64_t gpa)
 {

@@ -14,6 +14,7 @@
  */
 #include "hypervisor/vm/vm_memory.h"
 
+#include "hypervisor/mem/frame_zero.h"
 #include "hypervisor/mem/frames.h"
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
@@ -304,7 +305,9 @@ static int record_alloc(struct vm *vm)
 	if (!vm->pages_hpa)
 		return -ENOMEM;
 	vm->pages_bytes = bytes;
-	gp_init(&vm->pages, (uint8_t *)(uintptr_t)vm->pages_hpa, vm->mem.size);
+	/* Whole frames: frame_zero's 16-byte stores take half memset's count. */
+	frame_zero((void *)(uintptr_t)vm->pages_hpa, bytes);
+	gp_init_zeroed(&vm->pages, (uint8_t *)(uintptr_t)vm->pages_hpa, vm->mem.size);
 	vm->mem.where = vm->pages.where;
 	vm->mem.populate = populate;
 	vm->mem.populate_ctx = vm;

@@ -10,3 +10,6 @@ skiff_host_test(mem_invalidate_test
   ${CMAKE_SOURCE_DIR}/ept/ept_format.c
   ${CMAKE_SOURCE_DIR}/npt/npt_format.c
   ${CMAKE_SOURCE_DIR}/tests/unit/nested_paging_testlib.c)
+skiff_host_test(frame_zero_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/frame_zero_test.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/frame_zero.c)
