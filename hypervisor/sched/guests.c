@@ -299,7 +299,9 @@ static bool mine(const struct vm *vm)
  * a POLL deadline that cut the last guest's slice: vm_ring_tick.h), the
  * first VM of this CPU after *cursor that a queued frame or its deadline
  * wakes from POLL, made runnable; NULL otherwise. The flag is taken before
- * the frame flags are looked at: the sender set its frame flag first.
+ * the frame flags are looked at: the sender set its frame flag first. When
+ * another sleeper is woken too, the flag is set again for the next pick
+ * (and the running guest's timer), so no wake-up loses its turn.
  * Counts whether the wake-up cut the last guest's slice short or waited
  * for its end.
  */
@@ -307,18 +309,28 @@ static struct vm *take_woken(unsigned *cursor, uint64_t now)
 {
 	struct percpu *cpu = this_cpu();
 	struct vm *woken = NULL;
+	bool more = false;
 
 	if (__atomic_exchange_n(&cpu->wake_due, false, __ATOMIC_SEQ_CST))
-		for (unsigned n = 0; n < vm_count && !woken; n++) {
+		for (unsigned n = 0; n < vm_count && !more; n++) {
 			struct vm *vm = vms[(*cursor + n) % vm_count];
 
-			if (mine(vm) && vm->state == VM_SLEEPING &&
-			    (now >= vm->wake_tsc || vm_net_woken(vm))) {
+			if (!mine(vm) || vm->state != VM_SLEEPING)
+				continue;
+			if (woken) {   /* another one waits: the next pick takes it */
+				more = now >= vm->wake_tsc || (vm->polling &&
+				       __atomic_load_n(&vm->frame_queued, __ATOMIC_SEQ_CST));
+			} else if (now >= vm->wake_tsc || vm_net_woken(vm)) {
 				vm->state = VM_RUNNABLE;
-				*cursor = (*cursor + n + 1) % vm_count;
 				woken = vm;
 			}
 		}
+	if (woken)   /* after it: the round robin goes on from the woken guest */
+		for (unsigned n = 0; n < vm_count; n++)
+			if (vms[n] == woken)
+				*cursor = (n + 1) % vm_count;
+	if (more)
+		__atomic_store_n(&cpu->wake_due, true, __ATOMIC_SEQ_CST);
 	if (woken && cpu->cut_for_wake)
 		woken->wakes_cut++;
 	else if (woken && cpu->expired_with_wake_due)

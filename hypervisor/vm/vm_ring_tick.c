@@ -88,9 +88,20 @@ static void arm(struct vm *vm, uint64_t tsc_ticks)
 
 bool vm_timer_exit(struct vm *vm, bool timer_fired)
 {
-	uint64_t now = tsc_read();
-	bool wake = wake_wanted(now), ring, sleeper_first;
+	uint64_t now;
+	bool wake, ring, sleeper_first;
 
+	/* Another interrupt (a kick for an invalidation): the armed timer
+	 * still stands, and a sleeper's deadline has a timer of its own. */
+	if (!timer_fired && !(skiff_options.wake_preempt &&
+			      __atomic_load_n(&this_cpu()->wake_due, __ATOMIC_ACQUIRE)))
+		return true;
+	now = tsc_read();
+	if (timer_fired && now >= vm->slice_deadline) {
+		vm->slices++;
+		return false;
+	}
+	wake = wake_wanted(now);
 	if (wake && now >= vm->slice_start + min_run_tsc()) {
 		/* The woken guest goes first (the scheduler takes wake_due). */
 		__atomic_store_n(&this_cpu()->wake_due, true, __ATOMIC_RELAXED);
@@ -98,14 +109,12 @@ bool vm_timer_exit(struct vm *vm, bool timer_fired)
 		vm->slices_cut++;
 		return false;
 	}
-	if (!timer_fired && !wake)
-		return true;   /* another interrupt: the armed timer still stands */
 	ring = has_active_ring(vm);
 	/* A timer armed for the slice's end may fire a little early: one
 	 * armed for a ring tick or a sleeper's deadline is armed again. */
 	sleeper_first = skiff_options.wake_preempt &&
 		this_cpu()->sleeper_wake_tsc < vm->slice_deadline;
-	if (timer_fired && (now >= vm->slice_deadline || (!ring && !wake && !sleeper_first))) {
+	if (timer_fired && !ring && !wake && !sleeper_first) {
 		vm->slices++;
 		return false;
 	}
