@@ -47,6 +47,9 @@ status=0
 # The cross-CPU invalidation round trip in instructions, three platforms, twice
 # (build/bench/kick.{json,md}; added to report.json as xcpu_kick_*).
 "$py" "$repo/bench/kick_bench.py" --build "$build" || status=$?
+# Wake-up latency on a busy CPU, wake_preempt=0 against 1 (qemu-svm -icount;
+# build/bench/wake.{json,md}).
+"$py" "$repo/bench/wake_bench.py" --build "$build" || status=$?
 # Block paths per disk driver (build/bench/disk.{json,md}).
 "$py" "$repo/bench/disk_bench.py" --build "$build" || status=$?
 # Eviction: reclaim throughput to the pool and to swap, restore cost.

@@ -138,6 +138,9 @@ static int apply_word(struct word w, struct skiff_options *out,
 	if ((v = word_value(w, "balance")).text)
 		return apply_number((struct word){ "balance", 7 }, v, 0, 2,
 				    &out->balance, err, errlen);
+	if ((v = word_value(w, "wake_preempt")).text)
+		return apply_number((struct word){ "wake_preempt", 12 }, v, 0, 1,
+				    &out->wake_preempt, err, errlen);
 	if ((v = word_value(w, "kick_bench")).text)
 		return apply_number((struct word){ "kick_bench", 10 }, v, 1, 100000,
 				    &out->kick_bench, err, errlen);
@@ -172,7 +175,7 @@ int options_parse(const char *cmdline, struct skiff_options *out,
 
 	*out = (struct skiff_options){ .backend = NULL, .selftest_clock = false,
 				       .slice_ms = 10, .on_end = ON_END_POWEROFF,
-				       .max_cpus = 1, .balance = 1 };
+				       .max_cpus = 1, .balance = 1, .wake_preempt = 1 };
 	if (errlen > 0)
 		err[0] = '\0';
 	for (struct word w = next_word(&p); w.len > 0; w = next_word(&p)) {

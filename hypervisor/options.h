@@ -28,6 +28,11 @@
  *                     1); 2 moves them to idle CPUs only, 0 keeps every
  *                     guest where it was placed (both for comparison:
  *                     docs/smp.md)
+ *   wake_preempt=0|1  with several CPUs, a guest woken from POLL by another
+ *                     CPU (a frame for it) runs at once, cutting short the
+ *                     slice of the guest its CPU runs (default 1); 0 makes
+ *                     it wait for that slice's end, as before (for
+ *                     comparison: docs/smp.md, "Wake-ups")
  *   kick_bench=N      benchmark only (bench/kick_bench.py): the boot CPU
  *                     narrows a page of the first guest of another CPU N
  *                     times while that guest runs, through the one
@@ -82,6 +87,7 @@ struct skiff_options {
 	unsigned max_cpus;        /* cpus=, default 1 */
 	unsigned balance;         /* balance=, 1 (default), 2 (idle CPUs only) or 0 */
 	unsigned kick_bench;      /* kick_bench=, 0 for none */
+	unsigned wake_preempt;    /* wake_preempt=, 1 (default) or 0 */
 	char gdb_guest[SKIFF_GDB_NAME_MAX];  /* gdb=, "" for none */
 	char swap[SKIFF_SWAP_SPEC_MAX];  /* swap=gpt:NAME, "" for none */
 };

@@ -294,9 +294,59 @@ static bool mine(const struct vm *vm)
 	return vm_cpu(vm) == this_cpu_index();
 }
 
-/* The next VM of this CPU to run after position *cursor, or NULL when none is runnable. */
+/*
+ * take_woken: when a wake-up is due here (another CPU's smp_kick_wake, or
+ * a POLL deadline that cut the last guest's slice: vm_ring_tick.h), the
+ * first VM of this CPU after *cursor that a queued frame or its deadline
+ * wakes from POLL, made runnable; NULL otherwise. The flag is taken before
+ * the frame flags are looked at: the sender set its frame flag first. When
+ * another sleeper is woken too, the flag is set again for the next pick
+ * (and the running guest's timer), so no wake-up loses its turn.
+ * Counts whether the wake-up cut the last guest's slice short or waited
+ * for its end.
+ */
+static struct vm *take_woken(unsigned *cursor, uint64_t now)
+{
+	struct percpu *cpu = this_cpu();
+	struct vm *woken = NULL;
+	bool more = false;
+
+	if (__atomic_exchange_n(&cpu->wake_due, false, __ATOMIC_SEQ_CST))
+		for (unsigned n = 0; n < vm_count && !more; n++) {
+			struct vm *vm = vms[(*cursor + n) % vm_count];
+
+			if (!mine(vm) || vm->state != VM_SLEEPING)
+				continue;
+			if (woken) {   /* another one waits: the next pick takes it */
+				more = now >= vm->wake_tsc || (vm->polling &&
+				       __atomic_load_n(&vm->frame_queued, __ATOMIC_SEQ_CST));
+			} else if (now >= vm->wake_tsc || vm_net_woken(vm)) {
+				vm->state = VM_RUNNABLE;
+				woken = vm;
+			}
+		}
+	if (woken)   /* after it: the round robin goes on from the woken guest */
+		for (unsigned n = 0; n < vm_count; n++)
+			if (vms[n] == woken)
+				*cursor = (n + 1) % vm_count;
+	if (more)
+		__atomic_store_n(&cpu->wake_due, true, __ATOMIC_SEQ_CST);
+	if (woken && cpu->cut_for_wake)
+		woken->wakes_cut++;
+	else if (woken && cpu->expired_with_wake_due)
+		woken->wakes_waited++;
+	cpu->cut_for_wake = cpu->expired_with_wake_due = false;
+	return woken;
+}
+
+/* The next VM of this CPU to run after position *cursor, or NULL when none
+ * is runnable; a guest another CPU just woke comes first. */
 static struct vm *next_runnable(unsigned *cursor, uint64_t now)
 {
+	struct vm *woken = take_woken(cursor, now);
+
+	if (woken)
+		return woken;
 	for (unsigned n = 0; n < vm_count; n++) {
 		struct vm *vm = vms[(*cursor + n) % vm_count];
 
@@ -341,6 +391,17 @@ static void run_with_host_timer(struct vm *vm, uint64_t first_tsc)
 	apic_timer_disarm();
 }
 
+/* The earliest wake-up time of the sleeping VMs. */
+static uint64_t earliest_wake(void)
+{
+	uint64_t wake = UINT64_MAX;
+
+	for (unsigned i = 0; i < vm_count; i++)
+		if (mine(vms[i]) && vms[i]->state == VM_SLEEPING && vms[i]->wake_tsc < wake)
+			wake = vms[i]->wake_tsc;
+	return wake;
+}
+
 static void run_one(struct vm *vm)
 {
 	struct vm *fpu_owner = this_cpu()->fpu_owner;
@@ -353,26 +414,17 @@ static void run_one(struct vm *vm)
 	/* A tick left pending from the host's own time would end the slice
 	 * at once: let it land before arming this one. */
 	(void)apic_timer_take_expired();
-	uint64_t first = vm_first_timer_tsc(vm, slice_tsc);   /* a ring tick may come first */
+	this_cpu()->sleeper_wake_tsc = earliest_wake();   /* it may cut this slice */
+	vm->slice_start = tsc_read();
+	vm->slice_deadline = vm->slice_start + slice_tsc;
+	uint64_t first = vm_first_timer_tsc(vm);   /* a ring tick or a wake-up may come first */
 
-	vm->slice_deadline = tsc_read() + slice_tsc;
 	if (hal->set_slice(&vm->vcpu, first))
 		vm_run(vm);
 	else
 		run_with_host_timer(vm, first);
 	if (vm->state == VM_ENDED)
 		this_cpu()->fpu_owner = NULL;  /* its registers are nobody's now: never saved */
-}
-
-/* The earliest wake-up time of the sleeping VMs. */
-static uint64_t earliest_wake(void)
-{
-	uint64_t wake = UINT64_MAX;
-
-	for (unsigned i = 0; i < vm_count; i++)
-		if (mine(vms[i]) && vms[i]->state == VM_SLEEPING && vms[i]->wake_tsc < wake)
-			wake = vms[i]->wake_tsc;
-	return wake;
 }
 
 /* Every live VM sleeps (or none is here): halt until the first of them is
@@ -431,8 +483,13 @@ static void schedule(void)
 		uplink_poll();   /* any CPU, under the net lock (docs/smp.md) */
 		vm = next_runnable(&cursor, now);
 		if (vm) {
+			uint64_t slices = vm->slices;
+
 			balance_share(vms, vm_count, vm, now);   /* one load while no CPU idles */
 			run_one(vm);
+			/* For the count of wake-ups that waited for a slice's end. */
+			this_cpu()->expired_with_wake_due = vm->slices != slices &&
+				__atomic_load_n(&this_cpu()->wake_due, __ATOMIC_RELAXED);
 			if (vm_clone_pending(vm))
 				start_clones(vm);
 			if (vm->state == VM_ENDED)
@@ -522,6 +579,18 @@ static void schedule_all(void)
 	}
 }
 
+/* log_wake_cuts: how vm's wake-ups met other guests' slices (vm_ring_tick.h). */
+static void log_wake_cuts(const struct vm *vm)
+{
+	if (vm->wakes_cut || vm->wakes_waited)
+		log_printf("guest %s: woken while its CPU ran another guest: %llu at once "
+			   "(that guest's slice cut short), %llu at that slice's end", vm->name,
+			   (unsigned long long)vm->wakes_cut, (unsigned long long)vm->wakes_waited);
+	if (vm->slices_cut)
+		log_printf("guest %s: %llu of its slices cut short for woken guests", vm->name,
+			   (unsigned long long)vm->slices_cut);
+}
+
 static uint8_t summarize(void)
 {
 	uint8_t final = 0;
@@ -560,6 +629,7 @@ static uint8_t summarize(void)
 		vm_evict_log(vm);
 		vm_reclaim_log(vm);
 		vm_clone_log(vm);
+		log_wake_cuts(vm);
 		if (vm->free_reports || vm->free_refused)
 			log_printf("memory %s free_reports=%llu freed=%llu KiB zeroed_in_place=%llu KiB refused=%llu",
 				   vm->name, (unsigned long long)vm->free_reports,

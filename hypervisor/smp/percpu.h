@@ -37,6 +37,13 @@ struct percpu {
 	volatile int32_t backend_rc;  /* cpu_init_ap's result once state is READY or FAILED */
 	volatile bool timer_fired;    /* its local APIC timer interrupt came (apic_timer.c) */
 	void *fpu_owner;              /* the VM whose x87/SSE state its registers hold */
+	/* A guest of this CPU asleep in POLL was woken by another CPU
+	 * (smp_kick_wake): set before the kick, taken by this CPU's loop,
+	 * which runs the woken guest next (docs/smp.md, "Wake-ups"). */
+	bool wake_due;
+	bool cut_for_wake;            /* the guest it ran last was left for a wake-up */
+	bool expired_with_wake_due;   /* ... or ran to its slice's end with one pending */
+	uint64_t sleeper_wake_tsc;    /* earliest POLL deadline of its sleeping guests, set per run */
 	/* Work the boot CPU hands an AP (smp_work.h): set by the boot CPU while
 	 * work is NULL, cleared by the AP when fn returned. */
 	void (*volatile work)(void *arg);

@@ -190,6 +190,17 @@ void smp_kick(unsigned index)
 		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
 }
 
+void smp_kick_wake(unsigned index)
+{
+	struct percpu *cpu = smp_cpu(index);
+
+	if (!cpu || cpu == this_cpu())
+		return;
+	/* Before the IPI: the CPU that takes it sees the flag. */
+	__atomic_store_n(&cpu->wake_due, true, __ATOMIC_SEQ_CST);
+	(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
+}
+
 void smp_wake(unsigned index)
 {
 	struct percpu *cpu = smp_cpu(index);

@@ -51,6 +51,16 @@ void smp_selftest_nmi(void);
 void smp_kick(unsigned index);
 
 /*
+ * smp_kick_wake: a guest placed on CPU index, asleep in POLL, was just given
+ * a reason to wake (its frame is queued): mark the wake-up due on that CPU
+ * (percpu wake_due), then send it the kick IPI, so that a CPU running
+ * another guest leaves it at once (vm_exit.c) and runs the woken one, and
+ * a halted one wakes. Same rules as smp_kick (nothing for the caller or an
+ * index not started).
+ */
+void smp_kick_wake(unsigned index);
+
+/*
  * smp_wake: send CPU index the wake IPI (APIC_VECTOR_WAKE), which ends its
  * halt (sti; hlt) so its loop looks again for work it was handed. Same
  * rules as smp_kick; a CPU in guest mode leaves it and resumes.

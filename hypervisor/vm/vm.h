@@ -112,6 +112,9 @@ struct vm {
 	bool polling;                 /* asleep in POLL: a frame wakes it */
 	bool frame_queued;            /* set by any CPU's send (atomic); vm_net_woken takes it */
 	uint64_t frame_kicks;         /* kicks sent to its CPU for a frame (atomic) */
+	uint64_t wakes_cut;           /* woken by a kick, run at once: another's slice cut */
+	uint64_t wakes_waited;        /* woken by a kick, run at another's slice end */
+	uint64_t slices_cut;          /* its slices cut short for a woken guest */
 	uint64_t poll_arg;            /* gpa of that POLL's argument struct */
 	uint64_t wake_tsc;
 	uint8_t status;
@@ -119,6 +122,7 @@ struct vm {
 	uint64_t exit_count[HAL_EXIT_REASON_COUNT];
 	uint64_t slices;              /* time slices it used up and was preempted at */
 	uint64_t slice_deadline;      /* TSC at which vm_run ends the slice itself */
+	uint64_t slice_start;         /* TSC at which its slice began */
 	size_t line_len;
 	char line[VM_LINE_MAX];       /* guest output not yet copied to the log */
 	/* FXSAVE image of the guest's x87/SSE state, while it is not loaded. */

@@ -263,13 +263,12 @@ static bool handle_exit(struct vm *vm, const struct hypercall_env *env,
 	case HAL_EXIT_NESTED_FAULT:
 		return handle_nested_fault(vm, exit);
 	case HAL_EXIT_EXTERNAL_INTR:
-		/* Take the interrupt; if it was the slice timer (or a ring tick
-		 * before the slice's end: vm_ring_tick.h), yield the CPU. */
-		if (!apic_timer_take_expired())
-			return true;
-		return vm_ring_tick(vm);
+		/* Take the interrupt; the slice timer (or a ring tick before
+		 * the slice's end), or a kick for a guest woken here, may make
+		 * it yield the CPU (vm_ring_tick.h). */
+		return vm_timer_exit(vm, apic_timer_take_expired());
 	case HAL_EXIT_SLICE_END:
-		return vm_ring_tick(vm);
+		return vm_timer_exit(vm, true);
 	case HAL_EXIT_NMI:
 		return true;
 	case HAL_EXIT_HLT:

@@ -41,7 +41,7 @@ static void wake_on_frame(void *owner)
 	 * read here is the one that sleeps with it. */
 	cpu = vm_cpu(vm);
 	if (cpu != this_cpu_index()) {
-		smp_kick(cpu);
+		smp_kick_wake(cpu);   /* a busy CPU leaves its guest for this one */
 		__atomic_fetch_add(&vm->frame_kicks, 1, __ATOMIC_RELAXED);
 	}
 }

@@ -61,6 +61,9 @@ static void test_options(void)
 	CHECK(parse("") == 0 && opts.kick_bench == 0);
 	CHECK(parse("kick_bench=100") == 0 && opts.kick_bench == 100);
 	CHECK(parse("kick_bench=0") == -EINVAL);
+	CHECK(parse("") == 0 && opts.wake_preempt == 1);
+	CHECK(parse("wake_preempt=0") == 0 && opts.wake_preempt == 0);
+	CHECK(parse("wake_preempt=2") == -EINVAL);
 	/* The last backend= wins. */
 	CHECK(parse("backend=vmx backend=svm") == 0 && strcmp(opts.backend, "svm") == 0);
 	/* A previous parse leaves nothing behind. */

@@ -18,6 +18,10 @@
  *                    round: the two show that Bochs's SVM model masks
  *                    physical interrupts by the guest's IF as of VMRUN
  *                    until the guest itself changes IF (docs/threat-model.md)
+ *   spin sti-for MS  loops for MS milliseconds of TSC time setting and
+ *                    clearing its IF each round, then SUCCESS: a busy guest
+ *                    that a kick can interrupt on Bochs too (the kick15
+ *                    boot tests: a guest woken beside it runs at once)
  */
 #include "skiff.h"
 
@@ -134,6 +138,14 @@ int main(int argc, char **argv)
 	if (same(argv[1], "sti-loop")) {
 		for (;;)
 			toggle_if();
+	}
+	if (same(argv[1], "sti-for") && argc > 2) {
+		uint64_t start = skiff_tsc(), ticks = skiff_tsc_hz() / 1000 * parse_ms(argv[2]);
+
+		while (skiff_tsc() - start < ticks)
+			toggle_if();
+		skiff_puts("spin: done\nSUCCESS\n");
+		return 0;
 	}
 	if (same(argv[1], "sti-once"))
 		toggle_if();
