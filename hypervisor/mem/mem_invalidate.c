@@ -109,6 +109,37 @@ void mem_flush_if_stale(struct mem_space *s)
 	flush_stale(s, true);
 }
 
+/*
+ * remove_leaves_first: mem_remove where the full zap may not run (a guest
+ * that may be in guest mode on another CPU walks its shadow tables; the
+ * zap would free them before the kick). The derived mappings of the page
+ * go first, exactly (zap_page, which frees nothing); then the entry; then
+ * the invalidation without a zap. Nothing can refill them in between:
+ * the caller holds the VM's claim, without which its CPU fills nothing.
+ */
+static int remove_leaves_first(struct mem_space *s, uint64_t gpa, uint64_t size, uint64_t hpa,
+			       unsigned keep_perms, mem_release_fn release, void *release_ctx)
+{
+	bool exact;
+	int rc;
+
+
+	if (s->table->stale)
+		return -EBUSY;
+	/* Without zap_page only a zap could drop what derives from the page. */
+	exact = s->invalidator.zap_page ? s->invalidator.zap_page(s->invalidator.ctx, gpa, size)
+					: s->invalidator.zap == NULL;
+	if (!exact)
+		return -EBUSY;
+	rc = keep_perms ? np_protect(s->table, gpa, size, keep_perms) : np_unmap(s->table, gpa, size);
+	if (rc)
+		return rc;
+	flush_stale(s, false);
+	if (!keep_perms && release)
+		release(release_ctx, hpa, size);
+	return 0;
+}
+
 int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	       unsigned keep_perms, mem_release_fn release, void *release_ctx)
 {
@@ -122,6 +153,8 @@ int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	    (gpa & (size - 1)) != 0)
 		return -ENOENT;
 	was_stale = s->table->stale;
+	if (s->invalidator.may_zap && !s->invalidator.may_zap(s->invalidator.ctx))
+		return remove_leaves_first(s, gpa, size, hpa, keep_perms, release, release_ctx);
 	if (keep_perms)
 		rc = np_protect(s->table, gpa, size, keep_perms);
 	else

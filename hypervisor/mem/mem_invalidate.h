@@ -56,6 +56,16 @@ struct mem_cpu_set {
  *     it, through their reverse map) on the calling CPU. True when it
  *     could tell which and dropped them all; false (zap runs instead) when
  *     it could not. NULL: zap always runs.
+ *   may_zap(ctx): whether zap may run on the calling CPU now. zap frees
+ *     what it drops (shadow tables), which a CPU in the guest may be
+ *     walking until it is kicked out, so it is safe only where the guest
+ *     cannot be in guest mode (its own CPU, in host code). False: mem_remove
+ *     drops the page's derived mappings with zap_page BEFORE changing the
+ *     entry (the caller must hold what keeps them from being refilled
+ *     meanwhile: the VM's claim, which its CPU needs to fill a shadow
+ *     entry) and refuses with -EBUSY, nothing changed, when zap_page cannot
+ *     tell or the table is stale already (only a zap would do); such a
+ *     caller must not leave the table stale either. NULL: always true.
  */
 struct mem_invalidator {
 	void (*zap)(void *ctx);
@@ -65,6 +75,7 @@ struct mem_invalidator {
 	uint64_t (*clock)(void);
 	void *ctx;
 	bool (*zap_page)(void *ctx, uint64_t gpa, uint64_t size);
+	bool (*may_zap)(void *ctx);
 };
 
 /*
@@ -168,9 +179,12 @@ typedef void (*mem_release_fn)(void *ctx, uint64_t hpa, uint64_t size);
  * invalidate on s->cpus when the table says a translation went stale, and
  * only then call release(release_ctx, hpa, size) for an unmapped frame
  * (release may be NULL). The zap is zap_page's for that page alone when
- * the table was not stale already and zap_page can tell. Returns 0; -ENOENT when gpa is not mapped with a
- * page of exactly size (nothing changed); -EINVAL for bad arguments;
- * -ENOMEM from the engine (nothing released).
+ * the table was not stale already and zap_page can tell; where may_zap says
+ * no, zap_page runs first and the full zap never (above). Returns 0;
+ * -ENOENT when gpa is not mapped with a page of exactly size (nothing
+ * changed); -EBUSY when only a full zap would do and it may not run here
+ * (nothing changed); -EINVAL for bad arguments; -ENOMEM from the engine
+ * (nothing released).
  */
 int mem_remove(struct mem_space *s, uint64_t gpa, uint64_t size,
 	       unsigned keep_perms, mem_release_fn release, void *release_ctx);

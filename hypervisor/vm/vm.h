@@ -97,6 +97,9 @@ struct vm {
 	uint64_t unshared_pages;      /* shared pages a hypercall made private */
 	uint64_t share_merged;        /* own duplicates merged under pressure */
 	uint64_t share_adopted;       /* own pages made the image's frame then */
+	/* Of those, taken by reclaim on another CPU than the VM's: zero pages,
+	 * merges, evictions (vm_reclaim_count_cross_cpu). */
+	uint64_t remote_zero, remote_shared, remote_evicted;
 	uint64_t pages_hpa, pages_bytes;  /* the frames holding pages.where */
 	struct vm_clone_state clone;  /* clone=: snapshot and clones (vm_clone.c) */
 	struct np_table nested;

@@ -282,8 +282,13 @@ static int populate(void *ctx, uint64_t gpa, uint64_t len)
 
 		if (gp_is_away(where) || where == GP_SHARED) {
 			spin_lock(&memory_lock);
-			if (where != GP_SHARED)
+			if (where != GP_SHARED) {
 				rc = first_touch(vm, page, vm);
+				/* A shadow fill reaches its page here, not
+				 * through vm_first_touch: kept from reclaim
+				 * elsewhere until the guest's retry, too. */
+				vm->fresh_pages[vm->fresh_next++ % 8] = page;
+			}
 			/* A shared page turns private: a call may write it (a
 			 * clone's touch may have just mapped one). */
 			if (rc == 0 && gp_at(&vm->pages, page) == GP_SHARED)
@@ -348,6 +353,19 @@ static bool zap_page_vm(void *ctx, uint64_t gpa, uint64_t size)
 	return shadow_page_removed(ctx, gpa, size);
 }
 
+/*
+ * may_zap_vm: dropping every shadow (zap_vm) frees shadow tables, which
+ * the guest may be walking in guest mode on its own CPU until the kick:
+ * only that CPU, in host code, may. Elsewhere mem_remove drops exactly the
+ * page's shadow leaves first, under the VM's claim (mem_invalidate.h).
+ */
+static bool may_zap_vm(void *ctx)
+{
+	struct vm *vm = ctx;
+
+	return !vm->shadow || vm_cpu(vm) == this_cpu_index();
+}
+
 static void flush_vm_here(void *ctx, unsigned cpu)
 {
 	struct vm *vm = ctx;
@@ -381,7 +399,8 @@ static int setup_locked(struct vm *vm)
 	vm->nested_ready = true;
 	vm->space = (struct mem_space){
 		.table = &vm->nested,
-		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm, zap_page_vm },
+		.invalidator = { zap_vm, flush_vm_here, kick_cpu, self_cpu, tsc_read, vm, zap_page_vm,
+				 may_zap_vm },
 	};
 	vm_reclaim_track(vm, true);
 	return 0;

@@ -109,10 +109,11 @@ bool vm_memory_idle_work(struct vm *const *vms, unsigned count);
 
 /*
  * vm_reclaim_claim: whether reclaim on the calling CPU may take vm's pages
- * now (built, not spare, and for another CPU's VM: no network or disk
- * region, no shadow paging, and its claim free, vm.h); when true, *took says whether the
- * claim was taken here and must be given back with vm_unclaim. Needs the
- * memory lock.
+ * now (built, not spare, and for another CPU's VM its claim free, vm.h,
+ * and under shadow paging its nested table not stale: only the owning CPU
+ * may zap its shadows, mem_invalidate.h); when true, *took says whether the
+ * claim was taken here and must be given back with vm_unclaim. Any VM,
+ * whatever its devices or paging mode. Needs the memory lock.
  */
 bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took);
 
@@ -123,11 +124,13 @@ bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took);
 bool vm_reclaim_is_fresh(const struct vm *vm, uint64_t gpa);
 
 /*
- * vm_reclaim_cross_cpu: pages taken (zero pages, eviction) from VMs of
- * other CPUs since boot; vm_reclaim_count_cross_cpu counts one more.
+ * vm_reclaim_cross_cpu: pages taken (zero pages, merges, eviction) from
+ * VMs of other CPUs since boot; vm_reclaim_count_cross_cpu counts one
+ * more, taken from vm by kind (a vm_reclaim_kind; others count only in the
+ * total).
  */
 uint64_t vm_reclaim_cross_cpu(void);
-void vm_reclaim_count_cross_cpu(void);
+void vm_reclaim_count_cross_cpu(struct vm *vm, unsigned kind);
 
 /*
  * vm_reclaim_zero_pages: take back up to 64 frames of plain RAM that read
@@ -144,7 +147,7 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed);
  * vm_reclaim_shared_pages: the next step of reclaim, the same bounds and
  * *passed as vm_reclaim_zero_pages: merge guests' own read-only copies of
  * their image's pages into the image's shared frame (vm_share_merge; VMs
- * of the calling CPU only). Returns the frames freed.
+ * of every CPU, under their claim). Returns the frames freed.
  */
 unsigned vm_reclaim_shared_pages(const struct vm *spare, uint64_t *passed);
 

@@ -13,3 +13,11 @@ skiff_host_test(mem_invalidate_test
 skiff_host_test(frame_zero_test
   ${CMAKE_SOURCE_DIR}/tests/unit/frame_zero_test.c
   ${CMAKE_SOURCE_DIR}/hypervisor/mem/frame_zero.c)
+skiff_host_test(mem_xcpu_reclaim_test
+  ${CMAKE_SOURCE_DIR}/tests/unit/mem_xcpu_reclaim_test.c
+  ${CMAKE_SOURCE_DIR}/tests/unit/tlb_model.c
+  ${CMAKE_SOURCE_DIR}/hypervisor/mem/mem_invalidate.c
+  ${CMAKE_SOURCE_DIR}/nested_paging/nested_paging.c
+  ${CMAKE_SOURCE_DIR}/ept/ept_format.c
+  ${CMAKE_SOURCE_DIR}/npt/npt_format.c
+  ${CMAKE_SOURCE_DIR}/tests/unit/nested_paging_testlib.c)

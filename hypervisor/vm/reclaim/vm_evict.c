@@ -93,6 +93,19 @@ static void count_away(struct vm *vm, uint8_t where)
 }
 
 /*
+ * no_ad_here: vm's accessed and dirty bits are not for this CPU to clear.
+ * Clearing one leaves the table stale, and for a shadow guest of another
+ * CPU only its own CPU may flush that (the flush zaps every shadow, which
+ * frees tables the guest may be walking: mem_invalidate.h, may_zap). Its
+ * CPU walks the shadows, not the nested table, so the bits say little
+ * anyway: its pages go in plain clock order, as on EPT without A/D.
+ */
+static bool no_ad_here(const struct vm *vm)
+{
+	return vm->shadow && vm_cpu(vm) != this_cpu_index();
+}
+
+/*
  * evict_page: store the page's contents, then take the page away through
  * the one invalidation path. A VM of this CPU does not run while this
  * code does; another CPU's may, so its page is first narrowed to read-only
@@ -112,7 +125,7 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 		return false;
 	/* Compressing costs thousands of instructions: not again for a page
 	 * that failed and was not written since (its dirty bit, cleared then). */
-	if (*slot == INCOMPRESSIBLE && np_take_dirty(&vm->nested, gpa) == 0)
+	if (*slot == INCOMPRESSIBLE && (no_ad_here(vm) || np_take_dirty(&vm->nested, gpa) == 0))
 		return false;
 	/* A guest running on another CPU could write behind the copy. */
 	if (remote && mem_remove(&vm->space, gpa, GP_PAGE_SIZE, NP_READ, NULL, NULL) != 0)
@@ -121,7 +134,8 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	futile = rc ? futile + 1 : 0;
 	if (rc == -E2BIG) {
 		*slot = INCOMPRESSIBLE;
-		(void)np_take_dirty(&vm->nested, gpa);
+		if (!no_ad_here(vm))
+			(void)np_take_dirty(&vm->nested, gpa);
 		vm->evict.incompressible++;
 	}
 	if (rc || vm_page_out(vm, gpa, GP_PAGE_SIZE, true) != 0) {
@@ -135,7 +149,7 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 		return false;
 	}
 	if (remote)
-		vm_reclaim_count_cross_cpu();
+		vm_reclaim_count_cross_cpu(vm, VM_RECLAIM_COMPRESSED);
 	*slot = handle;
 	gp_set_away(&vm->pages, gpa, (enum gp_where)where);
 	count_away(vm, where);
@@ -159,7 +173,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */
 	if (large && vm_page_split(vm, gpa) != 0)
 		return skip;
-	if (np_take_accessed(&vm->nested, gpa) == 1) {
+	if (!no_ad_here(vm) && np_take_accessed(&vm->nested, gpa) == 1) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
 		return GP_PAGE_SIZE;
 	}

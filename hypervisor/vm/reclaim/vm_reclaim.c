@@ -135,7 +135,7 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 	if (vm_page_out(vm, gpa, GP_PAGE_SIZE, false) == 0) {
 		vm->zero_reclaimed++;
 		if (remote)
-			vm_reclaim_count_cross_cpu();
+			vm_reclaim_count_cross_cpu(vm, VM_RECLAIM_ZERO);
 		*freed = true;
 	}
 	return GP_PAGE_SIZE;
@@ -144,29 +144,40 @@ static uint64_t try_page(struct vm *vm, uint64_t gpa, bool *freed)
 /*
  * A VM still being built may hold zero pages the loader is about to write,
  * and spare is in the middle of a hypercall. Another CPU's VM must be
- * claimable (not in that CPU's exit handling, vm.h), have no network
- * device or disk region (their memory is written only on their own CPU,
- * under its claim, but they are kept out of cross-CPU reclaim until a test
- * covers them), and not use shadow paging (zapping shadows reloads the vCPU's root through
- * the HAL, which acts on the VMCS/VMCB loaded on the calling CPU).
+ * claimable (not in that CPU's exit handling, vm.h): that is what keeps
+ * its devices apart from the removal (a network frame onto its ring, a
+ * disk read into its buffer, POLL's report: all written by its own CPU,
+ * through guest_ptr, under its claim, docs/smp.md), and its shadow fills
+ * too (its CPU fills a shadow entry only in an exit, under the claim). A
+ * shadow guest there may be walking its shadow tables in guest mode, so
+ * only its page's leaves go (mem_remove, may_zap_vm); a stale nested
+ * table would need every shadow zapped: left to its own CPU.
  */
 bool vm_reclaim_claim(struct vm *vm, const struct vm *spare, bool *took)
 {
 	*took = false;
 	if (vm == spare || !vm->vcpu_ready)
 		return false;
-	if (vm_cpu(vm) != this_cpu_index() && (vm->net_count || vm->disk_count || vm->shadow))
+	if (vm_cpu(vm) != this_cpu_index() && vm->shadow && vm->nested.stale)
 		return false;
 	/* Moved here but not yet taken over (balance_arrive): its VMCS/VMCB
-	 * is not this CPU's to reload a shadow root through yet. */
-	if (vm->shadow && vm->vcpu_cpu != this_cpu_index())
+	 * is not this CPU's to reload a shadow root through yet. (Another
+	 * CPU's shadow guest is reclaimed without touching either.) */
+	if (vm->shadow && vm_cpu(vm) == this_cpu_index() && vm->vcpu_cpu != this_cpu_index())
 		return false;
 	return vm_try_claim(vm, took);
 }
 
-void vm_reclaim_count_cross_cpu(void)
+void vm_reclaim_count_cross_cpu(struct vm *vm, unsigned kind)
 {
 	__atomic_fetch_add(&cross_cpu_reclaimed, 1, __ATOMIC_RELAXED);
+	/* Under vm's claim: one writer at a time. */
+	if (kind == VM_RECLAIM_ZERO)
+		vm->remote_zero++;
+	else if (kind == VM_RECLAIM_SHARED)
+		vm->remote_shared++;
+	else if (kind == VM_RECLAIM_COMPRESSED || kind == VM_RECLAIM_SWAPPED)
+		vm->remote_evicted++;
 }
 
 uint64_t vm_reclaim_cross_cpu(void)
@@ -231,8 +242,10 @@ unsigned vm_reclaim_zero_pages(const struct vm *spare, uint64_t *passed)
 }
 
 /*
- * try_merge: vm_share_merge for a VM of this CPU only (vm_share.h says
- * why); the walk jumps over what lies outside the image's read-only
+ * try_merge: vm_share_merge, for a VM of any CPU: the walk holds its claim,
+ * so a guest kicked out by the removal waits for it (enter_guest, vm_exit.c)
+ * and cannot fault on the page before the shared frame is mapped in its
+ * place. The walk jumps over what lies outside the image's read-only
  * segments, so a round costs those pages, not the guest's RAM.
  */
 static uint64_t try_merge(struct vm *vm, uint64_t gpa, bool *freed)
@@ -240,12 +253,12 @@ static uint64_t try_merge(struct vm *vm, uint64_t gpa, bool *freed)
 	uint64_t next;
 
 	*freed = false;
-	if (vm_cpu(vm) != this_cpu_index())
-		return vm->mem.size - gpa;
 	next = vm_share_next_ro(vm, gpa);
 	if (next != gpa)
 		return (next < vm->mem.size ? next : vm->mem.size) - gpa;
 	*freed = vm_share_merge(vm, gpa);
+	if (*freed && vm_cpu(vm) != this_cpu_index())
+		vm_reclaim_count_cross_cpu(vm, VM_RECLAIM_SHARED);
 	return GP_PAGE_SIZE;
 }
 
@@ -284,4 +297,8 @@ void vm_reclaim_log(const struct vm *vm)
 		   (unsigned long long)vm->free_reported_frames,
 		   (unsigned long long)vm->share_merged, (unsigned long long)vm->share_adopted,
 		   (unsigned long long)vm->evict.to_pool, (unsigned long long)vm->evict.to_swap);
+	if (vm->remote_zero || vm->remote_shared || vm->remote_evicted)
+		log_printf("reclaim %s from other CPUs: zero=%llu shared=%llu evicted=%llu", vm->name,
+			   (unsigned long long)vm->remote_zero, (unsigned long long)vm->remote_shared,
+			   (unsigned long long)vm->remote_evicted);
 }

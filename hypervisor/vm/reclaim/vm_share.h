@@ -80,9 +80,10 @@ int vm_share_copy_from(struct vm *vm, int image, uint64_t gpa, unsigned perms);
  * no frame there any more, vm's frame becomes it in place (nothing
  * freed, nothing to invalidate) so that the next duplicate merges: false.
  * Anything else (writable, clones, shadow paging, different bytes):
- * nothing changes, false. Needs vm stopped on the calling CPU (a guest
- * running elsewhere could fault on the page between its removal and the
- * new mapping) and the memory lock; a hypervisor write to a merged page
+ * nothing changes, false. Needs the memory lock and vm's claim (vm.h): a
+ * guest running on another CPU is kicked out by the removal and waits for
+ * the claim, so it cannot fault on the page between its removal and the
+ * new mapping; a hypervisor write to a merged page
  * later makes it private again (vm_share_unshare: copy on write).
  */
 bool vm_share_merge(struct vm *vm, uint64_t gpa);

@@ -36,6 +36,8 @@
  *       and the receive consumer with kicks; finally a fresh ring pings
  *       PEER-IP 3 times. Prints SUCCESS.
  *
+ * A first "after MS" sleeps MS milliseconds in POLL before anything else
+ * (so a peer's memory can be squeezed meanwhile: ci/boot_tests.d/xreclaim.json).
  * A first argument "ring" makes responder, pinger and bench use an
  * exitless NET ring (skiff_net_ring.h) instead of NET_WRITE/NET_READ;
  * "ring spin" also makes them wait by spinning on the ring, never in POLL
@@ -413,6 +415,15 @@ int main(int argc, char **argv)
 
 	if (!check_device())
 		return fail("net device 'service' not attached with a local MAC and MTU 1500");
+	if (argc >= 3 && strcmp(argv[1], "after") == 0) {
+		uint64_t until = now_ns() + parse_u64(argv[2]) * MS, now;
+
+		skiff_printf("waiting %llu ms\n", (unsigned long long)parse_u64(argv[2]));
+		while ((now = now_ns()) < until)
+			skiff_poll(until - now);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc >= 2 && strcmp(argv[1], "ring") == 0) {
 		if (skiff_net_ring_open(handle, &ring) != SKIFF_OK)
 			return fail("ring refused");

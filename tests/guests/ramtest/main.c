@@ -68,6 +68,19 @@ int main(int argc, char **argv)
 		skiff_puts("ramtest: no free RAM to test\n");
 		return SKIFF_EXIT_FAILURE;
 	}
+	/* "after MS": sleep MS milliseconds first, then the mode that follows,
+	 * so guests on other CPUs are settled before this one squeezes them
+	 * (ci/boot_tests.d/xreclaim.json). */
+	if (argc > 2 && argv[1][0] == 'a') {
+		uint64_t ms = 0;
+
+		for (const char *d = argv[2]; *d >= '0' && *d <= '9'; d++)
+			ms = ms * 10 + (uint64_t)(*d - '0');
+		skiff_printf("ramtest: waiting %llu ms\n", (unsigned long long)ms);
+		skiff_poll(ms * 1000000ull);
+		argc -= 2;
+		argv += 2;
+	}
 	/* "sleep-first": leave Skiff idle time to zero untouched RAM ahead of
 	 * the first touch; the checks below then see that RAM. A second
 	 * argument picks the mode that follows ("sleep-first zero-only"). */

@@ -2,7 +2,7 @@
  * swaptest - write more data than the machine's memory can hold, then read
  * every byte back.
  *
- *   swaptest [MODE] [MIB]
+ *   swaptest [MODE] [MIB] [HOLD_MS]
  *
  * MODE says what each 4 KiB page holds: "random" (words from a
  * deterministic generator seeded by the address: LZ4 finds nothing to
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	uintptr_t start = (skiff_heap_start() + PAGE - 1) & ~(uintptr_t)(PAGE - 1);
 	uintptr_t end = skiff_heap_end() & ~(uintptr_t)(PAGE - 1);
 	enum mode mode = argc > 1 ? parse_mode(argv[1]) : BOTH;
-	uint64_t mib;
+	uint64_t mib, hold_ms;
 
 	if (argc > 2 && parse_u64(argv[2], strlen(argv[2]), &mib) && start + (mib << 20) < end)
 		end = start + (mib << 20);
@@ -105,6 +105,12 @@ int main(int argc, char **argv)
 		*(word_t *)a = expected(mode, a);
 	skiff_printf("swaptest: wrote %llu MiB (%s)\n", (unsigned long long)((end - start) >> 20),
 		     mode == RANDOM ? "random" : mode == COMPRESSIBLE ? "compressible" : "both");
+	/* A third argument holds the pages HOLD_MS milliseconds before the
+	 * read-back, so another CPU's pressure can take them meanwhile. */
+	if (argc > 3 && parse_u64(argv[3], strlen(argv[3]), &hold_ms) && hold_ms) {
+		skiff_puts("swaptest: holding\n");
+		skiff_poll(hold_ms * 1000000ull);
+	}
 	if (check_backwards(mode, start, end) != SKIFF_EXIT_SUCCESS)
 		return SKIFF_EXIT_FAILURE;
 	skiff_puts("SUCCESS\n");
