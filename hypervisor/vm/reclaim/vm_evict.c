@@ -11,6 +11,11 @@
  * Clearing a set bit marks the table stale; each step flushes a guest it
  * leaves, so the CPU walks again and sets the bit on the next touch.
  *
+ * A shadow-paged guest's CPU walks its shadows, never the nested table, so
+ * there the bits are the shadow leaves' (shadow_take_accessed): cleared
+ * one leaf at a time, found through the shadows' reverse map, and the step
+ * flushes only the guest's cached translations, dropping no shadow.
+ *
  * Each evicted page's handle (pool or swap) lives in a two-level table per
  * guest, made on its first eviction: a directory frame of 1024 leaf frame
  * numbers, each leaf 1024 handles (4 MiB of guest RAM), so a guest never
@@ -25,6 +30,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -142,6 +148,14 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	return true;
 }
 
+/* taken_accessed: the page was used since the clock last came by; cleared. */
+static bool taken_accessed(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	if (vm->shadow)
+		return shadow_take_accessed(vm, gpa, hpa) == 1;
+	return np_take_accessed(&vm->nested, gpa) == 1;
+}
+
 /*
  * try_evict: evict vm's page at gpa when it is a cold 4 KiB page of plain
  * RAM. Returns the bytes the caller may skip (the page, or the rest of a
@@ -159,7 +173,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */
 	if (large && vm_page_split(vm, gpa) != 0)
 		return skip;
-	if (np_take_accessed(&vm->nested, gpa) == 1) {
+	if (taken_accessed(vm, gpa, hpa)) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
 		return GP_PAGE_SIZE;
 	}
