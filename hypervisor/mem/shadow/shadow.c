@@ -127,25 +127,27 @@ static bool rmap_record_stands(void *ctx, const struct rmap_record *r)
 /*
  * rmap_make_room: the map is full: drop the records that no longer stand;
  * when that freed less than a quarter of it, move it into storage twice
- * as large, up to rmap_max. What cannot be done (no contiguous frames left)
- * leaves it full: the next record loses it, and the fallbacks drop every
- * shadow as before the map grew.
+ * as large, up to rmap_max. When it can grow no more (the bound, or no
+ * contiguous frames left) it is lost at once, so that a guest keeping it
+ * nearly full of live records cannot make every fill compact it: the
+ * fallbacks drop every shadow as before the map grew, which empties it.
  */
 static void rmap_make_room(struct shadow *sh)
 {
 	struct shadow_rmap *m = sh->rmap;
-	uint64_t bytes, hpa;
+	uint64_t bytes, hpa = 0;
 
 	rmap_compact(m, rmap_record_stands, sh);
 	sh->stats.rmap_compacts++;
-	if (m->used < m->capacity - m->capacity / 4 || m->capacity >= sh->rmap_max)
+	if (m->used < m->capacity - m->capacity / 4)
 		return;
 	bytes = (RMAP_STORAGE_BYTES(2 * m->capacity) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
-	hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
-	if (!hpa)
-		return;
-	if (!rmap_grow(m, (void *)(uintptr_t)hpa, 2 * m->capacity)) {
-		frames_free(hpa, bytes);
+	if (m->capacity < sh->rmap_max)
+		hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
+	if (!hpa || !rmap_grow(m, (void *)(uintptr_t)hpa, 2 * m->capacity)) {
+		if (hpa)
+			frames_free(hpa, bytes);
+		m->lost = true;
 		return;
 	}
 	frames_free(sh->rmap_hpa, sh->rmap_bytes);
