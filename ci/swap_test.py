@@ -15,6 +15,11 @@ holding a partition named "swap" and Skiff's swap=gpt:swap:
   swap-secret      under the same pressure, secret holds a secret while the
                    hunter scans its own RAM: the hunter never finds it, the
                    holder's copies survive eviction
+  swap-shadow      swap-overcommit with the guest shadow-paged: the eviction
+                   clock reads the shadow leaves' accessed bits (second
+                   chances above zero), clears them one leaf at a time (no
+                   drop of every shadow), and evicted pages leave exactly
+                   their shadow leaves (reclaim_drops above zero)
   swap-refused     swap=gpt:NAME refused with a precise line when the
                    partition is missing, or not whole 4 KiB slots (Skiff then
                    runs without swap); a guest whose block device overlaps
@@ -37,7 +42,8 @@ from skiff_gpt import make_gpt_image  # noqa: E402
 MACHINE_MIB = "24"       # emulated RAM (about 21 MiB free for guests)
 SWAP_SECTORS = 96 * 2048  # a 96 MiB swap partition (sparse file)
 DISK_SECTORS = SWAP_SECTORS + 4096
-CASES = {"swap-overcommit": ["swaptest"], "swap-secret": ["secret", "swaptest"],
+CASES = {"swap-overcommit": ["swaptest"], "swap-shadow": ["swaptest"],
+         "swap-secret": ["secret", "swaptest"],
          "swap-refused": ["swaptest", "disk"]}
 CASE_LIMIT = {"qemu-svm": 240, "bochs-svm": 420, "bochs-vmx": 420}
 
@@ -55,11 +61,11 @@ def expect_match(text, pattern, where):
         raise Failure("%s has no line matching %r:\n%s" % (where, pattern, text[-4000:]))
 
 
-def case_overcommit(build, platform, tmp):
+def case_overcommit(build, platform, tmp, paging=""):
     """More data than RAM, every byte read back; pool and swap both used."""
     out, err = skiff_run(build, platform, [
         "--disk", swap_disk(tmp), "--machine-mem", MACHINE_MIB, "--skiff-args", "swap=gpt:swap",
-        "--guest", "mem=32M %s both" % image_path(build, "swaptest")])
+        "--guest", "mem=32M %s%s both" % (paging, image_path(build, "swaptest"))])
     expect_in(out, "swaptest: read back: 30 MiB checked", "the swaptest guest")
     expect_in(out, "SUCCESS", "the swaptest guest")
     expect_in(err, "skiff: swap: gpt:swap is swap: disk 0", "Skiff's log")
@@ -71,6 +77,35 @@ def case_overcommit(build, platform, tmp):
     expect_match(err, r"^skiff: evict: swap gpt:swap written=[1-9]\d* read=[1-9]\d* errors=0 ",
                  "Skiff's log")
     expect_match(err, r"^skiff: summary swaptest status=0 reason=halt", "Skiff's log")
+    return err
+
+
+def case_shadow(build, platform, tmp):
+    """swap-overcommit under paging=shadow: the clock uses the shadow leaves."""
+    err = case_overcommit(build, platform, tmp, "paging=shadow ")
+    line = re.search(r"^skiff: guest swaptest: shadow cache=4 .* zaps=(\d+) .* "
+                     r"clock_used=(\d+) clock_cleared=(\d+) clock_blind=(\d+) "
+                     r"rmap_cap=\d+ rmap_compacts=\d+ rmap_grows=\d+ rmap_losses=(\d+) "
+                     r"rmap_drops=\d+ reclaim_drops=(\d+) reclaim_zaps=(\d+) ", err, re.M)
+    if not line:
+        raise Failure("no shadow line for swaptest:\n%s" % err[-3000:])
+    # The figures docs/shadow-paging.md quotes, printed for whoever measures.
+    for wanted in (r"^skiff: guest swaptest: shadow cache=.*$", r"^skiff: evict swaptest .*$"):
+        print(re.search(wanted, err, re.M).group(0))
+    zaps, used, cleared, blind, losses, drops, reclaim_zaps = (int(g) for g in line.groups())
+    # The clock found pages used through the shadows and cleared their
+    # leaves' bits; evictions dropped single leaves; the map never
+    # overflowed (it grows with the guest), so no take fell back to a full
+    # drop, and the guest's shadows were dropped whole only by its own
+    # doing (paging setup), never once per clock step.
+    if not (used > 0 and cleared > 0 and drops > 0):
+        raise Failure("clock_used=%d clock_cleared=%d reclaim_drops=%d: each must be above 0"
+                      % (used, cleared, drops))
+    if blind or losses or reclaim_zaps:
+        raise Failure("clock_blind=%d rmap_losses=%d reclaim_zaps=%d: each must be 0"
+                      % (blind, losses, reclaim_zaps))
+    if zaps > 2:
+        raise Failure("zaps=%d: the shadows were dropped whole more than twice" % zaps)
 
 
 def case_secret(build, platform, tmp):
@@ -121,14 +156,20 @@ def case_refused(build, platform, tmp):
     expect_match(err, r"^skiff: summary swaptest status=0 reason=halt", "Skiff's log")
 
 
-RUNNERS = {"swap-overcommit": case_overcommit, "swap-secret": case_secret,
+RUNNERS = {"swap-overcommit": case_overcommit, "swap-shadow": case_shadow,
+           "swap-secret": case_secret,
            "swap-refused": case_refused}
 
 
 # The swap path is vendor-neutral: QEMU runs every case on SVM; Bochs runs
-# the overcommit case on VMX (EPT's accessed bits give the second chances
-# there). More would add a minute to the suite's time.
-SWAP_PLATFORMS = {"swap-overcommit": ("qemu-svm", "bochs-vmx"), "swap-secret": ("qemu-svm",),
+# swap-shadow on VMX, in place of the overcommit case there (the same run
+# with the guest shadow-paged: the time it adds is qemu-svm's alone); EPT's
+# accessed bits still give second chances in mem_compressed_summary on
+# bochs-vmx, which checks them. More would add a minute to the suite's time.
+# Bochs's AMD model left out for time (the shadow code is vendor-neutral and
+# QEMU runs SVM).
+SWAP_PLATFORMS = {"swap-overcommit": ("qemu-svm",),
+                  "swap-shadow": ("qemu-svm", "bochs-vmx"), "swap-secret": ("qemu-svm",),
                   "swap-refused": ("qemu-svm",)}
 
 

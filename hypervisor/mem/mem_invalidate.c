@@ -82,9 +82,9 @@ static void flush_stale(struct mem_space *s, bool zap)
 	uint64_t set;
 	unsigned self;
 
-	if (!s->table->stale)
+	if (!s->table->stale && !s->cached_stale)
 		return;
-	if (zap && s->invalidator.zap)
+	if (zap && s->table->stale && s->invalidator.zap)
 		s->invalidator.zap(s->invalidator.ctx);
 	/* The set starts again empty: a CPU entering from now on adds itself
 	 * and, if it was in the old set, finds its flush due. */
@@ -102,6 +102,12 @@ static void flush_stale(struct mem_space *s, bool zap)
 	}
 	s->invalidations++;
 	s->table->stale = false;
+	s->cached_stale = false;
+}
+
+void mem_mark_cached_stale(struct mem_space *s)
+{
+	s->cached_stale = true;
 }
 
 void mem_flush_if_stale(struct mem_space *s)

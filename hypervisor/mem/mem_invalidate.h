@@ -92,6 +92,7 @@ struct mem_space {
 	uint64_t invalidations;    /* how many invalidations ran */
 	uint64_t remote_flushes;   /* CPUs other than the caller asked to flush */
 	uint64_t kicks;            /* CPUs found in the guest, made to leave, waited for */
+	bool cached_stale;         /* only cached translations are stale: flush, no zap */
 };
 
 /*
@@ -212,7 +213,17 @@ int mem_split(struct mem_space *s, uint64_t gpa);
 void mem_teardown(struct mem_space *s, mem_release_fn release, void *release_ctx);
 
 /*
- * mem_flush_if_stale: when s->table is stale: zap, mark a flush due on
+ * mem_mark_cached_stale: the tables the CPU walks still translate as before,
+ * but what CPUs cached from them must go (the shadow clock cleared accessed
+ * bits in shadow leaves, which a CPU sets again only after a fresh walk).
+ * The next mem_flush_if_stale (or mem_remove) flushes every CPU in s->cpus
+ * as for a stale table, without the zap: no shadow is dropped.
+ */
+void mem_mark_cached_stale(struct mem_space *s);
+
+/*
+ * mem_flush_if_stale: when s->table is stale (or only its cached
+ * translations are: mem_mark_cached_stale, then without the zap): zap, mark a flush due on
  * every CPU in s->cpus (the set starts again empty), kick each of them that
  * is in s's guest now and wait until it left (mem_leave); then no CPU can
  * use a translation cached before the call. The caller (any CPU) must not

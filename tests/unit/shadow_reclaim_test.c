@@ -62,6 +62,8 @@ struct fixture {
 	uint64_t roots[SHADOWS];
 	uint32_t ids[SHADOWS];
 	struct shadow_rmap rmap;
+	uint64_t rmap_storage[RMAP_STORAGE_BYTES(RMAP_CAPACITY) / 8];
+	uint8_t seen[256];      /* the clock's kept bits, one per guest page */
 	enum hook hook;
 	unsigned full_zaps, page_zaps, released, violations;
 };
@@ -208,7 +210,7 @@ static void fixture_init(struct fixture *fx, const struct np_format *f, enum hoo
 				 hook == NO_HOOK ? NULL : zap_page },
 	};
 	fx->st = (struct st_alloc){ pool_alloc, pool_free, pool_virt, NULL, 0 };
-	rmap_clear(&fx->rmap);
+	rmap_init(&fx->rmap, fx->rmap_storage, RMAP_CAPACITY);
 	for (unsigned i = 0; i < SHADOWS; i++) {
 		fx->roots[i] = st_root_new(&fx->st);
 		fx->ids[i] = i + 1;
@@ -317,6 +319,133 @@ static void case_broken_hook_is_caught(const struct np_format *f)
 	fixture_finish(&fx);
 }
 
+/*
+ * The eviction clock under shadow paging (shadow_take_page_accessed): the
+ * CPU sets accessed bits in the shadow leaves it walks; the clock clears
+ * them one leaf at a time and has the tag flushed, never dropping a shadow.
+ */
+
+/* cpu_touch: the vCPU (CPU 0, in the guest) uses leaf i: through its TLB
+ * when it cached the page (no walk: the leaf's A bit stays as it is), else
+ * by walking, which sets the leaf's A bit, as a CPU does. */
+static void cpu_touch(struct fixture *fx, unsigned i)
+{
+	const struct leaf *l = &leaves[i];
+	struct tlb_cpu *c = &fx->model.cpus[0];
+	bool cached = false;
+
+	for (unsigned e = 0; e < TLB_ENTRIES; e++)
+		cached |= c->entries[e].valid && c->entries[e].tag == TAG &&
+			l->gpa - c->entries[e].gpa < c->entries[e].size;
+	CHECK(tlb_access(&fx->model, 0, TAG, &fx->table, l->gpa, NP_READ) != TLB_NO_PAGE);
+	if (!cached) {
+		uint64_t pte = st_get_leaf(&fx->st, fx->roots[l->shadow], l->va);
+
+		CHECK(pte & PTE_P);
+		if (l->large)
+			CHECK(st_set_large(&fx->st, fx->roots[l->shadow], l->va, (pte & ~PTE_PS) | PTE_A) == 0);
+		else
+			CHECK(st_set_leaf(&fx->st, fx->roots[l->shadow], l->va, pte | PTE_A) == 0);
+	}
+}
+
+/* clock: one pass of the clock over page (as vm_evict.c's try_evict with
+ * shadow_take_accessed), then the step's flush when flush is set. */
+static int clock(struct fixture *fx, uint64_t gpa, uint64_t hpa, bool flush)
+{
+	unsigned cleared = 0;
+	int used = shadow_take_page_accessed(&fx->rmap, &fx->st, gpa, hpa, root_of, fx, fx->seen,
+					     &cleared);
+
+	if (cleared && flush)
+		mem_mark_cached_stale(&fx->space);
+	mem_flush_if_stale(&fx->space);
+	return used;
+}
+
+/* the vCPU enters again (after the clock's kick), flushing if due */
+static void cpu_enter(struct fixture *fx)
+{
+	mem_enter(&fx->space, 0);
+	tlb_enter(&fx->model, 0, TAG);
+}
+
+/* A hot page stays, a cold one is evicted; no shadow is ever dropped whole,
+ * and the evicted page's leaf and TLB entry are gone before its frame is
+ * reused. */
+static void case_clock_hot_and_cold(const struct np_format *f)
+{
+	static struct fixture fx;
+
+	fixture_init(&fx, f, PRECISE);
+	/* First pass: the fills set A; three leaves of G1, one of G2. */
+	CHECK(clock(&fx, G1, H1, true) == 1 && clock(&fx, G2, H2, true) == 1);
+	CHECK(fx.full_zaps == 0 && fx.space.invalidations == 2 && (fx.space.flush_due & 1));
+	CHECK(still_mapped(&fx, 0) && still_mapped(&fx, 1) && still_mapped(&fx, 2));
+	CHECK(!(st_get_leaf(&fx.st, fx.roots[0], 0x400000) & PTE_A));
+	CHECK(!(st_get_leaf(&fx.st, fx.roots[1], 0x10000) & PTE_A));
+	/* The guest runs again: it uses G1 (through one alias), not G2. */
+	cpu_enter(&fx);
+	cpu_touch(&fx, 1);
+	CHECK(st_get_leaf(&fx.st, fx.roots[0], 0x7000) & PTE_A);
+	/* Second pass: G1 is hot (passed over), G2 is cold: evicted. */
+	CHECK(clock(&fx, G1, H1, true) == 1);
+	CHECK(clock(&fx, G2, H2, true) == 0);
+	CHECK(mem_remove(&fx.space, G2, K4, 0, release, &fx) == 0);
+	CHECK(fx.released == 1 && fx.violations == 0 && fx.model.violations == 0);
+	CHECK(!still_mapped(&fx, 2) && still_mapped(&fx, 0) && still_mapped(&fx, 3));
+	CHECK(fx.full_zaps == 0 && fx.page_zaps == 1);
+	fixture_finish(&fx);
+}
+
+/* Why the clock flushes: without it the vCPU keeps its cached translation
+ * and its use sets no A bit, so a hot page looks cold. Evicting it anyway
+ * is still safe: the leaf and the TLB entry go before the frame does. */
+static void case_clock_without_flush(const struct np_format *f)
+{
+	static struct fixture fx;
+
+	fixture_init(&fx, f, PRECISE);
+	CHECK(clock(&fx, G1, H1, false) == 1);
+	CHECK(fx.space.invalidations == 0 && !(fx.space.flush_due & 1));
+	cpu_touch(&fx, 0);   /* cached since fixture_init: no walk, no A */
+	CHECK(clock(&fx, G1, H1, false) == 0);
+	CHECK(mem_remove(&fx.space, G1, K4, 0, release, &fx) == 0);
+	CHECK(fx.released == 1 && fx.violations == 0 && fx.model.violations == 0);
+	CHECK(fx.full_zaps == 0 && !still_mapped(&fx, 0) && !still_mapped(&fx, 3));
+	fixture_finish(&fx);
+}
+
+/* A 2 MiB leaf's bit, taken for one of its pages, is kept for the other
+ * 511; a stale record (the va now maps another frame) reads nothing; a
+ * lost map answers -1 and changes nothing. */
+static void case_clock_large_and_lost(const struct np_format *f)
+{
+	static struct fixture fx;
+	struct rmap_record stale = { .page = G2, .va = 0x400000, .shadow = 1 };
+	unsigned cleared;
+
+	fixture_init(&fx, f, PRECISE);
+	CHECK(clock(&fx, GL + 5 * K4, HL + 5 * K4, true) == 1);
+	CHECK(!(st_get_leaf(&fx.st, fx.roots[1], 0x40000000) & PTE_A));
+	CHECK(clock(&fx, GL + 6 * K4, HL + 6 * K4, true) == 1);   /* kept for it */
+	CHECK(clock(&fx, GL + 6 * K4, HL + 6 * K4, true) == 0);
+	CHECK(fx.full_zaps == 0 && still_mapped(&fx, 4));
+
+	rmap_add(&fx.rmap, &stale);   /* shadow 0 (id 1) maps H1 at 0x400000 */
+	CHECK(clock(&fx, G2, H2, true) == 1);   /* G2's own leaf */
+	CHECK(st_get_leaf(&fx.st, fx.roots[0], 0x400000) & PTE_A);
+
+	for (uint64_t i = 0; !fx.rmap.lost; i++) {
+		struct rmap_record r = { .page = (64 + i) << 12, .va = i << 12, .shadow = 1 };
+		rmap_add(&fx.rmap, &r);
+	}
+	CHECK(shadow_take_page_accessed(&fx.rmap, &fx.st, G1, H1, root_of, &fx, fx.seen,
+					&cleared) == -1 && cleared == 0);
+	CHECK(st_get_leaf(&fx.st, fx.roots[0], 0x400000) & PTE_A);
+	fixture_finish(&fx);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < test_format_count; i++) {
@@ -326,6 +455,9 @@ int main(void)
 		case_narrow(test_formats[i]);
 		case_fallbacks(test_formats[i]);
 		case_broken_hook_is_caught(test_formats[i]);
+		case_clock_hot_and_cold(test_formats[i]);
+		case_clock_without_flush(test_formats[i]);
+		case_clock_large_and_lost(test_formats[i]);
 	}
 	printf("shadow_reclaim_test: %u failures\n", test_failures);
 	return test_failures ? 1 : 0;

@@ -292,9 +292,11 @@ static unsigned visit(const struct shadow_rmap *m, uint64_t page)
 static void test_rmap(void)
 {
 	static struct shadow_rmap m;
+	static uint64_t storage[RMAP_STORAGE_BYTES(RMAP_CAPACITY) / 8];
 	struct rmap_record r = { .page = 0x5000, .va = 0, .shadow = 1, .level = 1 };
 
-	rmap_clear(&m);
+	rmap_init(&m, storage, RMAP_CAPACITY);
+	CHECK(m.capacity == RMAP_CAPACITY);
 	CHECK(visit(&m, 0x5000) == 0);
 	rmap_add(&m, &r);
 	rmap_add(&m, &r);   /* the same again: one record */
@@ -317,6 +319,45 @@ static void test_rmap(void)
 	CHECK(m.lost && visit(&m, 0x5000) == ~0u);
 	rmap_clear(&m);
 	CHECK(!m.lost && m.used == 0 && visit(&m, 0x5000) == 0);
+}
+
+static bool keep_shadow_1(void *ctx, const struct rmap_record *r)
+{
+	(void)ctx;
+	return r->shadow == 1;
+}
+
+/* Room without loss: compaction keeps what still stands and finds it
+ * again; growing keeps every record; a full map that was made room for
+ * takes the record that would have lost it. */
+static void test_rmap_room(void)
+{
+	static struct shadow_rmap m;
+	static uint64_t small[RMAP_STORAGE_BYTES(64) / 8], big[RMAP_STORAGE_BYTES(256) / 8];
+	struct rmap_record r = { .level = 0 };
+
+	rmap_init(&m, small, 64);
+	for (uint64_t i = 0; i < 64; i++) {
+		r = (struct rmap_record){ .page = i << 12, .va = i << 12, .shadow = 1 + (uint32_t)(i & 1) };
+		rmap_add(&m, &r);
+	}
+	CHECK(rmap_full(&m) && !m.lost);
+	rmap_compact(&m, keep_shadow_1, NULL);
+	CHECK(m.used == 32 && !rmap_full(&m));
+	CHECK(visit(&m, 2 << 12) == 1 && visit(&m, 3 << 12) == 0);
+	for (uint64_t i = 64; i < 96; i++) {
+		r = (struct rmap_record){ .page = i << 12, .va = i << 12, .shadow = 1 };
+		rmap_add(&m, &r);
+	}
+	CHECK(rmap_full(&m) && !m.lost);
+	CHECK(!rmap_grow(&m, big, 64));   /* not larger: nothing changes */
+	CHECK(rmap_grow(&m, big, 256) && m.capacity == 256 && m.used == 64);
+	for (uint64_t i = 0; i < 96; i += 2)
+		CHECK(visit(&m, i << 12) == 1);
+	CHECK(visit(&m, 95 << 12) == 1 && visit(&m, 97 << 12) == 0);
+	r = (struct rmap_record){ .page = 200 << 12, .va = 1, .shadow = 1 };
+	rmap_add(&m, &r);
+	CHECK(!m.lost && visit(&m, 200 << 12) == 1);
 }
 
 static void test_decode_mov_cr(void)
@@ -401,6 +442,7 @@ int main(void)
 	test_shadow_table_large();
 	test_shadow_table_span();
 	test_rmap();
+	test_rmap_room();
 	test_decode_mov_cr();
 	test_decode_invlpg();
 	test_decode_invpcid();

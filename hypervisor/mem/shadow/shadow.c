@@ -89,6 +89,84 @@ enum gw_status shadow_walk(struct vm *vm, uint64_t va, unsigned access,
 	return guest_walk(&mem, &regs, va, access, out);
 }
 
+/*
+ * How far the reverse map may grow: two records per guest page (every page
+ * mapped by two shadows, or by one shadow beside its tables' records), so
+ * that a guest touching all its RAM in one or two address spaces never
+ * overflows it; never below the capacity it starts with. A record is 32
+ * bytes: at most 1/64 of the guest's RAM, taken only as the guest's
+ * shadows grow.
+ */
+static uint32_t rmap_max_for(uint64_t pages)
+{
+	uint64_t want = 2 * pages;
+	uint32_t max = RMAP_CAPACITY;
+
+	while (max < want && max < (UINT32_C(1) << 30))
+		max *= 2;
+	return max;
+}
+
+/* rmap_record_stands: r's shadow still exists, and a leaf record's leaf is
+ * still there (a leaf dropped alone, by INVLPG or reclaim, leaves its
+ * record behind). */
+static bool rmap_record_stands(void *ctx, const struct rmap_record *r)
+{
+	const struct shadow *sh = ctx;
+	uint64_t root = 0;
+
+	for (unsigned i = 0; i < sh->count && !root; i++)
+		if (sh->roots[i].id == r->shadow)
+			root = sh->roots[i].root;
+	if (!root)
+		return false;
+	return r->level != 0 ||
+		(st_get_leaf((struct st_alloc *)&sh->alloc, root, r->va) & PTE_P) != 0;
+}
+
+/*
+ * rmap_make_room: the map is full: drop the records that no longer stand;
+ * when that freed less than a quarter of it, move it into storage twice
+ * as large, up to rmap_max. When it can grow no more (the bound, or no
+ * contiguous frames left) it is lost at once, so that a guest keeping it
+ * nearly full of live records cannot make every fill compact it: the
+ * fallbacks drop every shadow as before the map grew, which empties it.
+ */
+static void rmap_make_room(struct shadow *sh)
+{
+	struct shadow_rmap *m = sh->rmap;
+	uint64_t bytes, hpa = 0;
+
+	rmap_compact(m, rmap_record_stands, sh);
+	sh->stats.rmap_compacts++;
+	if (m->used < m->capacity - m->capacity / 4)
+		return;
+	bytes = (RMAP_STORAGE_BYTES(2 * m->capacity) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	if (m->capacity < sh->rmap_max)
+		hpa = frames_alloc_contiguous(bytes, FRAME_SIZE);
+	if (!hpa || !rmap_grow(m, (void *)(uintptr_t)hpa, 2 * m->capacity)) {
+		if (hpa)
+			frames_free(hpa, bytes);
+		m->lost = true;
+		return;
+	}
+	frames_free(sh->rmap_hpa, sh->rmap_bytes);
+	sh->rmap_hpa = hpa;
+	sh->rmap_bytes = bytes;
+	sh->stats.rmap_grows++;
+}
+
+/* rmap_record: into the map, making room first when it is full. */
+static void rmap_record(struct shadow *sh, const struct rmap_record *r)
+{
+	if (sh->rmap->lost)
+		return;
+	if (rmap_full(sh->rmap))
+		rmap_make_room(sh);
+	rmap_add(sh->rmap, r);
+	sh->stats.rmap_losses += sh->rmap->lost;
+}
+
 /* clear_bits: no shadow maps anything now: forget which pages are mapped
  * (and which are tables); the reverse map's records go with them. */
 static void clear_bits(struct shadow *sh, bool tables_too)
@@ -235,6 +313,40 @@ bool shadow_page_removed(struct vm *vm, uint64_t gpa, uint64_t size)
 	return true;
 }
 
+/*
+ * The clock may run on another CPU than vm's vCPU: like shadow_page_removed
+ * it changes no CR3; the CPUs' cached translations go at the clock's next
+ * mem_flush_if_stale (a flush of the tag, no shadow dropped).
+ */
+int shadow_take_accessed(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	struct shadow *sh = vm->shadow;
+	uint64_t page = gpa & ~(uint64_t)(PAGE - 1);
+	unsigned cleared = 0;
+	int used;
+
+	if (page >= vm->mem.size)
+		return 0;
+	if (bit_get(sh->mapped_bits, page)) {
+		used = shadow_take_page_accessed(sh->rmap, &sh->alloc, page, hpa, root_of_id, sh,
+						 sh->seen_bits, &cleared);
+	} else {
+		/* No leaf maps it: only a 2 MiB leaf's kept bit can say it was used. */
+		used = bit_get(sh->seen_bits, page);
+		sh->seen_bits[page >> 15] &= (uint8_t)~(1u << ((page >> 12) & 7));
+	}
+	if (used < 0) {
+		sh->stats.clock_blind++;
+		return 0;
+	}
+	if (cleared) {
+		sh->stats.clock_cleared += cleared;
+		mem_mark_cached_stale(&vm->space);
+	}
+	sh->stats.clock_used += (uint64_t)used;
+	return used;
+}
+
 bool shadow_page_narrowed(struct vm *vm, uint64_t gpa)
 {
 	struct shadow *sh = vm->shadow;
@@ -289,7 +401,7 @@ static void mark_tables(struct vm *vm, uint64_t va, const struct gw_result *w)
 			.shadow = sh->roots[sh->current].id,
 		};
 
-		rmap_add(sh->rmap, &r);
+		rmap_record(sh, &r);
 		if (bit_get(sh->table_bits, page))
 			continue;
 		if (bit_get(sh->writable_bits, page) && !drop_derived(vm, page, ~0u))
@@ -315,7 +427,7 @@ static void record_leaf(struct shadow *sh, uint64_t va, uint64_t gpa, bool large
 		.shadow = sh->roots[sh->current].id,
 	};
 
-	rmap_add(sh->rmap, &r);
+	rmap_record(sh, &r);
 }
 
 /*
@@ -630,21 +742,24 @@ int shadow_create(struct vm *vm, unsigned cache_roots, uint64_t guest_cr3,
 		(cpuid(0x80000008u, 0).eax & 0xffu) : 36;
 	sh->last_refault_va = ~UINT64_C(0);
 	sh->bits_each = ((pages + 7) / 8 + 7) & ~UINT64_C(7);
-	sh->bits_bytes = (3 * sh->bits_each + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	sh->bits_bytes = (4 * sh->bits_each + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
 	sh->bits_hpa = frames_alloc_contiguous(sh->bits_bytes, FRAME_SIZE);
 	vm->shadow = sh;
 	if (!sh->bits_hpa)
 		return -ENOMEM;
 	memset((void *)(uintptr_t)sh->bits_hpa, 0, sh->bits_bytes);
-	sh->rmap_bytes = (sizeof(struct shadow_rmap) + FRAME_SIZE - 1) & ~(uint64_t)(FRAME_SIZE - 1);
+	sh->rmap_bytes = (RMAP_STORAGE_BYTES(RMAP_CAPACITY) + FRAME_SIZE - 1) &
+		~(uint64_t)(FRAME_SIZE - 1);
 	sh->rmap_hpa = frames_alloc_contiguous(sh->rmap_bytes, FRAME_SIZE);
 	if (!sh->rmap_hpa)
 		return -ENOMEM;
-	sh->rmap = (struct shadow_rmap *)(uintptr_t)sh->rmap_hpa;
-	rmap_clear(sh->rmap);
+	sh->rmap = &sh->rmap_state;
+	rmap_init(sh->rmap, (void *)(uintptr_t)sh->rmap_hpa, RMAP_CAPACITY);
+	sh->rmap_max = rmap_max_for(pages);
 	sh->table_bits = (uint8_t *)(uintptr_t)sh->bits_hpa;
 	sh->writable_bits = sh->table_bits + sh->bits_each;
 	sh->mapped_bits = sh->writable_bits + sh->bits_each;
+	sh->seen_bits = sh->mapped_bits + sh->bits_each;
 	sh->roots[0] = (struct shadow_root){ guest_cr3 & PTE_ADDR, st_root_new(&sh->alloc), 1, 1 };
 	sh->next_id = 1;
 	sh->count = 1;
@@ -681,7 +796,9 @@ void shadow_log_summary(const struct vm *vm)
 	s = &sh->stats;
 	log_printf("guest %s: shadow cache=%u cr3_loads=%llu hits=%llu misses=%llu fills=%llu "
 		   "large=%llu guest_faults=%llu unsyncs=%llu zaps=%llu invlpgs=%llu "
-		   "peak_tables=%llu KiB rmap_drops=%llu reclaim_drops=%llu reclaim_zaps=%llu "
+		   "peak_tables=%llu KiB clock_used=%llu clock_cleared=%llu clock_blind=%llu "
+		   "rmap_cap=%u rmap_compacts=%llu rmap_grows=%llu rmap_losses=%llu "
+		   "rmap_drops=%llu reclaim_drops=%llu reclaim_zaps=%llu "
 		   "invpcids=%llu",
 		   vm->name, sh->cache_roots, (unsigned long long)s->cr3_loads,
 		   (unsigned long long)s->cache_hits, (unsigned long long)s->cache_misses,
@@ -689,6 +806,10 @@ void shadow_log_summary(const struct vm *vm)
 		   (unsigned long long)s->guest_faults,
 		   (unsigned long long)s->unsyncs, (unsigned long long)s->zaps,
 		   (unsigned long long)s->invlpgs, (unsigned long long)(s->peak_pages * 4),
+		   (unsigned long long)s->clock_used, (unsigned long long)s->clock_cleared,
+		   (unsigned long long)s->clock_blind, sh->rmap->capacity,
+		   (unsigned long long)s->rmap_compacts, (unsigned long long)s->rmap_grows,
+		   (unsigned long long)s->rmap_losses,
 		   (unsigned long long)s->rmap_drops, (unsigned long long)s->reclaim_drops,
 		   (unsigned long long)s->reclaim_zaps, (unsigned long long)s->invpcids);
 }

@@ -88,6 +88,20 @@ bool shadow_page_narrowed(struct vm *vm, uint64_t gpa);
  */
 bool shadow_page_removed(struct vm *vm, uint64_t gpa, uint64_t size);
 
+/*
+ * shadow_take_accessed: the eviction clock asks whether vm's guest page gpa
+ * (inside RAM, backed by the frame at hpa) was used since it last asked.
+ * Under shadow paging the CPU sets accessed bits in the shadow leaves, not
+ * in the nested table: the leaves that map the page (found through the
+ * reverse map) have theirs read and cleared, each alone; no shadow is
+ * dropped. When any was cleared, vm's space is marked so that its next
+ * mem_flush_if_stale flushes the CPUs' cached translations (the tag) without
+ * a zap. Returns 1 (used), or 0 (not used, or the map is lost and cannot
+ * tell: counted as clock_blind). vm must have shadows. May run on any CPU
+ * holding vm's memory lock.
+ */
+int shadow_take_accessed(struct vm *vm, uint64_t gpa, uint64_t hpa);
+
 /* shadow_guest_efer / shadow_write_efer: the guest's view of EFER. */
 uint64_t shadow_guest_efer(const struct vm *vm);
 void shadow_write_efer(struct vm *vm, uint64_t value);

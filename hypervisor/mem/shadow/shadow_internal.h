@@ -23,6 +23,10 @@ struct shadow_stats {
 	uint64_t rmap_drops;       /* entries dropped through the reverse map alone */
 	uint64_t reclaim_drops;    /* leaves dropped for a page the memory core took */
 	uint64_t reclaim_zaps;     /* takes the reverse map could not answer: every shadow went */
+	uint64_t clock_used;       /* eviction clock: pages found used since it last came by */
+	uint64_t clock_cleared;    /* eviction clock: leaf accessed bits it cleared */
+	uint64_t clock_blind;      /* eviction clock: pages the lost map could not answer for */
+	uint64_t rmap_compacts, rmap_grows, rmap_losses;
 };
 
 struct shadow {
@@ -36,9 +40,12 @@ struct shadow {
 	uint8_t *table_bits;       /* one bit per guest page: walked as a table */
 	uint8_t *writable_bits;    /* one bit per guest page: mapped writable */
 	uint8_t *mapped_bits;      /* one bit per guest page: some shadow leaf may map it */
+	uint8_t *seen_bits;        /* one bit per guest page: a 2 MiB leaf's accessed bit, kept */
 	uint64_t bits_hpa, bits_bytes, bits_each;
-	struct shadow_rmap *rmap;  /* what each table and writable page fed */
-	uint64_t rmap_hpa, rmap_bytes;
+	struct shadow_rmap *rmap;  /* what each table and writable page fed: &rmap_state */
+	struct shadow_rmap rmap_state;
+	uint64_t rmap_hpa, rmap_bytes;   /* its storage */
+	uint32_t rmap_max;               /* the capacity it may grow to (shadow.c) */
 	uint32_t next_id;
 	uint64_t last_refault_va;  /* see fill_or_inject in shadow.c */
 	unsigned phys_bits;

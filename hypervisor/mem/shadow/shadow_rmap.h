@@ -14,9 +14,11 @@
  *
  * Records name their shadow by an id the caller gives each shadow and
  * renews whenever it empties it, so old records go stale (the caller finds
- * no shadow with that id and skips them) without a search. The map is bounded; once a record
- * did not fit it is "lost" and can no longer answer (the caller drops
- * every shadow then, and clears the map). Portable and host-tested.
+ * no shadow with that id and skips them) without a search. The map lives
+ * in storage its owner gives; when full, the owner compacts it (dropping
+ * stale records) or moves it into larger storage. Once a record did not
+ * fit it is "lost" and can no longer answer (the caller drops every shadow
+ * then, and clears the map). Portable and host-tested.
  */
 #ifndef SKIFF_SHADOW_RMAP_H
 #define SKIFF_SHADOW_RMAP_H
@@ -24,7 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RMAP_BUCKETS 1024u
+/* The capacity a map starts with; it may grow (rmap_grow). */
 #define RMAP_CAPACITY 4096u
 #define RMAP_NONE 0xffffffffu
 
@@ -37,15 +39,34 @@ struct rmap_record {
 	bool large;       /* a 2 MiB leaf */
 };
 
+/* The storage a map of capacity records needs: a bucket head for every 4
+ * records, then the records (8-byte aligned for a capacity of 8 or more). */
+#define RMAP_STORAGE_BYTES(capacity) \
+	((uint64_t)(capacity) / 4u * sizeof(uint32_t) + \
+	 (uint64_t)(capacity) * sizeof(struct rmap_record))
+
 struct shadow_rmap {
-	uint32_t heads[RMAP_BUCKETS];
-	struct rmap_record records[RMAP_CAPACITY];
-	uint32_t used;
+	uint32_t *heads;          /* capacity / 4 buckets */
+	struct rmap_record *records;
+	uint32_t capacity, used;
 	bool lost;        /* a record did not fit: the map cannot answer */
 };
 
+/* Whether a record still stands for an entry; for rmap_compact. */
+typedef bool (*rmap_keep_fn)(void *ctx, const struct rmap_record *r);
+
+/*
+ * rmap_init: m, empty, over storage (RMAP_STORAGE_BYTES(capacity) bytes,
+ * 8-byte aligned, owned by the caller). capacity: a power of two, at least
+ * 8; anything else is rounded down to one (8 at least).
+ */
+void rmap_init(struct shadow_rmap *m, void *storage, uint32_t capacity);
+
 /* rmap_clear: no records; the map can answer again. */
 void rmap_clear(struct shadow_rmap *m);
+
+/* rmap_full: the next new record would not fit (rmap_add would lose the map). */
+bool rmap_full(const struct shadow_rmap *m);
 
 /*
  * rmap_add: record r (its next field is ignored) unless an equal record
@@ -53,6 +74,21 @@ void rmap_clear(struct shadow_rmap *m);
  * becomes lost instead. Bad input (level above 4) is ignored.
  */
 void rmap_add(struct shadow_rmap *m, const struct rmap_record *r);
+
+/*
+ * rmap_compact: keep only the records keep(ctx, r) says still stand (those
+ * of emptied shadows, leaves cleared since), chained anew: room without
+ * losing what the map knows. A lost map stays lost.
+ */
+void rmap_compact(struct shadow_rmap *m, rmap_keep_fn keep, void *ctx);
+
+/*
+ * rmap_grow: move m's records into new storage (RMAP_STORAGE_BYTES(
+ * capacity) bytes, capacity a power of two above m's); m then uses it and
+ * the caller frees the old storage (m->heads before the call). Returns
+ * false, changing nothing, when capacity is not above m's.
+ */
+bool rmap_grow(struct shadow_rmap *m, void *storage, uint32_t capacity);
 
 /*
  * rmap_visit: call fn(ctx, record) for each record of guest page `page`

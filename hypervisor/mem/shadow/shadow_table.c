@@ -92,6 +92,39 @@ uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va)
 	return e ? *e : 0;
 }
 
+/* leaf_of: va's leaf and whether it is a 2 MiB one; NULL when absent. */
+static uint64_t *leaf_of(struct st_alloc *a, uint64_t root, uint64_t va, bool *large)
+{
+	uint64_t table = root;
+
+	for (unsigned l = 4; l > 1; l--) {
+		uint64_t *e = a->virt(a->ctx, table) + INDEX(va, l);
+
+		if (!(*e & PTE_P))
+			return NULL;
+		if (l == 2 && is_large(*e)) {
+			*large = true;
+			return e;
+		}
+		table = *e & PTE_ADDR;
+	}
+	*large = false;
+	return a->virt(a->ctx, table) + INDEX(va, 1);
+}
+
+int st_take_accessed(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t hpa, bool *large)
+{
+	uint64_t *e = leaf_of(a, root, va, large);
+	uint64_t span_mask;
+
+	if (!e || !(*e & PTE_P))
+		return -1;
+	span_mask = *large ? (UINT64_C(2) << 20) - 1 : 4095;
+	if (((*e & PTE_ADDR) & ~span_mask) != (hpa & ~span_mask))
+		return -1;
+	return (__atomic_fetch_and(e, ~PTE_A, __ATOMIC_SEQ_CST) & PTE_A) != 0;
+}
+
 void st_clear_leaf(struct st_alloc *a, uint64_t root, uint64_t va)
 {
 	uint64_t *e = slot_at(a, root, va, 1, false);

@@ -9,6 +9,7 @@
 #ifndef SKIFF_SHADOW_TABLE_H
 #define SKIFF_SHADOW_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct st_alloc {
@@ -39,6 +40,18 @@ int st_set_large(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t pte);
 /* st_get_leaf: va's leaf entry (the 2 MiB one where there is one), 0
  * when the walk ends before it. */
 uint64_t st_get_leaf(struct st_alloc *a, uint64_t root, uint64_t va);
+
+/*
+ * st_take_accessed: the accessed bit of va's leaf (the 2 MiB one where
+ * there is one), cleared on the way by an atomic AND (a CPU walking the
+ * tree meanwhile loses no bit beside it), when the leaf maps the frame at
+ * hpa (4 KiB-aligned; a 2 MiB leaf: the frame lies inside it). Returns 1
+ * when it was set, 0 when clear, -1 when va has no leaf or its leaf maps
+ * another frame (nothing changed). *large says whether the leaf is 2 MiB.
+ * The caller has the CPU's cached translations flushed afterwards: the CPU
+ * sets the bit again only on a fresh walk.
+ */
+int st_take_accessed(struct st_alloc *a, uint64_t root, uint64_t va, uint64_t hpa, bool *large);
 
 /* st_clear_leaf: make va's leaf not present, a whole 2 MiB leaf if that
  * is what maps it (nothing to do if absent). */

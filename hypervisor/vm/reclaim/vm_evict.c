@@ -11,6 +11,11 @@
  * Clearing a set bit marks the table stale; each step flushes a guest it
  * leaves, so the CPU walks again and sets the bit on the next touch.
  *
+ * A shadow-paged guest's CPU walks its shadows, never the nested table, so
+ * there the bits are the shadow leaves' (shadow_take_accessed): cleared
+ * one leaf at a time, found through the shadows' reverse map, and the step
+ * flushes only the guest's cached translations, dropping no shadow.
+ *
  * Each evicted page's handle (pool or swap) lives in a two-level table per
  * guest, made on its first eviction: a directory frame of 1024 leaf frame
  * numbers, each leaf 1024 handles (4 MiB of guest RAM), so a guest never
@@ -25,6 +30,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/host_window.h"
 #include "hypervisor/mem/mem_invalidate.h"
+#include "hypervisor/mem/shadow/shadow.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -94,11 +100,13 @@ static void count_away(struct vm *vm, uint8_t where)
 
 /*
  * no_ad_here: vm's accessed and dirty bits are not for this CPU to clear.
- * Clearing one leaves the table stale, and for a shadow guest of another
- * CPU only its own CPU may flush that (the flush zaps every shadow, which
- * frees tables the guest may be walking: mem_invalidate.h, may_zap). Its
- * CPU walks the shadows, not the nested table, so the bits say little
- * anyway: its pages go in plain clock order, as on EPT without A/D.
+ * For a shadow guest the clock reads its shadow leaves (taken_accessed),
+ * which its own CPU fills under the guest's claim and whose reverse map
+ * only that CPU changes; and a nested bit cleared leaves the table stale,
+ * whose flush only its own CPU may do (it may zap every shadow, freeing
+ * tables the guest may be walking: mem_invalidate.h, may_zap). So a shadow
+ * guest of another CPU gives its pages in plain clock order, as on EPT
+ * without A/D.
  */
 static bool no_ad_here(const struct vm *vm)
 {
@@ -156,6 +164,14 @@ static bool evict_page(struct vm *vm, uint64_t gpa, uint64_t hpa)
 	return true;
 }
 
+/* taken_accessed: the page was used since the clock last came by; cleared. */
+static bool taken_accessed(struct vm *vm, uint64_t gpa, uint64_t hpa)
+{
+	if (vm->shadow)
+		return shadow_take_accessed(vm, gpa, hpa) == 1;
+	return np_take_accessed(&vm->nested, gpa) == 1;
+}
+
 /*
  * try_evict: evict vm's page at gpa when it is a cold 4 KiB page of plain
  * RAM. Returns the bytes the caller may skip (the page, or the rest of a
@@ -173,7 +189,7 @@ static uint64_t try_evict(struct vm *vm, uint64_t gpa, bool *freed)
 	 * bit, so the pages of a cold leaf go one by one, a warm one's not. */
 	if (large && vm_page_split(vm, gpa) != 0)
 		return skip;
-	if (!no_ad_here(vm) && np_take_accessed(&vm->nested, gpa) == 1) {
+	if (!no_ad_here(vm) && taken_accessed(vm, gpa, hpa)) {
 		vm->evict.second_chances++;   /* used since the clock last came by */
 		return GP_PAGE_SIZE;
 	}

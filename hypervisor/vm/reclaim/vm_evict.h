@@ -4,7 +4,8 @@
  *
  * The most expensive kind of reclaim, tried after zero pages: a 4 KiB page
  * of plain RAM (read/write, not a segment with other permissions) whose
- * nested accessed bit stayed clear since reclaim last passed it goes to
+ * accessed bit (the nested entry's; under shadow paging the shadow leaves')
+ * stayed clear since reclaim last passed it goes to
  * the compressed pool or to swap (hypervisor/evict/), through the one
  * invalidation path, and its frame is freed. Its next touch (a nested page
  * fault, or a hypercall reaching it through guest_ptr) maps a new frame
