@@ -65,6 +65,15 @@ _HIST = re.compile(r"kick bench: (initiator ticks per round, waiting left out|CP
                    r"(.*) \(min (\d+), max (\d+), (\d+) rounds at other values\)")
 _ROUNDS = re.compile(r"kick bench: guest \S+ on CPU (\d+), page gpa 0x[0-9a-f]+: (\d+) of (\d+) rounds")
 _EXITS = re.compile(r"kick bench: guest exits during the rounds: (\d+) \(external interrupts (\d+)\)")
+_SELF_HIST = re.compile(r"kick bench: one CPU: (hook ticks at kicked slices|hook ticks at plain slices|"
+                        r"initiator ticks per round, no CPU to kick|kick IPI send ticks): "
+                        r"(.*) \(min (\d+), max (\d+), (\d+) rounds at other values\)")
+_SELF_SLICES = re.compile(r"kick bench: one CPU: guest \S+, page gpa 0x[0-9a-f]+: (\d+) kicked slices, "
+                          r"(\d+) plain")
+_SELF_INTR = re.compile(r"kick bench: one CPU: external-interrupt exits meanwhile: (\d+)")
+_SELF_KEYS = {"hook ticks at kicked slices": "hook_kicked", "hook ticks at plain slices": "hook_plain",
+              "initiator ticks per round, no CPU to kick": "initiator",
+              "kick IPI send ticks": "send"}
 _SHORTEST = re.compile(r"spin: kicked: shortest round (\d+) ticks")
 _GAP = re.compile(r"spin: kicked: gap (\d+) x (\d+)")
 
@@ -291,6 +300,85 @@ def run_qemu(build, rounds):
     return fig
 
 
+# ---- One CPU: exact on all three platforms ------------------------------------
+
+def self_figures(com2):
+    """Skiff's one-CPU lines: slices of each kind and the four histograms."""
+    out = {}
+    for line in com2.splitlines():
+        m = _SELF_SLICES.search(line)
+        if m:
+            out["kicked_slices"], out["plain_slices"] = int(m[1]), int(m[2])
+        m = _SELF_HIST.search(line)
+        if m:
+            out[_SELF_KEYS[m[1]]] = histogram(m[2])
+        m = _SELF_INTR.search(line)
+        if m:
+            out["external_interrupt_exits"] = int(m[1])
+    if "kicked_slices" not in out or any(k not in out for k in _SELF_KEYS.values()):
+        raise RuntimeError("no one-CPU kick bench lines in Skiff's log:\n" + com2[-2000:])
+    return out
+
+
+def self_target(gaps, fig):
+    """(plain gap, kicked gap, target): the two most frequent gaps of the
+    guest, the kicked one the longer, less the hook's extra work."""
+    common = sorted(gaps, key=lambda g: (-gaps[g], g))[:2]
+    if len(common) < 2:
+        raise RuntimeError("the guest saw fewer than two kinds of gap: %s" % gaps)
+    plain, kicked = sorted(common)
+    extra = mode(fig["hook_kicked"]) - mode(fig["hook_plain"])
+    return plain, kicked, kicked - plain - extra
+
+
+def run_one_cpu(platform, build, rounds):
+    """One run on one CPU (vm_kick_bench_slice): every figure an instruction count."""
+    guest = make_guest(os.path.join(build, "tests", "guests", "spin", "spin.elf"), ["kicked"],
+                       name="kicked", mem="8M", cpu=0)
+    words = ["cpus=1", "slice_ms=1", "kick_bench=%d" % rounds]
+    machine = MachineOptions(cpus=1, icount=True) if platform == "qemu-svm" else \
+        MachineOptions(cpus=1)
+    result = boot(platform, os.path.join(build, "skiff.elf"), [guest], words, timeout=TIMEOUT,
+                  machine=machine)
+    if result.timed_out or result.log.final_status != 0:
+        raise RuntimeError("%s (one CPU) did not finish cleanly:\n%s" % (platform, result.com2[-2000:]))
+    fig = self_figures(result.com2)
+    shortest, gaps = guest_gaps(result.com1)
+    plain, kicked, target = self_target(gaps, fig)
+    fig.update({"guest_shortest_round": shortest, "guest_gaps": gaps, "gap_plain": plain,
+                "gap_kicked": kicked, "target": target})
+    return fig
+
+
+def summarize_one_cpu(fig):
+    hook_k, hook_p = mode(fig["hook_kicked"]), mode(fig["hook_plain"])
+    return {"kicked_slices": fig["kicked_slices"], "plain_slices": fig["plain_slices"],
+            "gap_plain": fig["gap_plain"], "gap_plain_times": fig["guest_gaps"][fig["gap_plain"]],
+            "gap_kicked": fig["gap_kicked"],
+            "gap_kicked_times": fig["guest_gaps"][fig["gap_kicked"]],
+            "hook_extra": hook_k - hook_p,
+            "hook_rounds_at_mode": min(fig["hook_kicked"][hook_k], fig["hook_plain"][hook_p]),
+            "target": fig["target"],
+            "initiator_no_kick": mode(fig["initiator"]),
+            "initiator_rounds_at_mode": fig["initiator"][mode(fig["initiator"])],
+            "ipi_send": mode(fig["send"]),
+            "external_interrupt_exits": fig.get("external_interrupt_exits")}
+
+
+def markdown_one_cpu(results):
+    lines = ["One CPU (`cpus=1 slice_ms=1 kick_bench=N`): instructions on every platform.", "",
+             "| platform | run | target (exit to re-entry, flush included) | plain / kicked gap "
+             "(times) | hook's extra work | initiator, no CPU to kick | kick IPI send |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for platform, runs in results.items():
+        for i, s in enumerate(runs):
+            lines.append("| %s | %d | %d | %d (%d) / %d (%d) | %d | %d (%d of %d rounds) | %d |" % (
+                platform, i + 1, s["target"], s["gap_plain"], s["gap_plain_times"], s["gap_kicked"],
+                s["gap_kicked_times"], s["hook_extra"], s["initiator_no_kick"],
+                s["initiator_rounds_at_mode"], s["kicked_slices"], s["ipi_send"]))
+    return "\n".join(lines) + "\n"
+
+
 def summarize(fig):
     """The figures of one run: modes, and how many rounds had them."""
     rounds = fig["rounds"]
@@ -317,12 +405,19 @@ def markdown(results):
     return "\n".join(lines) + "\n"
 
 
-def merge_report(out, results):
+def merge_report(out, results, one):
     path = os.path.join(out, "report.json")
     if not os.path.isfile(path):
         return
     with open(path) as f:
         report = json.load(f)
+    for platform, runs in one.items():
+        if platform == "bochs-svm":
+            continue
+        figures = report.setdefault("figures", {}).setdefault(BACKEND[platform], {})
+        figures["xcpu_kick_target_1cpu"] = runs[0]["target"]
+        figures["xcpu_kick_initiator_no_kick_1cpu"] = runs[0]["initiator_no_kick"]
+    report["kick_bench_one_cpu"] = one
     for platform, runs in results.items():
         backend = BACKEND[platform]
         # qemu-svm is svm's platform in report.json; bochs-svm goes under details only.
@@ -346,12 +441,30 @@ def main(argv):
     parser.add_argument("--rounds", type=int, default=50)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--platforms", default="qemu-svm,bochs-svm,bochs-vmx")
+    parser.add_argument("--modes", default="two,one",
+                        help="two: two CPUs (the round trip as it happens); one: one CPU (exact)")
     parser.add_argument("--out")
     options = parser.parse_args(argv)
+    modes = set(options.modes.split(","))
     out = options.out or os.path.join(options.build, "bench")
     os.makedirs(out, exist_ok=True)
     results, raw, status = {}, {}, 0
-    for platform in [p for p in options.platforms.split(",") if p]:
+    platforms = [p for p in options.platforms.split(",") if p]
+    one, one_raw = {}, {}
+    for platform in platforms if "one" in modes else []:
+        for run in range(options.runs):
+            log("%s, one CPU, run %d of %d" % (platform, run + 1, options.runs))
+            try:
+                fig = run_one_cpu(platform, options.build, options.rounds)
+            except (RuntimeError, OSError) as error:
+                log("%s (one CPU) failed: %s" % (platform, error))
+                status = 1
+                continue
+            one_raw.setdefault(platform, []).append(
+                {k: (v if not isinstance(v, dict) else {str(a): b for a, b in v.items()})
+                 for k, v in fig.items()})
+            one.setdefault(platform, []).append(summarize_one_cpu(fig))
+    for platform in platforms if "two" in modes else []:
         for run in range(options.runs):
             log("%s, run %d of %d" % (platform, run + 1, options.runs))
             try:
@@ -367,13 +480,17 @@ def main(argv):
             results.setdefault(platform, []).append(summarize(fig))
     repeat = {p: all(r["initiator"] == runs[0]["initiator"] and r["target"] == runs[0]["target"]
                      for r in runs) for p, runs in results.items()}
+    repeat.update({p + " (one CPU)": all(r["target"] == runs[0]["target"] and
+                                         r["initiator_no_kick"] == runs[0]["initiator_no_kick"]
+                                         for r in runs) for p, runs in one.items()})
     with open(os.path.join(out, "kick.json"), "w") as f:
-        json.dump({"figures": results, "raw": raw, "repeatable": repeat}, f, indent=1, sort_keys=True)
+        json.dump({"figures": results, "raw": raw, "repeatable": repeat, "one_cpu": one,
+                   "one_cpu_raw": one_raw}, f, indent=1, sort_keys=True)
         f.write("\n")
-    table = markdown(results)
+    table = (markdown(results) if results else "") + ("\n" + markdown_one_cpu(one) if one else "")
     with open(os.path.join(out, "kick.md"), "w") as f:
         f.write(table)
-    merge_report(out, results)
+    merge_report(out, results, one)
     sys.stdout.write(table)
     sys.stdout.write("repeatable: %s\n" % json.dumps(repeat, sort_keys=True))
     return status

@@ -14,6 +14,7 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/smp.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -213,4 +214,131 @@ void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds)
 		   (unsigned long long)exits, (unsigned long long)intr);
 	/* The guest's word changes: it leaves its loop and ends. */
 	__atomic_store_n((uint64_t *)(uintptr_t)hpa, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * One CPU (kick_bench=N with cpus=1, vm_kick_bench.h). Slices alternate:
+ * a plain one, then one that starts with a round (round_locked: the
+ * invalidation marks this CPU's flush due, as it is in the set and not in
+ * the guest) and the kick IPI sent to this CPU, pending until the guest
+ * runs. The guest's gap at a kicked slice's start is the plain one's plus
+ * the target's path (the kick's exit to the re-entry, and the flush, paid
+ * at the first entry instead of the re-entry) plus this hook's extra
+ * work, which it times: all exact on one CPU.
+ */
+#define SELF_WARMUP_SLICES 4   /* after the page's split: its flush is done */
+
+/* Each slice's figures, stored at a fixed cost and filed at the end. */
+#define SELF_MAX_ROUNDS 64u
+struct self_slice {
+	int rc;
+	uint64_t hook, send, initiator, kicks;
+};
+
+static struct {
+	uint64_t hpa;             /* the guest's word; 0 until it wrote it */
+	uint64_t intr;            /* its external-interrupt exits before the first round */
+	unsigned warmup, slices;
+	bool done;
+	struct self_slice slice[2 * SELF_MAX_ROUNDS];   /* even: plain; odd: kicked */
+} self;
+
+/* self_page: find the guest's word (once written); false until then. */
+static bool self_page(struct vm *vm)
+{
+	int rc;
+
+	round.gpa = (vm->kernel_end + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
+	rc = round.gpa < vm->mem.size ? vm_memory_locked(page_locked, vm, 0) : -1;
+	if (rc == 1)
+		return false;
+	if (rc != 0) {
+		log_printf("kick bench: one CPU: guest %s has no writable 4 KiB page at gpa 0x%llx",
+			   vm->name, (unsigned long long)round.gpa);
+		self.done = true;
+		return false;
+	}
+	self.hpa = round.initiator;
+	self.warmup = SELF_WARMUP_SLICES;
+	return true;
+}
+
+/* self_report: the figures, as histograms, and whether every round worked. */
+static void self_report(struct vm *vm)
+{
+	struct histogram kicked = { 0 }, plain = { 0 }, initiator = { 0 }, send = { 0 };
+	unsigned failed = 0;
+
+	for (unsigned i = 0; i < self.slices; i++) {
+		const struct self_slice *l = &self.slice[i];
+
+		if (!(i & 1)) {
+			histogram_add(&plain, l->hook);
+			continue;
+		}
+		failed += l->rc != 0 || l->kicks != 0;
+		histogram_add(&kicked, l->hook);
+		histogram_add(&send, l->send);
+		histogram_add(&initiator, l->initiator);
+	}
+	log_printf("kick bench: one CPU: guest %s, page gpa 0x%llx: %u kicked slices, %u plain",
+		   vm->name, (unsigned long long)round.gpa, self.slices / 2, (self.slices + 1) / 2);
+	log_printf("kick bench: one CPU: external-interrupt exits meanwhile: %llu",
+		   (unsigned long long)(vm->exit_count[HAL_EXIT_EXTERNAL_INTR] - self.intr));
+	if (failed)
+		log_printf("kick bench: one CPU: %u rounds failed (mem_remove's error, or a CPU kicked)",
+			   failed);
+	histogram_log("one CPU: hook ticks at kicked slices", &kicked);
+	histogram_log("one CPU: hook ticks at plain slices", &plain);
+	histogram_log("one CPU: initiator ticks per round, no CPU to kick", &initiator);
+	histogram_log("one CPU: kick IPI send ticks", &send);
+}
+
+/*
+ * self_round: one slice's start, timed from t0 to t2. What differs between
+ * a kicked and a plain slice lies between the two reads; what follows
+ * them costs the same in both, so that the guest's gaps differ by the
+ * timed stretch and the target's path alone.
+ */
+static void self_round(struct vm *vm, bool kick)
+{
+	struct self_slice *l = &self.slice[self.slices];
+	uint64_t t0, t1, t2;
+
+	round.rc = 0;
+	round.kicks = 0;
+	round.initiator = 0;
+	t0 = bench_tsc();
+	t1 = t0;
+	if (kick) {
+		vm_memory_locked(round_locked, vm, 0);
+		t1 = bench_tsc();
+		smp_kick_self();
+	}
+	t2 = bench_tsc();
+	*l = (struct self_slice){ round.rc, t2 - t0, t2 - t1, round.initiator, round.kicks };
+	self.slices++;
+}
+
+void vm_kick_bench_slice(struct vm *vm, unsigned rounds)
+{
+	if (self.done || smp_cpu_count() != 1 || !vm->nested_ready || vm->shadow || vm->pv)
+		return;
+	if (!self.hpa) {
+		(void)self_page(vm);
+		return;
+	}
+	if (self.warmup) {
+		if (--self.warmup == 0)
+			self.intr = vm->exit_count[HAL_EXIT_EXTERNAL_INTR];
+		return;
+	}
+	if (self.slices >= 2 * (rounds < SELF_MAX_ROUNDS ? rounds : SELF_MAX_ROUNDS)) {
+		self_report(vm);
+		self.done = true;
+		/* The guest's word changes: it leaves its loop and ends. */
+		__atomic_store_n((uint64_t *)(uintptr_t)self.hpa, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	self_round(vm, (self.slices & 1) != 0);
 }
