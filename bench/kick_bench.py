@@ -65,13 +65,13 @@ _HIST = re.compile(r"kick bench: (initiator ticks per round, waiting left out|CP
                    r"(.*) \(min (\d+), max (\d+), (\d+) rounds at other values\)")
 _ROUNDS = re.compile(r"kick bench: guest \S+ on CPU (\d+), page gpa 0x[0-9a-f]+: (\d+) of (\d+) rounds")
 _EXITS = re.compile(r"kick bench: guest exits during the rounds: (\d+) \(external interrupts (\d+)\)")
-_SELF_HIST = re.compile(r"kick bench: one CPU: (hook ticks at kicked slices|hook ticks at plain slices|"
+_SELF_HIST = re.compile(r"kick bench: one CPU: (hook ticks at (?:plain|flushed|kicked) slices|"
                         r"initiator ticks per round, no CPU to kick|kick IPI send ticks): "
                         r"(.*) \(min (\d+), max (\d+), (\d+) rounds at other values\)")
-_SELF_SLICES = re.compile(r"kick bench: one CPU: guest \S+, page gpa 0x[0-9a-f]+: (\d+) kicked slices, "
-                          r"(\d+) plain")
+_SELF_SLICES = re.compile(r"kick bench: one CPU: guest \S+, page gpa 0x[0-9a-f]+: (\d+) slices of each kind")
 _SELF_INTR = re.compile(r"kick bench: one CPU: external-interrupt exits meanwhile: (\d+)")
-_SELF_KEYS = {"hook ticks at kicked slices": "hook_kicked", "hook ticks at plain slices": "hook_plain",
+_SELF_KEYS = {"hook ticks at plain slices": "hook_plain", "hook ticks at flushed slices": "hook_flushed",
+              "hook ticks at kicked slices": "hook_kicked",
               "initiator ticks per round, no CPU to kick": "initiator",
               "kick IPI send ticks": "send"}
 _SHORTEST = re.compile(r"spin: kicked: shortest round (\d+) ticks")
@@ -181,8 +181,12 @@ def markers(elf):
         raise RuntimeError("skiff.elf: markers not found (round_locked rdtsc %s, tsc_read rdtsc %s, "
                            "entries %d, apic_kick_interrupt %s)" % (bench, clock, len(entries), kick))
     text = sorted(a for insns in fns.values() for a, _ in insns)
+    # One CPU: the hook's last clock read, and what tells its kind.
+    hook = [a for a, op in fns.get("self_round", []) if op == "rdtsc"]
+    kick_self = fns.get("smp_kick_self", [(None, None)])[0][0]
     return {"t0": bench[0], "t1": bench[1], "clock": clock[0], "entries": entries,
-            "kick": kick, "low": text[0], "high": text[-1]}
+            "kick": kick, "low": text[0], "high": text[-1],
+            "hook_end": hook[-1] if len(hook) == 3 else None, "kick_self": kick_self}
 
 
 class Counter:
@@ -195,6 +199,9 @@ class Counter:
         self.cpu0 = None          # [count, clock reads, excluding] inside a round
         self.bench_cpu = None     # the CPU that runs the rounds
         self.segment = {}         # cpu -> [count, kick seen]
+        self.post_hook = {"plain": collections.Counter(), "flushed": collections.Counter(),
+                          "kicked": collections.Counter()}
+        self.hook = None          # one CPU: [kind, count since the hook's last read] or None
 
     def feed(self, cpu, insns):
         for addr in insns:
@@ -221,7 +228,25 @@ class Counter:
             self.initiator[state[0]] += 1
             self.cpu0 = None
 
+    def _hook(self, addr):
+        """One CPU: from the hook's last clock read to the guest entry, by kind."""
+        mark = self.mark
+        if addr == mark["t0"]:
+            self.kind = "flushed"
+        elif addr == mark["kick_self"]:
+            self.kind = "kicked"
+        if self.hook is not None:
+            self.hook[1] += 1
+            if addr in mark["entries"]:
+                self.post_hook[self.hook[0]][self.hook[1]] += 1
+                self.hook = None
+        if addr == mark["hook_end"]:
+            self.hook = [getattr(self, "kind", "plain"), 0]
+            self.kind = "plain"
+
     def _target(self, cpu, addr):
+        if self.mark.get("hook_end") is not None:
+            self._hook(addr)
         state = self.segment.setdefault(cpu, [0, False])
         state[0] += 1
         if addr == self.mark["kick"]:
@@ -277,24 +302,31 @@ def count_trace(log_path, mark):
     return counter
 
 
-def run_qemu(build, rounds):
-    guest, words = guest_and_words(build, rounds)
-    elf = os.path.join(build, "skiff.elf")
+def traced_qemu(elf, guest, words, cpus):
+    """One qemu-svm run under -icount with QEMU's trace: (com2 text, com1 bytes, Counter)."""
     mark = markers(elf)
     with tempfile.TemporaryDirectory(prefix="skiff-kick-") as work:
         iso = build_iso(work, elf, words, [guest])
         com1, com2 = os.path.join(work, "com1"), os.path.join(work, "com2")
         trace = os.path.join(work, "qemu.log")
-        command = qemu_command(iso, com1, com2, 64, cpu=QEMU_CPU, icount=True, cpus=2) + [
+        command = qemu_command(iso, com1, com2, 64, cpu=QEMU_CPU, icount=True, cpus=cpus) + [
             "-d", "in_asm,exec,nochain", "-dfilter", "0x%x..0x%x" % (mark["low"], mark["high"]),
             "-D", trace]
         _, timed_out = run_emulator(command, com2, TIMEOUT, os.path.join(work, "emulator.out"))
         with open(com2, errors="replace") as f:
             com2_text = f.read()
+        with open(com1, "rb") as f:
+            com1_bytes = f.read()
         if timed_out or "final status" not in com2_text:
             raise RuntimeError("qemu-svm did not finish:\n" + com2_text[-2000:])
-        fig = skiff_figures(com2_text)
         counter = count_trace(trace, mark)
+    return com2_text, com1_bytes, counter
+
+
+def run_qemu(build, rounds):
+    guest, words = guest_and_words(build, rounds)
+    com2_text, _, counter = traced_qemu(os.path.join(build, "skiff.elf"), guest, words, 2)
+    fig = skiff_figures(com2_text)
     fig["initiator_insns"] = dict(counter.initiator)
     fig["target_insns"] = dict(counter.target)
     return fig
@@ -303,79 +335,104 @@ def run_qemu(build, rounds):
 # ---- One CPU: exact on all three platforms ------------------------------------
 
 def self_figures(com2):
-    """Skiff's one-CPU lines: slices of each kind and the four histograms."""
+    """Skiff's one-CPU lines: slices of each kind and the histograms."""
     out = {}
     for line in com2.splitlines():
         m = _SELF_SLICES.search(line)
         if m:
-            out["kicked_slices"], out["plain_slices"] = int(m[1]), int(m[2])
+            out["slices_each"] = int(m[1])
         m = _SELF_HIST.search(line)
         if m:
             out[_SELF_KEYS[m[1]]] = histogram(m[2])
         m = _SELF_INTR.search(line)
         if m:
             out["external_interrupt_exits"] = int(m[1])
-    if "kicked_slices" not in out or any(k not in out for k in _SELF_KEYS.values()):
+        if "kick bench: one CPU:" in line and "rounds failed" in line:
+            raise RuntimeError(line)
+    if "slices_each" not in out or any(k not in out for k in _SELF_KEYS.values()):
         raise RuntimeError("no one-CPU kick bench lines in Skiff's log:\n" + com2[-2000:])
     return out
 
 
-def self_target(gaps, fig):
-    """(plain gap, kicked gap, target): the two most frequent gaps of the
-    guest, the kicked one the longer, less the hook's extra work."""
-    common = sorted(gaps, key=lambda g: (-gaps[g], g))[:2]
-    if len(common) < 2:
-        raise RuntimeError("the guest saw fewer than two kinds of gap: %s" % gaps)
-    plain, kicked = sorted(common)
-    extra = mode(fig["hook_kicked"]) - mode(fig["hook_plain"])
-    return plain, kicked, kicked - plain - extra
+def self_split(gaps, fig):
+    """The guest's three most frequent gaps (plain < flushed < kicked) and
+    what they give, the hook's extra work left out: flush, kick exit, target."""
+    common = sorted(gaps, key=lambda g: (-gaps[g], g))[:3]
+    if len(common) < 3:
+        raise RuntimeError("the guest saw fewer than three kinds of gap: %s" % gaps)
+    plain, flushed, kicked = sorted(common)
+    hook = {k: mode(fig["hook_" + k]) for k in ("plain", "flushed", "kicked")}
+    flush = flushed - plain - (hook["flushed"] - hook["plain"])
+    target = kicked - plain - (hook["kicked"] - hook["plain"])
+    return {"gap_plain": plain, "gap_flushed": flushed, "gap_kicked": kicked,
+            "gap_times": [gaps[plain], gaps[flushed], gaps[kicked]],
+            "hook_extra_flushed": hook["flushed"] - hook["plain"],
+            "hook_extra_kicked": hook["kicked"] - hook["plain"],
+            "flush": flush, "kick_exit": target - flush, "target": target}
 
 
 def run_one_cpu(platform, build, rounds):
-    """One run on one CPU (vm_kick_bench_slice): every figure an instruction count."""
+    """One run on one CPU (vm_kick_bench_slice): every figure an instruction
+    count; on qemu-svm QEMU's trace counts the kick's exit path as well."""
     guest = make_guest(os.path.join(build, "tests", "guests", "spin", "spin.elf"), ["kicked"],
                        name="kicked", mem="8M", cpu=0)
     words = ["cpus=1", "slice_ms=1", "kick_bench=%d" % rounds]
-    machine = MachineOptions(cpus=1, icount=True) if platform == "qemu-svm" else \
-        MachineOptions(cpus=1)
-    result = boot(platform, os.path.join(build, "skiff.elf"), [guest], words, timeout=TIMEOUT,
-                  machine=machine)
-    if result.timed_out or result.log.final_status != 0:
-        raise RuntimeError("%s (one CPU) did not finish cleanly:\n%s" % (platform, result.com2[-2000:]))
-    fig = self_figures(result.com2)
-    shortest, gaps = guest_gaps(result.com1)
-    plain, kicked, target = self_target(gaps, fig)
-    fig.update({"guest_shortest_round": shortest, "guest_gaps": gaps, "gap_plain": plain,
-                "gap_kicked": kicked, "target": target})
+    elf = os.path.join(build, "skiff.elf")
+    if platform == "qemu-svm":
+        com2, com1, counter = traced_qemu(elf, guest, words, 1)
+    else:
+        result = boot(platform, elf, [guest], words, timeout=TIMEOUT,
+                      machine=MachineOptions(cpus=1))
+        if result.timed_out or result.log.final_status != 0:
+            raise RuntimeError("%s (one CPU) did not finish cleanly:\n%s" % (platform, result.com2[-2000:]))
+        com2, com1, counter = result.com2, result.com1, None
+    fig = self_figures(com2)
+    shortest, gaps = guest_gaps(com1)
+    fig.update({"guest_shortest_round": shortest, "guest_gaps": gaps})
+    fig.update(self_split(gaps, fig))
+    if counter is not None:
+        fig["trace_kick_exit"] = dict(counter.target)
+        fig["trace_initiator"] = dict(counter.initiator)
+        fig["trace_post_hook"] = {k: dict(v) for k, v in counter.post_hook.items()}
     return fig
 
 
 def summarize_one_cpu(fig):
-    hook_k, hook_p = mode(fig["hook_kicked"]), mode(fig["hook_plain"])
-    return {"kicked_slices": fig["kicked_slices"], "plain_slices": fig["plain_slices"],
-            "gap_plain": fig["gap_plain"], "gap_plain_times": fig["guest_gaps"][fig["gap_plain"]],
-            "gap_kicked": fig["gap_kicked"],
-            "gap_kicked_times": fig["guest_gaps"][fig["gap_kicked"]],
-            "hook_extra": hook_k - hook_p,
-            "hook_rounds_at_mode": min(fig["hook_kicked"][hook_k], fig["hook_plain"][hook_p]),
-            "target": fig["target"],
-            "initiator_no_kick": mode(fig["initiator"]),
-            "initiator_rounds_at_mode": fig["initiator"][mode(fig["initiator"])],
-            "ipi_send": mode(fig["send"]),
-            "external_interrupt_exits": fig.get("external_interrupt_exits")}
+    out = {k: fig[k] for k in ("slices_each", "gap_plain", "gap_flushed", "gap_kicked", "gap_times",
+                               "hook_extra_flushed", "hook_extra_kicked", "flush", "kick_exit",
+                               "target")}
+    out.update({"initiator_no_kick": mode(fig["initiator"]),
+                "initiator_rounds_at_mode": fig["initiator"][mode(fig["initiator"])],
+                "ipi_send": mode(fig["send"]),
+                "external_interrupt_exits": fig.get("external_interrupt_exits"),
+                "trace_kick_exit": mode(fig["trace_kick_exit"]) if fig.get("trace_kick_exit") else None,
+                "trace_initiator": mode(fig["trace_initiator"]) if fig.get("trace_initiator") else None,
+                "trace_flush": None, "trace_target": None})
+    post = fig.get("trace_post_hook")
+    if post and all(post.values()) and out["trace_kick_exit"] is not None:
+        # The flush at entry: what the hook's end to the entry takes more after a round.
+        out["trace_flush"] = mode(post["flushed"]) - mode(post["plain"])
+        out["trace_flush_kicked"] = mode(post["kicked"]) - mode(post["plain"])
+        out["trace_target"] = out["trace_kick_exit"] + out["trace_flush"]
+    return out
 
 
 def markdown_one_cpu(results):
     lines = ["One CPU (`cpus=1 slice_ms=1 kick_bench=N`): instructions on every platform.", "",
-             "| platform | run | target (exit to re-entry, flush included) | plain / kicked gap "
-             "(times) | hook's extra work | initiator, no CPU to kick | kick IPI send |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+             "| platform | run | target = kick's exit to re-entry + flush at entry | plain / flushed / "
+             "kicked gap | hook's extra work (flushed, kicked) | initiator, no CPU to kick | kick IPI "
+             "send | QEMU's trace: target = exit to re-entry + flush |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for platform, runs in results.items():
         for i, s in enumerate(runs):
-            lines.append("| %s | %d | %d | %d (%d) / %d (%d) | %d | %d (%d of %d rounds) | %d |" % (
-                platform, i + 1, s["target"], s["gap_plain"], s["gap_plain_times"], s["gap_kicked"],
-                s["gap_kicked_times"], s["hook_extra"], s["initiator_no_kick"],
-                s["initiator_rounds_at_mode"], s["kicked_slices"], s["ipi_send"]))
+            lines.append("| %s | %d | %d = %d + %d | %d / %d / %d (%s times) | %d, %d | %d (%d of %d) "
+                         "| %d | %s |" % (
+                             platform, i + 1, s["target"], s["kick_exit"], s["flush"], s["gap_plain"],
+                             s["gap_flushed"], s["gap_kicked"], "/".join(map(str, s["gap_times"])),
+                             s["hook_extra_flushed"], s["hook_extra_kicked"], s["initiator_no_kick"],
+                             s["initiator_rounds_at_mode"], 2 * s["slices_each"], s["ipi_send"],
+                             "-" if s["trace_target"] is None else "%d = %d + %d" % (
+                                 s["trace_target"], s["trace_kick_exit"], s["trace_flush"])))
     return "\n".join(lines) + "\n"
 
 

@@ -19,6 +19,7 @@
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "lib/format.h"
+#include "lib/kstring.h"
 
 #define WAIT_NS UINT64_C(60000000000)   /* 60 s of TSC time for each wait */
 #define HISTOGRAM_SLOTS 6
@@ -217,14 +218,14 @@ void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds)
 }
 
 /*
- * One CPU (kick_bench=N with cpus=1, vm_kick_bench.h). Slices alternate:
- * a plain one, then one that starts with a round (round_locked: the
+ * One CPU (kick_bench=N with cpus=1, vm_kick_bench.h). Slices come in
+ * threes: a plain one; one that starts with a round (round_locked: the
  * invalidation marks this CPU's flush due, as it is in the set and not in
- * the guest) and the kick IPI sent to this CPU, pending until the guest
- * runs. The guest's gap at a kicked slice's start is the plain one's plus
- * the target's path (the kick's exit to the re-entry, and the flush, paid
- * at the first entry instead of the re-entry) plus this hook's extra
- * work, which it times: all exact on one CPU.
+ * the guest); one that starts with a round and the kick IPI sent to this
+ * CPU, pending until the guest runs. The guest's gap at a slice's start
+ * is the plain one's plus, for the second, the flush at entry, and for the
+ * third, the flush and the kick's path (its exit to the re-entry), plus
+ * this hook's extra work, which it times: all exact on one CPU.
  */
 #define SELF_WARMUP_SLICES 4   /* after the page's split: its flush is done */
 
@@ -240,7 +241,7 @@ static struct {
 	uint64_t intr;            /* its external-interrupt exits before the first round */
 	unsigned warmup, slices;
 	bool done;
-	struct self_slice slice[2 * SELF_MAX_ROUNDS];   /* even: plain; odd: kicked */
+	struct self_slice slice[3 * SELF_MAX_ROUNDS];   /* plain, flushed, kicked */
 } self;
 
 /* self_page: find the guest's word (once written); false until then. */
@@ -266,30 +267,31 @@ static bool self_page(struct vm *vm)
 /* self_report: the figures, as histograms, and whether every round worked. */
 static void self_report(struct vm *vm)
 {
-	struct histogram kicked = { 0 }, plain = { 0 }, initiator = { 0 }, send = { 0 };
+	struct histogram hook[3], initiator = { 0 }, send = { 0 };
 	unsigned failed = 0;
 
+	memset(hook, 0, sizeof hook);
 	for (unsigned i = 0; i < self.slices; i++) {
 		const struct self_slice *l = &self.slice[i];
 
-		if (!(i & 1)) {
-			histogram_add(&plain, l->hook);
+		histogram_add(&hook[i % 3], l->hook);
+		if (i % 3 == 0)
 			continue;
-		}
 		failed += l->rc != 0 || l->kicks != 0;
-		histogram_add(&kicked, l->hook);
-		histogram_add(&send, l->send);
 		histogram_add(&initiator, l->initiator);
+		if (i % 3 == 2)
+			histogram_add(&send, l->send);
 	}
-	log_printf("kick bench: one CPU: guest %s, page gpa 0x%llx: %u kicked slices, %u plain",
-		   vm->name, (unsigned long long)round.gpa, self.slices / 2, (self.slices + 1) / 2);
+	log_printf("kick bench: one CPU: guest %s, page gpa 0x%llx: %u slices of each kind",
+		   vm->name, (unsigned long long)round.gpa, self.slices / 3);
 	log_printf("kick bench: one CPU: external-interrupt exits meanwhile: %llu",
 		   (unsigned long long)(vm->exit_count[HAL_EXIT_EXTERNAL_INTR] - self.intr));
 	if (failed)
 		log_printf("kick bench: one CPU: %u rounds failed (mem_remove's error, or a CPU kicked)",
 			   failed);
-	histogram_log("one CPU: hook ticks at kicked slices", &kicked);
-	histogram_log("one CPU: hook ticks at plain slices", &plain);
+	histogram_log("one CPU: hook ticks at plain slices", &hook[0]);
+	histogram_log("one CPU: hook ticks at flushed slices", &hook[1]);
+	histogram_log("one CPU: hook ticks at kicked slices", &hook[2]);
 	histogram_log("one CPU: initiator ticks per round, no CPU to kick", &initiator);
 	histogram_log("one CPU: kick IPI send ticks", &send);
 }
@@ -300,7 +302,7 @@ static void self_report(struct vm *vm)
  * them costs the same in both, so that the guest's gaps differ by the
  * timed stretch and the target's path alone.
  */
-static void self_round(struct vm *vm, bool kick)
+static void self_round(struct vm *vm, unsigned kind)
 {
 	struct self_slice *l = &self.slice[self.slices];
 	uint64_t t0, t1, t2;
@@ -309,12 +311,11 @@ static void self_round(struct vm *vm, bool kick)
 	round.kicks = 0;
 	round.initiator = 0;
 	t0 = bench_tsc();
-	t1 = t0;
-	if (kick) {
+	if (kind != 0)
 		vm_memory_locked(round_locked, vm, 0);
-		t1 = bench_tsc();
+	t1 = bench_tsc();
+	if (kind == 2)
 		smp_kick_self();
-	}
 	t2 = bench_tsc();
 	*l = (struct self_slice){ round.rc, t2 - t0, t2 - t1, round.initiator, round.kicks };
 	self.slices++;
@@ -333,12 +334,12 @@ void vm_kick_bench_slice(struct vm *vm, unsigned rounds)
 			self.intr = vm->exit_count[HAL_EXIT_EXTERNAL_INTR];
 		return;
 	}
-	if (self.slices >= 2 * (rounds < SELF_MAX_ROUNDS ? rounds : SELF_MAX_ROUNDS)) {
+	if (self.slices >= 3 * (rounds < SELF_MAX_ROUNDS ? rounds : SELF_MAX_ROUNDS)) {
 		self_report(vm);
 		self.done = true;
 		/* The guest's word changes: it leaves its loop and ends. */
 		__atomic_store_n((uint64_t *)(uintptr_t)self.hpa, 0, __ATOMIC_RELEASE);
 		return;
 	}
-	self_round(vm, (self.slices & 1) != 0);
+	self_round(vm, self.slices % 3);
 }
