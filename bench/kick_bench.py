@@ -69,7 +69,8 @@ _SELF_HIST = re.compile(r"kick bench: one CPU: (hook ticks at (?:plain|flushed|k
                         r"initiator ticks per round, no CPU to kick|kick IPI send ticks): "
                         r"(.*) \(min (\d+), max (\d+), (\d+) rounds at other values\)")
 _SELF_SLICES = re.compile(r"kick bench: one CPU: guest \S+, page gpa 0x[0-9a-f]+: (\d+) slices of each kind")
-_SELF_INTR = re.compile(r"kick bench: one CPU: external-interrupt exits meanwhile: (\d+)")
+_SELF_INTR = re.compile(r"kick bench: one CPU: external-interrupt exits meanwhile: (\d+), "
+                        r"kick IPIs taken (\d+)")
 _SELF_KEYS = {"hook ticks at plain slices": "hook_plain", "hook ticks at flushed slices": "hook_flushed",
               "hook ticks at kicked slices": "hook_kicked",
               "initiator ticks per round, no CPU to kick": "initiator",
@@ -181,12 +182,12 @@ def markers(elf):
         raise RuntimeError("skiff.elf: markers not found (round_locked rdtsc %s, tsc_read rdtsc %s, "
                            "entries %d, apic_kick_interrupt %s)" % (bench, clock, len(entries), kick))
     text = sorted(a for insns in fns.values() for a, _ in insns)
-    # One CPU: the hook's last clock read, and what tells its kind.
-    hook = [a for a, op in fns.get("self_round", []) if op == "rdtsc"]
+    # One CPU: the hook's return, and what tells its kind.
+    hook = [a for a, op in fns.get("self_round", []) if op.startswith("ret")]
     kick_self = fns.get("smp_kick_self", [(None, None)])[0][0]
     return {"t0": bench[0], "t1": bench[1], "clock": clock[0], "entries": entries,
             "kick": kick, "low": text[0], "high": text[-1],
-            "hook_end": hook[-1] if len(hook) == 3 else None, "kick_self": kick_self}
+            "hook_end": hook[0] if len(hook) == 1 else None, "kick_self": kick_self}
 
 
 class Counter:
@@ -229,7 +230,7 @@ class Counter:
             self.cpu0 = None
 
     def _hook(self, addr):
-        """One CPU: from the hook's last clock read to the guest entry, by kind."""
+        """One CPU: from the hook's return to the guest entry, by kind."""
         mark = self.mark
         if addr == mark["t0"]:
             self.kind = "flushed"
@@ -346,7 +347,7 @@ def self_figures(com2):
             out[_SELF_KEYS[m[1]]] = histogram(m[2])
         m = _SELF_INTR.search(line)
         if m:
-            out["external_interrupt_exits"] = int(m[1])
+            out["external_interrupt_exits"], out["kick_ipis_taken"] = int(m[1]), int(m[2])
         if "kick bench: one CPU:" in line and "rounds failed" in line:
             raise RuntimeError(line)
     if "slices_each" not in out or any(k not in out for k in _SELF_KEYS.values()):
@@ -405,6 +406,7 @@ def summarize_one_cpu(fig):
                 "initiator_rounds_at_mode": fig["initiator"][mode(fig["initiator"])],
                 "ipi_send": mode(fig["send"]),
                 "external_interrupt_exits": fig.get("external_interrupt_exits"),
+                "kick_ipis_taken": fig.get("kick_ipis_taken"),
                 "trace_kick_exit": mode(fig["trace_kick_exit"]) if fig.get("trace_kick_exit") else None,
                 "trace_initiator": mode(fig["trace_initiator"]) if fig.get("trace_initiator") else None,
                 "trace_flush": None, "trace_target": None})

@@ -15,6 +15,7 @@
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/smp/percpu.h"
 #include "hypervisor/smp/smp.h"
+#include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
@@ -239,6 +240,7 @@ struct self_slice {
 static struct {
 	uint64_t hpa;             /* the guest's word; 0 until it wrote it */
 	uint64_t intr;            /* its external-interrupt exits before the first round */
+	uint64_t kicks_taken;     /* kick IPIs taken before it */
 	unsigned warmup, slices;
 	bool done;
 	struct self_slice slice[3 * SELF_MAX_ROUNDS];   /* plain, flushed, kicked */
@@ -284,8 +286,9 @@ static void self_report(struct vm *vm)
 	}
 	log_printf("kick bench: one CPU: guest %s, page gpa 0x%llx: %u slices of each kind",
 		   vm->name, (unsigned long long)round.gpa, self.slices / 3);
-	log_printf("kick bench: one CPU: external-interrupt exits meanwhile: %llu",
-		   (unsigned long long)(vm->exit_count[HAL_EXIT_EXTERNAL_INTR] - self.intr));
+	log_printf("kick bench: one CPU: external-interrupt exits meanwhile: %llu, kick IPIs taken %llu",
+		   (unsigned long long)(vm->exit_count[HAL_EXIT_EXTERNAL_INTR] - self.intr),
+		   (unsigned long long)(apic_kicks_taken() - self.kicks_taken));
 	if (failed)
 		log_printf("kick bench: one CPU: %u rounds failed (mem_remove's error, or a CPU kicked)",
 			   failed);
@@ -302,7 +305,7 @@ static void self_report(struct vm *vm)
  * them costs the same in both, so that the guest's gaps differ by the
  * timed stretch and the target's path alone.
  */
-static void self_round(struct vm *vm, unsigned kind)
+static __attribute__((noinline)) void self_round(struct vm *vm, unsigned kind)
 {
 	struct self_slice *l = &self.slice[self.slices];
 	uint64_t t0, t1, t2;
@@ -330,8 +333,10 @@ void vm_kick_bench_slice(struct vm *vm, unsigned rounds)
 		return;
 	}
 	if (self.warmup) {
-		if (--self.warmup == 0)
+		if (--self.warmup == 0) {
 			self.intr = vm->exit_count[HAL_EXIT_EXTERNAL_INTR];
+			self.kicks_taken = apic_kicks_taken();
+		}
 		return;
 	}
 	if (self.slices >= 3 * (rounds < SELF_MAX_ROUNDS ? rounds : SELF_MAX_ROUNDS)) {
