@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The cross-CPU invalidation round trip in instructions (kick_bench=N), per platform.
 
-Usage: kick_bench.py --build DIR [--rounds N] [--runs R] [--platforms LIST] [--out DIR]
+Usage: kick_bench.py --build DIR [--rounds N] [--runs R] [--platforms LIST] [--modes two,one]
+                     [--out DIR]
 
 Skiff runs with two CPUs, `cpus=2 slice_ms=1000 kick_bench=N` and one guest,
 `spin kicked` placed on CPU 1 (hypervisor/vm/vm_kick_bench.h): CPU 0 narrows a
@@ -25,7 +26,8 @@ How each emulator counts them:
     from QEMU's trace (`-d in_asm,exec,nochain`, limited to skiff.elf's
     text): each CPU's executed blocks are expanded into instructions and
     counted between the same rdtsc instructions (initiator) or between two
-    VMRUNs where the kick handler ran (target).
+    VMRUNs where the kick handler ran (target). A block that an I/O access
+    stopped in its middle (`cpu_io_recompile: rewound`) counts up to it.
   bochs-svm, bochs-vmx (deterministic ticks, not instructions): Bochs 2.7
     runs one trace (a straight run of instructions) of each CPU per turn
     and advances its clock by the mean of the instructions the CPUs
@@ -34,6 +36,17 @@ How each emulator counts them:
     logs its gaps, target = gap - the loop's shortest round. The figures
     repeat exactly from run to run and both Bochs platforms measure alike,
     so they compare SVM with VMX, but they are not instruction counts.
+
+One CPU (--modes one; vm_kick_bench_slice in hypervisor/vm/vm_kick_bench.c):
+Skiff runs `cpus=1 slice_ms=1 kick_bench=N`; slices start in turn plainly,
+with a round (this CPU's flush becomes due), or with a round and the kick
+IPI sent to the CPU itself. On one CPU Bochs's and QEMU's TSC count that
+CPU's instructions, so from the guest's gaps (less the hook's own timed
+work): flush = flushed - plain, target = kicked - plain (the kick's exit
+to the re-entry, and the flush, paid at the slice's first entry instead
+of the re-entry); the initiator's round without the kick, and the IPI's
+sending, from Skiff's own reads. On qemu-svm the run is traced as well.
+docs/benchmarks.md, "The two halves on one CPU".
 
 Writes OUT/kick.json and OUT/kick.md (OUT default BUILD/bench) and, when
 OUT/report.json exists (bench/run_bench.py), adds the figures to it as
@@ -262,6 +275,7 @@ _TB_HEAD = re.compile(r"^IN: ")
 _INSN = re.compile(r"^0x([0-9a-f]+):")
 _EXEC = re.compile(r"^Trace (\d+): (\S+) \[[0-9a-f]+/([0-9a-f]+)/")
 _STOPPED = re.compile(r"^Stopped execution of TB chain before (\S+)")
+_REWOUND = re.compile(r"^cpu_io_recompile: rewound execution of TB to ([0-9a-f]+)")
 
 
 def count_trace(log_path, mark):
@@ -298,6 +312,15 @@ def count_trace(log_path, mark):
             m = _STOPPED.match(line)
             if m and held and held[1] == m[1]:
                 held = None   # the block did not start: not executed
+                continue
+            m = _REWOUND.match(line)
+            if m and held:
+                # Under -icount an I/O access that is not its block's last
+                # instruction stops the block there; QEMU runs it again
+                # from that instruction in a block of its own (traced).
+                stop = int(m[1], 16)
+                cut = held[2].index(stop) if stop in held[2] else len(held[2])
+                held = (held[0], held[1], held[2][:cut])
     if held:
         counter.feed(held[0], held[2])
     return counter
