@@ -44,7 +44,8 @@ ninja -C "$build" -j2 skiff_elf bench_guest hello np_ops disk netping httpd http
   aspaces swaptest freereport spin clonetest ramtest
 status=0
 "$py" "$repo/bench/run_bench.py" --build "$build" "$@" || status=$?
-# The cross-CPU invalidation round trip in instructions, three platforms, twice
+# The cross-CPU invalidation round trip in instructions, three platforms, twice,
+# on two CPUs and split into its halves on one CPU (exact on every platform)
 # (build/bench/kick.{json,md}; added to report.json as xcpu_kick_*).
 "$py" "$repo/bench/kick_bench.py" --build "$build" || status=$?
 # Wake-up latency on a busy CPU, wake_preempt=0 against 1 (qemu-svm -icount;

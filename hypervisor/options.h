@@ -36,7 +36,9 @@
  *   kick_bench=N      benchmark only (bench/kick_bench.py): the boot CPU
  *                     narrows a page of the first guest of another CPU N
  *                     times while that guest runs, through the one
- *                     invalidation path, and logs what each round cost
+ *                     invalidation path, and logs what each round cost;
+ *                     on one CPU, alternate slices start with a round
+ *                     and a kick IPI to itself instead
  *                     (hypervisor/vm/vm_kick_bench.h)
  *   on_end=poweroff|reboot|halt
  *                     what the machine does when every guest has ended:

@@ -419,6 +419,8 @@ static void run_one(struct vm *vm)
 	vm->slice_deadline = vm->slice_start + slice_tsc;
 	uint64_t first = vm_first_timer_tsc(vm);   /* a ring tick or a wake-up may come first */
 
+	if (skiff_options.kick_bench)   /* benchmark only, one CPU: after the last STI */
+		vm_kick_bench_slice(vm, skiff_options.kick_bench);
 	if (hal->set_slice(&vm->vcpu, first))
 		vm_run(vm);
 	else

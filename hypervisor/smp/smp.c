@@ -190,6 +190,11 @@ void smp_kick(unsigned index)
 		(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
 }
 
+void smp_kick_self(void)
+{
+	(void)send_ipi(this_cpu()->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
+}
+
 void smp_kick_wake(unsigned index)
 {
 	struct percpu *cpu = smp_cpu(index);
@@ -263,10 +268,11 @@ void smp_start_cpus(const struct boot_info *info)
 	cpus[0] = &boot_cpu;
 	wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&boot_cpu);
 	smp_plan_make(&acpi_info, boot_cpu.apic_id, skiff_options.max_cpus, &plan);
-	if (plan.count == 1)
-		return;
+	/* Before the one-CPU return: smp_kick_self sends through it too. */
 	apic = (base & APIC_BASE_X2APIC) ? NULL :
 	       (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDRESS_MASK);
+	if (plan.count == 1)
+		return;
 	page = smp_trampoline_page(info);
 	if (page) {
 		install_trampoline(page);

@@ -51,6 +51,15 @@ void smp_selftest_nmi(void);
 void smp_kick(unsigned index);
 
 /*
+ * smp_kick_self: send the calling CPU the kick IPI, with the same interrupt
+ * command as smp_kick (physical destination: its own APIC ID). Benchmark
+ * only (kick_bench=N on one CPU, vm_kick_bench.h): sent with interrupts
+ * off right before a guest runs, it ends guest mode as a kick from another
+ * CPU would. Needs smp_start_cpus to have run.
+ */
+void smp_kick_self(void);
+
+/*
  * smp_kick_wake: a guest placed on CPU index, asleep in POLL, was just given
  * a reason to wake (its frame is queued): mark the wake-up due on that CPU
  * (percpu wake_due), then send it the kick IPI, so that a CPU running

@@ -14,10 +14,13 @@
 #include "hypervisor/mem/guest_pages.h"
 #include "hypervisor/mem/mem_invalidate.h"
 #include "hypervisor/smp/percpu.h"
+#include "hypervisor/smp/smp.h"
+#include "hypervisor/time/apic_timer.h"
 #include "hypervisor/time/time.h"
 #include "hypervisor/vm/vm.h"
 #include "hypervisor/vm/vm_memory.h"
 #include "lib/format.h"
+#include "lib/kstring.h"
 
 #define WAIT_NS UINT64_C(60000000000)   /* 60 s of TSC time for each wait */
 #define HISTOGRAM_SLOTS 6
@@ -213,4 +216,135 @@ void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds)
 		   (unsigned long long)exits, (unsigned long long)intr);
 	/* The guest's word changes: it leaves its loop and ends. */
 	__atomic_store_n((uint64_t *)(uintptr_t)hpa, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * One CPU (kick_bench=N with cpus=1, vm_kick_bench.h). Slices come in
+ * threes: a plain one; one that starts with a round (round_locked: the
+ * invalidation marks this CPU's flush due, as it is in the set and not in
+ * the guest); one that starts with a round and the kick IPI sent to this
+ * CPU, pending until the guest runs. The guest's gap at a slice's start
+ * is the plain one's plus, for the second, the flush at entry, and for the
+ * third, the flush and the kick's path (its exit to the re-entry), plus
+ * this hook's extra work, which it times: all exact on one CPU.
+ */
+#define SELF_WARMUP_SLICES 4   /* after the page's split: its flush is done */
+
+/* Each slice's figures, stored at a fixed cost and filed at the end. */
+#define SELF_MAX_ROUNDS 64u
+struct self_slice {
+	int rc;
+	uint64_t hook, send, initiator, kicks;
+};
+
+static struct {
+	uint64_t hpa;             /* the guest's word; 0 until it wrote it */
+	uint64_t intr;            /* its external-interrupt exits before the first round */
+	uint64_t kicks_taken;     /* kick IPIs taken before it */
+	unsigned warmup, slices;
+	bool done;
+	struct self_slice slice[3 * SELF_MAX_ROUNDS];   /* plain, flushed, kicked */
+} self;
+
+/* self_page: find the guest's word (once written); false until then. */
+static bool self_page(struct vm *vm)
+{
+	int rc;
+
+	round.gpa = (vm->kernel_end + GP_PAGE_SIZE - 1) & ~(GP_PAGE_SIZE - 1);
+	rc = round.gpa < vm->mem.size ? vm_memory_locked(page_locked, vm, 0) : -1;
+	if (rc == 1)
+		return false;
+	if (rc != 0) {
+		log_printf("kick bench: one CPU: guest %s has no writable 4 KiB page at gpa 0x%llx",
+			   vm->name, (unsigned long long)round.gpa);
+		self.done = true;
+		return false;
+	}
+	self.hpa = round.initiator;
+	self.warmup = SELF_WARMUP_SLICES;
+	return true;
+}
+
+/* self_report: the figures, as histograms, and whether every round worked. */
+static void self_report(struct vm *vm)
+{
+	struct histogram hook[3], initiator = { 0 }, send = { 0 };
+	unsigned failed = 0;
+
+	memset(hook, 0, sizeof hook);
+	for (unsigned i = 0; i < self.slices; i++) {
+		const struct self_slice *l = &self.slice[i];
+
+		histogram_add(&hook[i % 3], l->hook);
+		if (i % 3 == 0)
+			continue;
+		failed += l->rc != 0 || l->kicks != 0;
+		histogram_add(&initiator, l->initiator);
+		if (i % 3 == 2)
+			histogram_add(&send, l->send);
+	}
+	log_printf("kick bench: one CPU: guest %s, page gpa 0x%llx: %u slices of each kind",
+		   vm->name, (unsigned long long)round.gpa, self.slices / 3);
+	log_printf("kick bench: one CPU: external-interrupt exits meanwhile: %llu, kick IPIs taken %llu",
+		   (unsigned long long)(vm->exit_count[HAL_EXIT_EXTERNAL_INTR] - self.intr),
+		   (unsigned long long)(apic_kicks_taken() - self.kicks_taken));
+	if (failed)
+		log_printf("kick bench: one CPU: %u rounds failed (mem_remove's error, or a CPU kicked)",
+			   failed);
+	histogram_log("one CPU: hook ticks at plain slices", &hook[0]);
+	histogram_log("one CPU: hook ticks at flushed slices", &hook[1]);
+	histogram_log("one CPU: hook ticks at kicked slices", &hook[2]);
+	histogram_log("one CPU: initiator ticks per round, no CPU to kick", &initiator);
+	histogram_log("one CPU: kick IPI send ticks", &send);
+}
+
+/*
+ * self_round: one slice's start, timed from t0 to t2. What differs between
+ * a kicked and a plain slice lies between the two reads; what follows
+ * them costs the same in both, so that the guest's gaps differ by the
+ * timed stretch and the target's path alone.
+ */
+static __attribute__((noinline)) void self_round(struct vm *vm, unsigned kind)
+{
+	struct self_slice *l = &self.slice[self.slices];
+	uint64_t t0, t1, t2;
+
+	round.rc = 0;
+	round.kicks = 0;
+	round.initiator = 0;
+	t0 = bench_tsc();
+	if (kind != 0)
+		vm_memory_locked(round_locked, vm, 0);
+	t1 = bench_tsc();
+	if (kind == 2)
+		smp_kick_self();
+	t2 = bench_tsc();
+	*l = (struct self_slice){ round.rc, t2 - t0, t2 - t1, round.initiator, round.kicks };
+	self.slices++;
+}
+
+void vm_kick_bench_slice(struct vm *vm, unsigned rounds)
+{
+	if (self.done || smp_cpu_count() != 1 || !vm->nested_ready || vm->shadow || vm->pv)
+		return;
+	if (!self.hpa) {
+		(void)self_page(vm);
+		return;
+	}
+	if (self.warmup) {
+		if (--self.warmup == 0) {
+			self.intr = vm->exit_count[HAL_EXIT_EXTERNAL_INTR];
+			self.kicks_taken = apic_kicks_taken();
+		}
+		return;
+	}
+	if (self.slices >= 3 * (rounds < SELF_MAX_ROUNDS ? rounds : SELF_MAX_ROUNDS)) {
+		self_report(vm);
+		self.done = true;
+		/* The guest's word changes: it leaves its loop and ends. */
+		__atomic_store_n((uint64_t *)(uintptr_t)self.hpa, 0, __ATOMIC_RELEASE);
+		return;
+	}
+	self_round(vm, self.slices % 3);
 }

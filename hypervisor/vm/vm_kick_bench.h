@@ -35,4 +35,19 @@ struct vm;
  */
 void vm_kick_bench(struct vm *const *vms, unsigned count, unsigned rounds);
 
+/*
+ * vm_kick_bench_slice: kick_bench's one-CPU mode; call right before each
+ * slice of vm enters the guest, after the host's last window for
+ * interrupts. Does nothing unless Skiff runs on one CPU and vm has nested
+ * paging. Once the guest wrote the word, slices come in threes: plain; one
+ * that starts with a round (mem_remove narrowing the page: this CPU's
+ * flush becomes due, no CPU to kick); one that starts with a round and the
+ * kick IPI sent to this CPU (smp_kick_self), which ends guest mode right
+ * after the entry. Each stretch is timed (TSC ticks, one per instruction
+ * on one CPU under Bochs sync=none and QEMU -icount). After rounds (at
+ * most 64) slices of each kind it logs the figures ("kick bench: one CPU:
+ * ...") and clears the word, and the guest ends.
+ */
+void vm_kick_bench_slice(struct vm *vm, unsigned rounds);
+
 #endif
