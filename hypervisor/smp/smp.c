@@ -203,7 +203,7 @@ void smp_kick_wake(unsigned index)
 		return;
 	/* Before the IPI: the CPU that takes it sees the flag. */
 	__atomic_store_n(&cpu->wake_due, true, __ATOMIC_SEQ_CST);
-	(void)send_ipi(cpu->apic_id, ICR_FIXED | APIC_VECTOR_KICK);
+	smp_kick(index);
 }
 
 void smp_wake(unsigned index)
